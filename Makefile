@@ -1,0 +1,37 @@
+# The two commands of the quick start: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup lint typecheck unit pg-test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+run: setup
+	$(BIN)/duban run
+
+lint: setup
+	$(BIN)/ruff check bot knowledge handlers tests
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest -q
+
+# The same suite against PostgreSQL 15, started by scripts/pg-test-server (skipped loudly when impossible).
+pg-test: setup
+	scripts/with-postgres $(BIN)/pytest -q -m "not sqlite_only"
+
+test: lint unit pg-test
+
+bench: setup
+	$(BIN)/duban bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

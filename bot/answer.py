@@ -1,0 +1,347 @@
+"""answer(query, catalog) → Answer: the rows that answer, grouped, with the facts read from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot import messages as msg
+from bot.nlu.query import Query
+from knowledge.catalog import Catalog, Row
+from knowledge.queries import (
+    UnitRow,
+    leaders_of,
+    rows_by_ids,
+    rows_of_category,
+    rows_of_leader,
+    rows_of_unit,
+    rows_via_groups,
+    rows_with_phrase,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """A row in an answer; `role` is the asked unit's part in it ("lead", "support") when one was asked."""
+
+    row: Row
+    role: str | None = None
+    via: str = ""
+
+
+@dataclass
+class Block:
+    """A titled group of rows (e.g. "民生实事 · 牵头")."""
+
+    title: str
+    rows: list[AnswerRow]
+
+
+@dataclass
+class Answer:
+    """Plain data for every renderer: headline, facts, row blocks, related rows, suggestions."""
+
+    query: Query
+    intent: str
+    headline: str
+    blocks: list[Block] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+    related: list[AnswerRow] = field(default_factory=list)
+    related_note: str = ""
+    suggestions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    detail: bool = False
+
+    @property
+    def rows(self) -> list[AnswerRow]:
+        """Every answering row once, in block order."""
+        seen: dict[str, AnswerRow] = {}
+        for block in self.blocks:
+            for item in block.rows:
+                seen.setdefault(item.row.id, item)
+        return list(seen.values())
+
+
+def answer(query: Query, catalog: Catalog) -> Answer:
+    """Look the query up in the catalog."""
+    handler = _HANDLERS.get(query.intent, _none)
+    result = handler(query, catalog)
+    result.notes = [*query.notes, *result.notes]
+    if not result.suggestions:
+        result.suggestions = list(query.suggestions)
+    return result
+
+
+def _kind_blocks(rows: list[AnswerRow], by_role: bool) -> list[Block]:
+    blocks: list[Block] = []
+    for kind in ("key_task", "livelihood"):
+        of_kind = [r for r in rows if r.row.kind == kind]
+        if not by_role:
+            if of_kind:
+                blocks.append(Block(msg.KIND[kind], of_kind))
+            continue
+        for role in ("lead", "support"):
+            part = [r for r in of_kind if r.role == role]
+            if part:
+                blocks.append(Block(f"{msg.KIND[kind]} · {msg.ROLE[role]}", part))
+    return blocks
+
+
+def _scope(query: Query) -> str:
+    return msg.KIND_NOUN.get(query.kind or "", "工作")
+
+
+def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list[str]) -> list[AnswerRow]:
+    if not query.phrases:
+        return rows
+    kept = _match_phrases(query, catalog)
+    filtered = [r for r in rows if r.row.id in kept]
+    if filtered:
+        return filtered
+    notes.append(msg.TOPIC_IGNORED.format(topic="、".join(p for p, _ in query.phrases)))
+    return rows
+
+
+def _match_phrases(query: Query, catalog: Catalog) -> set[str]:
+    found: set[str] | None = None
+    for phrase, words in query.phrases:
+        ids = {row.id for row in rows_with_phrase(catalog, phrase, words)}
+        found = ids if found is None else found & ids
+    return found or set()
+
+
+def _unit_rows(query: Query, catalog: Catalog, unit: str) -> list[AnswerRow]:
+    rows = rows_of_unit(catalog, unit, query.role, query.kind)
+    return [AnswerRow(r.row, "lead" if r.role and r.role.lead else "support") for r in rows]
+
+
+def _units(query: Query, catalog: Catalog) -> Answer:
+    notes: list[str] = []
+    per_unit = {unit: _unit_rows(query, catalog, unit) for unit in query.units}
+    if len(query.units) > 1 and query.together:
+        shared = set.intersection(*({r.row.id for r in rows} for rows in per_unit.values()))
+        first = per_unit[query.units[0]]
+        rows = [r for r in first if r.row.id in shared]
+        rows = _topic_filter(query, catalog, rows, notes)
+        names = "、".join(query.units)
+        headline = msg.UNITS_TOGETHER.format(units=names, n=len(rows), scope=_scope(query))
+        result = Answer(query, "unit_items", headline, _kind_blocks(rows, by_role=False), notes=notes)
+        return result
+    blocks: list[Block] = []
+    headlines: list[str] = []
+    facts: list[str] = []
+    related: list[AnswerRow] = []
+    for unit, rows in per_unit.items():
+        rows = _topic_filter(query, catalog, rows, notes)
+        lead = sum(1 for r in rows if r.role == "lead")
+        headlines.append(_unit_headline(query, unit, rows, lead))
+        for block in _kind_blocks(rows, by_role=query.role is None):
+            prefix = f"{unit} · " if len(query.units) > 1 else ""
+            blocks.append(Block(prefix + block.title, block.rows))
+        if leaders := leaders_of(r.row for r in rows if r.role == "lead"):
+            facts.append(msg.SUPERVISOR.format(unit=unit, leaders=_leader_counts(leaders)))
+        if query.role != "lead" and not query.phrases:
+            related += [AnswerRow(g.row, None, g.via) for g in rows_via_groups(catalog, unit, query.kind)]
+    intent = "count" if query.count else "unit_items"
+    result = Answer(query, intent, "；".join(headlines), blocks, facts, related, notes=notes)
+    if related:
+        result.related_note = _group_note(related)
+    return result
+
+
+def _unit_headline(query: Query, unit: str, rows: list[AnswerRow], lead: int) -> str:
+    scope = _scope(query)
+    if query.role == "lead":
+        return msg.UNIT_LEAD.format(unit=unit, n=len(rows), scope=scope)
+    if query.role == "support":
+        return msg.UNIT_SUPPORT.format(unit=unit, n=len(rows), scope=scope)
+    if query.kind == "livelihood":
+        return msg.UNIT_LEAD.format(unit=unit, n=len(rows), scope=scope)
+    return msg.UNIT_ALL.format(unit=unit, n=len(rows), scope=scope, lead=lead, support=len(rows) - lead)
+
+
+def _group_note(related: list[AnswerRow]) -> str:
+    by_group: dict[str, int] = {}
+    for item in related:
+        by_group[item.via] = by_group.get(item.via, 0) + 1
+    parts = "，".join(f"{n} 项由{group}共同承担" for group, n in by_group.items())
+    return msg.RELATED.format(parts=parts)
+
+
+def _leader_counts(leaders: dict[str, list[Row]]) -> str:
+    return "、".join(f"{name}（{len(rows)} 项）" for name, rows in leaders.items())
+
+
+def _unit_leader(query: Query, catalog: Catalog) -> Answer:
+    facts: list[str] = []
+    blocks: list[Block] = []
+    for unit in query.units:
+        rows = rows_of_unit(catalog, unit, "lead", query.kind)
+        basis = "lead"
+        if not rows:
+            rows, basis = rows_of_unit(catalog, unit, None, query.kind), "all"
+        leaders = leaders_of(r.row for r in rows)
+        if leaders:
+            facts.append(msg.UNIT_LEADER.format(unit=unit, leaders=_leader_counts(leaders),
+                                                basis=msg.BASIS[basis]))
+        else:
+            facts.append(msg.NO_LEADER.format(unit=unit))
+        blocks += [Block(f"{leader} · {unit}", [AnswerRow(r, _role(r, unit)) for r in leader_rows])
+                   for leader, leader_rows in leaders.items()]
+    headline = facts[0] if len(facts) == 1 else msg.LEADERS_OF_UNITS
+    return Answer(query, "unit_leader", headline, blocks, facts if len(facts) > 1 else [])
+
+
+def _role(row: Row, unit: str) -> str | None:
+    part = row.role_of(unit)
+    return None if part is None else ("lead" if part.lead else "support")
+
+
+def _leaders(query: Query, catalog: Catalog) -> Answer:
+    blocks: list[Block] = []
+    headlines: list[str] = []
+    notes: list[str] = []
+    for leader in query.leaders:
+        rows = [AnswerRow(r) for r in rows_of_leader(catalog, leader, query.kind)]
+        rows = _topic_filter(query, catalog, rows, notes)
+        titles = "、".join(catalog.leader_titles.get(leader, ()))
+        name = f"{leader}（{titles}）" if titles else leader
+        key = sum(1 for r in rows if r.row.kind == "key_task")
+        headline = msg.LEADER_ITEMS.format(leader=name, n=len(rows), scope=_scope(query))
+        if query.kind is None and rows:
+            headline += msg.SPLIT.format(key=key, live=len(rows) - key)
+        sections = [s for s in catalog.sections if s.leader == leader and s.remark and not s.number in
+                    {r.row.major for r in rows if r.row.kind == "key_task"}]
+        notes += [f"{leader}：{s.remark}" for s in sections]
+        headlines.append(headline)
+        for block in _kind_blocks(rows, by_role=False):
+            prefix = f"{leader} · " if len(query.leaders) > 1 else ""
+            blocks.append(Block(prefix + block.title, block.rows))
+    intent = "count" if query.count else "leader_items"
+    return Answer(query, intent, "；".join(headlines), blocks, notes=notes)
+
+
+def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
+    ids = _match_phrases(query, catalog)
+    rows = [catalog.by_id[i] for i in sorted(ids, key=catalog.positions.__getitem__)]
+    if query.kind:
+        rows = [r for r in rows if r.kind == query.kind]
+    if query.categories:
+        rows = [r for r in rows if r.category in query.categories]
+    return rows
+
+
+def _topic(query: Query, catalog: Catalog) -> Answer:
+    rows = _topic_rows(query, catalog)
+    topic = "、".join(p for p, _ in query.phrases) or "、".join(query.optional_terms)
+    if not rows:
+        return _nothing(query, topic)
+    items = [AnswerRow(r) for r in rows]
+    facts: list[str] = []
+    if query.intent in ("topic_units", "topic_leader"):
+        for row in rows:
+            leads = "、".join(row.lead_units) or msg.NO_LEAD
+            support = "、".join(r.unit for r in row.roles if not r.lead)
+            line = msg.WHO.format(label=row.label, leads=leads)
+            if support and query.role != "lead":
+                line += msg.WHO_SUPPORT.format(support=support)
+            if row.leader:
+                line += msg.WHO_LEADER.format(leader=row.leader)
+            facts.append(line)
+    if query.intent == "number":
+        facts = [f"{row.label}：{figure}" for row in rows if (figure := _figure(row, query))]
+    headline = msg.TOPIC.format(topic=topic, n=len(rows), scope=_scope(query))
+    intent = "count" if query.count else query.intent
+    return Answer(query, intent, headline, _kind_blocks(items, by_role=False), facts)
+
+
+def _figure(row: Row, query: Query) -> str:
+    """The clause of a row's text that holds the asked topic and a number."""
+    import re
+
+    clauses = re.split(r"[，。；、]", row.text)
+    words = [w for _, ws in query.phrases for w in ws]
+    scored = [(sum(w in c for w in words), c) for c in clauses if re.search(r"\d", c)]
+    scored = [s for s in scored if s[0] > 0]
+    if not scored:
+        return ""
+    best = max(score for score, _ in scored)
+    return "，".join(c.strip() for score, c in scored if score == best)
+
+
+def _category(query: Query, catalog: Catalog) -> Answer:
+    blocks = []
+    notes: list[str] = []
+    for category in query.categories:
+        rows = [AnswerRow(r) for r in rows_of_category(catalog, category)]
+        rows = _topic_filter(query, catalog, rows, notes)
+        blocks.append(Block(f"{msg.KIND['livelihood']} · {category}", rows))
+    total = sum(len(b.rows) for b in blocks)
+    headline = msg.CATEGORY.format(categories="、".join(query.categories), n=total)
+    return Answer(query, "count" if query.count else "category", headline, blocks, notes=notes)
+
+
+def _scope_count(query: Query, catalog: Catalog) -> Answer:
+    rows = [r for r in catalog.rows if not query.kind or r.kind == query.kind]
+    items = [AnswerRow(r) for r in rows]
+    projects = len({r.major for r in rows if r.kind == "livelihood"})
+    headline = msg.SCOPE_COUNT.format(n=len(rows), scope=_scope(query))
+    if query.kind == "livelihood":
+        headline += msg.PROJECTS.format(n=projects)
+    return Answer(query, "count", headline, _kind_blocks(items, by_role=False))
+
+
+def _items(query: Query, catalog: Catalog) -> Answer:
+    rows = rows_by_ids(catalog, query.items)
+    headline = msg.ITEMS.format(labels="、".join(r.label for r in rows))
+    return Answer(query, "item", headline, [Block("", [AnswerRow(r) for r in rows])], detail=True)
+
+
+def _nothing(query: Query, topic: str) -> Answer:
+    result = _none(query, None)
+    result.headline = msg.NOTHING_FOUND.format(topic=topic)
+    return result
+
+
+def _none(query: Query, catalog: Catalog | None) -> Answer:
+    return Answer(query, "none", msg.NOT_ABOUT_DOCUMENT, facts=list(msg.EXAMPLES_INTRO))
+
+
+def _help(query: Query, catalog: Catalog) -> Answer:
+    return Answer(query, "help", msg.HELP.format(title=catalog.title), facts=list(msg.EXAMPLES_INTRO))
+
+
+def _unknown_unit(query: Query, catalog: Catalog) -> Answer:
+    headline = msg.UNKNOWN_UNIT.format(name=query.unknown)
+    return Answer(query, "unknown_unit", headline, suggestions=list(query.suggestions))
+
+
+def _ambiguous(query: Query, catalog: Catalog) -> Answer:
+    headline = msg.AMBIGUOUS.format(name=query.unknown, options="、".join(query.suggestions))
+    return Answer(query, "ambiguous", headline, suggestions=list(query.suggestions))
+
+
+def _count(query: Query, catalog: Catalog) -> Answer:
+    if query.units:
+        return _units(query, catalog)
+    if query.leaders:
+        return _leaders(query, catalog)
+    if query.categories:
+        return _category(query, catalog)
+    if query.phrases:
+        return _topic(query, catalog)
+    return _scope_count(query, catalog)
+
+
+def _keyword(query: Query, catalog: Catalog) -> Answer:
+    if not query.phrases:
+        return _scope_count(query, catalog)
+    return _topic(query, catalog)
+
+
+_HANDLERS = {
+    "unit_items": _units, "unit_leader": _unit_leader, "leader_items": _leaders, "topic_units": _topic,
+    "topic_leader": _topic, "number": _topic, "keyword": _keyword, "count": _count, "category": _category,
+    "item": _items, "help": _help, "unknown_unit": _unknown_unit, "ambiguous": _ambiguous, "none": _none,
+}
+
+__all__ = ["Answer", "AnswerRow", "Block", "UnitRow", "answer"]

@@ -1,0 +1,163 @@
+"""The `duban` command: import and export documents, ask questions, chat, run the bot."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.config import ConfigError
+from bot.runtime import Runtime
+
+app = typer.Typer(help="督办 Duban: questions and reminders about a government's task-responsibility document.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DocOption = Annotated[str | None, typer.Option("--doc", help="Document key (default: the newest document).")]
+
+
+def _runtime(document: str | None = None) -> Runtime:
+    try:
+        return Runtime(document=document)
+    except ConfigError as error:
+        typer.echo(f"配置错误：{error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+@app.command("import")
+def import_command(
+    path: Annotated[Path, typer.Argument(help="The document file (.txt export of the notice).")],
+    key: Annotated[str | None, typer.Option(help="Document key; default: the file name without suffix.")] = None,
+) -> None:
+    """Import a document; re-importing the same key replaces it. Example: duban import lucheng-2024-tasks.txt"""
+    from knowledge.ingest import DocumentError, import_document
+
+    runtime = _runtime()
+    try:
+        document = import_document(runtime.knowledge.sessions, path, key)
+    except DocumentError as error:
+        raise _fail(f"导入失败，数据库未作任何改动。{error}") from None
+    projects = len({item.project for item in document.livelihood})
+    typer.echo(f"已导入 {document.key}：{document.title}\n"
+               f"重点工作 {len(document.key_tasks)} 项（{len(document.sections)} 个部分），"
+               f"民生实事 {len(document.livelihood)} 项（{projects} 个项目）")
+
+
+@app.command("export")
+def export_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print CONTRACT §5's JSON object.")] = False,
+    doc: DocOption = None,
+) -> None:
+    """Print a stored document back. Example: duban export --json > lucheng.json"""
+    from knowledge.export import UnknownDocument, export_document, find_document
+
+    runtime = _runtime()
+    with runtime.knowledge.sessions() as session:
+        try:
+            data = export_document(find_document(session, doc))
+        except UnknownDocument as error:
+            raise _fail(str(error)) from None
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    meta = data["document"]
+    typer.echo(f"{meta['key']}  {meta['doc_number']}  {meta['title']}")
+    for task in data["key_tasks"]:
+        units = "、".join(("*" if u["lead"] else "") + u["name"] for u in task["units"])
+        typer.echo(f"{task['id']}\t{task['text']}\t{units}\t{task['note']}")
+    for line in data["livelihood"]:
+        typer.echo(f"{line['id']}\t{line['category']}\t{line['text']}\t{line['leader']}\t{' '.join(line['lead_units'])}")
+
+
+@app.command("docs")
+def docs_command() -> None:
+    """List stored documents. Example: duban docs"""
+    from sqlalchemy import func, select
+
+    from knowledge.models import DocumentRecord, Item
+
+    runtime = _runtime()
+    with runtime.knowledge.sessions() as session:
+        counts = dict(session.execute(select(Item.document_id, func.count()).group_by(Item.document_id)).all())
+        for record in session.scalars(select(DocumentRecord).order_by(DocumentRecord.year, DocumentRecord.key)):
+            typer.echo(f"{record.key}\t{record.year}\t{record.doc_number}\t{counts.get(record.id, 0)} 行\t"
+                       f"{record.imported_at:%Y-%m-%d %H:%M}\t{record.title}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Migrate the database schema. Example: duban db upgrade"""
+    from knowledge.db import current_revision, make_engine, upgrade
+
+    settings = _runtime().settings
+    engine = make_engine(settings.database_url)
+    upgrade(engine, revision)
+    typer.echo(f"数据库已升级到 {current_revision(engine)}")
+
+
+def _questions(questions: list[str]) -> list[str] | None:
+    return questions or None
+
+
+@app.command("ask")
+def ask_command(
+    questions: Annotated[list[str] | None, typer.Argument(help="Questions; none: one per line from stdin.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question (CONTRACT §2).")] = False,
+    doc: DocOption = None,
+) -> None:
+    """Answer questions. Example: duban ask --json 区民政局负责哪些民生实事"""
+    from bot.ask import answer_lines
+
+    runtime = _runtime(doc)
+    source = questions if questions else (line.rstrip("\r\n") for line in sys.stdin)
+    for output in answer_lines(runtime, source, as_json):
+        sys.stdout.write(output + "\n")
+        sys.stdout.flush()
+
+
+@app.command("chat")
+def chat_command(doc: DocOption = None) -> None:
+    """The console chat: the same answers as Telegram, in the terminal. Example: duban chat"""
+    from bot.console import chat
+
+    chat(_runtime(doc))
+
+
+@app.command("run")
+def run_command(
+    webhook_url: Annotated[str | None, typer.Option(help="Public HTTPS URL for webhook mode.")] = None,
+    listen: Annotated[str | None, typer.Option(help="Webhook listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Webhook listen port.")] = None,
+    secret_token: Annotated[str | None, typer.Option(help="Webhook secret token.")] = None,
+    doc: DocOption = None,
+) -> None:
+    """Run the Telegram bot (polling, or webhook with --webhook-url); without a token, the console chat.
+    Example: DUBAN_TELEGRAM_TOKEN=123:abc duban run"""
+    runtime = _runtime(doc)
+    if not runtime.settings.telegram_token:
+        typer.echo("未设置 DUBAN_TELEGRAM_TOKEN：打开控制台对话（输入问题，Ctrl-D 退出）。", err=True)
+        from bot.console import chat
+
+        chat(runtime)
+        return
+    from bot.app import run_bot
+
+    run_bot(runtime, webhook_url=webhook_url, listen=listen, port=port, secret_token=secret_token)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Every user-facing Chinese string, in one place."""
+
+from __future__ import annotations
+
+KIND = {"key_task": "重点工作", "livelihood": "民生实事"}
+KIND_NOUN = {"key_task": "重点工作", "livelihood": "民生实事", "": "工作"}
+ROLE = {"lead": "牵头", "support": "配合"}
+BASIS = {"lead": "据其牵头的工作", "all": "据其参与的工作（该单位没有牵头的工作）"}
+
+UNIT_ALL = "{unit}共涉及 {n} 项{scope}（牵头 {lead} 项，配合 {support} 项）"
+UNIT_LEAD = "{unit}牵头 {n} 项{scope}"
+UNIT_SUPPORT = "{unit}配合（不牵头）{n} 项{scope}"
+UNITS_TOGETHER = "{units}共同参与 {n} 项{scope}"
+SUPERVISOR = "{unit}牵头工作的分管区领导：{leaders}"
+UNIT_LEADER = "{unit}的分管区领导：{leaders}（{basis}）"
+NO_LEADER = "{unit}参与的工作没有写明分管区领导"
+LEADERS_OF_UNITS = "各单位的分管区领导如下"
+LEADER_ITEMS = "{leader}牵头 {n} 项{scope}"
+SPLIT = "：重点工作 {key} 项，民生实事 {live} 项"
+TOPIC = "与“{topic}”有关的{scope}共 {n} 项"
+WHO = "{label}：牵头单位 {leads}"
+WHO_SUPPORT = "；配合单位 {support}"
+WHO_LEADER = "；牵头区领导 {leader}"
+NO_LEAD = "（未标明）"
+CATEGORY = "民生实事“{categories}”共 {n} 项"
+SCOPE_COUNT = "文件共有{scope} {n} 项"
+PROJECTS = "（{n} 个项目）"
+ITEMS = "{labels}"
+RELATED = "另有 {parts}（未计入上面，可能涉及本单位）"
+TOPIC_IGNORED = "没有找到与“{topic}”相关的，以下列出全部"
+NOTHING_FOUND = "没有找到与“{topic}”有关的工作。"
+NOT_ABOUT_DOCUMENT = "抱歉，这个问题不在《政府工作报告重点工作责任分解》和《民生实事项目任务分解》的范围内。"
+UNKNOWN_UNIT = "文件中没有找到“{name}”这个单位。"
+DID_YOU_MEAN = "您是不是要找："
+AMBIGUOUS = "“{name}”可能指：{options}。请说明是哪一位（或哪一个）。"
+HELP = "我是督办助手，可以回答关于《{title}》的问题。"
+EXAMPLES_INTRO = (
+    "您可以这样问：",
+    "· 区民政局负责哪些民生实事",
+    "· 老年食堂谁管？",
+    "· 伍国军分管哪些工作",
+    "· 今年新增多少养老床位",
+    "· 七都街道有什么任务",
+)
+EXAMPLES = ("区民政局负责哪些民生实事", "老年食堂谁管？", "伍国军分管哪些工作", "今年新增多少养老床位",
+            "七都街道有什么任务")
+
+# Row details
+DETAIL_UNITS = "责任单位"
+DETAIL_LEAD_UNITS = "牵头单位"
+DETAIL_LEADER = "牵头区领导"
+DETAIL_NOTE = "备注"
+DETAIL_CATEGORY = "项目"
+LEAD_MARK = "（牵头）"
+ERROR_QUESTION = "这条消息无法处理：{reason}"
+EMPTY_QUESTION = "请输入一个问题。"
+TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"

@@ -1,0 +1,1 @@
+"""The intent layer: question text → `Query`, with no database writes and no Telegram."""

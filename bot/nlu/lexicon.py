@@ -1,0 +1,104 @@
+"""The lexicon: every name the document gives to units, leaders and categories, and the cue phrases.
+
+Built once per knowledge-base revision from the catalog and `knowledge/data/cues.toml`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from knowledge.catalog import Catalog
+
+CUES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "cues.toml"
+# Ways people address a district leader after the surname ("伍区长").
+LEADER_FORMS = ("常务副区长", "副区长", "区长", "常委", "书记", "副书记", "部长", "主任")
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """What a surface form means: a unit, street, group, leader or category, by canonical name."""
+
+    type: str
+    name: str
+    exact: bool = True
+
+
+@dataclass
+class Cues:
+    """Cue phrase lists, each sorted longest first."""
+
+    lists: dict[str, tuple[str, ...]]
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        return self.lists.get(name, ())
+
+    def found(self, name: str, text: str) -> list[str]:
+        """The cue phrases of list `name` that occur in `text`."""
+        return [cue for cue in self[name] if cue in text]
+
+
+def load_cues(path: Path = CUES_FILE) -> Cues:
+    """Read cues.toml into flat lists named `table.key` and by key alone."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    lists: dict[str, tuple[str, ...]] = {}
+    for table in data.values():
+        for key, values in table.items():
+            lists[key] = tuple(sorted({str(v) for v in values}, key=len, reverse=True))
+    return Cues(lists)
+
+
+@dataclass
+class Lexicon:
+    """Surface forms → entities, plus the cue lists; pure data, no database."""
+
+    catalog: Catalog
+    cues: Cues
+    surfaces: dict[str, list[Entity]] = field(default_factory=dict)
+    max_length: int = 0
+
+    @classmethod
+    def build(cls, catalog: Catalog, cues: Cues | None = None) -> Lexicon:
+        """Gather every name: unit names and spellings, leaders and their address forms, categories."""
+        lexicon = cls(catalog=catalog, cues=cues or load_cues())
+        table: defaultdict[str, dict[Entity, None]] = defaultdict(dict)
+        for unit in catalog.units.values():
+            kind = "group" if unit.kind == "group" else ("street" if unit.kind == "street" else "unit")
+            for surface in (unit.name, *unit.aliases):
+                table[surface][Entity(kind, unit.name, exact=surface == unit.name)] = None
+        for leader, titles in catalog.leader_titles.items():
+            table[leader][Entity("leader", leader)] = None
+            for form in dict.fromkeys((*titles, *LEADER_FORMS)):
+                # The leader's own title makes "伍常委" certain; a generic one ("张区长") may mean another 张.
+                table[leader[0] + form][Entity("leader", leader, exact=form in titles)] = None
+                table[leader + form][Entity("leader", leader)] = None
+        for category in catalog.categories:
+            table[category][Entity("category", category)] = None
+        lexicon.surfaces = {surface: list(entities) for surface, entities in table.items() if len(surface) >= 2}
+        lexicon.max_length = max(map(len, lexicon.surfaces), default=0)
+        return lexicon
+
+    @cached_property
+    def by_first_char(self) -> dict[str, list[str]]:
+        """Surfaces grouped by first character, longest first: the scan's lookup table."""
+        index: defaultdict[str, list[str]] = defaultdict(list)
+        for surface in self.surfaces:
+            index[surface[0]].append(surface)
+        return {char: sorted(forms, key=len, reverse=True) for char, forms in index.items()}
+
+    @cached_property
+    def unit_surfaces(self) -> dict[str, str]:
+        """Every spelling of a unit or street → its canonical name (for fuzzy matching)."""
+        return {surface: entities[0].name for surface, entities in self.surfaces.items()
+                if len(entities) == 1 and entities[0].type in ("unit", "street")}
+
+    @cached_property
+    def words(self) -> set[str]:
+        """Every cue phrase and surface: segmentation must keep these whole."""
+        words = set(self.surfaces)
+        for values in self.cues.lists.values():
+            words.update(values)
+        return words

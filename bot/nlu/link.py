@@ -1,0 +1,125 @@
+"""Entity linking: find the names a question uses, exactly, by spelling variant, or by a near miss."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from bot.nlu.lexicon import Entity, Lexicon
+
+# Endings that make an unknown span look like the name of a body ("民正局", "区法院").
+ORG_SUFFIXES = ("办公室", "管委会", "中心", "集团", "专班", "街道", "公司", "总会", "大队", "分局", "局", "办", "委",
+                "部", "院", "队", "镇", "联", "会")
+_ORG_SPAN = re.compile(r"[\u4e00-\u9fff]{2,14}")
+# A near-miss name is taken without asking when it scores this high and clearly beats the runner-up.
+ACCEPT_SCORE = 80.0
+ACCEPT_MARGIN = 8.0
+SUGGEST_SCORE = 50.0
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A span of the question and what it names."""
+
+    start: int
+    end: int
+    surface: str
+    entities: tuple[Entity, ...]
+
+    @property
+    def entity(self) -> Entity:
+        exact = [e for e in self.entities if e.exact]
+        return (exact or list(self.entities))[0]
+
+    @property
+    def ambiguous(self) -> bool:
+        names = {e.name for e in self.entities if e.exact} or {e.name for e in self.entities}
+        return len(names) > 1
+
+
+def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
+    """Every known name in `text`; the longest wins where two overlap."""
+    found: list[Mention] = []
+    index = lexicon.by_first_char
+    for start, char in enumerate(text):
+        for surface in index.get(char, ()):
+            if text.startswith(surface, start):
+                found.append(Mention(start, start + len(surface), surface, tuple(lexicon.surfaces[surface])))
+                break
+    found.sort(key=lambda m: (-(m.end - m.start), m.start))
+    chosen: list[Mention] = []
+    taken = [False] * len(text)
+    for mention in found:
+        if any(taken[mention.start:mention.end]):
+            continue
+        if _part_of_a_place_phrase(text, mention, lexicon):
+            continue
+        chosen.append(mention)
+        for i in range(mention.start, mention.end):
+            taken[i] = True
+    return sorted(chosen, key=lambda m: m.start)
+
+
+def _part_of_a_place_phrase(text: str, mention: Mention, lexicon: Lexicon) -> bool:
+    # "七都" names 七都街道, but "七都二桥" is a bridge the document talks about: a place's short form
+    # followed by words the document uses together with it is part of a topic, not the street.
+    entity = mention.entity
+    if entity.type != "street" or mention.surface == entity.name:
+        return False
+    following = text[mention.start:mention.end + 2]
+    return len(following) > len(mention.surface) and bool(lexicon.catalog.containing(following))
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """The unit a mistyped name most likely means, and how sure that is."""
+
+    written: str
+    unit: str | None
+    suggestions: tuple[str, ...]
+    how: str
+
+
+@cache
+def _pinyin(text: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(text))
+
+
+def org_spans(chunk: str) -> list[str]:
+    """Candidate body names in leftover text: spans ending in an organisation suffix."""
+    spans: list[str] = []
+    for match in _ORG_SPAN.finditer(chunk):
+        run = match.group()
+        for end in range(len(run), 2, -1):
+            if run[:end].endswith(ORG_SUFFIXES):
+                spans.append(run[:end])
+                break
+    return spans
+
+
+def near_miss(written: str, lexicon: Lexicon) -> NearMiss:
+    """Resolve a name no spelling matches: a homophone (民正局 → 民政局) or a close spelling."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    surfaces = lexicon.unit_surfaces
+    candidates = {written[i:] for i in range(0, max(1, len(written) - 2))}
+    best: dict[str, float] = {}
+    for candidate in candidates:
+        sound = _pinyin(candidate)
+        for surface, unit in surfaces.items():
+            if len(surface) == len(candidate) and surface[-1] == candidate[-1] and _pinyin(surface) == sound:
+                return NearMiss(written, unit, (unit,), "pinyin")
+        for surface, score, _ in process.extract(candidate, list(surfaces), limit=5,
+                                                 scorer=Levenshtein.normalized_similarity):
+            unit = surfaces[surface]
+            best[unit] = max(best.get(unit, 0.0), score * 100)
+    ranked = sorted(best.items(), key=lambda item: -item[1])
+    suggestions = tuple(unit for unit, score in ranked[:3] if score >= SUGGEST_SCORE)
+    if ranked and ranked[0][1] >= ACCEPT_SCORE and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= ACCEPT_MARGIN):
+        return NearMiss(written, ranked[0][0], suggestions, "spelling")
+    return NearMiss(written, None, suggestions, "none")
+

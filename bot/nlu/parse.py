@@ -1,0 +1,224 @@
+"""parse(question) → Query: normalize, find the focus sentence, link names, read cues, keep topic words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from bot.nlu.lexicon import Lexicon
+from bot.nlu.link import Mention, find_mentions, near_miss, org_spans
+from bot.nlu.normalize import normalize, sentences
+from bot.nlu.query import Intent, Kind, Query, Role
+from bot.nlu.segment import Segmenter
+from knowledge.numerals import chinese_to_int
+
+_GAP = "|"
+_HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_ROW_CODE = re.compile(r"(?<![A-Za-z])([KkLl])\s*(\d{1,3})\s*-\s*(\d{1,3})")
+_SECTION_CODE = re.compile(r"([一二三四五六七八九十]{1,3})\s*-\s*(\d{1,3})")
+_LIVELIHOOD_CODE = re.compile(r"民生实事\s*(?:第\s*)?(\d{1,3})\s*-\s*(\d{1,3})")
+_COUNT = re.compile(r"(多少|几)\s*(项|条|件|个(?=\s*(?:工作|任务|事项|项目|民生实事|重点工作|实事)))"
+                    r"|(多少|几)\s*(?=(?:民生实事|重点工作|实事|工作|任务|事项))"
+                    r"|(数量|总数|项数|条数|一共|总共|共有|合计)")
+
+
+@dataclass
+class Parser:
+    """Turns question text into a `Query`, using one lexicon (and its segmenter)."""
+
+    lexicon: Lexicon
+    cache_dir: Path | None = None
+    stop: frozenset[str] = field(init=False)
+    action: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.stop = frozenset(self.lexicon.cues["stop"])
+        self.action = frozenset(self.lexicon.cues["action"])
+
+    @cached_property
+    def segmenter(self) -> Segmenter:
+        catalog = self.lexicon.catalog
+        text = "\n".join(catalog.haystack.values())
+        return Segmenter(text, self.lexicon.words, self.cache_dir)
+
+    def parse(self, question: str) -> Query:
+        """Read one question."""
+        text = normalize(question)
+        if not _HAS_WORD.search(text):
+            return Query(question=question, intent="none", text=text)
+        if codes := self._row_codes(text):
+            return Query(question=question, intent="item", text=text, items=codes)
+        focus = self._focus(text)
+        mentions = find_mentions(focus, self.lexicon)
+        query = Query(question=question, intent="none", text=focus)
+        rest = _blank(focus, [(m.start, m.end) for m in mentions])
+        rest, cues = self._read_cues(query, rest, focus)
+        self._fill_entities(query, mentions)
+        if query.intent == "ambiguous":
+            return query
+        rest = self._near_misses(query, rest)
+        if query.intent == "unknown_unit":
+            return query
+        query.terms, query.optional_terms, query.phrases = self._terms(rest)
+        query.intent = self._intent(query, focus, cues)
+        return query
+
+    def _row_codes(self, text: str) -> list[str]:
+        codes = [f"{m.group(1).upper()}{int(m.group(2))}-{int(m.group(3))}" for m in _ROW_CODE.finditer(text)]
+        codes += [f"L{int(m.group(1))}-{int(m.group(2))}" for m in _LIVELIHOOD_CODE.finditer(text)]
+        for match in _SECTION_CODE.finditer(text):
+            codes.append(f"K{chinese_to_int(match.group(1))}-{int(match.group(2))}")
+        catalog = self.lexicon.catalog
+        return [code for code in dict.fromkeys(codes) if code in catalog.by_id]
+
+    def _focus(self, text: str) -> str:
+        # A long message with a preamble asks its question last: read from the last sentence that
+        # names something (or, failing that, asks something) to the end.
+        parts = sentences(text)
+        if len(parts) <= 1:
+            return text
+        asks = self.lexicon.cues["list"] + self.lexicon.cues["who_unit"] + self.lexicon.cues["number"]
+        for wanted in (lambda s: bool(find_mentions(s, self.lexicon)), lambda s: any(c in s for c in asks)):
+            for index in range(len(parts) - 1, -1, -1):
+                if wanted(parts[index]):
+                    return "".join(parts[index:])
+        return text
+
+    def _read_cues(self, query: Query, rest: str, focus: str) -> tuple[str, dict[str, list[str]]]:
+        cues = self.lexicon.cues
+        found = {name: cues.found(name, rest) for name in
+                 ("lead", "support", "not_lead", "livelihood", "key_task", "who_unit", "who_leader", "number",
+                  "help", "together", "separately")}
+        if found["not_lead"] or (found["support"] and not found["lead"]):
+            query.role = "support"
+        elif found["lead"]:
+            query.role = "lead"
+        kind: Kind | None = None
+        if found["livelihood"] and not found["key_task"]:
+            kind = "livelihood"
+        elif found["key_task"] and not found["livelihood"]:
+            kind = "key_task"
+        query.kind = kind
+        query.count = bool(_COUNT.search(focus))
+        query.together = bool(found["together"]) and not found["separately"]
+        for name in ("not_lead", "lead", "support", "livelihood", "key_task", "who_unit", "who_leader", "help",
+                     "together", "separately"):
+            for cue in found[name]:
+                rest = rest.replace(cue, _GAP)
+        return rest, found
+
+    def _fill_entities(self, query: Query, mentions: list[Mention]) -> None:
+        for mention in mentions:
+            if mention.ambiguous:
+                query.intent = "ambiguous"
+                query.unknown = mention.surface
+                query.suggestions = list(dict.fromkeys(e.name for e in mention.entities))
+                return
+            entity = mention.entity
+            target = {"unit": query.units, "street": query.units, "group": query.units,
+                      "leader": query.leaders, "category": query.categories}[entity.type]
+            if entity.name not in target:
+                target.append(entity.name)
+            if not entity.exact and entity.type == "leader":
+                others = [e.name for e in mention.entities if e.name != entity.name]
+                query.suggestions.extend(n for n in others if n not in query.suggestions)
+
+    def _near_misses(self, query: Query, rest: str) -> str:
+        """Link mistyped unit names; returns `rest` without the spans it linked."""
+        catalog = self.lexicon.catalog
+        for chunk in rest.split(_GAP):
+            for span in org_spans(chunk):
+                if catalog.containing(span) or self._is_cue(span):
+                    continue
+                miss = near_miss(span, self.lexicon)
+                if miss.unit is None and not miss.suggestions:
+                    continue  # nothing like a unit of this document: read it as topic words
+                if miss.unit is None:
+                    query.intent = "unknown_unit"
+                    query.unknown = span
+                    query.suggestions = list(miss.suggestions)
+                    return rest
+                if miss.unit not in query.units:
+                    query.units.append(miss.unit)
+                query.notes.append(f"已将“{span}”理解为“{miss.unit}”")
+                rest = rest.replace(span, _GAP)
+        return rest
+
+    def _is_cue(self, span: str) -> bool:
+        return all(word in self.stop or word in self.lexicon.words for word in self._cut(span))
+
+    def _cut(self, text: str) -> list[str]:
+        return self.segmenter.cut(text)
+
+    def _terms(self, rest: str) -> tuple[list[str], list[str], list[tuple[str, list[str]]]]:
+        """Topic words left after names and cues: required ones, optional ones (verbs of doing), and
+        each stretch's phrase from its first to its last required word."""
+        required: list[str] = []
+        optional: list[str] = []
+        phrases: list[tuple[str, list[str]]] = []
+        for chunk in re.split(r"[|，。！？；：、“”‘’（）《》,.!?;:()\s\"'-]+", rest):
+            if not chunk or all(c in self.stop for c in chunk):
+                continue
+            words: list[tuple[int, int, str]] = []
+            run_start, run = 0, ""
+            position = 0
+            for word in [*self._cut(chunk), ""]:
+                start, position = position, position + len(word)
+                single = len(word) == 1 and word not in self.stop and word not in self.action
+                if single and _HAS_WORD.match(word):
+                    run_start, run = (start if not run else run_start), run + word
+                    continue
+                if run:
+                    words.append((run_start, run_start + len(run), run))
+                    run = ""
+                if not word or word in self.stop or not _HAS_WORD.search(word):
+                    continue
+                if word in self.action:
+                    optional.append(word)
+                else:
+                    words.append((start, position, word))
+            if words:
+                required.extend(w for _, _, w in words)
+                phrases.append((chunk[words[0][0]:words[-1][1]], [w for _, _, w in words]))
+        return list(dict.fromkeys(required)), list(dict.fromkeys(optional)), phrases
+
+    def _intent(self, query: Query, focus: str, found: dict[str, list[str]]) -> Intent:
+        asks_unit = bool(found["who_unit"])
+        asks_leader = bool(found["who_leader"])
+        asks_number = bool(found["number"]) and not query.count
+        if query.units:
+            if (asks_leader or asks_unit) and not query.leaders:
+                return "unit_leader"
+            return "count" if query.count else "unit_items"
+        if query.leaders:
+            return "count" if query.count else "leader_items"
+        if query.categories:
+            return "count" if query.count else "category"
+        if query.terms or query.optional_terms:
+            if asks_leader and not asks_unit:
+                return "topic_leader"
+            if asks_unit:
+                return "topic_units"
+            if asks_number:
+                return "number"
+            return "count" if query.count else "keyword"
+        if found["help"]:
+            return "help"
+        if query.count and (query.kind or query.role):
+            return "count"
+        if query.kind and self.lexicon.cues.found("list", focus):
+            return "keyword"
+        return "none"
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            chars[i] = _GAP
+    return "".join(chars)
+
+
+__all__ = ["Parser", "Query", "Role"]

@@ -1,0 +1,49 @@
+"""What a question asks, as plain data: the intent layer's output and the answer layer's input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Intent = Literal[
+    "unit_items", "unit_leader", "leader_items", "topic_units", "topic_leader", "number", "count",
+    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous",
+]
+Kind = Literal["key_task", "livelihood"]
+Role = Literal["lead", "support"]
+
+
+@dataclass
+class Query:
+    """A parsed question: intent and slots."""
+
+    question: str
+    intent: Intent
+    text: str = ""
+    units: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    kind: Kind | None = None
+    role: Role | None = None
+    terms: list[str] = field(default_factory=list)
+    optional_terms: list[str] = field(default_factory=list)
+    # Each contiguous stretch of topic words: its text from first to last topic word, and the words.
+    phrases: list[tuple[str, list[str]]] = field(default_factory=list)
+    count: bool = False
+    together: bool = False
+    unknown: str = ""
+    suggestions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def topic(self) -> str:
+        return "".join(self.terms)
+
+    def entities(self) -> dict[str, object]:
+        """CONTRACT §2's `entities` object (plus the topic words and categories)."""
+        return {"units": self.units, "leaders": self.leaders, "kind": _KIND_NAMES.get(self.kind or ""),
+                "role": self.role, "categories": self.categories, "items": self.items, "topic": self.terms}
+
+
+_KIND_NAMES = {"key_task": "key_task", "livelihood": "livelihood"}

@@ -1,0 +1,191 @@
+"""An in-memory snapshot of one stored document, indexed for answering questions in microseconds.
+
+Documents change only on import, so answering reads this snapshot instead of the database; every
+import bumps a revision counter that tells a cached snapshot it is stale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge.export import find_document
+from knowledge.models import Meta, Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A unit's part in one row."""
+
+    unit: str
+    written: str
+    lead: bool
+    group: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One answerable row: a key task (`K…`) or a livelihood line (`L…`)."""
+
+    id: str
+    kind: str
+    major: int
+    minor: int
+    text: str
+    category: str
+    note: str
+    leader: str
+    roles: tuple[Role, ...]
+
+    @property
+    def lead_units(self) -> list[str]:
+        return [r.unit for r in self.roles if r.lead]
+
+    def role_of(self, unit: str) -> Role | None:
+        return next((r for r in self.roles if r.unit == unit), None)
+
+    @property
+    def label(self) -> str:
+        """The document's own numbering: 五-12 for a key task, 民生实事 5-1 for a livelihood line."""
+        from knowledge.numerals import int_to_chinese
+
+        if self.kind == "key_task":
+            return f"{int_to_chinese(self.major)}-{self.minor}"
+        return f"民生实事 {self.major}-{self.minor}"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitInfo:
+    """A unit, its spellings, and for groups what they cover."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    covers: str = ""
+    covers_all: bool = False
+    explain: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SectionInfo:
+    """A section of the key-task attachment."""
+
+    number: int
+    heading: str
+    leader: str
+    leader_titles: tuple[str, ...]
+    remark: str
+
+
+@dataclass
+class Catalog:
+    """A document's rows with indexes by unit, leader, category and text."""
+
+    key: str
+    title: str
+    doc_number: str
+    year: int
+    issued: date | None
+    sections: list[SectionInfo]
+    rows: list[Row]
+    units: dict[str, UnitInfo]
+    revision: int = 0
+    by_id: dict[str, Row] = field(default_factory=dict)
+    by_unit: dict[str, list[Row]] = field(default_factory=dict)
+    by_leader: dict[str, list[Row]] = field(default_factory=dict)
+    by_category: dict[str, list[Row]] = field(default_factory=dict)
+    leader_titles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Character bigram → rows whose text or note contains it: keyword search without a full scan.
+    bigrams: dict[str, frozenset[str]] = field(default_factory=dict)
+    unigrams: dict[str, frozenset[str]] = field(default_factory=dict)
+    haystack: dict[str, str] = field(default_factory=dict)
+    positions: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Build every index from `rows`, `sections` and `units`."""
+        by_unit: defaultdict[str, list[Row]] = defaultdict(list)
+        by_leader: defaultdict[str, list[Row]] = defaultdict(list)
+        by_category: defaultdict[str, list[Row]] = defaultdict(list)
+        bigrams: defaultdict[str, set[str]] = defaultdict(set)
+        unigrams: defaultdict[str, set[str]] = defaultdict(set)
+        self.by_id = {}
+        self.positions = {row.id: i for i, row in enumerate(self.rows)}
+        for row in self.rows:
+            self.by_id[row.id] = row
+            for unit in dict.fromkeys(r.unit for r in row.roles):
+                by_unit[unit].append(row)
+            if row.leader:
+                by_leader[row.leader].append(row)
+            if row.category:
+                by_category[row.category].append(row)
+            text = searchable(f"{row.text}\n{row.note}")
+            self.haystack[row.id] = text
+            for i, char in enumerate(text):
+                unigrams[char].add(row.id)
+                if i + 1 < len(text):
+                    bigrams[text[i:i + 2]].add(row.id)
+        self.by_unit = dict(by_unit)
+        self.by_leader = dict(by_leader)
+        self.by_category = dict(by_category)
+        self.bigrams = {k: frozenset(v) for k, v in bigrams.items()}
+        self.unigrams = {k: frozenset(v) for k, v in unigrams.items()}
+        self.leader_titles = {s.leader: s.leader_titles for s in self.sections if s.leader}
+        for row in self.rows:
+            if row.leader:
+                self.leader_titles.setdefault(row.leader, ())
+
+    def containing(self, term: str) -> list[Row]:
+        """Rows whose text or note contains `term` (spaces ignored), in document order."""
+        term = searchable(term)
+        if not term:
+            return []
+        if len(term) == 1:
+            ids: frozenset[str] = self.unigrams.get(term, frozenset())
+        else:
+            candidates = [self.bigrams.get(term[i:i + 2], frozenset()) for i in range(len(term) - 1)]
+            ids = frozenset.intersection(*candidates) if candidates else frozenset()
+        return [self.by_id[i] for i in sorted(ids, key=self.positions.__getitem__) if term in self.haystack[i]]
+
+    def section(self, number: int) -> SectionInfo | None:
+        return next((s for s in self.sections if s.number == number), None)
+
+    @property
+    def leaders(self) -> list[str]:
+        return list(self.leader_titles)
+
+    @property
+    def categories(self) -> list[str]:
+        return list(self.by_category)
+
+
+def searchable(text: str) -> str:
+    """Text as keyword search compares it: no spaces, full-width letters and digits folded."""
+    return "".join(text.split()).translate(_FOLD)
+
+
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "（），、：；！？"}
+
+
+def load_catalog(session: Session, key: str | None = None) -> Catalog:
+    """Snapshot the document `key` (default: the newest) and every unit."""
+    record = find_document(session, key)
+    units = {u.name: UnitInfo(u.name, u.kind, tuple(a.alias for a in u.aliases), u.covers, u.covers_all, u.explain)
+             for u in session.scalars(select(Unit))}
+    rows = [
+        Row(id=i.code, kind=i.kind, major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
+            leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group")
+                                         for u in i.units))
+        for i in record.items
+    ]
+    sections = [SectionInfo(s.number, s.heading, s.leader, tuple(s.leader_titles), s.remark) for s in record.sections]
+    meta = session.get(Meta, "revision")
+    return Catalog(key=record.key, title=record.title, doc_number=record.doc_number, year=record.year,
+                   issued=record.issued, sections=sections, rows=rows, units=units,
+                   revision=int(meta.value) if meta else 0)

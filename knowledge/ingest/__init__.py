@@ -1,0 +1,52 @@
+"""Ingestion: one reader per format → a normalized `Document` → `store_document`."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.db import transaction
+from knowledge.ingest.document import Document, DocumentError
+from knowledge.ingest.store import store_document
+from knowledge.ingest.text import TextReader
+from knowledge.models import DocumentRecord
+from knowledge.vocabulary import Vocabulary, data_fingerprint, load_vocabulary
+
+# Bump when a reader or the store changes what an import produces: stale automatic imports redo themselves.
+READER_VERSION = "1"
+READERS = {".txt": TextReader, ".text": TextReader, ".tsv": TextReader}
+
+
+def fingerprint(path: Path) -> str:
+    """What an import of `path` depends on: its bytes, the unit data files and the reader version."""
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(data_fingerprint().encode())
+    digest.update(READER_VERSION.encode())
+    return digest.hexdigest()
+
+
+def read_document(path: Path, key: str | None = None, vocabulary: Vocabulary | None = None) -> Document:
+    """Parse a file with the reader its suffix calls for."""
+    if not path.is_file():
+        raise DocumentError(f"找不到文件 {path}：expected a readable file")
+    reader_class = READERS.get(path.suffix.lower())
+    if reader_class is None:
+        known = "、".join(sorted(READERS))
+        raise DocumentError(f"不支持 {path.suffix or '无后缀'} 格式：expected one of {known}", None, str(path))
+    vocabulary = vocabulary or load_vocabulary()
+    return reader_class(vocabulary.is_group).read_path(path, key=key)
+
+
+def import_document(factory: sessionmaker[Session], path: Path, key: str | None = None) -> Document:
+    """Read then store in one transaction: a file that fails to parse changes nothing."""
+    vocabulary = load_vocabulary()
+    document = read_document(path, key, vocabulary)
+    with transaction(factory) as session:
+        store_document(session, document, vocabulary, fingerprint(path))
+    return document
+
+
+__all__ = ["READERS", "Document", "DocumentError", "DocumentRecord", "fingerprint", "import_document",
+           "read_document"]

@@ -1,0 +1,91 @@
+"""Writes a normalized document into the database, replacing any earlier import of the same key."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from knowledge.ingest.document import Document
+from knowledge.models import DocumentRecord, Item, ItemUnit, Meta, SectionRecord, Unit, UnitAlias
+from knowledge.vocabulary import Vocabulary, spelling
+
+
+def store_document(session: Session, document: Document, vocabulary: Vocabulary, fingerprint: str) -> DocumentRecord:
+    """Replace the stored document `document.key`; the caller owns the transaction."""
+    written = [u.name for task in document.key_tasks for u in task.units]
+    written += [name for item in document.livelihood for name in item.lead_units]
+    canonical = {name: vocabulary.resolve(name).name for name in written}
+    vocabulary.finish()
+    units = sync_units(session, vocabulary)
+
+    session.execute(delete(DocumentRecord).where(DocumentRecord.key == document.key))
+    session.flush()
+    record = DocumentRecord(
+        key=document.key, title=document.title, issuer=document.issuer, doc_number=document.doc_number,
+        year=document.year, issued=document.issued, printed=document.printed, addressees=document.addressees,
+        cc=document.cc, key_tasks_title=document.key_tasks_title, livelihood_title=document.livelihood_title,
+        source_name=document.source_name, source_sha256=fingerprint, imported_at=datetime.now(UTC))
+    record.sections = [
+        SectionRecord(number=s.number, heading=s.heading, leader=s.leader, leader_titles=list(s.leader_titles),
+                      remark=s.remark) for s in document.sections]
+    items: list[Item] = []
+    leaders = {s.number: s.leader for s in document.sections}
+    for task in document.key_tasks:
+        item = Item(code=task.code, kind="key_task", major=task.section, minor=task.no, position=len(items),
+                    text=task.text, note=task.note, leader=leaders.get(task.section, ""), line=task.line)
+        item.units = [ItemUnit(unit=units[canonical[u.name]], position=i, written=u.name, lead=u.lead,
+                               starred=u.starred) for i, u in enumerate(task.units)]
+        items.append(item)
+    for line in document.livelihood:
+        item = Item(code=line.code, kind="livelihood", major=line.project, minor=line.k, position=len(items),
+                    text=line.text, category=line.category, leader=line.leader, line=line.line)
+        item.units = [ItemUnit(unit=units[canonical[name]], position=i, written=name, lead=True, starred=False)
+                      for i, name in enumerate(line.lead_units)]
+        items.append(item)
+    record.items = items
+    session.add(record)
+    bump_revision(session)
+    session.flush()
+    return record
+
+
+def sync_units(session: Session, vocabulary: Vocabulary) -> dict[str, Unit]:
+    """Make the units table match the vocabulary: same names, kinds, groups and spellings."""
+    existing = {u.name: u for u in session.scalars(select(Unit))}
+    taken = {a.alias: a for a in session.scalars(select(UnitAlias))}
+    wanted_aliases: dict[str, str] = {}
+    for entry in vocabulary.entries.values():
+        for alias in entry.aliases:
+            if spelling(alias) != spelling(entry.name):
+                wanted_aliases[alias] = entry.name
+    # Aliases that moved or vanished go first, so the unique index never sees two owners.
+    for alias, row in taken.items():
+        if wanted_aliases.get(alias) != row.unit.name:
+            session.delete(row)
+    session.flush()
+    for entry in vocabulary.entries.values():
+        unit = existing.get(entry.name)
+        if unit is None:
+            unit = existing[entry.name] = Unit(name=entry.name, kind=entry.kind)
+            session.add(unit)
+        unit.kind = entry.kind
+        unit.covers = entry.group.covers if entry.group else ""
+        unit.covers_all = entry.group.all if entry.group else False
+        unit.explain = entry.group.explain if entry.group else ""
+    session.flush()
+    kept = {alias for alias, row in taken.items() if wanted_aliases.get(alias) == row.unit.name}
+    session.add_all(UnitAlias(unit=existing[owner], alias=alias)
+                    for alias, owner in wanted_aliases.items() if alias not in kept)
+    session.flush()
+    return existing
+
+
+def bump_revision(session: Session) -> None:
+    """Count imports, so cached snapshots of the knowledge base know they are stale."""
+    meta = session.get(Meta, "revision")
+    if meta is None:
+        session.add(Meta(key="revision", value="1"))
+    else:
+        meta.value = str(int(meta.value) + 1)

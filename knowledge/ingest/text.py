@@ -1,0 +1,358 @@
+"""Reader for the plain-text export of a 责任分解 notice (tab-separated tables).
+
+The text is what a PDF or Word copy of the notice becomes when saved as text: the notice, then
+附件1 (sections of key tasks, each a table whose header repeats at every page break), then 附件2
+(livelihood projects, whose later lines leave the leading cells empty), then the 抄送/印发 footer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+from knowledge.ingest.document import (
+    Document,
+    DocumentError,
+    KeyTask,
+    LivelihoodItem,
+    Section,
+    UnitMention,
+)
+from knowledge.numerals import chinese_to_int
+
+_ATTACHMENT = re.compile(r"^附件\s*([0-9一二三四五六七八九十]+)\s*$")
+_SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(.+)$")
+_DOC_NUMBER = re.compile(r"\S+〔\s*(\d{4})\s*〕\s*\d+\s*号")
+_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(印发)?$")
+_FOOTNOTE = re.compile(r"^注\s*[:：]")
+_YEAR = re.compile(r"(\d{4})\s*年")
+_LEADER_HEADING = re.compile(r"^(.+?)牵头(?:的)?(?:重点)?工作$")
+_SPACES = re.compile(r"[ \u3000\u00a0]+")
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff“”（）《》、，])\s+(?=[\u4e00-\u9fff“”（）《》、，])")
+_OPEN = "（(〔["
+_CLOSE = "）)〕]"
+_SEPARATORS = "、，,；;"
+
+# Column names the tables use, mapped to the field they fill; other documents may word them differently.
+_KEY_COLUMNS = {
+    "序号": "no", "重点工作": "text", "工作内容": "text", "工作任务": "text", "任务": "text",
+    "责任单位": "units", "牵头单位": "units", "备注": "note",
+}
+_LIVELIHOOD_COLUMNS = {
+    "序号": "no", "项目名称": "category", "项目类别": "category", "项目内容": "text",
+    "牵头领导": "leader", "责任领导": "leader", "牵头单位": "units", "责任单位": "units",
+}
+LEADER_TITLES = ("常务副区长", "副区长", "区长", "常委", "副县长", "县长", "副市长", "市长", "副镇长", "镇长",
+                 "副书记", "书记", "副主任", "主任", "部长")
+
+
+def collapse(text: str) -> str:
+    """Trim and collapse runs of spaces, as the contract's `text` asks."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def join_wrapped(text: str) -> str:
+    """Join a title that a line wrap split inside Chinese text ("责任 分解" → "责任分解")."""
+    return _CJK_GAP.sub("", collapse(text))
+
+
+def split_units(cell: str) -> list[str]:
+    """Split a responsibility cell at separators outside parentheses, keeping `*` marks."""
+    names: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in cell:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        if depth == 0 and (char in _SEPARATORS or char.isspace()):
+            if current:
+                names.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    if current:
+        names.append("".join(current))
+    return [name for name in (n.strip() for n in names) if name]
+
+
+def parse_units(cell: str, is_group: Callable[[str], bool]) -> list[UnitMention]:
+    """Units of a key-task row: starred ones lead; an unstarred sole unit leads too."""
+    raw = split_units(cell)
+    starred = [name.startswith(("*", "＊")) for name in raw]
+    names = [name.lstrip("*＊").strip() for name in raw]
+    bodies = [name for name in names if not is_group(name)]
+    sole = not any(starred) and len(bodies) == 1
+    return [
+        UnitMention(name=name, lead=star or (sole and not is_group(name)), starred=star)
+        for name, star in zip(names, starred, strict=True)
+    ]
+
+
+def parse_leader(text: str) -> tuple[str, list[str]]:
+    """Split "林杰常委、常务副区长" into the name and its titles."""
+    text = collapse(text).replace(" ", "")
+    first = min((i for t in LEADER_TITLES if (i := text.find(t)) > 0), default=-1)
+    if first < 0:
+        return text, []
+    titles = [t for t in re.split(r"[、，,]", text[first:]) if t]
+    return text[:first], titles
+
+
+def person(name: str) -> str:
+    """Leader names lose the spaces that typesetting puts inside two-character names."""
+    return re.sub(r"\s+", "", name)
+
+
+class _Lines:
+    """Numbered, stripped lines with one-line lookahead."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.index = 0
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        while self.index < len(self.lines):
+            self.index += 1
+            yield self.index, self.lines[self.index - 1].rstrip("\r\n")
+
+    @property
+    def number(self) -> int:
+        return self.index
+
+
+def _columns(header: list[str], names: dict[str, str], line: int, source: str) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        field_name = names.get(collapse(cell).replace(" ", ""))
+        if field_name and field_name not in columns:
+            columns[field_name] = position
+    required = {"no", "text", "units"}
+    if missing := required - set(columns):
+        raise DocumentError(f"表头缺少列 {sorted(missing)}：expected a header such as "
+                            f"“{'、'.join(k for k in names if names[k] in missing)}”", line, source)
+    return columns
+
+
+def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
+    position = columns.get(name)
+    return cells[position] if position is not None and position < len(cells) else ""
+
+
+class TextReader:
+    """Reads one notice from its text; `read` returns a `Document` or raises `DocumentError`."""
+
+    def __init__(self, is_group: Callable[[str], bool]) -> None:
+        self.is_group = is_group
+
+    def read_path(self, path: Path, key: str | None = None) -> Document:
+        """Read a file, naming it in every error."""
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise DocumentError(f"文件不是 UTF-8 文本（第 {error.start} 字节）：expected a UTF-8 text export "
+                                "of the notice", None, str(path)) from None
+        if "\x00" in text:
+            raise DocumentError("文件含有二进制内容：expected a UTF-8 text export of the notice", None, str(path))
+        return self.read(text, key=key or default_key(path), source=str(path))
+
+    def read(self, text: str, key: str, source: str = "") -> Document:
+        """Parse the notice, both attachments and the footer."""
+        lines = _Lines(text)
+        document = Document(key=key, title="", issuer="", doc_number="", year=0, issued=None,
+                            source_name=Path(source).name if source else key)
+        attachment = self._notice(lines, document, source)
+        if attachment != 1:
+            raise DocumentError("找不到“附件 1”：expected the key-task attachment (附件 1) after the notice",
+                                lines.number, source)
+        attachment = self._key_tasks(lines, document, source)
+        if not document.key_tasks:
+            raise DocumentError("附件 1 没有任何重点工作：expected at least one table row", lines.number, source)
+        if attachment != 2:
+            raise DocumentError("文件在附件 1 中结束，找不到“附件 2”：the file looks truncated", lines.number, source)
+        self._livelihood(lines, document, source)
+        if not document.year:
+            raise DocumentError("找不到文件年份：expected a 文号 such as 〔2023〕 or a dated title", None, source)
+        return document
+
+    def _notice(self, lines: _Lines, document: Document, source: str) -> int | None:
+        for _number, raw in lines:
+            line = collapse(raw)
+            if not line:
+                continue
+            if match := _ATTACHMENT.match(line):
+                return chinese_to_int(match.group(1))
+            if not document.issuer and line.endswith("文件"):
+                document.issuer = line.removesuffix("文件").strip()
+            elif match := _DOC_NUMBER.search(line):
+                if not document.doc_number:
+                    document.doc_number = line.replace(" ", "")
+                    document.year = int(match.group(1))
+            elif not document.title and ("关于" in line or line.endswith("通知")):
+                document.title = join_wrapped(line)
+            elif not document.addressees and line.endswith(("：", ":")) and len(line) < 80:
+                document.addressees = line.rstrip("：:")
+            elif match := _DATE.match(line):
+                document.issued = date(*(int(g) for g in match.groups()[:3]))
+        return None
+
+    def _key_tasks(self, lines: _Lines, document: Document, source: str) -> int | None:
+        section: Section | None = None
+        columns: dict[str, int] | None = None
+        previous: KeyTask | None = None
+        for number, raw in lines:
+            line = collapse(raw.replace("\t", " "))
+            if not line:
+                continue
+            if match := _ATTACHMENT.match(line):
+                return chinese_to_int(match.group(1))
+            cells = raw.split("\t")
+            if len(cells) > 1 and collapse(cells[0]) == "序号":
+                if section is None:
+                    raise DocumentError("表头出现在任何分节标题之前：expected a heading such as “二、…牵头重点工作”",
+                                        number, source)
+                columns = _columns(cells, _KEY_COLUMNS, number, source)
+                continue
+            if len(cells) > 1:
+                if section is None or columns is None:
+                    raise DocumentError("表格行之前没有表头：expected a header row “序号	重点工作	责任单位	备注”",
+                                        number, source)
+                previous = self._key_row(cells, columns, section, previous, number, source)
+                continue
+            if _FOOTNOTE.match(line):
+                continue
+            if match := _SECTION.match(line):
+                section = self._section(match, document, number, source)
+                columns, previous = None, None
+                continue
+            if section is None and not document.key_tasks_title:
+                document.key_tasks_title = line
+                document.year = document.year or _year_of(line)
+                continue
+            if section is not None and columns is None:
+                section.remark = collapse(f"{section.remark}{line}")
+                continue
+            raise DocumentError(f"无法识别的行“{line[:30]}”：expected a table row (cells separated by tabs), "
+                                "a section heading or “附件 2”", number, source)
+        return None
+
+    def _section(self, match: re.Match[str], document: Document, number: int, source: str) -> Section:
+        expected = len(document.sections) + 1
+        value = chinese_to_int(match.group(1))
+        if value != expected:
+            raise DocumentError(f"分节序号为“{match.group(1)}”：expected section {expected}", number, source)
+        heading = collapse(match.group(2))
+        leader, titles = "", []
+        if lead := _LEADER_HEADING.match(heading.replace(" ", "")):
+            leader, titles = parse_leader(lead.group(1))
+        section = Section(number=value, heading=heading, leader=leader, leader_titles=titles)
+        document.sections.append(section)
+        return section
+
+    def _key_row(self, cells: list[str], columns: dict[str, int], section: Section,
+                 previous: KeyTask | None, number: int, source: str) -> KeyTask:
+        no_cell = collapse(_cell(cells, columns, "no"))
+        text = collapse(_cell(cells, columns, "text"))
+        units_cell = collapse(_cell(cells, columns, "units"))
+        note = collapse(_cell(cells, columns, "note"))
+        if len(cells) < max(columns["no"], columns["text"], columns["units"]) + 1:
+            raise DocumentError(f"表格行只有 {len(cells)} 列：expected 序号, 重点工作 and 责任单位 separated by tabs",
+                                number, source)
+        if not no_cell:
+            # A row the page break split: its rest arrives under the repeated header without a number.
+            if previous is None:
+                raise DocumentError("续行之前没有任何表格行：expected a 序号 in the first cell", number, source)
+            previous.text = collapse(f"{previous.text}{text}")
+            previous.units.extend(parse_units(units_cell, self.is_group))
+            previous.note = collapse(f"{previous.note}{note}")
+            return previous
+        if not no_cell.isdigit():
+            raise DocumentError(f"序号“{no_cell}”不是数字：expected a row number", number, source)
+        expected = len(section.tasks) + 1
+        if int(no_cell) != expected:
+            raise DocumentError(f"序号为 {no_cell}：expected {expected} in section {section.number}", number, source)
+        if not text or not units_cell:
+            missing = "重点工作" if not text else "责任单位"
+            raise DocumentError(f"第 {no_cell} 项缺少{missing}：expected a non-empty cell", number, source)
+        task = KeyTask(section=section.number, no=expected, text=text,
+                       units=parse_units(units_cell, self.is_group), note=note, line=number)
+        section.tasks.append(task)
+        return task
+
+    def _livelihood(self, lines: _Lines, document: Document, source: str) -> None:
+        columns: dict[str, int] | None = None
+        project, category, k = 0, "", 0
+        footer = False
+        for number, raw in lines:
+            line = collapse(raw.replace("\t", " "))
+            if not line:
+                continue
+            cells = raw.split("\t")
+            if footer:
+                self._footer_line(line, document)
+                continue
+            if len(cells) > 1 and collapse(cells[0]) == "序号":
+                columns = _columns(cells, _LIVELIHOOD_COLUMNS, number, source)
+                continue
+            if len(cells) > 1:
+                if columns is None:
+                    raise DocumentError("表格行之前没有表头：expected “序号	项目名称	项目内容	牵头领导	牵头单位”",
+                                        number, source)
+                no_cell = collapse(_cell(cells, columns, "no"))
+                if no_cell:
+                    if not no_cell.isdigit():
+                        raise DocumentError(f"序号“{no_cell}”不是数字：expected a project number", number, source)
+                    if int(no_cell) == project + 1:
+                        project, k = int(no_cell), 0
+                        category = collapse(_cell(cells, columns, "category"))
+                    elif int(no_cell) != project:
+                        raise DocumentError(f"项目序号为 {no_cell}：expected {project + 1} (or {project} "
+                                            "when a project continues after a page break)", number, source)
+                elif project == 0:
+                    raise DocumentError("第一行缺少项目序号：expected a project number", number, source)
+                text = collapse(_cell(cells, columns, "text"))
+                units = [u.lstrip("*＊") for u in split_units(collapse(_cell(cells, columns, "units")))]
+                if not text or not units:
+                    missing = "项目内容" if not text else "牵头单位"
+                    raise DocumentError(f"民生实事第 {project} 项缺少{missing}：expected a non-empty cell",
+                                        number, source)
+                k += 1
+                document.livelihood.append(LivelihoodItem(
+                    project=project, category=category, k=k, text=text,
+                    leader=person(_cell(cells, columns, "leader")), lead_units=units, line=number))
+                continue
+            if line.startswith(("抄送", "主送")):
+                footer = True
+                self._footer_line(line, document)
+                continue
+            if not columns and not document.livelihood_title:
+                document.livelihood_title = line
+                continue
+            raise DocumentError(f"无法识别的行“{line[:30]}”：expected a table row or the 抄送/印发 footer",
+                                number, source)
+        if not document.livelihood:
+            raise DocumentError("附件 2 没有任何民生实事：expected at least one table row", lines.number, source)
+        if not footer:
+            raise DocumentError("文件结束于附件 2 表格之中，缺少“抄送”/“印发”落款：the file looks truncated",
+                                lines.number, source)
+
+    @staticmethod
+    def _footer_line(line: str, document: Document) -> None:
+        if match := _DATE.match(line):
+            document.printed = date(*(int(g) for g in match.groups()[:3]))
+        elif line.startswith("抄送") or (document.cc and not document.cc.endswith("。")):
+            document.cc = collapse(f"{document.cc}{line}")
+
+
+def _year_of(text: str) -> int:
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else 0
+
+
+def default_key(path: Path) -> str:
+    """A document's key when none is given: its file name without suffix."""
+    return path.stem.removesuffix("-tasks") or path.stem

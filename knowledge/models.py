@@ -1,0 +1,147 @@
+"""Database models: documents, their sections and rows, units and who does what."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Duban table."""
+
+
+class DocumentRecord(Base):
+    """One imported notice; re-importing the same key replaces it."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(String(200))
+    doc_number: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer)
+    issued: Mapped[date | None] = mapped_column(Date)
+    printed: Mapped[date | None] = mapped_column(Date)
+    addressees: Mapped[str] = mapped_column(Text, default="")
+    cc: Mapped[str] = mapped_column(Text, default="")
+    key_tasks_title: Mapped[str] = mapped_column(Text, default="")
+    livelihood_title: Mapped[str] = mapped_column(Text, default="")
+    source_name: Mapped[str] = mapped_column(String(300), default="")
+    source_sha256: Mapped[str] = mapped_column(String(64), default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    sections: Mapped[list[SectionRecord]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="SectionRecord.number")
+    items: Mapped[list[Item]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Item.position")
+
+
+class SectionRecord(Base):
+    """A section of the key-task attachment and the leader who leads it."""
+
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    heading: Mapped[str] = mapped_column(Text)
+    leader: Mapped[str] = mapped_column(String(50), default="")
+    leader_titles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    remark: Mapped[str] = mapped_column(Text, default="")
+
+    document: Mapped[DocumentRecord] = relationship(back_populates="sections")
+
+
+class Item(Base):
+    """An answerable row: a key task (kind "key_task") or a livelihood line (kind "livelihood")."""
+
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("document_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    # Key tasks: section number and 序号; livelihood lines: project 序号 and position in the project.
+    major: Mapped[int] = mapped_column(Integer)
+    minor: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    leader: Mapped[str] = mapped_column(String(50), default="")
+    line: Mapped[int] = mapped_column(Integer, default=0)
+
+    document: Mapped[DocumentRecord] = relationship(back_populates="items")
+    units: Mapped[list[ItemUnit]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="ItemUnit.position")
+
+
+class Unit(Base):
+    """A body (department, street or town) or a group addressee such as 各街镇."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # department | street | group
+    # Groups only: which kind of unit they address, whether all of them, and how answers explain it.
+    covers: Mapped[str] = mapped_column(String(20), default="")
+    covers_all: Mapped[bool] = mapped_column(Boolean, default=False)
+    explain: Mapped[str] = mapped_column(String(200), default="")
+
+    aliases: Mapped[list[UnitAlias]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", order_by="UnitAlias.alias")
+
+
+class UnitAlias(Base):
+    """Another spelling of a unit: the document's variants and the short forms people type."""
+
+    __tablename__ = "unit_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(200), unique=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="aliases")
+
+
+class ItemUnit(Base):
+    """A unit's part in a row: lead (牵头) or support (配合), and the name as the row writes it."""
+
+    __tablename__ = "item_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    written: Mapped[str] = mapped_column(String(200))
+    lead: Mapped[bool] = mapped_column(Boolean)
+    starred: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    item: Mapped[Item] = relationship(back_populates="units")
+    unit: Mapped[Unit] = relationship()
+
+
+class Meta(Base):
+    """Key/value facts about the database, e.g. a counter bumped by every import."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+

@@ -1,0 +1,88 @@
+"""Read functions over a catalog snapshot: rows of a unit, of a leader, of a topic, by ID."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from knowledge.catalog import Catalog, Role, Row
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    """A row as it concerns one unit: its role there, or the group it reaches the unit through."""
+
+    row: Row
+    role: Role | None
+    via: str = ""
+
+
+def rows_of_unit(catalog: Catalog, unit: str, role: str | None = None, kind: str | None = None) -> list[UnitRow]:
+    """Rows naming `unit`: all, only where it leads (`role="lead"`), or only where it does not."""
+    found: list[UnitRow] = []
+    for row in catalog.by_unit.get(unit, ()):
+        part = row.role_of(unit)
+        if part is None or (kind and row.kind != kind):
+            continue
+        if role == "lead" and not part.lead or role == "support" and part.lead:
+            continue
+        found.append(UnitRow(row, part))
+    return found
+
+
+def rows_via_groups(catalog: Catalog, unit: str, kind: str | None = None) -> list[UnitRow]:
+    """Rows addressed to a group the unit belongs to (各街镇 for a street, 全区各部门 for a department)."""
+    info = catalog.units.get(unit)
+    if info is None or info.kind == "group":
+        return []
+    explicit = {r.id for r in catalog.by_unit.get(unit, ())}
+    found: list[UnitRow] = []
+    for group in catalog.units.values():
+        if group.kind != "group" or group.covers != info.kind:
+            continue
+        for row in catalog.by_unit.get(group.name, ()):
+            if row.id not in explicit and (not kind or row.kind == kind):
+                explicit.add(row.id)
+                found.append(UnitRow(row, None, via=group.name))
+    return sorted(found, key=lambda r: catalog.positions[r.row.id])
+
+
+def rows_of_leader(catalog: Catalog, leader: str, kind: str | None = None) -> list[Row]:
+    """Rows a leader leads: their section's key tasks and the livelihood lines naming them."""
+    return [row for row in catalog.by_leader.get(leader, ()) if not kind or row.kind == kind]
+
+
+def rows_of_category(catalog: Catalog, category: str) -> list[Row]:
+    """The lines of one livelihood project (幼有所育 …)."""
+    return list(catalog.by_category.get(category, ()))
+
+
+def rows_with_phrase(catalog: Catalog, phrase: str, words: Sequence[str]) -> list[Row]:
+    """Rows containing `phrase` verbatim, else rows containing every one of `words`."""
+    if phrase:
+        literal = catalog.containing(phrase)
+        if literal:
+            return literal
+    if not words:
+        return []
+    found: set[str] | None = None
+    for word in words:
+        ids = {row.id for row in catalog.containing(word)}
+        found = ids if found is None else found & ids
+        if not found:
+            return []
+    return [catalog.by_id[i] for i in sorted(found or (), key=catalog.positions.__getitem__)]
+
+
+def rows_by_ids(catalog: Catalog, ids: Iterable[str]) -> list[Row]:
+    """Rows by ID, unknown IDs skipped."""
+    return [catalog.by_id[i] for i in ids if i in catalog.by_id]
+
+
+def leaders_of(rows: Iterable[Row]) -> dict[str, list[Row]]:
+    """Supervising leader → the rows read from, in first-seen order."""
+    found: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.leader:
+            found.setdefault(row.leader, []).append(row)
+    return found

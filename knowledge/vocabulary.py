@@ -1,0 +1,150 @@
+"""Units as the document means them: canonical names, spellings and groups, read from data files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data")
+UNITS_FILE = DATA / "units.toml"
+PLACES_FILE = DATA / "places.toml"
+BUNDLED_DOCUMENT = DATA / "lucheng-2023-tasks.txt"
+
+_PARENS = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": "", '"': "“"})
+_SECOND_NAME = re.compile(r"^(.+?)（(.+)）$")
+# Parentheses that qualify a name rather than give the body's second nameplate.
+_QUALIFIERS = {"筹"}
+
+
+class VocabularyError(ValueError):
+    """The unit data files contradict themselves; the message names the entry."""
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    """A group addressee: which kind of unit it addresses and how answers explain it."""
+
+    covers: str
+    all: bool
+    explain: str
+
+
+@dataclass
+class UnitEntry:
+    """A canonical unit and every spelling that means it."""
+
+    name: str
+    kind: str
+    aliases: set[str] = field(default_factory=set)
+    group: GroupInfo | None = None
+
+
+def spelling(name: str) -> str:
+    """The form used to compare spellings: full-width parentheses, no spaces, no `*`."""
+    return name.strip().lstrip("*＊").translate(_PARENS)
+
+
+class Vocabulary:
+    """Resolves names as written to canonical units; learns the document's new units as it goes."""
+
+    def __init__(self, units: list[UnitEntry], streets: list[str], street_suffixes: list[str],
+                 group_patterns: list[tuple[str, GroupInfo]]) -> None:
+        self.entries: dict[str, UnitEntry] = {}
+        self._lookup: dict[str, str] = {}
+        self.streets = list(streets)
+        self.street_suffixes = tuple(street_suffixes)
+        self.group_patterns = group_patterns
+        for entry in units:
+            self._add(entry)
+        for street in streets:
+            if spelling(street) not in self._lookup:
+                self._add(UnitEntry(street, "street"))
+
+    def _add(self, entry: UnitEntry) -> None:
+        for name in {entry.name, *entry.aliases}:
+            key = spelling(name)
+            owner = self._lookup.get(key)
+            if owner is not None and owner != entry.name:
+                raise VocabularyError(f"“{name}”同时是“{owner}”和“{entry.name}”的名称：每个别名只能属于一个单位")
+            self._lookup[key] = entry.name
+        self.entries[entry.name] = entry
+
+    def is_group(self, name: str) -> bool:
+        """Whether a written name is a group addressee rather than one body."""
+        key = spelling(name)
+        owner = self._lookup.get(key)
+        if owner is not None:
+            return self.entries[owner].kind == "group"
+        return any(key.endswith(suffix) for suffix, _ in self.group_patterns)
+
+    def resolve(self, written: str) -> UnitEntry:
+        """The unit a name as written means, creating it (with derived spellings) if new."""
+        key = spelling(written)
+        if owner := self._lookup.get(key):
+            return self.entries[owner]
+        if match := _SECOND_NAME.match(key):
+            first, second = match.groups()
+            entry = self.resolve(first)
+            names = [key] if second in _QUALIFIERS else [key, second]
+            for name in names:
+                if spelling(name) not in self._lookup:
+                    entry.aliases.add(name)
+                    self._lookup[spelling(name)] = entry.name
+            return entry
+        for suffix, info in self.group_patterns:
+            if key.endswith(suffix):
+                entry = UnitEntry(key, "group", group=info)
+                self._add(entry)
+                return entry
+        kind = "street" if key.endswith(self.street_suffixes) else "department"
+        entry = UnitEntry(key, kind)
+        self._add(entry)
+        self._add_short_form(entry)
+        return entry
+
+    def _add_short_form(self, entry: UnitEntry) -> None:
+        # "区民政局" is typed "民政局"; only when that short form means nothing else already.
+        short = entry.name[1:] if entry.name.startswith(("区", "市")) and len(entry.name) > 3 else ""
+        if entry.kind == "street":
+            short = next((entry.name.removesuffix(s) for s in self.street_suffixes
+                          if entry.name.endswith(s) and len(entry.name) - len(s) >= 2), "")
+        if short and spelling(short) not in self._lookup:
+            entry.aliases.add(short)
+            self._lookup[spelling(short)] = entry.name
+
+    def finish(self) -> None:
+        """Give every listed unit its derived short form too (after the document's names are in)."""
+        for entry in list(self.entries.values()):
+            if entry.kind != "group":
+                self._add_short_form(entry)
+
+
+def _group_info(table: dict[str, object]) -> GroupInfo:
+    return GroupInfo(covers=str(table.get("covers", "")), all=bool(table.get("all", False)),
+                     explain=str(table.get("explain", "")))
+
+
+def load_vocabulary(units_file: Path = UNITS_FILE, places_file: Path = PLACES_FILE) -> Vocabulary:
+    """Read units.toml and places.toml into a fresh vocabulary."""
+    units_data = tomllib.loads(units_file.read_text(encoding="utf-8"))
+    places = tomllib.loads(places_file.read_text(encoding="utf-8"))
+    entries = [UnitEntry(name=str(u["name"]), kind=str(u.get("kind", "department")),
+                         aliases={str(a) for a in u.get("aliases", [])}) for u in units_data.get("unit", [])]
+    entries += [UnitEntry(name=str(g["name"]), kind="group", aliases={str(a) for a in g.get("aliases", [])},
+                          group=_group_info(g)) for g in places.get("group", [])]
+    patterns = [(str(p["suffix"]), _group_info(p)) for p in places.get("group_pattern", [])]
+    return Vocabulary(entries, [str(s) for s in places.get("streets", [])],
+                      [str(s) for s in places.get("street_suffixes", ["街道", "镇"])], patterns)
+
+
+@cache
+def data_fingerprint() -> str:
+    """A digest of the unit data files: an import made with other data is out of date."""
+    digest = hashlib.sha256()
+    for path in (UNITS_FILE, PLACES_FILE):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
