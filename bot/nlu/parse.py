@@ -34,8 +34,10 @@ class Parser:
     action: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.stop = frozenset(self.lexicon.cues["stop"])
-        self.action = frozenset(self.lexicon.cues["action"])
+        # Cue phrases carry the intent, not the topic: none of them is a topic word.
+        cues = self.lexicon.cues.lists
+        self.action = frozenset(cues.get("action", ()))
+        self.stop = frozenset(w for name, words in cues.items() if name != "action" for w in words)
 
     @cached_property
     def segmenter(self) -> Segmenter:
@@ -128,7 +130,8 @@ class Parser:
     def _near_misses(self, query: Query, rest: str) -> str:
         """Link mistyped unit names; returns `rest` without the spans it linked."""
         catalog = self.lexicon.catalog
-        for chunk in rest.split(_GAP):
+        content = "".join(_GAP if word in self.stop else word for word in self._cut(rest))
+        for chunk in content.split(_GAP):
             for span in org_spans(chunk):
                 if catalog.containing(span) or self._is_cue(span):
                     continue

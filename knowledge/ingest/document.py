@@ -90,5 +90,8 @@ class DocumentError(ValueError):
     def __init__(self, message: str, line: int | None = None, source: str = "") -> None:
         self.line = line
         self.source = source
-        where = f"{source}:{line}: " if line is not None and source else (f"第 {line} 行: " if line else "")
+        if source:
+            where = f"{source}:{line}: " if line is not None else f"{source}: "
+        else:
+            where = f"第 {line} 行: " if line is not None else ""
         super().__init__(f"{where}{message}")

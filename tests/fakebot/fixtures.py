@@ -26,6 +26,9 @@ from telegram.ext import Application, ApplicationBuilder
 
 from .server import DEFAULT_TOKEN, FakeBotApi
 
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+AnyApplicationBuilder = ApplicationBuilder[Any, Any, Any, Any, Any, Any]
+
 
 @contextlib.asynccontextmanager
 async def running_fake(**options: Any) -> AsyncIterator[FakeBotApi]:
@@ -50,23 +53,18 @@ def make_fake_bot_fixture(**options: Any) -> Any:
 fake_bot_api = make_fake_bot_fixture()
 
 
-def application_builder(fake: FakeBotApi) -> ApplicationBuilder:  # type: ignore[type-arg]
+def application_builder(fake: FakeBotApi) -> AnyApplicationBuilder:
     """An ApplicationBuilder pointed at the fake (token and URLs set; nothing else)."""
-    return (
-        ApplicationBuilder()
-        .token(fake.token)
-        .base_url(fake.base_url)
-        .base_file_url(fake.base_file_url)
-    )
+    return ApplicationBuilder().token(fake.token).base_url(fake.base_url).base_file_url(fake.base_file_url)
 
 
 @contextlib.asynccontextmanager
 async def polling(
-    app: Application,  # type: ignore[type-arg]
+    app: AnyApplication,
     *,
     timeout: float = 1.0,
-    on_start: Callable[[Application], Any] | None = None,  # type: ignore[type-arg]
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    on_start: Callable[[AnyApplication], Any] | None = None,
+) -> AsyncIterator[AnyApplication]:
     """Initialize, start and poll ``app``; stop and shut it down cleanly on exit."""
     async with app:
         await app.start()
@@ -81,4 +79,13 @@ async def polling(
             await app.stop()
 
 
-__all__ = ["DEFAULT_TOKEN", "application_builder", "fake_bot_api", "make_fake_bot_fixture", "polling", "running_fake"]
+__all__ = [
+    "DEFAULT_TOKEN",
+    "AnyApplication",
+    "AnyApplicationBuilder",
+    "application_builder",
+    "fake_bot_api",
+    "make_fake_bot_fixture",
+    "polling",
+    "running_fake",
+]

@@ -21,7 +21,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -42,11 +42,26 @@ QUERY_INVALID = "query is too old and response timeout expired or query ID is in
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
 DEFAULT_ALLOWED_UPDATES = frozenset(
     {
-        "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
-        "business_message", "edited_business_message", "deleted_business_messages", "inline_query",
-        "chosen_inline_result", "callback_query", "shipping_query", "pre_checkout_query",
-        "purchased_paid_media", "poll", "poll_answer", "my_chat_member", "chat_join_request",
-        "chat_boost", "removed_chat_boost",
+        "message",
+        "edited_message",
+        "channel_post",
+        "edited_channel_post",
+        "business_connection",
+        "business_message",
+        "edited_business_message",
+        "deleted_business_messages",
+        "inline_query",
+        "chosen_inline_result",
+        "callback_query",
+        "shipping_query",
+        "pre_checkout_query",
+        "purchased_paid_media",
+        "poll",
+        "poll_answer",
+        "my_chat_member",
+        "chat_join_request",
+        "chat_boost",
+        "removed_chat_boost",
     }
 )
 
@@ -104,8 +119,25 @@ class Ent:
 
 
 _HTML_TAGS = frozenset(
-    {"a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins", "tg-spoiler", "tg-emoji",
-     "tg-time", "span", "pre", "code", "blockquote"}
+    {
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "s",
+        "strike",
+        "del",
+        "u",
+        "ins",
+        "tg-spoiler",
+        "tg-emoji",
+        "tg-time",
+        "span",
+        "pre",
+        "code",
+        "blockquote",
+    }
 )
 _HTML_SPACE = " \t\n\r\f\v"
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
@@ -117,17 +149,49 @@ _SPLITTABLE = frozenset({"bold", "italic", "underline", "strikethrough", "spoile
 _BLOCKQUOTES = frozenset({"blockquote", "expandable_blockquote"})
 _HIDDEN_DATA = frozenset({"text_link", "text_mention", "custom_emoji", "date_time"})
 _PRIORITY = {
-    "blockquote": 0, "expandable_blockquote": 0, "pre": 11, "code": 20, "text_link": 49,
-    "text_mention": 49, "bold": 90, "italic": 91, "underline": 92, "strikethrough": 93, "spoiler": 94,
-    "custom_emoji": 99, "date_time": 99,
+    "blockquote": 0,
+    "expandable_blockquote": 0,
+    "pre": 11,
+    "code": 20,
+    "text_link": 49,
+    "text_mention": 49,
+    "bold": 90,
+    "italic": 91,
+    "underline": 92,
+    "strikethrough": 93,
+    "spoiler": 94,
+    "custom_emoji": 99,
+    "date_time": 99,
 }
 ENTITY_TYPES = frozenset(
-    {"mention", "hashtag", "cashtag", "bot_command", "url", "email", "phone_number", "bold", "italic",
-     "underline", "strikethrough", "spoiler", "blockquote", "expandable_blockquote", "code", "pre",
-     "text_link", "text_mention", "custom_emoji", "date_time"}
+    {
+        "mention",
+        "hashtag",
+        "cashtag",
+        "bot_command",
+        "url",
+        "email",
+        "phone_number",
+        "bold",
+        "italic",
+        "underline",
+        "strikethrough",
+        "spoiler",
+        "blockquote",
+        "expandable_blockquote",
+        "code",
+        "pre",
+        "text_link",
+        "text_mention",
+        "custom_emoji",
+        "date_time",
+    }
 )
 _AUTO_PATTERNS = (
-    ("bot_command", re.compile(r"(?<![A-Za-z0-9_/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_/@])")),
+    (
+        "bot_command",
+        re.compile(r"(?<![A-Za-z0-9_/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_/@])"),
+    ),
     ("mention", re.compile(r"(?<![A-Za-z0-9_@])@[A-Za-z0-9_]{3,32}(?![A-Za-z0-9_])")),
     ("hashtag", re.compile(r"(?<![\w#])#(?=\w*[^\W\d])\w{1,256}")),
     ("url", re.compile(r"(?<![\w@/.])https?://[^\s<>\"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")),
@@ -228,15 +292,16 @@ def parse_html(src: str, *, strict: bool = True) -> tuple[str, list[Ent]]:
                 j += 1
             if j >= n or src[j] != ">":
                 raise EntityParseError(f"Unclosed end tag at byte offset {at(begin)}")
-            name, attrs, start = stack[-1]
+            name, open_attrs, start = stack[-1]
             if end_name and end_name != name:
                 raise EntityParseError(
-                    f'Unmatched end tag at byte offset {at(begin)}, expected "</{name}>", found "</{end_name}>"'
+                    f"Unmatched end tag at byte offset {at(begin)}, "
+                    f'expected "</{name}>", found "</{end_name}>"'
                 )
             i = j + 1
             stack.pop()
             if len(out) > start:
-                _close_tag(name, attrs, start, len(out), out, ents, strict=strict, where=at(begin))
+                _close_tag(name, open_attrs, start, len(out), out, ents, strict=strict, where=at(begin))
             continue
 
         j = i
@@ -333,12 +398,29 @@ def _check_start_tag(name: str, attrs: dict[str, str], *, strict: bool, where: i
 
 
 def _close_tag(
-    name: str, attrs: dict[str, str], start: int, end: int, out: list[str], ents: list[Ent],
-    *, strict: bool, where: int,
+    name: str,
+    attrs: dict[str, str],
+    start: int,
+    end: int,
+    out: list[str],
+    ents: list[Ent],
+    *,
+    strict: bool,
+    where: int,
 ) -> None:
-    simple = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-              "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-              "tg-spoiler": "spoiler", "span": "spoiler"}
+    simple = {
+        "b": "bold",
+        "strong": "bold",
+        "i": "italic",
+        "em": "italic",
+        "u": "underline",
+        "ins": "underline",
+        "s": "strikethrough",
+        "strike": "strikethrough",
+        "del": "strikethrough",
+        "tg-spoiler": "spoiler",
+        "span": "spoiler",
+    }
     last = ents[-1] if ents else None
     same_range = last is not None and last.start == start and last.end == end
     if name in simple:
@@ -358,7 +440,7 @@ def _close_tag(
             ents.append(Ent("pre", start, end))
     elif name == "code":
         css = attrs.get("class", "")
-        language = css[len("language-"):] if css.startswith("language-") else ""
+        language = css[len("language-") :] if css.startswith("language-") else ""
         if last is not None and same_range and last.type == "pre" and language:
             last.extra["language"] = language
         else:
@@ -401,8 +483,7 @@ def finalize_text(text: str, ents: list[Ent], *, detect: bool = True) -> tuple[s
             while ent.start < ent.end and text[ent.start] in " \n":
                 ent.start += 1
     ents = [
-        e for e in ents
-        if e.end > e.start and (e.type in _HIDDEN_DATA or text[e.start : e.end].strip(" \n"))
+        e for e in ents if e.end > e.start and (e.type in _HIDDEN_DATA or text[e.start : e.end].strip(" \n"))
     ]
     if not text.strip(" \n") or all(ch.isspace() or ch in _EMPTY_CHARS for ch in text):
         raise EmptyTextError
@@ -429,7 +510,9 @@ def finalize_text(text: str, ents: list[Ent], *, detect: bool = True) -> tuple[s
         elif ent.type in _BLOCKQUOTES:
             if any(k.type in _BLOCKQUOTES and _intersects(k, ent) for k in kept):
                 continue
-        elif any(k.type not in _SPLITTABLE and k.type not in _BLOCKQUOTES and _intersects(k, ent) for k in kept):
+        elif any(
+            k.type not in _SPLITTABLE and k.type not in _BLOCKQUOTES and _intersects(k, ent) for k in kept
+        ):
             continue
         kept.append(ent)
     if detect:
@@ -441,7 +524,8 @@ def finalize_text(text: str, ents: list[Ent], *, detect: bool = True) -> tuple[s
                         end -= 1
                 auto = Ent(kind, m.start(), end)
                 if not any(
-                    k.type not in _SPLITTABLE and k.type not in _BLOCKQUOTES and _intersects(k, auto) for k in kept
+                    k.type not in _SPLITTABLE and k.type not in _BLOCKQUOTES and _intersects(k, auto)
+                    for k in kept
                 ):
                     kept.append(auto)
     kept.sort(key=_sort_key)
@@ -454,7 +538,11 @@ def entities_to_api(text: str, ents: Iterable[Ent]) -> list[JSON]:
         prefix.append(prefix[-1] + (2 if ord(ch) > 0xFFFF else 1))
     result: list[JSON] = []
     for ent in ents:
-        item: JSON = {"type": ent.type, "offset": prefix[ent.start], "length": prefix[ent.end] - prefix[ent.start]}
+        item: JSON = {
+            "type": ent.type,
+            "offset": prefix[ent.start],
+            "length": prefix[ent.end] - prefix[ent.start],
+        }
         item.update(ent.extra)
         result.append(item)
     return result
@@ -473,12 +561,14 @@ def entities_from_api(text: str, raw: Any) -> list[Ent]:
     result: list[Ent] = []
     for item in raw:
         if not isinstance(item, dict) or not isinstance(item.get("type"), str):
-            raise bad_request("can't parse MessageEntity: Field \"type\" must be of type String")
+            raise bad_request('can\'t parse MessageEntity: Field "type" must be of type String')
         offset, length = item.get("offset"), item.get("length")
         if not isinstance(offset, int) or not isinstance(length, int) or offset < 0 or length < 0:
-            raise bad_request("can't parse MessageEntity: Field \"offset\" and \"length\" must be non-negative Integers")
+            raise bad_request(
+                'can\'t parse MessageEntity: Field "offset" and "length" must be non-negative Integers'
+            )
         if item["type"] not in ENTITY_TYPES:
-            raise bad_request(f"can't parse MessageEntity: unsupported type \"{item['type']}\"")
+            raise bad_request(f'can\'t parse MessageEntity: unsupported type "{item["type"]}"')
         if offset + length > u16 or offset not in starts or offset + length not in starts:
             raise bad_request(
                 f"can't parse entities: Entity beginning at UTF-16 offset {offset} ends after the end "
@@ -529,7 +619,9 @@ class FakeChat:
     def to_api(self) -> JSON:
         data: JSON = {"id": self.id, "type": self.type}
         if self.type == "private" and self.user is not None:
-            data.update({k: v for k, v in self.user.to_api().items() if k in ("first_name", "last_name", "username")})
+            data.update(
+                {k: v for k, v in self.user.to_api().items() if k in ("first_name", "last_name", "username")}
+            )
         else:
             data["title"] = self.title
             if self.username:
@@ -633,12 +725,18 @@ class ApiCall:
     abandoned: bool = False
 
     @property
+    def pending(self) -> bool:
+        return not self.ok and self.error_code is None
+
+    @property
     def rejected(self) -> bool:
-        return not self.ok and not self.abandoned
+        return self.error_code is not None and not self.abandoned
 
     def __str__(self) -> str:
         if self.ok:
             return f"#{self.seq} {self.method} ok"
+        if self.pending:
+            return f"#{self.seq} {self.method} in progress"
         if self.abandoned:
             return f"#{self.seq} {self.method} abandoned by the client"
         shown = {k: (v if len(repr(v)) < 200 else repr(v)[:200] + "...") for k, v in self.params.items()}
@@ -734,10 +832,21 @@ class Params:
     JSON-encoded strings, and a JSON body carries native values."""
 
     JSON_FIELDS = frozenset(
-        {"reply_markup", "reply_parameters", "entities", "caption_entities", "link_preview_options",
-         "results", "commands", "scope", "allowed_updates", "button", "menu_button"}
+        {
+            "reply_markup",
+            "reply_parameters",
+            "entities",
+            "caption_entities",
+            "link_preview_options",
+            "results",
+            "commands",
+            "scope",
+            "allowed_updates",
+            "button",
+            "menu_button",
+        }
     )
-    _JSON_ERRORS = {
+    _JSON_ERRORS: ClassVar[dict[str, str]] = {
         "reply_markup": "can't parse reply keyboard markup JSON object",
         "reply_parameters": "can't parse reply parameters JSON object",
         "entities": "can't parse entities JSON object",
@@ -909,7 +1018,7 @@ class FakeBotApi:
         self._methods: dict[str, tuple[str, Handler]] = {}
         for name in dir(self):
             if name.startswith("_api_"):
-                api_name = name[len("_api_"):]
+                api_name = name[len("_api_") :]
                 self._methods[api_name.lower()] = (api_name, getattr(self, name))
 
     # ---------------------------------------------------------------- lifecycle
@@ -1040,7 +1149,9 @@ class FakeBotApi:
     ) -> FakeChat:
         n = next(self._group_ids)
         chat_id = -(1_000_000_000_000 + n) if supergroup else -(400_000 + n)
-        chat = FakeChat(id=chat_id, type="supergroup" if supergroup else "group", title=title, username=username)
+        chat = FakeChat(
+            id=chat_id, type="supergroup" if supergroup else "group", title=title, username=username
+        )
         self.chats[chat_id] = chat
         self.set_member_status(chat, self.bot_user, bot_status)
         for user, status in (members or {}).items():
@@ -1067,7 +1178,12 @@ class FakeBotApi:
         self._deactivated.add(user if isinstance(user, int) else user.id)
 
     def inject_429(
-        self, method: str | None = "sendMessage", times: int = 1, retry_after: int = 1, *, expected: bool = True
+        self,
+        method: str | None = "sendMessage",
+        times: int = 1,
+        retry_after: int = 1,
+        *,
+        expected: bool = True,
     ) -> None:
         """Answer the next ``times`` calls of ``method`` (any method but getUpdates when None)
         with 429 Too Many Requests."""
@@ -1091,7 +1207,9 @@ class FakeBotApi:
             visible, ents = finalize_text(text, [])
         except EmptyTextError:
             raise ValueError("Telegram clients cannot send an empty message") from None
-        message = self._store_message(chat, user, visible, text, None, entities_to_api(visible, ents), None, reply)
+        message = self._store_message(
+            chat, user, visible, text, None, entities_to_api(visible, ents), None, reply
+        )
         if chat.type == "private":
             chat.started = True
             self._blocked.pop(user.id, None)
@@ -1227,7 +1345,7 @@ class FakeBotApi:
                 if (
                     call.seq not in self._consumed_calls
                     and call.method.lower() == method.lower()
-                    and (call.ok or call.error_code is not None)
+                    and not call.pending
                     and (predicate is None or predicate(call))
                 ):
                     return call
@@ -1244,7 +1362,9 @@ class FakeBotApi:
         if await self._wait_until(lambda: True if not self._queue else None, timeout) is None:
             raise AssertionError(f"{len(self._queue)} update(s) still unconfirmed after {timeout}s")
 
-    def effective_commands(self, chat: FakeChat, user: FakeUser | None = None, language_code: str = "") -> list[JSON]:
+    def effective_commands(
+        self, chat: FakeChat, user: FakeUser | None = None, language_code: str = ""
+    ) -> list[JSON]:
         """The command menu a user would see, resolved through scopes as Telegram documents."""
         lang = language_code or (user.language_code or "" if user else "")
         lang = lang[:2]
@@ -1314,8 +1434,15 @@ class FakeBotApi:
         message_id = self._next_message_id.get(chat.id, 1)
         self._next_message_id[chat.id] = message_id + 1
         message = FakeMessage(
-            chat=chat, message_id=message_id, from_user=sender, date=int(time.time()), text=text,
-            raw_text=raw_text, parse_mode=parse_mode, entities=entities, reply_markup=reply_markup,
+            chat=chat,
+            message_id=message_id,
+            from_user=sender,
+            date=int(time.time()),
+            text=text,
+            raw_text=raw_text,
+            parse_mode=parse_mode,
+            entities=entities,
+            reply_markup=reply_markup,
             reply_to=reply_to,
         )
         self.messages.setdefault(chat.id, {})[message_id] = message
@@ -1380,10 +1507,12 @@ class FakeBotApi:
         else:
             form = await request.post()
             for key, value in form.items():
-                if isinstance(value, str):
-                    raw[key] = value
-                else:
+                if isinstance(value, web.FileField):
                     raw[key] = _UploadedFile(value.filename, value.content_type, value.file.read())
+                elif isinstance(value, bytes | bytearray):
+                    raw[key] = bytes(value).decode("utf-8", "replace")
+                else:
+                    raw[key] = value
         return raw
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -1409,7 +1538,11 @@ class FakeBotApi:
                 raise ApiError(401, "Unauthorized")
             result = await entry[1](params, request)
         except ApiError as error:
-            call.error_code, call.description, call.parameters = error.code, error.description, error.parameters
+            call.error_code, call.description, call.parameters = (
+                error.code,
+                error.description,
+                error.parameters,
+            )
             call.auto_expected = error.expected
             response = _error_response(error)
         except Exception as error:  # a bug in the fake must fail the test, not hang it
@@ -1460,7 +1593,8 @@ class FakeBotApi:
         chat: FakeChat | None = None
         if isinstance(value, str) and value.startswith("@"):
             chat = next(
-                (c for c in self.chats.values() if c.username and c.username.lower() == value[1:].lower()), None
+                (c for c in self.chats.values() if c.username and c.username.lower() == value[1:].lower()),
+                None,
             )
         elif isinstance(value, int) and not isinstance(value, bool):
             chat = self.chats.get(value)
@@ -1525,34 +1659,57 @@ class FakeBotApi:
         return visible, entities_to_api(visible, ents)
 
     def _inline_keyboard(self, markup: Any) -> JSON:
-        if not isinstance(markup, dict) or not isinstance(markup.get("inline_keyboard"), list) or not all(
-            isinstance(row, list) for row in markup["inline_keyboard"]
+        if (
+            not isinstance(markup, dict)
+            or not isinstance(markup.get("inline_keyboard"), list)
+            or not all(isinstance(row, list) for row in markup["inline_keyboard"])
         ):
-            raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays')
-        actions = ("url", "callback_data", "web_app", "login_url", "switch_inline_query",
-                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-                   "callback_game", "pay")
+            raise bad_request(
+                'field "inline_keyboard" of the InlineKeyboardMarkup should be an Array of Arrays'
+            )
+        actions = (
+            "url",
+            "callback_data",
+            "web_app",
+            "login_url",
+            "switch_inline_query",
+            "switch_inline_query_current_chat",
+            "switch_inline_query_chosen_chat",
+            "copy_text",
+            "callback_game",
+            "pay",
+        )
         total = 0
         for row in markup["inline_keyboard"]:
             for button in row:
                 total += 1
                 if not isinstance(button, dict):
-                    raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+                    raise bad_request(
+                        "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+                    )
                 if not isinstance(button.get("text"), str) or not button["text"].strip():
                     raise bad_request("BUTTON_TEXT_INVALID")
                 used = [key for key in actions if key in button and button[key] is not None]
                 if not used:
-                    raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+                    raise bad_request(
+                        "can't parse inline keyboard button: "
+                        "Text buttons are unallowed in the inline keyboard"
+                    )
                 if len(used) > 1:
                     raise bad_request(
-                        f"can't parse inline keyboard button: exactly one of the optional fields must be used, got {used}"
+                        "can't parse inline keyboard button: "
+                        f"exactly one of the optional fields must be used, got {used}"
                     )
                 if "callback_data" in button:
                     data = button["callback_data"]
                     if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= 64:
                         raise bad_request("BUTTON_DATA_INVALID")
-                if "url" in button and (not isinstance(button["url"], str) or check_link(button["url"]) is None):
-                    raise bad_request(f"inline keyboard button URL '{button['url']}' is invalid: Wrong HTTP URL")
+                if "url" in button and (
+                    not isinstance(button["url"], str) or check_link(button["url"]) is None
+                ):
+                    raise bad_request(
+                        f"inline keyboard button URL '{button['url']}' is invalid: Wrong HTTP URL"
+                    )
         if total > 100:
             raise bad_request("reply markup is too long")
         return markup
@@ -1573,9 +1730,15 @@ class FakeBotApi:
                 raise bad_request('field "keyboard" of the ReplyKeyboardMarkup should be an Array of Arrays')
             for row in rows:
                 for button in row:
-                    label = button if isinstance(button, str) else button.get("text") if isinstance(button, dict) else None
+                    label = (
+                        button
+                        if isinstance(button, str)
+                        else button.get("text")
+                        if isinstance(button, dict)
+                        else None
+                    )
                     if not isinstance(label, str) or not label:
-                        raise bad_request("can't parse keyboard button: Field \"text\" must be of type String")
+                        raise bad_request('can\'t parse keyboard button: Field "text" must be of type String')
             return None
         if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
             return None
@@ -1626,8 +1789,15 @@ class FakeBotApi:
         if not isinstance(scope, dict):
             raise bad_request("can't parse BotCommandScope JSON object")
         kind = scope.get("type")
-        if kind not in ("default", "all_private_chats", "all_group_chats", "all_chat_administrators",
-                        "chat", "chat_administrators", "chat_member"):
+        if kind not in (
+            "default",
+            "all_private_chats",
+            "all_group_chats",
+            "all_chat_administrators",
+            "chat",
+            "chat_administrators",
+            "chat_member",
+        ):
             raise bad_request("wrong BotCommandScope type specified")
         normalized: JSON = {"type": kind}
         if kind in ("chat", "chat_administrators", "chat_member"):
@@ -1652,18 +1822,39 @@ class FakeBotApi:
             data["is_anonymous"] = False
         elif status == "administrator":
             data.update(
-                can_be_edited=False, is_anonymous=False, can_manage_chat=True, can_delete_messages=True,
-                can_manage_video_chats=True, can_restrict_members=True, can_promote_members=False,
-                can_change_info=True, can_invite_users=True, can_post_stories=False, can_edit_stories=False,
-                can_delete_stories=False, can_pin_messages=True, can_manage_topics=False,
+                can_be_edited=False,
+                is_anonymous=False,
+                can_manage_chat=True,
+                can_delete_messages=True,
+                can_manage_video_chats=True,
+                can_restrict_members=True,
+                can_promote_members=False,
+                can_change_info=True,
+                can_invite_users=True,
+                can_post_stories=False,
+                can_edit_stories=False,
+                can_delete_stories=False,
+                can_pin_messages=True,
+                can_manage_topics=False,
             )
         elif status == "restricted":
             data.update(
-                is_member=True, until_date=0, can_send_messages=False, can_send_audios=False,
-                can_send_documents=False, can_send_photos=False, can_send_videos=False,
-                can_send_video_notes=False, can_send_voice_notes=False, can_send_polls=False,
-                can_send_other_messages=False, can_add_web_page_previews=False, can_change_info=False,
-                can_invite_users=False, can_pin_messages=False, can_manage_topics=False,
+                is_member=True,
+                until_date=0,
+                can_send_messages=False,
+                can_send_audios=False,
+                can_send_documents=False,
+                can_send_photos=False,
+                can_send_videos=False,
+                can_send_video_notes=False,
+                can_send_voice_notes=False,
+                can_send_polls=False,
+                can_send_other_messages=False,
+                can_add_web_page_previews=False,
+                can_change_info=False,
+                can_invite_users=False,
+                can_pin_messages=False,
+                can_manage_topics=False,
             )
         elif status == "kicked":
             data["until_date"] = 0
@@ -1690,8 +1881,11 @@ class FakeBotApi:
 
     async def _api_getUpdates(self, params: Params, request: web.Request) -> list[JSON]:
         if self.webhook_url:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = params.get_int("offset", 0) or 0
         limit = min(max(params.get_int("limit", 100) or 100, 1), 100)
         timeout = max(params.get_number("timeout", 0.0), 0.0)
@@ -1711,7 +1905,11 @@ class FakeBotApi:
             # A client that gave up on its long poll has closed the connection; only a live
             # second poller is a real conflict. Give the disconnect a moment to be noticed.
             await self._wait_until(
-                lambda: True if previous.request.transport is None or previous.request.transport.is_closing() else None,
+                lambda: (
+                    True
+                    if previous.request.transport is None or previous.request.transport.is_closing()
+                    else None
+                ),
                 0.25,
             )
             previous.superseded = True
@@ -1723,8 +1921,11 @@ class FakeBotApi:
                 lambda: True if self._queue or poll.superseded or self._closing else None, timeout
             )
             if poll.superseded:
-                raise ApiError(409, "Conflict: terminated by other getUpdates request; "
-                                    "make sure that only one bot instance is running")
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; "
+                    "make sure that only one bot instance is running",
+                )
             batch = self._queue[:limit]
             if request.transport is not None and not request.transport.is_closing():
                 for update in batch:
@@ -1751,7 +1952,11 @@ class FakeBotApi:
         return True
 
     async def _api_getWebhookInfo(self, params: Params, request: web.Request) -> JSON:
-        return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": len(self._queue)}
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._queue),
+        }
 
     async def _api_setMyCommands(self, params: Params, request: web.Request) -> bool:
         commands = params.get_json("commands")
@@ -1804,7 +2009,9 @@ class FakeBotApi:
         return self.bot_profile.get(key, {"short_description": ""})
 
     async def _api_getMyName(self, params: Params, request: web.Request) -> JSON:
-        return self.bot_profile.get(f"name:{params.get_str('language_code') or ''}", {"name": self.bot_user.first_name})
+        return self.bot_profile.get(
+            f"name:{params.get_str('language_code') or ''}", {"name": self.bot_user.first_name}
+        )
 
     async def _api_sendMessage(self, params: Params, request: web.Request) -> JSON:
         chat = self._resolve_chat(params.raw.get("chat_id"), for_write=True)
@@ -1823,8 +2030,11 @@ class FakeBotApi:
         upload = params.raw.get("document")
         if isinstance(upload, _UploadedFile):
             content: bytes | None = upload.content
-            document: JSON = {"file_name": upload.filename, "mime_type": upload.content_type,
-                              "file_size": len(upload.content)}
+            document: JSON = {
+                "file_name": upload.filename,
+                "mime_type": upload.content_type,
+                "file_size": len(upload.content),
+            }
         elif isinstance(upload, str) and upload:
             content, document = None, {}
         else:
@@ -1833,11 +2043,14 @@ class FakeBotApi:
             raise bad_request("file must be non-empty")
         document.update(file_id=f"fake-document-{next(self._ids)}", file_unique_id=f"u{next(self._ids)}")
         caption = params.get_str("caption")
-        visible, entities = "", []
+        visible, entities = "", list[JSON]()
         if caption:
             try:
                 visible, entities = self._format(
-                    caption, params.get_str("parse_mode"), params.get_json("caption_entities"), limit=MAX_CAPTION_UTF16,
+                    caption,
+                    params.get_str("parse_mode"),
+                    params.get_json("caption_entities"),
+                    limit=MAX_CAPTION_UTF16,
                     too_long="message caption is too long",
                 )
             except ApiError as error:
@@ -1847,7 +2060,14 @@ class FakeBotApi:
         reply_to = self._reply_target(params, chat)
         self._check_flood(chat)
         message = self._store_message(
-            chat, self.bot_user, visible, caption or "", params.get_str("parse_mode"), entities, markup, reply_to
+            chat,
+            self.bot_user,
+            visible,
+            caption or "",
+            params.get_str("parse_mode"),
+            entities,
+            markup,
+            reply_to,
         )
         message.document, message.document_bytes = document, content
         return message.to_api()
@@ -1866,7 +2086,12 @@ class FakeBotApi:
         if (visible, entities, markup) == (message.text, message.entities, message.reply_markup):
             raise bad_request(NOT_MODIFIED)
         message.history.append((message.text, message.entities, message.reply_markup))
-        message.text, message.raw_text, message.entities, message.reply_markup = visible, text or "", entities, markup
+        message.text, message.raw_text, message.entities, message.reply_markup = (
+            visible,
+            text or "",
+            entities,
+            markup,
+        )
         message.parse_mode = params.get_str("parse_mode")
         message.edit_date = int(time.time())
         return message.to_api()
@@ -1886,8 +2111,10 @@ class FakeBotApi:
     async def _api_deleteMessage(self, params: Params, request: web.Request) -> bool:
         message = self._message_for_change(params, "message to delete not found")
         chat = message.chat
-        if chat.type != "private" and not message.from_bot and chat.members.get(self.bot_user.id) not in (
-            "administrator", "creator"
+        if (
+            chat.type != "private"
+            and not message.from_bot
+            and chat.members.get(self.bot_user.id) not in ("administrator", "creator")
         ):
             raise bad_request("message can't be deleted")
         message.deleted = True
@@ -1923,7 +2150,11 @@ class FakeBotApi:
         if cache_time is None or cache_time < 0:
             raise bad_request("cache_time must be non-negative")
         query.answered, query.results, query.cache_time = True, results, cache_time
-        query.is_personal, query.next_offset, query.button = params.get_bool("is_personal"), next_offset, params.get_json("button")
+        query.is_personal, query.next_offset, query.button = (
+            params.get_bool("is_personal"),
+            next_offset,
+            params.get_json("button"),
+        )
         return True
 
     def _check_inline_result(self, result: Any, seen: set[str]) -> None:
@@ -1939,13 +2170,18 @@ class FakeBotApi:
             if not isinstance(result.get("title"), str) or not result["title"].strip():
                 raise bad_request("RESULT_TITLE_EMPTY")
             if not isinstance(result.get("input_message_content"), dict):
-                raise bad_request('can\'t parse InlineQueryResultArticle: Field "input_message_content" must be of type Object')
+                raise bad_request(
+                    "can't parse InlineQueryResultArticle: "
+                    'Field "input_message_content" must be of type Object'
+                )
         content = result.get("input_message_content")
         if isinstance(content, dict) and "message_text" in content:
             self._format(
                 content.get("message_text") if isinstance(content.get("message_text"), str) else None,
-                content.get("parse_mode"), content.get("entities"),
-                empty="MESSAGE_EMPTY", too_long="MESSAGE_TOO_LONG",
+                content.get("parse_mode"),
+                content.get("entities"),
+                empty="MESSAGE_EMPTY",
+                too_long="MESSAGE_TOO_LONG",
             )
         if "reply_markup" in result:
             self._inline_keyboard(result["reply_markup"])
@@ -1956,8 +2192,13 @@ class FakeBotApi:
         data.update(
             accent_color_id=0,
             max_reaction_count=11,
-            accepted_gift_types={"unlimited_gifts": True, "limited_gifts": True, "unique_gifts": True,
-                                 "premium_subscription": True, "gifts_from_channels": True},
+            accepted_gift_types={
+                "unlimited_gifts": True,
+                "limited_gifts": True,
+                "unique_gifts": True,
+                "premium_subscription": True,
+                "gifts_from_channels": True,
+            },
         )
         return data
 
@@ -1987,9 +2228,19 @@ class FakeBotApi:
     async def _api_sendChatAction(self, params: Params, request: web.Request) -> bool:
         chat = self._resolve_chat(params.raw.get("chat_id"), for_write=True)
         action = params.get_str("action") or ""
-        if action not in ("typing", "upload_photo", "record_video", "upload_video", "record_voice",
-                          "upload_voice", "upload_document", "choose_sticker", "find_location",
-                          "record_video_note", "upload_video_note"):
+        if action not in (
+            "typing",
+            "upload_photo",
+            "record_video",
+            "upload_video",
+            "record_voice",
+            "upload_voice",
+            "upload_document",
+            "choose_sticker",
+            "find_location",
+            "record_video_note",
+            "upload_video_note",
+        ):
             raise bad_request("wrong parameter action in request")
         self.chat_actions.append((chat.id, action))
         return True
