@@ -65,7 +65,8 @@ def alembic_config(engine: Engine) -> object:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # configparser treats % as interpolation: URLs with escaped options need it doubled.
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     config.attributes["engine"] = engine
     return config
 

@@ -499,7 +499,9 @@ async def test_second_live_poller_conflicts(fake: FakeBotApi) -> None:
     async with aiohttp.ClientSession() as first, aiohttp.ClientSession() as second:
         url = f"{fake.base_url}{fake.token}"
         slow = asyncio.ensure_future(first.post(f"{url}/getUpdates", data={"timeout": "3"}))
-        await asyncio.sleep(0.05)  # let the first poll start waiting
+        while not any(call.pending for call in fake.calls_to("getUpdates")):
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.02)
         async with second.post(f"{url}/getUpdates", data={"timeout": "0"}) as response:
             assert (await response.json())["ok"]
         async with await slow as conflicted:

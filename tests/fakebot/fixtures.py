@@ -2,7 +2,7 @@
 
 Typical use in a test module (or a conftest.py)::
 
-    from fakebot.fixtures import fake_bot_api, make_fake_bot_fixture  # noqa: F401
+    from fakebot.fixtures import application_builder, fake_bot_api, polling  # noqa: F401
 
     async def test_reply(fake_bot_api):
         app = application_builder(fake_bot_api).build()
