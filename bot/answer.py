@@ -91,19 +91,21 @@ def _scope(query: Query) -> str:
 
 
 def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list[str]) -> list[AnswerRow]:
-    if not query.phrases:
+    # A lone leftover character beside a name is noise far more often than a topic.
+    phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1]
+    if not phrases:
         return rows
-    kept = _match_phrases(query, catalog)
+    kept = _match_phrases(phrases, catalog)
     filtered = [r for r in rows if r.row.id in kept]
     if filtered:
         return filtered
-    notes.append(msg.TOPIC_IGNORED.format(topic="、".join(p for p, _ in query.phrases)))
+    notes.append(msg.TOPIC_IGNORED.format(topic="、".join(p for p, _ in phrases)))
     return rows
 
 
-def _match_phrases(query: Query, catalog: Catalog) -> set[str]:
+def _match_phrases(phrases: list[tuple[str, list[str]]], catalog: Catalog) -> set[str]:
     found: set[str] | None = None
-    for phrase, words in query.phrases:
+    for phrase, words in phrases:
         ids = {row.id for row in rows_with_phrase(catalog, phrase, words)}
         found = ids if found is None else found & ids
     return found or set()
@@ -221,7 +223,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
 
 
 def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
-    ids = _match_phrases(query, catalog)
+    ids = _match_phrases(query.phrases, catalog)
     rows = [catalog.by_id[i] for i in sorted(ids, key=catalog.positions.__getitem__)]
     if query.kind:
         rows = [r for r in rows if r.kind == query.kind]

@@ -11,6 +11,8 @@ from bot.nlu.lexicon import Entity, Lexicon
 # Endings that make an unknown span look like the name of a body ("民正局", "区法院").
 ORG_SUFFIXES = ("办公室", "管委会", "中心", "集团", "专班", "街道", "公司", "总会", "大队", "分局", "局", "办", "委",
                 "部", "院", "队", "镇", "联", "会")
+# Endings that make a span a body's name even when it resembles none of the document's units.
+STRONG_ORG_SUFFIXES = ("办公室", "管委会", "中心", "集团", "专班", "街道", "大队", "分局", "局", "办", "委")
 _ORG_SPAN = re.compile(r"[\u4e00-\u9fff]{2,14}")
 # A near-miss name is taken without asking when it scores this high and clearly beats the runner-up.
 ACCEPT_SCORE = 80.0
@@ -79,6 +81,7 @@ class NearMiss:
     unit: str | None
     suggestions: tuple[str, ...]
     how: str
+    nearest: tuple[str, ...] = ()
 
 
 @cache
@@ -112,14 +115,15 @@ def near_miss(written: str, lexicon: Lexicon) -> NearMiss:
         sound = _pinyin(candidate)
         for surface, unit in surfaces.items():
             if len(surface) == len(candidate) and surface[-1] == candidate[-1] and _pinyin(surface) == sound:
-                return NearMiss(written, unit, (unit,), "pinyin")
+                return NearMiss(written, unit, (unit,), "pinyin", (unit,))
         for surface, score, _ in process.extract(candidate, list(surfaces), limit=5,
                                                  scorer=Levenshtein.normalized_similarity):
             unit = surfaces[surface]
             best[unit] = max(best.get(unit, 0.0), score * 100)
     ranked = sorted(best.items(), key=lambda item: -item[1])
     suggestions = tuple(unit for unit, score in ranked[:3] if score >= SUGGEST_SCORE)
+    nearest = tuple(unit for unit, _ in ranked[:3])
     if ranked and ranked[0][1] >= ACCEPT_SCORE and (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= ACCEPT_MARGIN):
-        return NearMiss(written, ranked[0][0], suggestions, "spelling")
-    return NearMiss(written, None, suggestions, "none")
+        return NearMiss(written, ranked[0][0], suggestions, "spelling", nearest)
+    return NearMiss(written, None, suggestions, "none", nearest)
 

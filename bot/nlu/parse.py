@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.link import Mention, find_mentions, near_miss, org_spans
+from bot.nlu.link import STRONG_ORG_SUFFIXES, Mention, find_mentions, near_miss, org_spans
 from bot.nlu.normalize import normalize, sentences
 from bot.nlu.query import Intent, Kind, Query, Role
 from bot.nlu.segment import Segmenter
@@ -123,9 +123,9 @@ class Parser:
                       "leader": query.leaders, "category": query.categories}[entity.type]
             if entity.name not in target:
                 target.append(entity.name)
-            if not entity.exact and entity.type == "leader":
-                others = [e.name for e in mention.entities if e.name != entity.name]
-                query.suggestions.extend(n for n in others if n not in query.suggestions)
+            # "张区长" is taken as the 区长 张崇波, but the other 张 is offered too.
+            others = [e.name for e in mention.entities if e.name != entity.name]
+            query.suggestions.extend(n for n in others if n not in query.suggestions)
 
     def _near_misses(self, query: Query, rest: str) -> str:
         """Link mistyped unit names; returns `rest` without the spans it linked."""
@@ -133,15 +133,19 @@ class Parser:
         content = "".join(_GAP if word in self.stop else word for word in self._cut(rest))
         for chunk in content.split(_GAP):
             for span in org_spans(chunk):
+                for prefix in ("区", "市"):  # the 区 of 区气象局 was read as a stop word
+                    if prefix + span in rest:
+                        span = prefix + span
+                        break
                 if catalog.containing(span) or self._is_cue(span):
                     continue
                 miss = near_miss(span, self.lexicon)
-                if miss.unit is None and not miss.suggestions:
+                if miss.unit is None and not miss.suggestions and not span.endswith(STRONG_ORG_SUFFIXES):
                     continue  # nothing like a unit of this document: read it as topic words
                 if miss.unit is None:
                     query.intent = "unknown_unit"
                     query.unknown = span
-                    query.suggestions = list(miss.suggestions)
+                    query.suggestions = list(miss.suggestions or miss.nearest)
                     return rest
                 if miss.unit not in query.units:
                     query.units.append(miss.unit)

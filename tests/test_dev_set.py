@@ -1,0 +1,21 @@
+"""The graded example questions, and our own paraphrases of every type, answered in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluate import evaluate, read_gold
+from bot.pipeline import Duban
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(("name", "minimum"), [("dev.jsonl", 0.98), ("paraphrases.jsonl", 0.9)])
+def test_gold_file_accuracy(duban: Duban, name: str, minimum: float) -> None:
+    path = GOLDEN / name
+    if not path.exists():
+        pytest.skip(f"{name} not written yet")
+    report = evaluate(duban, read_gold(path))
+    assert report.accuracy >= minimum, "\n".join(report.lines(show=50))
