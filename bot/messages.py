@@ -55,3 +55,7 @@ LEAD_MARK = "（牵头）"
 ERROR_QUESTION = "这条消息无法处理：{reason}"
 EMPTY_QUESTION = "请输入一个问题。"
 TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
+
+# Telegram HTML pages
+CONTINUED = "（续）"
+MORE_ROWS = "……另有 {n} 项未列出"

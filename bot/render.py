@@ -84,40 +84,161 @@ def render_text(answer: Answer) -> str:
     return "\n".join(line.text for line in lines_of(answer))
 
 
+# --- Telegram HTML -------------------------------------------------------------------------------
+# Telegram counts a message's length after parsing the HTML, in UTF-16 code units, so pages are
+# measured on the plain text; escaping happens last, on whole lines, so no page can end inside a tag
+# or an entity.
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlPage:
+    """One Telegram message of an answer, and the IDs of the rows it lists."""
+
+    text: str
+    row_ids: tuple[str, ...]
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def clip(text: str, budget: int) -> str:
+    """`text` cut to `budget` UTF-16 units, ending in "…" when cut; never splits a character."""
+    if utf16_len(text) <= budget:
+        return text
+    kept: list[str] = []
+    used = 0
+    for char in text:
+        width = 2 if ord(char) > 0xFFFF else 1
+        if used + width > budget - 1:
+            break
+        kept.append(char)
+        used += width
+    return "".join(kept) + "…"
+
+
 def _html(line: Line) -> str:
     text = html.escape(line.text, quote=False)
-    if line.kind == "headline":
-        return f"<b>{text}</b>"
-    if line.kind == "title":
+    if line.kind in ("headline", "title"):
         return f"<b>{text}</b>"
     if line.kind in ("note", "suggestion"):
         return f"<i>{text}</i>"
     return text
 
 
-def render_html_pages(answer: Answer, limit: int = TELEGRAM_LIMIT, max_lines: int | None = None) -> list[str]:
-    """Telegram HTML split at line boundaries into pages that each fit `limit` characters.
+def _units(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped so that the lines of one row (a detail answer has several) stay together."""
+    units: list[list[Line]] = []
+    for line in lines:
+        if units and line.row_id and units[-1][0].row_id == line.row_id:
+            units[-1].append(line)
+        else:
+            units.append([line])
+    return units
 
-    The headline repeats on every page so a page read alone still says what it answers.
+
+def _size(unit: list[Line]) -> int:
+    return sum(utf16_len(line.text) + 1 for line in unit)
+
+
+def _fit(unit: list[Line], budget: int) -> list[Line]:
+    """A unit too long for any page becomes one clipped line (documents have no such row; questions may)."""
+    if _size(unit) <= budget:
+        return unit
+    first = unit[0]
+    return [Line(first.kind, clip(" ".join(line.text for line in unit), budget - 1), first.row_id)]
+
+
+def _paginate(lines: list[Line], limit: int, items_per_page: int | None) -> list[HtmlPage]:
+    head = Line("headline", clip(lines[0].text, limit // 4))
+    budget = limit - utf16_len(head.text) - 80  # room for a repeated block title
+    pages: list[list[list[Line]]] = []
+    body: list[list[Line]] = []
+    size, items = utf16_len(head.text), 0
+    title: Line | None = None
+    for unit in (_fit(u, budget) for u in _units(lines[1:])):
+        kind = unit[0].kind
+        is_item = kind in ("row", "fact")
+        too_many = is_item and items_per_page is not None and items >= items_per_page
+        if body and (size + _size(unit) > limit or too_many):
+            # A block title never ends a page; a page that starts mid-block repeats the title.
+            carried = [body.pop()] if len(body) > 1 and body[-1][0].kind == "title" else []
+            pages.append(body)
+            if not carried and kind == "row" and title is not None:
+                carried = [[Line("title", title.text + msg.CONTINUED)]]
+            body, items = carried, 0
+            size = utf16_len(head.text) + sum(_size(u) for u in carried)
+        if kind == "title":
+            title = unit[0]
+        body.append(unit)
+        size += _size(unit)
+        items += is_item
+    pages.append(body)
+    return [_page(head, body) for body in pages]
+
+
+def _page(head: Line, body: list[list[Line]]) -> HtmlPage:
+    text = "\n".join(_html(line) for line in [head, *(line for unit in body for line in unit)])
+    ids = dict.fromkeys(unit[0].row_id for unit in body if unit[0].kind == "row" and unit[0].row_id)
+    return HtmlPage(text, tuple(ids))
+
+
+def html_pages(answer: Answer, limit: int = TELEGRAM_LIMIT,
+               items_per_page: int | None = None) -> list[HtmlPage]:
+    """The answer as Telegram HTML pages of at most `limit` characters and `items_per_page` rows or facts.
+
+    Pages break between rows, never inside one; the headline repeats on every page so a page read
+    alone still says what it answers.
+    """
+    return _paginate(lines_of(answer), limit, items_per_page)
+
+
+def render_html_pages(answer: Answer, limit: int = TELEGRAM_LIMIT, max_lines: int | None = None) -> list[str]:
+    """Telegram HTML split at row boundaries into pages that each fit `limit` characters."""
+    return [page.text for page in html_pages(answer, limit, max_lines)]
+
+
+def render_html_compact(answer: Answer, rows: int = 3, limit: int = TELEGRAM_LIMIT) -> tuple[HtmlPage, int]:
+    """A short form for group chats and inline results: the summary and the first `rows` rows.
+
+    Returns the page and how many of the answer's rows it leaves out.
     """
     lines = lines_of(answer)
-    head = _html(lines[0])
-    pages: list[str] = []
-    current: list[str] = [head]
-    size = len(head)
-    count = 0
+    kept: list[Line] = [lines[0]]
+    shown: set[str] = set()
+    facts = 0
+    pending_title: Line | None = None
+    total = {line.row_id for line in lines if line.kind == "row"}
     for line in lines[1:]:
-        piece = _html(line)
-        if len(piece) > limit - len(head) - 2:
-            piece = piece[: limit - len(head) - 3] + "…"
-        if size + 1 + len(piece) > limit or (max_lines and count >= max_lines):
-            pages.append("\n".join(current))
-            current, size, count = [head], len(head), 0
-        current.append(piece)
-        size += 1 + len(piece)
-        count += 1
-    pages.append("\n".join(current))
-    return pages
+        if line.kind == "title":
+            pending_title = line
+        elif line.kind == "row":
+            if line.row_id not in shown and len(shown) >= rows:
+                continue
+            if pending_title is not None:
+                kept.append(pending_title)
+                pending_title = None
+            shown.add(line.row_id)
+            kept.append(line)
+        elif line.kind == "fact":
+            facts += 1
+            if facts <= rows or not total:  # facts without rows (help, examples) are the answer
+                kept.append(line)
+        elif line.kind == "suggestion" or not shown:
+            kept.append(line)
+    hidden = len(total - shown)
+    if hidden:
+        kept.append(Line("note", msg.MORE_ROWS.format(n=hidden)))
+    page = _paginate(kept, limit, None)[0]
+    return page, len(total - set(page.row_ids))
+
+
+def render_html_detail(row: Row, limit: int = TELEGRAM_LIMIT) -> str:
+    """A row's full text, every unit with its role, its leader and note, as Telegram HTML."""
+    lines = [clip(text, limit // 2) for text in detail_lines(row)]
+    first, rest = html.escape(lines[0], quote=False), [html.escape(text, quote=False) for text in lines[1:]]
+    return "\n".join([f"<b>{first}</b>", *rest])
 
 
 def to_json(answer: Answer) -> dict[str, Any]:

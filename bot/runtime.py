@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot import snapshot
 from bot.config import Settings, load_settings
 from bot.pipeline import Duban
-from knowledge.bootstrap import KnowledgeBase, open_knowledge
-from knowledge.catalog import Catalog, load_catalog
+from knowledge.catalog import Catalog
+
+if TYPE_CHECKING:
+    from knowledge.bootstrap import KnowledgeBase
 
 
 @dataclass
@@ -18,20 +24,42 @@ class Runtime:
     settings: Settings = field(default_factory=load_settings)
     document: str | None = None
 
+    @property
+    def cache_dir(self) -> Path:
+        return self.settings.data_dir / "cache"
+
+    @property
+    def document_key(self) -> str | None:
+        return self.document or self.settings.document
+
     @cached_property
     def knowledge(self) -> KnowledgeBase:
+        from knowledge.bootstrap import open_knowledge
+
         return open_knowledge(self.settings.database_url)
 
     @cached_property
     def catalog(self) -> Catalog:
-        with self.knowledge.sessions() as session:
-            return load_catalog(session, self.document or self.settings.document)
+        return self.duban.catalog
 
     @cached_property
     def duban(self) -> Duban:
-        return Duban(self.catalog, cache_dir=self.settings.data_dir / "cache")
+        url, key = self.settings.database_url, self.document_key
+        cached = snapshot.load(self.cache_dir, url, key)
+        if cached is not None:
+            catalog, lexicon = cached
+            duban = Duban(catalog, cache_dir=self.cache_dir)
+            duban.__dict__["lexicon"] = lexicon
+            return duban
+        from knowledge.catalog import load_catalog
+
+        with self.knowledge.sessions() as session:
+            catalog = load_catalog(session, key)
+        duban = Duban(catalog, cache_dir=self.cache_dir)
+        snapshot.save(self.cache_dir, url, key, catalog, duban.lexicon)
+        return duban
 
     def reload(self) -> None:
         """Forget the snapshot after an import, so the next question sees the new document."""
-        for name in ("catalog", "duban"):
+        for name in ("catalog", "duban"):  # the next snapshot check sees the new revision
             self.__dict__.pop(name, None)

@@ -8,8 +8,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db import ensure_schema, make_engine, session_factory
-from knowledge.ingest import fingerprint, import_document
-from knowledge.ingest.text import default_key
+from knowledge.ingest import import_document
+from knowledge.sources import default_key, fingerprint
 from knowledge.models import DocumentRecord
 from knowledge.vocabulary import BUNDLED_DOCUMENT
 

@@ -10,11 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
-from knowledge.export import find_document
-from knowledge.models import Meta, Unit
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +174,12 @@ _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not 
 
 def load_catalog(session: Session, key: str | None = None) -> Catalog:
     """Snapshot the document `key` (default: the newest) and every unit."""
+    # Imported here: answering from a cached snapshot must not pay for loading SQLAlchemy.
+    from sqlalchemy import select
+
+    from knowledge.export import find_document
+    from knowledge.models import Meta, Unit
+
     record = find_document(session, key)
     units = {u.name: UnitInfo(u.name, u.kind, tuple(a.alias for a in u.aliases), u.covers, u.covers_all, u.explain)
              for u in session.scalars(select(Unit))}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,8 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).with_name("migrations")
-_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
+from knowledge.migrations import MIGRATIONS, head_revision
 
 
 def make_engine(url: str) -> Engine:
@@ -43,12 +41,6 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work commits on success and rolls back on any error."""
     with factory() as session, session.begin():
         yield session
-
-
-def head_revision() -> str:
-    """The newest migration, read from file names (NNNN_name.py holds revision "NNNN")."""
-    revisions = [m.group(1) for f in (MIGRATIONS / "versions").iterdir() if (m := _REVISION_FILE.match(f.name))]
-    return max(revisions)
 
 
 def current_revision(engine: Engine) -> str | None:

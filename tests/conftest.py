@@ -80,3 +80,6 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
     yield rt
     if "knowledge" in rt.__dict__:
         rt.knowledge.close()
+
+
+from fakebot.fixtures import fake_bot_api  # noqa: E402, F401  (the fake Bot API server, for end-to-end tests)

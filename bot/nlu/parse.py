@@ -130,6 +130,8 @@ class Parser:
     def _near_misses(self, query: Query, rest: str) -> str:
         """Link mistyped unit names; returns `rest` without the spans it linked."""
         catalog = self.lexicon.catalog
+        if all(self._only_stop(chunk) for chunk in rest.split(_GAP)):
+            return rest
         content = "".join(_GAP if word in self.stop else word for word in self._cut(rest))
         for chunk in content.split(_GAP):
             for span in org_spans(chunk):
@@ -156,6 +158,19 @@ class Parser:
     def _is_cue(self, span: str) -> bool:
         return all(word in self.stop or word in self.lexicon.words for word in self._cut(span))
 
+    def _only_stop(self, chunk: str) -> bool:
+        """Whether stop words and punctuation alone spell `chunk` (then jieba need not even load)."""
+        reachable = [True] + [False] * len(chunk)
+        for start in range(len(chunk)):
+            if not reachable[start]:
+                continue
+            if not _HAS_WORD.match(chunk[start]):
+                reachable[start + 1] = True
+            for end in range(start + 1, min(len(chunk), start + 8) + 1):
+                if chunk[start:end] in self.stop:
+                    reachable[end] = True
+        return reachable[-1]
+
     def _cut(self, text: str) -> list[str]:
         return self.segmenter.cut(text)
 
@@ -166,7 +181,7 @@ class Parser:
         optional: list[str] = []
         phrases: list[tuple[str, list[str]]] = []
         for chunk in re.split(r"[|，。！？；：、“”‘’（）《》,.!?;:()\s\"'-]+", rest):
-            if not chunk or all(c in self.stop for c in chunk):
+            if not chunk or self._only_stop(chunk):
                 continue
             words: list[tuple[int, int, str]] = []
             run_start, run = 0, ""

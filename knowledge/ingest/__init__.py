@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,19 +11,10 @@ from knowledge.ingest.document import Document, DocumentError
 from knowledge.ingest.store import store_document
 from knowledge.ingest.text import TextReader
 from knowledge.models import DocumentRecord
-from knowledge.vocabulary import Vocabulary, data_fingerprint, load_vocabulary
+from knowledge.sources import fingerprint
+from knowledge.vocabulary import Vocabulary, load_vocabulary
 
-# Bump when a reader or the store changes what an import produces: stale automatic imports redo themselves.
-READER_VERSION = "1"
 READERS = {".txt": TextReader, ".text": TextReader, ".tsv": TextReader}
-
-
-def fingerprint(path: Path) -> str:
-    """What an import of `path` depends on: its bytes, the unit data files and the reader version."""
-    digest = hashlib.sha256(path.read_bytes())
-    digest.update(data_fingerprint().encode())
-    digest.update(READER_VERSION.encode())
-    return digest.hexdigest()
 
 
 def read_document(path: Path, key: str | None = None, vocabulary: Vocabulary | None = None) -> Document:

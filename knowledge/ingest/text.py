@@ -21,6 +21,7 @@ from knowledge.ingest.document import (
     UnitMention,
 )
 from knowledge.numerals import chinese_to_int
+from knowledge.sources import default_key
 
 _ATTACHMENT = re.compile(r"^附件\s*([0-9一二三四五六七八九十]+)\s*$")
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(.+)$")
@@ -351,8 +352,3 @@ class TextReader:
 def _year_of(text: str) -> int:
     match = _YEAR.search(text)
     return int(match.group(1)) if match else 0
-
-
-def default_key(path: Path) -> str:
-    """A document's key when none is given: its file name without suffix."""
-    return path.stem.removesuffix("-tasks") or path.stem
