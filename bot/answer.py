@@ -45,7 +45,8 @@ class Answer:
     headline: str
     blocks: list[Block] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
-    related: list[AnswerRow] = field(default_factory=list)
+    # Rows reaching the asked unit through a group (各街镇 …), by group: not answers, but worth a mention.
+    related: dict[str, list[Row]] = field(default_factory=dict)
     related_note: str = ""
     suggestions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -131,7 +132,7 @@ def _units(query: Query, catalog: Catalog) -> Answer:
     blocks: list[Block] = []
     headlines: list[str] = []
     facts: list[str] = []
-    related: list[AnswerRow] = []
+    related: dict[str, list[Row]] = {}
     for unit, rows in per_unit.items():
         rows = _topic_filter(query, catalog, rows, notes)
         lead = sum(1 for r in rows if r.role == "lead")
@@ -142,7 +143,8 @@ def _units(query: Query, catalog: Catalog) -> Answer:
         if leaders := leaders_of(r.row for r in rows if r.role == "lead"):
             facts.append(msg.SUPERVISOR.format(unit=unit, leaders=_leader_counts(leaders)))
         if query.role != "lead" and not query.phrases:
-            related += [AnswerRow(g.row, None, g.via) for g in rows_via_groups(catalog, unit, query.kind)]
+            for group, group_rows in rows_via_groups(catalog, unit, query.kind).items():
+                related.setdefault(group, []).extend(group_rows)
     intent = "count" if query.count else "unit_items"
     result = Answer(query, intent, "；".join(headlines), blocks, facts, related, notes=notes)
     if related:
@@ -161,11 +163,8 @@ def _unit_headline(query: Query, unit: str, rows: list[AnswerRow], lead: int) ->
     return msg.UNIT_ALL.format(unit=unit, n=len(rows), scope=scope, lead=lead, support=len(rows) - lead)
 
 
-def _group_note(related: list[AnswerRow]) -> str:
-    by_group: dict[str, int] = {}
-    for item in related:
-        by_group[item.via] = by_group.get(item.via, 0) + 1
-    parts = "，".join(f"{n} 项由{group}共同承担" for group, n in by_group.items())
+def _group_note(related: dict[str, list[Row]]) -> str:
+    parts = "，".join(f"{len(rows)} 项由{group}共同承担" for group, rows in related.items())
     return msg.RELATED.format(parts=parts)
 
 

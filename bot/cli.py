@@ -132,6 +132,47 @@ def chat_command(doc: DocOption = None) -> None:
     chat(_runtime(doc))
 
 
+@app.command("eval")
+def eval_command(
+    gold: Annotated[Path, typer.Argument(help="Gold questions, one JSON object per line (CONTRACT §3).")],
+    show: Annotated[int, typer.Option(help="How many failures to print.")] = 20,
+    minimum: Annotated[float, typer.Option("--min-accuracy", help="Exit 1 below this exact accuracy.")] = 0.0,
+    doc: DocOption = None,
+) -> None:
+    """Grade a gold file in-process. Example: duban eval tests/golden/dev.jsonl"""
+    from bot.evaluate import evaluate, read_gold
+
+    try:
+        golds = read_gold(gold)
+    except (OSError, ValueError, KeyError) as error:
+        raise _fail(f"无法读取 {gold}：{error}") from None
+    report = evaluate(_runtime(doc).duban, golds)
+    typer.echo("\n".join(report.lines(show)))
+    if report.accuracy < minimum:
+        raise typer.Exit(1)
+
+
+@app.command("bench")
+def bench_command(
+    rounds: Annotated[int, typer.Option(help="Rounds over the question set.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+    doc: DocOption = None,
+) -> None:
+    """Measure answer latency, cold start and memory (a benchmark, not a test). Example: duban bench"""
+    from bot.bench import run
+
+    figures = run(_runtime(doc).duban, rounds)
+    if as_json:
+        typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
+        return
+    for name, value in figures.items():
+        if isinstance(value, dict):
+            typer.echo(f"{name}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                                               for k, v in value.items()))
+        else:
+            typer.echo(f"{name}: {value:.1f}")
+
+
 @app.command("run")
 def run_command(
     webhook_url: Annotated[str | None, typer.Option(help="Public HTTPS URL for webhook mode.")] = None,

@@ -19,8 +19,17 @@ from bot.nlu.lexicon import Lexicon
 from knowledge.catalog import Catalog
 
 log = logging.getLogger(__name__)
-# Bump when Catalog, Row or Lexicon change shape: older pickles are then ignored.
-SNAPSHOT_VERSION = "1"
+# The code that shapes a snapshot: an edit to any of these files invalidates older pickles by itself.
+_SHAPERS = ("knowledge/catalog.py", "bot/nlu/lexicon.py", "bot/snapshot.py")
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def snapshot_version() -> str:
+    """A digest of the modules whose classes a snapshot pickles."""
+    digest = hashlib.sha256()
+    for name in _SHAPERS:
+        digest.update((_ROOT / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _sqlite_path(url: str) -> Path | None:
@@ -51,7 +60,7 @@ def database_state(url: str, document: str | None) -> str | None:
         return None
     if bundled and bundled[0] != fingerprint(BUNDLED_DOCUMENT):
         return None  # the automatic import is stale: the full path redoes it
-    return f"{SNAPSHOT_VERSION}:{revision[0]}:{document or ''}"
+    return f"{snapshot_version()}:{revision[0]}:{document or ''}"
 
 
 def _cache_file(cache_dir: Path, url: str, document: str | None) -> Path:

@@ -6,10 +6,12 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -145,3 +147,72 @@ class Meta(Base):
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
+
+# --- Reminders: subscriptions, per-row deadlines, and the log that makes delivery exactly-once.
+
+
+class Subscription(Base):
+    """A chat's wish to be reminded about a unit's, a leader's, one row's or every row's deadlines."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("chat_id", "target_kind", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Telegram chat ids exceed 32 bits (supergroups are -100…), hence BigInteger.
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    chat_type: Mapped[str] = mapped_column(String(20))  # private | group | supergroup | channel
+    target_kind: Mapped[str] = mapped_column(String(10))  # unit | leader | row | all
+    target: Mapped[str] = mapped_column(String(200))  # canonical unit name, leader, row id, or "" for all
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Paused (not deleted) when the chat blocked the bot, so unblocking and writing again restores it.
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_reason: Mapped[str] = mapped_column(String(300), default="")
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RowDeadline(Base):
+    """A dated milestone of one row, set by an admin or imported from a schedule file."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("document", "row_id", "source", "due", "milestone"),
+                      Index("ix_deadlines_document_row", "document", "row_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document: Mapped[str] = mapped_column(String(100))  # DocumentRecord.key: row ids are per document
+    row_id: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date] = mapped_column(Date)
+    milestone: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(10))  # admin | schedule
+    set_by: Mapped[str] = mapped_column(String(200), default="")
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SentReminder(Base):
+    """One reminder (chat, row, deadline, step): inserted as a claim before sending, marked after.
+
+    The unique constraint is what stops a restart or a second instance from sending it twice.
+    """
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (UniqueConstraint("chat_id", "document", "row_id", "due", "days_before"),
+                      Index("ix_sent_reminders_day", "day"),
+                      Index("ix_sent_reminders_status", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    document: Mapped[str] = mapped_column(String(100))
+    row_id: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date] = mapped_column(Date)
+    days_before: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date)  # the reminder day: one digest per chat and day
+    status: Mapped[str] = mapped_column(String(10))  # claimed | sent | failed | unknown
+    # The digest message's idempotence key: every row claimed for one message shares it.
+    digest: Mapped[str] = mapped_column(String(64))
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(String(300), default="")

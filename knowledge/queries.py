@@ -30,21 +30,22 @@ def rows_of_unit(catalog: Catalog, unit: str, role: str | None = None, kind: str
     return found
 
 
-def rows_via_groups(catalog: Catalog, unit: str, kind: str | None = None) -> list[UnitRow]:
-    """Rows addressed to a group the unit belongs to (各街镇 for a street, 全区各部门 for a department)."""
+def rows_via_groups(catalog: Catalog, unit: str, kind: str | None = None) -> dict[str, list[Row]]:
+    """Rows addressed to groups the unit belongs to (各街镇 for a street, 全区各部门 for a department),
+    by group, leaving out rows that name the unit itself."""
     info = catalog.units.get(unit)
     if info is None or info.kind == "group":
-        return []
-    explicit = {r.id for r in catalog.by_unit.get(unit, ())}
-    found: list[UnitRow] = []
+        return {}
+    seen = {r.id for r in catalog.by_unit.get(unit, ())}
+    found: dict[str, list[Row]] = {}
     for group in catalog.units.values():
         if group.kind != "group" or group.covers != info.kind:
             continue
-        for row in catalog.by_unit.get(group.name, ()):
-            if row.id not in explicit and (not kind or row.kind == kind):
-                explicit.add(row.id)
-                found.append(UnitRow(row, None, via=group.name))
-    return sorted(found, key=lambda r: catalog.positions[r.row.id])
+        rows = [r for r in catalog.by_unit.get(group.name, ()) if r.id not in seen and (not kind or r.kind == kind)]
+        seen.update(r.id for r in rows)
+        if rows:
+            found[group.name] = rows
+    return found
 
 
 def rows_of_leader(catalog: Catalog, leader: str, kind: str | None = None) -> list[Row]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from functools import cached_property
@@ -34,7 +35,10 @@ def _jieba_dictionary() -> Path:
 
 def compact_dictionary(text: str, words: Iterable[str]) -> str:
     """jieba dictionary lines for the default words that occur in `text`, plus `words`."""
-    substrings = {text[i:i + n] for n in range(1, _MAX_WORD + 1) for i in range(len(text) - n + 1)}
+    # Words never cross punctuation or digits: collect substrings of each distinct run only, so a large
+    # knowledge base (whose runs repeat) costs little more than a small one.
+    runs = set(re.findall(r"[\u4e00-\u9fffA-Za-z]+", text))
+    substrings = {run[i:i + n] for run in runs for n in range(1, _MAX_WORD + 1) for i in range(len(run) - n + 1)}
     lines: dict[str, str] = {}
     with _jieba_dictionary().open(encoding="utf-8") as handle:
         for line in handle:

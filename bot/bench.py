@@ -1,0 +1,111 @@
+"""`duban bench`: answer latency, cold start and memory, on the bundled document and on 100 copies of it."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bot.pipeline import Duban
+from knowledge.catalog import Catalog, Row
+
+GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "golden"
+FALLBACK_QUESTIONS = ["区民政局负责哪些民生实事", "老年食堂谁管？", "伍国军分管哪些工作", "今年新增多少养老床位",
+                      "七都街道有什么任务", "民正局负责哪些民生实事", "亚运相关的工作有哪些", "区住建局牵头多少项民生实事"]
+
+
+def questions() -> list[str]:
+    """The gold questions shipped with the tests, else a fixed handful."""
+    found: list[str] = []
+    for name in ("dev.jsonl", "paraphrases.jsonl"):
+        path = GOLDEN / name
+        if path.exists():
+            found += [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return found or FALLBACK_QUESTIONS
+
+
+def synthetic(catalog: Catalog, copies: int = 100) -> Catalog:
+    """A catalog of `copies` documents made from one: every row repeated with its own ID and a varied text."""
+    rows: list[Row] = []
+    for copy in range(copies):
+        for row in catalog.rows:
+            code = f"{row.id}" if copy == 0 else f"D{copy}:{row.id}"
+            rows.append(replace(row, id=code, text=f"{row.text}（第{copy + 1}批）"))
+    return Catalog(key="synthetic", title=catalog.title, doc_number=catalog.doc_number, year=catalog.year,
+                   issued=catalog.issued, sections=catalog.sections, rows=rows, units=catalog.units)
+
+
+def latency(duban: Duban, asked: list[str], rounds: int) -> dict[str, float]:
+    """p50/p99/max answer latency in milliseconds, after one warm-up round."""
+    for question in asked:
+        duban.ask(question)
+    samples: list[float] = []
+    for _ in range(rounds):
+        for question in asked:
+            start = time.perf_counter()
+            duban.ask(question)
+            samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return {"p50_ms": statistics.median(samples), "p99_ms": samples[int(len(samples) * 0.99) - 1],
+            "max_ms": samples[-1], "answers": len(samples)}
+
+
+def cold_start(question: str, runs: int = 5) -> dict[str, float]:
+    """Wall time and peak RSS of `duban ask QUESTION` as a new process (snapshot warm, then from nothing)."""
+    duban = str(Path(sys.executable).with_name("duban"))
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "DUBAN_DATA_DIR": data}
+        env.pop("DUBAN_DATABASE_URL", None)
+        first, _ = _timed([duban, "ask", question], env)
+        runs_ = [_timed([duban, "ask", question], env) for _ in range(runs)]
+    times = [t for t, _ in runs_]
+    return {"first_run_s": first, "warm_best_s": min(times), "warm_median_s": statistics.median(times),
+            "peak_rss_mb": max(rss for _, rss in runs_)}
+
+
+# A tiny launcher reports the child's own peak RSS: forked straight from this (large) process, the
+# child's figure would include the parent's pages.
+_LAUNCH = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+           "subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+           "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", _LAUNCH, *command], env=env, check=True, capture_output=True,
+                         text=True).stdout.split()
+    return float(out[0]), float(out[1]) / 1024
+
+
+def run(duban: Duban, rounds: int = 20) -> dict[str, Any]:
+    """Every figure `duban bench` prints."""
+    asked = questions()
+    small = latency(duban, asked, rounds)
+    start = time.perf_counter()
+    big_catalog = synthetic(duban.catalog)
+    big = Duban(big_catalog, cache_dir=duban.cache_dir)
+    big.ask("区民政局负责哪些民生实事")
+    built = time.perf_counter() - start
+    large = latency(big, asked, max(2, rounds // 5))
+    large["build_s"] = built
+    figures: dict[str, Any] = {
+        f"answer latency, {len(duban.catalog.rows)} rows": small,
+        f"answer latency, {len(big_catalog.rows)} rows (100 documents)": large,
+        "in-process peak RSS (MB)": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cold start of duban ask": cold_start("区民政局负责哪些民生实事"),
+        "cold start of duban ask (topic question)": cold_start("今年新增多少养老床位"),
+    }
+    try:
+        from bot.bench_reminders import bench_reminders
+
+        figures["reminders due for 100,000 subscriptions"] = bench_reminders()
+    except ImportError:
+        pass
+    return figures

@@ -1,0 +1,101 @@
+"""Questions: /ask, /unit, /leader, /item, plain text in private, and messages addressed to the bot in groups.
+
+Groups run with privacy mode on, so Telegram only delivers commands, mentions and replies to the
+bot; the filters below still check the addressee, because with privacy off (or the bot an admin)
+every message arrives and the bot must stay quiet unless spoken to.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+
+from handlers import BOTH, QUESTION_GROUP, CommandSpec
+from handlers import texts as tx
+from handlers.pages import reply_answer
+
+COMMANDS: list[CommandSpec] = [
+    ("ask", tx.CMD_ASK, BOTH),
+    ("unit", tx.CMD_UNIT, BOTH),
+    ("leader", tx.CMD_LEADER, BOTH),
+    ("item", tx.CMD_ITEM, BOTH),
+]
+# What a command's argument becomes as a question.
+_TEMPLATES = {"ask": "{}", "unit": tx.UNIT_QUESTION, "leader": tx.LEADER_QUESTION, "item": "{}"}
+_FILLER = " \t\n,，:：、"
+_COMMAND = re.compile(r"/(\w+)(?:@\w+)?\s*(.*)", re.S)
+
+
+class _AddressedToBot(filters.MessageFilter):
+    """A group message that mentions this bot or replies to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        reply = message.reply_to_message
+        if reply is not None and reply.from_user is not None and reply.from_user.id == bot.id:
+            return True
+        me = f"@{bot.username}".lower()
+        for entity, text in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
+            if text.lower() == me or (entity.user is not None and entity.user.id == bot.id):
+                return True
+        return False
+
+
+ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
+
+
+def strip_mentions(text: str, username: str | None) -> str:
+    """The message text without "@bot" and the punctuation around it."""
+    if username:
+        text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+    return text.strip(_FILLER)
+
+
+def command_question(command: str, args: str) -> str:
+    """What "/unit 区民政局" asks, as a question the pipeline understands."""
+    args = args.strip(_FILLER)
+    return _TEMPLATES.get(command, "{}").format(args) if args else ""
+
+
+async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ask 问题, /unit 单位, /leader 姓名, /item 五-12."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    match = _COMMAND.match(message.text)
+    if match is None:
+        return
+    command = match.group(1).lower()
+    question = command_question(command, strip_mentions(match.group(2), context.bot.username))
+    if not question:
+        await message.reply_text(tx.COMMAND_USAGE.get(command, tx.COMMAND_USAGE["ask"]),
+                                 do_quote=message.chat.type != ChatType.PRIVATE)
+        return
+    await reply_answer(message, context, question)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text in private, or a group message addressed to the bot: a question."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    question = strip_mentions(message.text, context.bot.username)
+    if not question:
+        bot = context.bot.username or ""
+        await message.reply_text(tx.MENTION_ONLY.format(bot=bot), do_quote=True)
+        return
+    await reply_answer(message, context, question)
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Commands in every chat; free text in private chats and, when addressed to the bot, in groups."""
+    # Edited messages are not questions: re-answering an edit would post a second reply.
+    updates = filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler(list(_TEMPLATES), on_command, filters=updates))
+    private = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    groups = filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT
+    application.add_handler(MessageHandler(updates & (private | groups), on_text), group=QUESTION_GROUP)

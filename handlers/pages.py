@@ -1,0 +1,293 @@
+"""Answers on screen: pages with ◀ ▶, row details, suggestion buttons, and the callbacks behind them.
+
+Callback data (at most 64 bytes, version prefix "1") names everything needed to redraw a view:
+
+    1p:<page>:<ref>              a page of the answer to <ref>
+    1d:<row id>[:<page>:<ref>]   a row's detail, with a way back to that page
+    1s:<index>:<ref>             re-ask <ref> with its <index>-th suggestion
+    1e:<index>                   ask example question <index>
+    1n                           the page counter (does nothing)
+
+<ref> is `q<question>` when the question fits, so most buttons keep working after a restart, or
+`t<token>` for a longer question remembered in memory (a stale token gets a polite alert).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.helpers import create_deep_linked_url
+
+from bot import messages as msg
+from bot.answer import Answer
+from bot.render import clip, html_pages, render_html_compact, render_html_detail
+from handlers import CommandSpec, runtime_of
+from handlers import texts as tx
+from knowledge.catalog import Row
+
+log = logging.getLogger(__name__)
+
+COMMANDS: list[CommandSpec] = []
+PAGE_ITEMS = 8  # rows per page: a phone screen, and one detail button per row
+GROUP_ROWS = 3  # rows a group sees before "展开全部"
+DETAIL_COLUMNS = 3
+MAX_SUGGESTIONS = 6
+MEMORY_SIZE = 20_000
+CALLBACK_BYTES = 64
+_MEMORY_KEY = "questions"
+
+_PAGE = re.compile(r"1p:(\d{1,3}):(.+)", re.S)
+_DETAIL = re.compile(r"1d:([A-Z]\d{1,3}-\d{1,4})(?::(\d{1,3}):(.+))?", re.S)
+_SUGGEST = re.compile(r"1s:(\d{1,2}):(.+)", re.S)
+_EXAMPLE = re.compile(r"1e:(\d{1,2})")
+_TOKEN = re.compile(r"t([A-Za-z0-9_-]{11})")
+
+
+@dataclass(frozen=True)
+class View:
+    """What one message shows: HTML text and its buttons."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+# --- remembering questions -----------------------------------------------------------------------
+
+
+def _memory(context: ContextTypes.DEFAULT_TYPE) -> OrderedDict[str, str]:
+    memory: OrderedDict[str, str] = context.bot_data.setdefault(_MEMORY_KEY, OrderedDict())
+    return memory
+
+
+def remember(context: ContextTypes.DEFAULT_TYPE, question: str) -> str:
+    """A stable 11-character token for `question`, kept in a bounded in-memory table."""
+    token = base64.urlsafe_b64encode(hashlib.blake2b(question.encode(), digest_size=8).digest())
+    key = token.decode().rstrip("=")
+    memory = _memory(context)
+    memory[key] = question
+    memory.move_to_end(key)
+    while len(memory) > MEMORY_SIZE:
+        memory.popitem(last=False)
+    return key
+
+
+def ref_for(context: ContextTypes.DEFAULT_TYPE, question: str, prefix: str) -> str:
+    """The question itself when `prefix` + it fits in callback data, else a remembered token."""
+    if len((prefix + "q" + question).encode()) <= CALLBACK_BYTES:
+        return "q" + question
+    return "t" + remember(context, question)
+
+
+def resolve_ref(context: ContextTypes.DEFAULT_TYPE, ref: str) -> str | None:
+    """The question a ref names, or None when it is forged or forgotten."""
+    if ref.startswith("q") and ref[1:].strip():
+        return ref[1:]
+    if match := _TOKEN.fullmatch(ref):
+        return _memory(context).get(match.group(1))
+    return None
+
+
+def link_payload(context: ContextTypes.DEFAULT_TYPE, question: str) -> str:
+    """A /start deep-link payload ([A-Za-z0-9_-], ≤ 64) that leads to the full answer in private."""
+    encoded = base64.urlsafe_b64encode(question.encode()).decode().rstrip("=")
+    if len(encoded) + 2 <= CALLBACK_BYTES:
+        return "q_" + encoded
+    return "page_" + remember(context, question)
+
+
+def question_of_payload(context: ContextTypes.DEFAULT_TYPE, payload: str) -> str | None:
+    """The question a deep-link payload carries, or None when it is malformed or forgotten."""
+    if payload.startswith("page_"):
+        return _memory(context).get(payload[5:])
+    if payload.startswith("q_"):
+        raw = payload[2:]
+        try:
+            question = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        return question.strip() or None
+    return None
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(clip(text, 40), callback_data=data)
+
+
+def _suggestion_rows(context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str
+                     ) -> list[list[InlineKeyboardButton]]:
+    rows = []
+    for index, suggestion in enumerate(answer.suggestions[:MAX_SUGGESTIONS]):
+        prefix = f"1s:{index}:"
+        rows.append([_button(suggestion, prefix + ref_for(context, question, prefix))])
+    return rows
+
+
+def page_view(context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str, page: int) -> View:
+    """Page `page` of the answer with a detail button per row, suggestions, and ◀ n/N ▶."""
+    pages = html_pages(answer, items_per_page=PAGE_ITEMS)
+    page = min(max(page, 0), len(pages) - 1)
+    shown = pages[page]
+    keyboard: list[list[InlineKeyboardButton]] = []
+    if not answer.detail:
+        catalog = runtime_of(context).catalog
+        buttons = []
+        for row_id in shown.row_ids:
+            prefix = f"1d:{row_id}:{page}:"
+            buttons.append(_button(catalog.by_id[row_id].label, prefix + ref_for(context, question, prefix)))
+        keyboard += [buttons[i:i + DETAIL_COLUMNS] for i in range(0, len(buttons), DETAIL_COLUMNS)]
+    keyboard += _suggestion_rows(context, answer, question)
+    if len(pages) > 1:
+        nav = []
+        if page > 0:
+            prefix = f"1p:{page - 1}:"
+            nav.append(_button(tx.PREVIOUS, prefix + ref_for(context, question, prefix)))
+        nav.append(_button(tx.PAGE_OF.format(page=page + 1, pages=len(pages)), "1n"))
+        if page < len(pages) - 1:
+            prefix = f"1p:{page + 1}:"
+            nav.append(_button(tx.NEXT, prefix + ref_for(context, question, prefix)))
+        keyboard.append(nav)
+    return View(shown.text, InlineKeyboardMarkup(keyboard) if keyboard else None)
+
+
+def compact_view(context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str) -> View:
+    """A group's view: the summary and first rows, with buttons to see the rest here or in private."""
+    compact, hidden = render_html_compact(answer, GROUP_ROWS)
+    if not hidden:
+        return page_view(context, answer, question, 0)
+    prefix = "1p:0:"
+    keyboard = [[_button(tx.SHOW_ALL.format(n=len(answer.rows)), prefix + ref_for(context, question, prefix))]]
+    username = context.bot.username
+    if username:
+        url = create_deep_linked_url(username, link_payload(context, question))
+        keyboard[0].append(InlineKeyboardButton(tx.OPEN_PRIVATE, url=url))
+    keyboard += _suggestion_rows(context, answer, question)
+    return View(compact.text, InlineKeyboardMarkup(keyboard))
+
+
+def detail_view(context: ContextTypes.DEFAULT_TYPE, row: Row, question: str | None, page: int) -> View:
+    """One row in full, with a button back to the page it was opened from."""
+    if question is None:
+        return View(render_html_detail(row))
+    prefix = f"1p:{page}:"
+    back = _button(tx.BACK, prefix + ref_for(context, question, prefix))
+    return View(render_html_detail(row), InlineKeyboardMarkup([[back]]))
+
+
+def is_group(message: Message) -> bool:
+    return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+async def reply_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    """Answer `question` under `message`: full pages in private, compact (quoting the asker) in groups."""
+    answer = runtime_of(context).duban.ask(question)
+    group = is_group(message)
+    view = compact_view(context, answer, question) if group else page_view(context, answer, question, 0)
+    await message.reply_html(view.text, reply_markup=view.markup, do_quote=group)
+
+
+# --- callbacks -----------------------------------------------------------------------------------
+
+
+async def _alert(query: CallbackQuery, text: str) -> None:
+    await query.answer(text, show_alert=True)
+
+
+async def _show(query: CallbackQuery, view: View) -> None:
+    """Redraw the message; pressing the button of the page already shown is not an error."""
+    try:
+        await query.edit_message_text(view.text, reply_markup=view.markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Route a button press; anything unrecognised or stale gets an alert, never an exception."""
+    query = update.callback_query
+    if query is None:
+        return
+    data = query.data or ""
+    message = query.message if isinstance(query.message, Message) else None
+    if data == "1n":
+        await query.answer()
+        return
+    if message is None:
+        await _alert(query, tx.STALE)
+        return
+    duban = runtime_of(context).duban
+    if match := _EXAMPLE.fullmatch(data):
+        index = int(match.group(1))
+        if index >= len(msg.EXAMPLES):
+            await _alert(query, tx.FORGED)
+            return
+        await query.answer()
+        await reply_answer(message, context, msg.EXAMPLES[index])
+    elif match := _PAGE.fullmatch(data):
+        question = resolve_ref(context, match.group(2))
+        if question is None:
+            await _alert(query, tx.STALE)
+            return
+        answer = duban.ask(question)
+        page = int(match.group(1))
+        if page >= len(html_pages(answer, items_per_page=PAGE_ITEMS)):
+            await _alert(query, tx.NO_SUCH_PAGE)
+            return
+        await query.answer()
+        await _show(query, page_view(context, answer, question, page))
+    elif match := _DETAIL.fullmatch(data):
+        row = duban.catalog.by_id.get(match.group(1))
+        question = resolve_ref(context, match.group(3)) if match.group(3) else None
+        if row is None:
+            await _alert(query, tx.NO_SUCH_ROW)
+            return
+        await query.answer()
+        await _show(query, detail_view(context, row, question, int(match.group(2) or 0)))
+    elif match := _SUGGEST.fullmatch(data):
+        await _on_suggestion(query, context, message, int(match.group(1)), match.group(2))
+    else:
+        log.info("unrecognised callback data %r from user %s", data[:80], query.from_user.id)
+        await _alert(query, tx.FORGED)
+
+
+async def _on_suggestion(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, message: Message,
+                         index: int, ref: str) -> None:
+    question = resolve_ref(context, ref)
+    if question is None:
+        await _alert(query, tx.STALE)
+        return
+    answer = runtime_of(context).duban.ask(question)
+    if index >= len(answer.suggestions):
+        await _alert(query, tx.FORGED)
+        return
+    question = suggested_question(question, answer, answer.suggestions[index])
+    answer = runtime_of(context).duban.ask(question)
+    await query.answer()
+    view = compact_view(context, answer, question) if is_group(message) else page_view(context, answer, question, 0)
+    await _show(query, view)
+
+
+def suggested_question(question: str, answer: Answer, suggestion: str) -> str:
+    """The question asked again with the unknown or ambiguous name replaced by the chosen suggestion."""
+    unknown = answer.query.unknown
+    if unknown and unknown in question:
+        return question.replace(unknown, suggestion, 1)
+    return suggestion
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Handle every button press."""
+    application.add_handler(CallbackQueryHandler(on_callback))

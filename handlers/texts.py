@@ -1,0 +1,74 @@
+"""Chinese strings only Telegram users see (answer wording lives in bot/messages.py).
+
+Strings containing `{…}` placeholders are `str.format` templates; values put into HTML templates
+must be escaped by the caller.
+"""
+
+from __future__ import annotations
+
+# /start and /help (HTML)
+START = (
+    "<b>督办助手</b>\n"
+    "我可以回答关于《{title}》（{doc_number}）的问题：\n"
+    "· 重点工作 {key} 项（{sections} 个部分，{leaders} 位区领导牵头）\n"
+    "· 民生实事 {live} 项（{projects} 个项目）\n"
+    "· 涉及 {units} 个责任单位\n\n"
+    "直接发问题即可，也可以点下面的例子："
+)
+HELP = (
+    "<b>怎么问</b>\n"
+    "· 私聊：直接发送问题，例如“区民政局负责哪些民生实事”。\n"
+    "· 命令：/ask 问题　/unit 单位　/leader 姓名　/item 五-12（或 K5-12）\n"
+    "· 群聊：发送 /ask@{bot} 问题，或在消息里 @{bot}，或回复我的消息；其他聊天我不会打扰。\n"
+    "· 任意聊天中输入 @{bot} 加关键词，可以把答案直接发到对话里。\n"
+    "答案较长时用 ◀ ▶ 翻页，点条目编号查看详情（责任单位、牵头区领导、备注）。"
+)
+GROUP_HELLO = (
+    "大家好，我是督办助手，可以回答关于《{title}》的问题。\n"
+    "在群里请发送 /ask@{bot} 问题，或 @{bot} 加问题，或回复我的消息。"
+)
+EXPIRED_LINK = "这条链接已经过期了，请直接在这里提问。"
+
+# Commands
+COMMAND_USAGE = {
+    "ask": "请在命令后写上问题，例如：/ask 区民政局负责哪些民生实事",
+    "unit": "请在命令后写上单位名称，例如：/unit 区民政局",
+    "leader": "请在命令后写上区领导姓名，例如：/leader 伍国军",
+    "item": "请在命令后写上条目编号，例如：/item 五-12 或 /item K5-12",
+}
+MENTION_ONLY = "请在 @{bot} 后面写上问题，例如：@{bot} 区民政局负责哪些工作"
+UNIT_QUESTION = "{unit}负责哪些工作"
+LEADER_QUESTION = "{leader}分管哪些工作"
+
+# Buttons
+PREVIOUS = "◀ 上一页"
+NEXT = "下一页 ▶"
+PAGE_OF = "{page}/{pages}"
+SHOW_ALL = "展开全部 {n} 项"
+OPEN_PRIVATE = "私聊查看"
+BACK = "↩ 返回列表"
+DETAIL_PREFIX = "详情 "
+
+# Callback answers (shown as alerts or toasts, at most 200 characters)
+STALE = "这条回答已经过期了，请重新提问。"
+FORGED = "这个按钮无法识别，请重新提问。"
+NO_SUCH_ROW = "文件中没有这一项（可能文件已经更新），请重新提问。"
+NO_SUCH_PAGE = "没有这一页了，请重新提问。"
+
+# Inline mode
+INLINE_EXAMPLE = "例：{question}"
+INLINE_SUMMARY_HINT = "发送完整摘要"
+INLINE_MORE = "在私聊中查看全部"
+INLINE_START = "私聊督办助手"
+
+# Errors
+SORRY = "抱歉，处理这条消息时出了点问题，已经记录下来了。请稍后再试，或换个问法。"
+ADMIN_ALERT = "<b>督办出错</b>：{error}\n{where}\n<pre>{trace}</pre>"
+
+# Command menu descriptions
+CMD_START = "开始使用：督办助手能回答什么"
+CMD_HELP = "使用帮助"
+CMD_ASK = "提问，例如 /ask 区民政局负责哪些民生实事"
+CMD_UNIT = "查单位的工作，例如 /unit 区民政局"
+CMD_LEADER = "查区领导牵头的工作，例如 /leader 伍国军"
+CMD_ITEM = "查某一项的详情，例如 /item 五-12"
