@@ -49,8 +49,8 @@ class Settings:
     config_path: Path | None = None
 
 
-def _data_home() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+def _data_home(env: dict[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "duban"
 
 
@@ -111,7 +111,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     telegram = raw.get("telegram", {})
     webhook = telegram.get("webhook", {})
 
-    data_dir = Path(env.get("DUBAN_DATA_DIR") or raw.get("data_dir") or _data_home()).expanduser()
+    data_dir = Path(env.get("DUBAN_DATA_DIR") or raw.get("data_dir") or _data_home(env)).expanduser()
     database_url = env.get("DUBAN_DATABASE_URL") or raw.get("database_url") or ""
     if not database_url:
         database_url = f"sqlite:///{data_dir / 'duban.sqlite3'}"

@@ -1,0 +1,90 @@
+"""/start (what Duban knows, example questions as buttons, deep links), /help, and joining groups."""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any
+
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
+
+from bot import messages as msg
+from handlers import BOTH, CommandSpec, runtime_of
+from handlers import texts as tx
+from handlers.pages import is_group, question_of_payload, reply_answer
+from knowledge.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+COMMANDS: list[CommandSpec] = [
+    ("start", tx.CMD_START, BOTH),
+    ("help", tx.CMD_HELP, BOTH),
+]
+_PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
+
+
+def intro(catalog: Catalog) -> str:
+    """The document, its numbers and what can be asked, as HTML."""
+    key = [r for r in catalog.rows if r.kind == "key_task"]
+    live = [r for r in catalog.rows if r.kind == "livelihood"]
+    units = {role.unit for row in catalog.rows for role in row.roles if not role.group}
+    return tx.START.format(
+        title=html.escape(catalog.title, quote=False), doc_number=html.escape(catalog.doc_number, quote=False),
+        key=len(key), sections=len(catalog.sections),
+        leaders=len({s.leader for s in catalog.sections if s.leader}),
+        live=len(live), projects=len({r.major for r in live}), units=len(units),
+    )
+
+
+def examples_keyboard() -> InlineKeyboardMarkup:
+    """One button per example question; pressing it asks the question."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(q, callback_data=f"1e:{i}")]
+                                 for i, q in enumerate(msg.EXAMPLES)])
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, or /start <payload> from a "私聊查看" link: continue that answer here."""
+    message = update.effective_message
+    if message is None:
+        return
+    if context.args:
+        question = question_of_payload(context, context.args[0])
+        if question is not None:
+            await reply_answer(message, context, question)
+            return
+        await message.reply_text(tx.EXPIRED_LINK)
+    await message.reply_html(intro(runtime_of(context).catalog), reply_markup=examples_keyboard(),
+                             do_quote=is_group(message))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """How to ask, in private, in groups and inline."""
+    message = update.effective_message
+    if message is None:
+        return
+    await message.reply_html(tx.HELP.format(bot=context.bot.username or ""), do_quote=is_group(message))
+
+
+async def on_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say hello once when added to a group; note when a user blocks the bot."""
+    change = update.my_chat_member
+    if change is None:
+        return
+    old, new = change.old_chat_member.status, change.new_chat_member.status
+    chat = change.chat
+    if chat.type == ChatType.PRIVATE:
+        log.info("user %s %s the bot", chat.id, "blocked" if new == ChatMember.BANNED else "unblocked")
+        return
+    if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and new in _PRESENT and old not in _PRESENT:
+        title = html.escape(runtime_of(context).catalog.title, quote=False)
+        await context.bot.send_message(chat.id, tx.GROUP_HELLO.format(title=title, bot=context.bot.username))
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """/start, /help and the bot's own membership changes."""
+    updates = filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler("start", on_start, filters=updates))
+    application.add_handler(CommandHandler("help", on_help, filters=updates))
+    application.add_handler(ChatMemberHandler(on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
