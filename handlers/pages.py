@@ -46,6 +46,7 @@ MAX_SUGGESTIONS = 6
 MEMORY_SIZE = 20_000
 CALLBACK_BYTES = 64
 _MEMORY_KEY = "questions"
+LINK_PREFIXES = ("q_", "page_")
 
 _PAGE = re.compile(r"1p:(\d{1,3}):(.+)", re.S)
 _DETAIL = re.compile(r"1d:([A-Z]\d{1,3}-\d{1,4})(?::(\d{1,3}):(.+))?", re.S)

@@ -13,7 +13,7 @@ from telegram.ext import Application, ChatMemberHandler, CommandHandler, Context
 from bot import messages as msg
 from handlers import BOTH, CommandSpec, runtime_of
 from handlers import texts as tx
-from handlers.pages import is_group, question_of_payload, reply_answer
+from handlers.pages import LINK_PREFIXES, is_group, question_of_payload, reply_answer
 from knowledge.catalog import Catalog
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,9 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None:
         return
-    if context.args:
-        question = question_of_payload(context, context.args[0])
+    payload = context.args[0] if context.args else ""
+    if payload.startswith(LINK_PREFIXES):
+        question = question_of_payload(context, payload)
         if question is not None:
             await reply_answer(message, context, question)
             return
