@@ -210,8 +210,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
         headline = msg.LEADER_ITEMS.format(leader=name, n=len(rows), scope=_scope(query))
         if query.kind is None and rows:
             headline += msg.SPLIT.format(key=key, live=len(rows) - key)
-        sections = [s for s in catalog.sections if s.leader == leader and s.remark and not s.number in
-                    {r.row.major for r in rows if r.row.kind == "key_task"}]
+        sections = [s for s in catalog.sections if s.leader == leader and s.remark and s.number not in {r.row.major for r in rows if r.row.kind == "key_task"}]
         notes += [f"{leader}：{s.remark}" for s in sections]
         headlines.append(headline)
         for block in _kind_blocks(rows, by_role=False):

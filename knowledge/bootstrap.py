@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db import ensure_schema, make_engine, session_factory
 from knowledge.ingest import import_document
-from knowledge.sources import default_key, fingerprint
 from knowledge.models import DocumentRecord
+from knowledge.sources import default_key, fingerprint
 from knowledge.vocabulary import BUNDLED_DOCUMENT
 
 

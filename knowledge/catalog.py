@@ -10,7 +10,6 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ def rows_of_unit(catalog: Catalog, unit: str, role: str | None = None, kind: str
         part = row.role_of(unit)
         if part is None or (kind and row.kind != kind):
             continue
-        if role == "lead" and not part.lead or role == "support" and part.lead:
+        if (role == "lead" and not part.lead) or (role == "support" and part.lead):
             continue
         found.append(UnitRow(row, part))
     return found

@@ -247,7 +247,7 @@ class TextReader:
         if value != expected:
             raise DocumentError(f"分节序号为“{match.group(1)}”：expected section {expected}", number, source)
         heading = collapse(match.group(2))
-        leader, titles = "", []
+        leader, titles = "", list[str]()
         if lead := _LEADER_HEADING.match(heading.replace(" ", "")):
             leader, titles = parse_leader(lead.group(1))
         section = Section(number=value, heading=heading, leader=leader, leader_titles=titles)

@@ -19,7 +19,7 @@ def run_offline() -> None:
 
 
 def run_online() -> None:
-    engine: Engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url"))
+    engine: Engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as connection:
         # SQLite cannot ALTER most things in place: batch mode rebuilds tables instead.
         context.configure(connection=connection, target_metadata=target_metadata,

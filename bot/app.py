@@ -1,0 +1,167 @@
+"""Build the python-telegram-bot Application from a Runtime and run it, polling or behind a webhook."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot.config import ConfigError, Settings
+from bot.runtime import Runtime
+from handlers import GROUP, PRIVATE, RUNTIME_KEY
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+HANDLER_MODULES = ["handlers.start", "handlers.ask", "handlers.inline", "handlers.pages",
+                   "handlers.subscriptions", "handlers.reminders", "handlers.errors"]
+# Edited messages are left out on purpose: answering an edit would post a second reply.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+# Retries after Telegram's 429 "retry after N": enough to ride out a flood wait, bounded so a reply
+# never hangs for minutes.
+MAX_RETRIES = 5
+# Answering takes well under a millisecond, so concurrency only overlaps the HTTP round trips.
+CONCURRENT_UPDATES = 16
+COMMANDS_KEY = "commands"
+_SCOPES = {PRIVATE: BotCommandScopeAllPrivateChats(), GROUP: BotCommandScopeAllGroupChats()}
+_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def file_url_for(base_url: str) -> str | None:
+    """The file URL matching a Bot API base URL: http://host:8081/bot → http://host:8081/file/bot."""
+    if base_url.rstrip("/").endswith("/bot"):
+        return base_url.rstrip("/")[: -len("/bot")] + "/file/bot"
+    return None
+
+
+def load_handler_modules(application: AnyApplication, names: Iterable[str] = HANDLER_MODULES) -> list[ModuleType]:
+    """Import each handler module and call its `register(application)`; a module not written yet is skipped."""
+    modules = []
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:  # a missing dependency inside the module is a real error
+                raise
+            log.warning("handler module %s does not exist yet; its features are off", name)
+            continue
+        module.register(application)
+        modules.append(module)
+    return modules
+
+
+def bot_commands(modules: Sequence[ModuleType]) -> dict[str, list[BotCommand]]:
+    """Every module's COMMANDS, per scope, in module order; malformed entries are logged and skipped."""
+    menus: dict[str, list[BotCommand]] = {PRIVATE: [], GROUP: []}
+    for module in modules:
+        for entry in getattr(module, "COMMANDS", []):
+            try:
+                name, description, scopes = entry
+            except (TypeError, ValueError):
+                log.warning("%s.COMMANDS entry %r is not (name, description, scopes)", module.__name__, entry)
+                continue
+            if not _COMMAND_NAME.fullmatch(name) or not 1 <= len(description.strip()) <= 256:
+                log.warning("%s: command %r is not valid for Telegram", module.__name__, name)
+                continue
+            for scope in (scopes,) if isinstance(scopes, str) else scopes:
+                menu = menus.get(scope)
+                if menu is not None and all(c.command != name for c in menu):
+                    menu.append(BotCommand(name, description))
+    return menus
+
+
+async def _post_init(application: AnyApplication) -> None:
+    """Load the document before the first question arrives, then publish the command menus."""
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    runtime.duban.ask("帮助")  # builds catalog, lexicon and parser once
+    for scope, commands in application.bot_data[COMMANDS_KEY].items():
+        if commands:
+            await application.bot.set_my_commands(commands, scope=_SCOPES[scope])
+
+
+async def _post_shutdown(application: AnyApplication) -> None:
+    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    if "knowledge" in runtime.__dict__:  # opened lazily; close only what was opened
+        runtime.knowledge.close()
+
+
+def build_application(runtime: Runtime, *, token: str | None = None, base_url: str | None = None,
+                      rate_limiter: bool = True) -> AnyApplication:
+    """The Application with every handler module registered; nothing is sent until it starts."""
+    settings = runtime.settings
+    token = token or settings.telegram_token
+    if not token:
+        raise ConfigError("没有 Telegram 令牌：请设置 DUBAN_TELEGRAM_TOKEN（向 @BotFather 申请）")
+    defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=TIMEZONE,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (ApplicationBuilder().token(token).defaults(defaults).concurrent_updates(CONCURRENT_UPDATES)
+               .post_init(_post_init).post_shutdown(_post_shutdown))
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+    base = base_url or settings.telegram_base_url
+    if base:
+        builder = builder.base_url(base)
+        if file_url := file_url_for(base):
+            builder = builder.base_file_url(file_url)
+    application = builder.build()
+    application.bot_data[RUNTIME_KEY] = runtime
+    application.bot_data[COMMANDS_KEY] = bot_commands(load_handler_modules(application))
+    return application
+
+
+def webhook_options(settings: Settings, webhook_url: str | None = None, listen: str | None = None,
+                    port: int | None = None, secret_token: str | None = None) -> dict[str, Any]:
+    """Arguments for run_webhook/start_webhook: options given here win over the settings."""
+    url = webhook_url or settings.webhook_url
+    if not url or urlsplit(url).scheme != "https":
+        raise ConfigError(f"Webhook 地址必须是 https:// 开头的公网地址（收到 {url!r}），例如 https://bot.example.org/duban")
+    secret = secret_token or settings.webhook_secret or secrets.token_urlsafe(32)
+    if not _SECRET.fullmatch(secret):
+        raise ConfigError("webhook 密钥只能包含字母、数字、_ 和 -，长度 1–256")
+    return {
+        "listen": listen or settings.webhook_listen,
+        "port": port or settings.webhook_port,
+        "url_path": urlsplit(url).path.strip("/"),
+        "webhook_url": url,
+        "secret_token": secret,
+    }
+
+
+def _configure_logging() -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def run_bot(runtime: Runtime, webhook_url: str | None = None, listen: str | None = None,
+            port: int | None = None, secret_token: str | None = None) -> None:
+    """Serve until SIGINT/SIGTERM: long polling by default, a webhook when a URL is configured."""
+    _configure_logging()
+    application = build_application(runtime)
+    if webhook_url or runtime.settings.webhook_url:
+        options = webhook_options(runtime.settings, webhook_url, listen, port, secret_token)
+        log.info("webhook mode: %s, listening on %s:%s", options["webhook_url"], options["listen"], options["port"])
+        application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    else:
+        log.info("polling mode")
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
