@@ -227,6 +227,10 @@ def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
         rows = [r for r in rows if r.kind == query.kind]
     if query.categories:
         rows = [r for r in rows if r.category in query.categories]
+    if query.intent == "number":
+        # "多少" asks for a figure: keep the rows that state one for the topic, when some do.
+        stated = [r for r in rows if _figure(r, query)]
+        rows = stated or rows
     return rows
 
 
@@ -258,7 +262,7 @@ def _figure(row: Row, query: Query) -> str:
     """The clause of a row's text that holds the asked topic and a number."""
     import re
 
-    clauses = re.split(r"[，。；、]", row.text)
+    clauses = [re.sub(r"(?<=\d)\s+|\s+(?=\d)", "", c) for c in re.split(r"[，。；、]", row.text)]
     words = [w for _, ws in query.phrases for w in ws]
     scored = [(sum(w in c for w in words), c) for c in clauses if re.search(r"\d", c)]
     scored = [s for s in scored if s[0] > 0]
@@ -266,6 +270,12 @@ def _figure(row: Row, query: Query) -> str:
         return ""
     best = max(score for score, _ in scored)
     return "，".join(c.strip() for score, c in scored if score == best)
+
+
+def _notes(query: Query, catalog: Catalog) -> Answer:
+    rows = [AnswerRow(r) for r in catalog.rows if r.note and (not query.kind or r.kind == query.kind)]
+    return Answer(query, "notes", msg.WITH_NOTES.format(n=len(rows)), _kind_blocks(rows, by_role=False),
+                  [f"{r.row.label}：{r.row.note}" for r in rows])
 
 
 def _category(query: Query, catalog: Catalog) -> Answer:
@@ -341,7 +351,7 @@ def _keyword(query: Query, catalog: Catalog) -> Answer:
 _HANDLERS = {
     "unit_items": _units, "unit_leader": _unit_leader, "leader_items": _leaders, "topic_units": _topic,
     "topic_leader": _topic, "number": _topic, "keyword": _keyword, "count": _count, "category": _category,
-    "item": _items, "help": _help, "unknown_unit": _unknown_unit, "ambiguous": _ambiguous, "none": _none,
+    "item": _items, "notes": _notes, "help": _help, "unknown_unit": _unknown_unit, "ambiguous": _ambiguous, "none": _none,
 }
 
 __all__ = ["Answer", "AnswerRow", "Block", "UnitRow", "answer"]

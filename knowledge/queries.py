@@ -60,19 +60,16 @@ def rows_of_category(catalog: Catalog, category: str) -> list[Row]:
 
 def rows_with_phrase(catalog: Catalog, phrase: str, words: Sequence[str]) -> list[Row]:
     """Rows containing `phrase` verbatim, else rows containing every one of `words`."""
-    if phrase:
-        literal = catalog.containing(phrase)
-        if literal:
-            return literal
-    if not words:
-        return []
-    found: set[str] | None = None
+    # Verbatim matches, and rows holding every word apart ("城镇新增就业" also finds "新增城镇就业人员").
+    found = {row.id for row in catalog.containing(phrase)} if phrase else set()
+    together: set[str] | None = None
     for word in words:
         ids = {row.id for row in catalog.containing(word)}
-        found = ids if found is None else found & ids
-        if not found:
-            return []
-    return [catalog.by_id[i] for i in sorted(found or (), key=catalog.positions.__getitem__)]
+        together = ids if together is None else together & ids
+        if not together:
+            break
+    found |= together or set()
+    return [catalog.by_id[i] for i in sorted(found, key=catalog.positions.__getitem__)]
 
 
 def rows_by_ids(catalog: Catalog, ids: Iterable[str]) -> list[Row]:

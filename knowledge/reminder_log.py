@@ -140,14 +140,14 @@ def mark_failed(session: Session, document: str, chat_id: int, rows: Sequence[Du
 def mark_waiting(session: Session, document: str, chat_id: int, rows: Sequence[DueRow], *, digest: str,
                  instance: str, error: str) -> int:
     """Telegram answered 429: not delivered, and the claim is kept while waiting to retry."""
-    return _set(session, _mine(document, chat_id, rows, digest, instance) + [SentReminder.status == "claimed"],
+    return _set(session, [*_mine(document, chat_id, rows, digest, instance), SentReminder.status == "claimed"],
                 status="waiting", error=error[:300])
 
 
 def reclaim(session: Session, document: str, chat_id: int, rows: Sequence[DueRow], *, digest: str,
             instance: str, now: datetime) -> bool:
     """Take a waiting claim back for a retry; False if it was resolved meanwhile (then do not send)."""
-    changed = _set(session, _mine(document, chat_id, rows, digest, instance) + [SentReminder.status == "waiting"],
+    changed = _set(session, [*_mine(document, chat_id, rows, digest, instance), SentReminder.status == "waiting"],
                    status="claimed", claimed_at=now, attempts=SentReminder.attempts + 1)
     return changed == len(rows)
 

@@ -75,6 +75,14 @@ class Lexicon:
                 # The leader's own title makes "伍常委" certain; a generic one ("张区长") may mean another 张.
                 table[leader[0] + form][Entity("leader", leader, exact=form in titles)] = None
                 table[leader + form][Entity("leader", leader)] = None
+        holders: defaultdict[str, list[str]] = defaultdict(list)
+        for leader, titles in catalog.leader_titles.items():
+            for title in titles:
+                holders[title].append(leader)
+        for title, leaders in holders.items():
+            # "常务副区长" alone names its one holder; "副区长" alone is several people: ask back.
+            for leader in leaders:
+                table[title][Entity("leader", leader, exact=len(leaders) == 1)] = None
         for category in catalog.categories:
             table[category][Entity("category", category)] = None
         lexicon.surfaces = {surface: list(entities) for surface, entities in table.items() if len(surface) >= 2}

@@ -13,6 +13,7 @@ ORG_SUFFIXES = ("办公室", "管委会", "中心", "集团", "专班", "街道"
                 "部", "院", "队", "镇", "联", "会")
 # Endings that make a span a body's name even when it resembles none of the document's units.
 STRONG_ORG_SUFFIXES = ("办公室", "管委会", "中心", "集团", "专班", "街道", "大队", "分局", "局", "办", "委")
+_MASK = "\x00"
 _ORG_SPAN = re.compile(r"[\u4e00-\u9fff]{2,14}")
 # A near-miss name is taken without asking when it scores this high and clearly beats the runner-up.
 ACCEPT_SCORE = 80.0
@@ -41,7 +42,11 @@ class Mention:
 
 
 def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
-    """Every known name in `text`; the longest wins where two overlap."""
+    """Every known name in `text`; the longest wins where two overlap. Question phrases such as
+    "哪位副区长" are not names, though they contain a title."""
+    for cue in (*lexicon.cues["who_leader"], *lexicon.cues["who_unit"]):
+        if cue in text:
+            text = text.replace(cue, _MASK * len(cue))
     found: list[Mention] = []
     index = lexicon.by_first_char
     for start, char in enumerate(text):
@@ -91,13 +96,20 @@ def _pinyin(text: str) -> str:
     return " ".join(lazy_pinyin(text))
 
 
+def same_sound(a: str, b: str) -> bool:
+    """Whether two spellings read the same in pinyin (tones ignored)."""
+    return _pinyin(a) == _pinyin(b)
+
+
 def org_spans(chunk: str) -> list[str]:
     """Candidate body names in leftover text: spans ending in an organisation suffix."""
     spans: list[str] = []
     for match in _ORG_SPAN.finditer(chunk):
         run = match.group()
         for end in range(len(run), 2, -1):
-            if run[:end].endswith(ORG_SUFFIXES):
+            suffix = next((s for s in ORG_SUFFIXES if run[:end].endswith(s)), "")
+            # A bare "办公室" is some unit's office, not a unit: a name needs two characters before its ending.
+            if suffix and end - len(suffix) >= 2:
                 spans.append(run[:end])
                 break
     return spans

@@ -15,6 +15,7 @@ from bot.nlu.segment import Segmenter
 from knowledge.numerals import chinese_to_int
 
 _GAP = "|"
+_QUOTED = re.compile(r"[“‘\"']([^”’\"']{2,40})[”’\"']")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _ROW_CODE = re.compile(r"(?<![A-Za-z])([KkLl])\s*(\d{1,3})\s*-\s*(\d{1,3})")
 _SECTION_CODE = re.compile(r"([一二三四五六七八九十]{1,3})\s*-\s*(\d{1,3})")
@@ -57,13 +58,18 @@ class Parser:
         query = Query(question=question, intent="none", text=focus)
         rest = _blank(focus, [(m.start, m.end) for m in mentions])
         rest, cues = self._read_cues(query, rest, focus)
+        rest = self._quoted(query, rest)
         self._fill_entities(query, mentions)
         if query.intent == "ambiguous":
             return query
+        if not query.units and not query.leaders:
+            rest = self._leader_typos(query, rest)
         rest = self._near_misses(query, rest)
         if query.intent == "unknown_unit":
             return query
-        query.terms, query.optional_terms, query.phrases = self._terms(rest)
+        terms, query.optional_terms, phrases = self._terms(rest)
+        query.terms = list(dict.fromkeys([*query.terms, *terms]))
+        query.phrases += phrases
         query.intent = self._intent(query, focus, cues)
         return query
 
@@ -92,7 +98,7 @@ class Parser:
         cues = self.lexicon.cues
         found = {name: cues.found(name, rest) for name in
                  ("lead", "support", "not_lead", "livelihood", "key_task", "who_unit", "who_leader", "number",
-                  "help", "together", "separately")}
+                  "help", "together", "separately", "has_note")}
         if found["not_lead"] or (found["support"] and not found["lead"]):
             query.role = "support"
         elif found["lead"]:
@@ -105,8 +111,9 @@ class Parser:
         query.kind = kind
         query.count = bool(_COUNT.search(focus))
         query.together = bool(found["together"]) and not found["separately"]
+        query.has_note = bool(found["has_note"])
         for name in ("not_lead", "lead", "support", "livelihood", "key_task", "who_unit", "who_leader", "help",
-                     "together", "separately"):
+                     "together", "separately", "has_note"):
             for cue in found[name]:
                 rest = rest.replace(cue, _GAP)
         return rest, found
@@ -153,6 +160,31 @@ class Parser:
                     query.units.append(miss.unit)
                 query.notes.append(f"已将“{span}”理解为“{miss.unit}”")
                 rest = rest.replace(span, _GAP)
+        return rest
+
+    def _quoted(self, query: Query, rest: str) -> str:
+        """A quoted stretch (备注写着“根据工作需要”) is looked up verbatim, not word by word."""
+        for match in _QUOTED.finditer(rest):
+            text = match.group(1)
+            if _GAP in text or self._only_stop(text):
+                continue
+            query.terms.append(text)
+            query.phrases.append((text, [text]))
+            rest = rest.replace(match.group(0), _GAP)
+        return rest
+
+    def _leader_typos(self, query: Query, rest: str) -> str:
+        """A leader's name typed with one wrong character that sounds the same (伍国君 → 伍国军)."""
+        from bot.nlu.link import same_sound
+
+        for leader in self.lexicon.catalog.leader_titles:
+            size = len(leader)
+            for start in range(len(rest) - size + 1):
+                span = rest[start:start + size]
+                if sum(a != b for a, b in zip(span, leader, strict=True)) == 1 and same_sound(span, leader):
+                    query.leaders.append(leader)
+                    query.notes.append(f"已将“{span}”理解为“{leader}”")
+                    return rest.replace(span, _GAP)
         return rest
 
     def _is_cue(self, span: str) -> bool:
@@ -210,6 +242,8 @@ class Parser:
         asks_unit = bool(found["who_unit"])
         asks_leader = bool(found["who_leader"])
         asks_number = bool(found["number"]) and not query.count
+        if query.has_note and not (query.units or query.leaders or query.terms):
+            return "notes"
         if query.units:
             if (asks_leader or asks_unit) and not query.leaders:
                 return "unit_leader"

@@ -7,7 +7,7 @@ from typing import Literal
 
 Intent = Literal[
     "unit_items", "unit_leader", "leader_items", "topic_units", "topic_leader", "number", "count",
-    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous",
+    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes",
 ]
 Kind = Literal["key_task", "livelihood"]
 Role = Literal["lead", "support"]
@@ -31,6 +31,7 @@ class Query:
     # Each contiguous stretch of topic words: its text from first to last topic word, and the words.
     phrases: list[tuple[str, list[str]]] = field(default_factory=list)
     count: bool = False
+    has_note: bool = False
     together: bool = False
     unknown: str = ""
     suggestions: list[str] = field(default_factory=list)

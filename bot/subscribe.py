@@ -1,0 +1,115 @@
+"""What `/sub X` means: resolve X to subscription targets exactly as questions resolve names.
+
+Shared by the Telegram handlers and `duban subscriptions add`, so a unit name, alias or typo that a
+question understands is understood here too; an unknown or ambiguous name is refused with suggestions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from bot import reminder_render as rr
+from bot.pipeline import Duban
+from knowledge.catalog import Catalog
+from knowledge.deadlines import DeadlineError, normalize_row_id, row_sort_key
+from knowledge.subscriptions import Target
+
+ALL_WORDS = frozenset({"全部", "所有", "全部工作", "所有工作", "全部任务", "全部事项", "all", "ALL", "*"})
+# Pieces are separated by spaces or list punctuation; "和/及" is left to the parser, which reads
+# "区民政局和区财政局" as two units already.
+_SEPARATORS = re.compile(r"[\s,，、;；]+")
+_ROW_LIKE = re.compile(r"^[KkLlＫｋＬｌ]\s*\d+\s*[-—–－]\s*\d+$")
+
+
+@dataclass
+class Resolution:
+    """Targets read from the text, notes on how names were read, or why nothing could be read."""
+
+    targets: list[Target] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problem: str = ""
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem and bool(self.targets)
+
+
+def resolve_targets(duban: Duban, text: str) -> Resolution:
+    """Read every piece of `text`; refuse the whole request if one piece is unknown or ambiguous."""
+    result = Resolution()
+    pieces = [p for p in _SEPARATORS.split(text.strip()) if p]
+    if not pieces:
+        result.problem = rr.SUB_USAGE
+        return result
+    for piece in pieces:
+        one = _resolve_piece(duban, piece)
+        if one.problem:
+            return one
+        result.notes += one.notes
+        result.targets += [t for t in one.targets if t not in result.targets]
+    return result
+
+
+def _resolve_piece(duban: Duban, piece: str) -> Resolution:
+    catalog = duban.catalog
+    if piece in ALL_WORDS:
+        return Resolution([Target("all")])
+    if _ROW_LIKE.match(piece):
+        return _resolve_row(catalog, piece)
+    query = duban.parse(piece)
+    if query.intent == "ambiguous":
+        options = "、".join(query.suggestions)
+        return Resolution(problem=rr.AMBIGUOUS.format(name=query.unknown or piece, options=options),
+                          suggestions=list(query.suggestions))
+    if query.intent == "unknown_unit":
+        return _unknown(catalog, query.unknown or piece, list(query.suggestions))
+    targets = ([Target("row", i) for i in query.items] + [Target("unit", u) for u in query.units]
+               + [Target("leader", name) for name in query.leaders])
+    if not targets:
+        return _unknown(catalog, piece, [])
+    return Resolution(targets, notes=list(query.notes))
+
+
+def _resolve_row(catalog: Catalog, piece: str) -> Resolution:
+    try:
+        row_id = normalize_row_id(piece)
+    except DeadlineError:
+        return _unknown(catalog, piece, [])
+    if row_id in catalog.by_id:
+        return Resolution([Target("row", row_id)])
+    prefix = row_id.split("-")[0]
+    same = sorted((r for r in catalog.by_id if r.split("-")[0] == prefix), key=row_sort_key)
+    hint = rr.ROW_RANGE.format(prefix=prefix, first=same[0], last=same[-1]) if same else ""
+    return Resolution(problem=rr.UNKNOWN_ROW.format(row=row_id, hint=hint), suggestions=same[-1:])
+
+
+def _unknown(catalog: Catalog, name: str, suggestions: list[str]) -> Resolution:
+    """Refuse an unknown name, offering the nearest unit names, spellings and leaders."""
+    if not suggestions:
+        suggestions = nearest_names(catalog, name)
+    problem = rr.UNKNOWN_NAME.format(name=name)
+    if suggestions:
+        problem += "\n" + rr.DID_YOU_MEAN.format(options="、".join(suggestions))
+    else:
+        problem += "\n" + rr.NAME_HINT
+    return Resolution(problem=problem, suggestions=suggestions)
+
+
+def nearest_names(catalog: Catalog, name: str, limit: int = 3) -> list[str]:
+    """Closest canonical names (a spelling counts for its unit), e.g. 伍国君 → 伍国军."""
+    spellings: dict[str, str] = {}
+    for unit in catalog.units.values():
+        spellings[unit.name] = unit.name
+        for alias in unit.aliases:
+            spellings.setdefault(alias, unit.name)
+    for leader in catalog.leaders:
+        spellings[leader] = leader
+    found: list[str] = []
+    for match in difflib.get_close_matches(name, list(spellings), n=limit * 3, cutoff=0.5):
+        canonical = spellings[match]
+        if canonical not in found:
+            found.append(canonical)
+    return found[:limit]
