@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot import messages as msg
 from bot.nlu.query import Query
-from knowledge.catalog import Catalog, Row
+from knowledge.catalog import Catalog, Row, searchable
 from knowledge.queries import (
     UnitRow,
     leaders_of,
@@ -228,10 +229,35 @@ def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
     if query.categories:
         rows = [r for r in rows if r.category in query.categories]
     if query.intent == "number":
-        # "多少" asks for a figure: keep the rows that state one for the topic, when some do.
+        # "多少" asks for a figure: keep the rows that state one for the topic, when some do, and add the
+        # rows that state it for the same thing worded shorter ("绿道卡口 10 处" for 塘河沿线绿道卡口).
         stated = [r for r in rows if _figure(r, query)]
         rows = stated or rows
+        known = {r.id for r in rows}
+        rows += [r for r in _figure_rows(query, catalog) if r.id not in known and (not query.kind or r.kind == query.kind)]
+        rows.sort(key=lambda r: catalog.positions[r.id])
     return rows
+
+
+_MEASURE = re.compile(r"(?:多少|几)\s*([个套张处家人名所座台件辆条亩次万亿元%])")
+
+
+def _figure_rows(query: Query, catalog: Catalog) -> list[Row]:
+    """Rows where a shorter form of the asked phrase is followed by a figure (in the asked measure)."""
+    measure = match.group(1) if (match := _MEASURE.search(query.text)) else ""
+    figure = re.compile(r"\s*各?\s*\d[\d.,]*\s*[万亿]?\s*" + re.escape(measure))
+    found: dict[str, Row] = {}
+    for phrase, words in query.phrases:
+        forms = ["".join(words[i:]) for i in range(1, len(words) - 1)]
+        if len(phrase) >= 4:
+            forms += [phrase[:i] + phrase[i + 1:] for i in range(1, len(phrase) - 1)]
+        for form in forms:
+            for row in catalog.containing(form):
+                text = searchable(row.text)
+                start = text.find(form)
+                if start >= 0 and figure.match(text, start + len(form)):
+                    found.setdefault(row.id, row)
+    return list(found.values())
 
 
 def _topic(query: Query, catalog: Catalog) -> Answer:
@@ -260,8 +286,6 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
 
 def _figure(row: Row, query: Query) -> str:
     """The clause of a row's text that holds the asked topic and a number."""
-    import re
-
     clauses = [re.sub(r"(?<=\d)\s+|\s+(?=\d)", "", c) for c in re.split(r"[，。；、]", row.text)]
     words = [w for _, ws in query.phrases for w in ws]
     scored = [(sum(w in c for w in words), c) for c in clauses if re.search(r"\d", c)]
@@ -325,6 +349,13 @@ def _unknown_unit(query: Query, catalog: Catalog) -> Answer:
     return Answer(query, "unknown_unit", headline, suggestions=list(query.suggestions))
 
 
+def _other_place(query: Query, catalog: Catalog) -> Answer:
+    result = _none(query, catalog)
+    result.intent = "other_place"
+    result.headline = msg.OTHER_PLACE.format(name=query.unknown, title=catalog.title)
+    return result
+
+
 def _ambiguous(query: Query, catalog: Catalog) -> Answer:
     headline = msg.AMBIGUOUS.format(name=query.unknown, options="、".join(query.suggestions))
     return Answer(query, "ambiguous", headline, suggestions=list(query.suggestions))
@@ -351,7 +382,7 @@ def _keyword(query: Query, catalog: Catalog) -> Answer:
 _HANDLERS = {
     "unit_items": _units, "unit_leader": _unit_leader, "leader_items": _leaders, "topic_units": _topic,
     "topic_leader": _topic, "number": _topic, "keyword": _keyword, "count": _count, "category": _category,
-    "item": _items, "notes": _notes, "help": _help, "unknown_unit": _unknown_unit, "ambiguous": _ambiguous, "none": _none,
+    "item": _items, "notes": _notes, "help": _help, "unknown_unit": _unknown_unit, "other_place": _other_place, "ambiguous": _ambiguous, "none": _none,
 }
 
 __all__ = ["Answer", "AnswerRow", "Block", "UnitRow", "answer"]

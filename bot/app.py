@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +42,8 @@ MAX_RETRIES = 5
 # Answering takes well under a millisecond, so concurrency only overlaps the HTTP round trips.
 CONCURRENT_UPDATES = 16
 COMMANDS_KEY = "commands"
+# Questions that touch every lazily built part of the pipeline (the first unknown name costs ~0.5 s).
+WARM_UP = ("帮助", "区民政局负责哪些民生实事", "火星街道有什么任务")
 _SCOPES = {PRIVATE: BotCommandScopeAllPrivateChats(), GROUP: BotCommandScopeAllGroupChats()}
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -92,7 +95,8 @@ def bot_commands(modules: Sequence[ModuleType]) -> dict[str, list[BotCommand]]:
 async def _post_init(application: AnyApplication) -> None:
     """Load the document before the first question arrives, then publish the command menus."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
-    runtime.duban.ask("帮助")  # builds catalog, lexicon and parser once
+    for question in WARM_UP:  # builds catalog, lexicon, parser and the fuzzy-match index once
+        runtime.duban.ask(question)
     for scope, commands in application.bot_data[COMMANDS_KEY].items():
         if commands:
             await application.bot.set_my_commands(commands, scope=_SCOPES[scope])
@@ -126,6 +130,26 @@ def build_application(runtime: Runtime, *, token: str | None = None, base_url: s
     application.bot_data[RUNTIME_KEY] = runtime
     application.bot_data[COMMANDS_KEY] = bot_commands(load_handler_modules(application))
     return application
+
+
+@contextlib.asynccontextmanager
+async def polling(application: AnyApplication, *, timeout: float = 10.0) -> AsyncIterator[AnyApplication]:
+    """Poll inside an already running event loop (tests, benchmarks), in run_polling's order.
+
+    post_shutdown is not called: whoever made the Runtime closes it.
+    """
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        assert application.updater is not None
+        await application.updater.start_polling(timeout=timeout, allowed_updates=ALLOWED_UPDATES,
+                                                drop_pending_updates=False)
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
 
 
 def webhook_options(settings: Settings, webhook_url: str | None = None, listen: str | None = None,

@@ -40,6 +40,7 @@ UNKNOWN_ROW = "文件中没有任务编号 {row}。{hint}"
 ROW_RANGE = "现有编号为 {first} 至 {last}。"
 AMBIGUOUS = "“{name}”可能指：{options}。请写出完整名称。"
 DID_YOU_MEAN = "您是不是要找：{options}"
+STALE = "这个按钮已经失效了，请重新发送 /mysubs。"
 GROUP_ONLY_ADMINS = "抱歉，只有本群的管理员可以更改本群的订阅。您可以私聊我订阅自己的提醒。"
 ADMINS_ONLY = "抱歉，只有督办管理员可以设置任务期限。"
 DEADLINE_USAGE = ("用法：/deadline 任务编号 日期 [阶段说明]，例如\n/deadline K5-12 2023-06-30 完成过半\n"
@@ -84,7 +85,7 @@ def policy_text(days_before: Sequence[int], overdue_days: Sequence[int], send_ti
 
 
 def step_label(days_before: int, due: date) -> str:
-    """How far a deadline is: 还有 30 天到期 / 今天到期 / 已逾期 2 天."""
+    """How far a deadline is (in calendar days): 还有 30 天到期 / 今天到期 / 已逾期 2 天."""
     shown = f"{due.month}月{due.day}日"
     if days_before > 0:
         return STEP_BEFORE.format(n=days_before, due=shown)
@@ -159,10 +160,13 @@ def render_digest(digest: ChatDigest, catalog: Catalog, *, markup: bool = True,
     head += "\n" + DIGEST_INTRO.format(n=len(digest.rows))
     blocks: list[tuple[str, Sequence[DueRow]]] = []
     groups: dict[tuple[int, date], list[DueRow]] = {}
-    for row in sorted(digest.rows, key=lambda r: (r.days_before, r.deadline, row_sort_key(r.id))):
-        groups.setdefault((row.days_before, row.deadline), []).append(row)
-    for (days_before, due), rows in groups.items():
-        heading = step_label(days_before, due)
+    # Say how far the deadline really is on the day the message goes out: a step moved off a weekend
+    # (the 0-day step of a Sunday deadline goes out on Friday) must not claim "today".
+    sent_on = {r.id: r.scheduled.date() if r.scheduled is not None else digest.day for r in digest.rows}
+    for row in sorted(digest.rows, key=lambda r: (r.deadline - sent_on[r.id], row_sort_key(r.id))):
+        groups.setdefault(((row.deadline - sent_on[row.id]).days, row.deadline), []).append(row)
+    for (distance, due), rows in groups.items():
+        heading = step_label(distance, due)
         heading = f"\n<b>{esc(heading)}</b>" if markup else f"\n【{heading}】"
         for n, row in enumerate(rows):
             line = row_line(catalog, row.id, row.milestone, markup=markup)

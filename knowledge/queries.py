@@ -39,7 +39,9 @@ def rows_via_groups(catalog: Catalog, unit: str, kind: str | None = None) -> dic
     seen = {r.id for r in catalog.by_unit.get(unit, ())}
     found: dict[str, list[Row]] = {}
     for group in catalog.units.values():
-        if group.kind != "group" or group.covers != info.kind:
+        # A leading group's "other members" are unknown: only groups of every such unit (or the streets
+        # concerned, for a street) can be said to include this one.
+        if group.kind != "group" or group.covers != info.kind or not (group.covers_all or info.kind == "street"):
             continue
         rows = [r for r in catalog.by_unit.get(group.name, ()) if r.id not in seen and (not kind or r.kind == kind)]
         seen.update(r.id for r in rows)

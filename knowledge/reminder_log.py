@@ -21,9 +21,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,7 @@ from knowledge.reminder_plan import DueRow
 
 Status = Literal["claimed", "waiting", "sent", "failed", "unknown"]
 _KEY_COLUMNS = ("chat_id", "document", "row_id", "due", "days_before")
+_TABLE = cast(Table, SentReminder.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +91,18 @@ def claim(session: Session, document: str, chat_id: int, day: date, rows: Sequen
 def _insert_ignoring_conflicts(session: Session, dialect: str, values: list[dict[str, Any]]
                                ) -> set[tuple[str, date, int]]:
     """INSERT … ON CONFLICT DO NOTHING RETURNING: one statement, and it tells which rows were ours."""
+    statement: Any
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement = pg_insert(_TABLE)
     else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    table = SentReminder.__table__
-    statement = (dialect_insert(table).values(values).on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
-                 .returning(table.c.row_id, table.c.due, table.c.days_before))
-    return {(row_id, due, days_before) for row_id, due, days_before in session.execute(statement).tuples()}
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(_TABLE)
+    statement = (statement.values(values).on_conflict_do_nothing(index_elements=list(_KEY_COLUMNS))
+                 .returning(_TABLE.c.row_id, _TABLE.c.due, _TABLE.c.days_before))
+    return {(row_id, due, days_before) for row_id, due, days_before in session.execute(statement)}
 
 
 def _insert_one_by_one(session: Session, values: list[dict[str, Any]]) -> set[tuple[str, date, int]]:
@@ -170,13 +175,13 @@ def resolve_stale(session: Session, *, older_than: datetime, resend: bool = Fals
     session.execute(delete(SentReminder).where(SentReminder.status == "waiting",
                                                SentReminder.claimed_at < older_than))
     stale = [SentReminder.status == "claimed", SentReminder.claimed_at < older_than]
+    statement: Any
     if resend:
-        table = SentReminder.__table__
-        statement = delete(table).where(*stale).returning(*table.c)
+        statement = delete(_TABLE).where(*stale).returning(*_TABLE.c)
     else:
-        statement = (update(SentReminder.__table__).where(*stale)
+        statement = (update(_TABLE).where(*stale)
                      .values(status="unknown", error="in doubt: the sending process stopped mid-send")
-                     .returning(*SentReminder.__table__.c))
+                     .returning(*_TABLE.c))
     rows = session.execute(statement).mappings().all()
     names = [f.name for f in fields(LogEntry)]
     return [LogEntry(**{name: r[name] for name in names}) for r in rows]
@@ -193,8 +198,7 @@ def requeue_unknown(session: Session, chat_id: int | None = None) -> int:
 def entries(session: Session, *, status: str | None = None, chat_id: int | None = None,
             limit: int | None = None) -> list[LogEntry]:
     """Log rows, newest claim first."""
-    query: Select[tuple[SentReminder]] = select(SentReminder).order_by(SentReminder.claimed_at.desc(),
-                                                                       SentReminder.id.desc())
+    query = select(SentReminder).order_by(SentReminder.claimed_at.desc(), SentReminder.id.desc())
     if status is not None:
         query = query.where(SentReminder.status == status)
     if chat_id is not None:
@@ -207,4 +211,4 @@ def entries(session: Session, *, status: str | None = None, chat_id: int | None 
 def status_counts(session: Session) -> dict[str, int]:
     """How many log rows have each status."""
     query = select(SentReminder.status, func.count()).group_by(SentReminder.status)
-    return {status: count for status, count in session.execute(query).tuples()}
+    return {status: count for status, count in session.execute(query)}

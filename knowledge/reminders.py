@@ -31,15 +31,24 @@ from knowledge.subscriptions import active_chats
 class PolicyConfig(Protocol):
     """The [reminders] settings the policy is built from (bot.config.ReminderSettings has these)."""
 
-    days_before: tuple[int, ...]
-    overdue_days: tuple[int, ...]
-    send_time: time
-    timezone: str
-    quiet_start: time | None
-    quiet_end: time | None
-    shift_to_workday: bool
-    grace_hours: float
-    check_minutes: int
+    @property
+    def days_before(self) -> tuple[int, ...]: ...
+    @property
+    def overdue_days(self) -> tuple[int, ...]: ...
+    @property
+    def send_time(self) -> time: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def quiet_start(self) -> time | None: ...
+    @property
+    def quiet_end(self) -> time | None: ...
+    @property
+    def shift_to_workday(self) -> bool: ...
+    @property
+    def grace_hours(self) -> float: ...
+    @property
+    def check_minutes(self) -> int: ...
 
 
 def policy_from(config: PolicyConfig) -> ReminderPolicy:
@@ -77,6 +86,18 @@ def set_deadline(session: Session, document: str, deadline: Deadline, *, set_by:
                             milestone=deadline.milestone, source="admin", set_by=set_by, set_at=now))
     session.flush()
     return bool(getattr(removed, "rowcount", 0))
+
+
+def due_from_text(text: str, year: int) -> date:
+    """A deadline typed by an admin: 2023-06-30, or a phrase (6月底前, 三季度末) read in the document year."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    parsed = parse_deadline(text, year)
+    if parsed.due is None:
+        raise DeadlineError(f"“{text}”没有具体日期（{parsed.reason}）", phrase=text)
+    return parsed.due
 
 
 def clear_deadlines(session: Session, document: str, row_id: str, source: DeadlineSource = "admin") -> int:
@@ -154,7 +175,7 @@ def drop_recorded(session: Session, document: str, digests: Sequence[ChatDigest]
         return []
     recorded = set(session.execute(
         select(SentReminder.chat_id, SentReminder.row_id, SentReminder.due, SentReminder.days_before)
-        .where(SentReminder.document == document, SentReminder.day.in_(days))).tuples())
+        .where(SentReminder.document == document, SentReminder.day.in_(days))))
     result = []
     for digest in digests:
         rows = [r for r in digest.rows if (digest.chat_id, r.id, r.deadline, r.days_before) not in recorded]

@@ -178,7 +178,7 @@ def active_chats(session: Session, catalog: Catalog) -> dict[int, ChatRows]:
     expanded: dict[tuple[str, str], frozenset[str]] = {}
     targets: dict[int, list[frozenset[str]]] = {}
     types: dict[int, str] = {}
-    for chat_id, chat_type, kind, value in session.execute(query).tuples():
+    for chat_id, chat_type, kind, value in session.execute(query):
         rows = expanded.get((kind, value))
         if rows is None:
             rows = expanded[(kind, value)] = target_rows(catalog, Target(cast(TargetKind, kind), value))

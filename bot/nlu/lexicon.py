@@ -14,6 +14,7 @@ from pathlib import Path
 from knowledge.catalog import Catalog
 
 CUES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "cues.toml"
+PLACES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "places.toml"
 # Ways people address a district leader after the surname ("伍区长").
 LEADER_FORMS = ("常务副区长", "副区长", "区长", "常委", "书记", "副书记", "部长", "主任")
 
@@ -59,6 +60,8 @@ class Lexicon:
     cues: Cues
     surfaces: dict[str, list[Entity]] = field(default_factory=dict)
     max_length: int = 0
+    own_places: frozenset[str] = frozenset()
+    place_name: str = ""
 
     @classmethod
     def build(cls, catalog: Catalog, cues: Cues | None = None) -> Lexicon:
@@ -87,6 +90,9 @@ class Lexicon:
             table[category][Entity("category", category)] = None
         lexicon.surfaces = {surface: list(entities) for surface, entities in table.items() if len(surface) >= 2}
         lexicon.max_length = max(map(len, lexicon.surfaces), default=0)
+        places = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))
+        lexicon.own_places = frozenset(str(p) for p in places.get("own_places", []))
+        lexicon.place_name = f"{places.get('city', '')}{places.get('district', '')}"
         return lexicon
 
     @cached_property

@@ -78,6 +78,23 @@ def _part_of_a_place_phrase(text: str, mention: Mention, lexicon: Lexicon) -> bo
     return len(following) > len(mention.surface) and bool(lexicon.catalog.containing(following))
 
 
+def foreign_place(text: str, mention: Mention, lexicon: Lexicon, stop: frozenset[str]) -> str:
+    """"杭州市" in "杭州市民政局", "龙湾区" in "龙湾区住建局": another place's body, not one of ours ("" if none)."""
+    start = mention.start
+    if mention.surface[0] in "区市县":
+        level, before = mention.surface[0], text[max(0, start - 2):start]
+    elif start >= 1 and text[start - 1] in "区市县":
+        level, before = text[start - 1], text[max(0, start - 3):start - 1]
+    else:
+        return ""
+    place = before + level
+    if len(before) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in before):
+        return ""
+    if before in stop or any(c in stop for c in before) or place in lexicon.own_places or before in lexicon.own_places:
+        return ""
+    return place
+
+
 @dataclass(frozen=True, slots=True)
 class NearMiss:
     """The unit a mistyped name most likely means, and how sure that is."""

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.link import STRONG_ORG_SUFFIXES, Mention, find_mentions, near_miss, org_spans
+from bot.nlu.link import STRONG_ORG_SUFFIXES, Mention, find_mentions, foreign_place, near_miss, org_spans
 from bot.nlu.normalize import normalize, sentences
 from bot.nlu.query import Intent, Kind, Query, Role
 from bot.nlu.segment import Segmenter
@@ -38,7 +38,7 @@ class Parser:
         # Cue phrases carry the intent, not the topic: none of them is a topic word.
         cues = self.lexicon.cues.lists
         self.action = frozenset(cues.get("action", ()))
-        self.stop = frozenset(w for name, words in cues.items() if name != "action" for w in words)
+        self.stop = frozenset(w for name, words in cues.items() if name != "action" for w in words) | self.lexicon.own_places
 
     @cached_property
     def segmenter(self) -> Segmenter:
@@ -59,6 +59,12 @@ class Parser:
         rest = _blank(focus, [(m.start, m.end) for m in mentions])
         rest, cues = self._read_cues(query, rest, focus)
         rest = self._quoted(query, rest)
+        for mention in mentions:
+            if mention.entity.type in ("unit", "street") and (place := foreign_place(focus, mention, self.lexicon,
+                                                                                       self.stop)):
+                query.intent = "other_place"
+                query.unknown = place + mention.surface.lstrip(place[-1])
+                return query
         self._fill_entities(query, mentions)
         if query.intent == "ambiguous":
             return query
@@ -151,6 +157,10 @@ class Parser:
                 miss = near_miss(span, self.lexicon)
                 if miss.unit is None and not miss.suggestions and not span.endswith(STRONG_ORG_SUFFIXES):
                     continue  # nothing like a unit of this document: read it as topic words
+                if miss.unit is None and (query.units or query.leaders):
+                    # "我在街道办上班，…区民政局…": a known name was asked about; the stray one is only noted.
+                    query.notes.append(f"文件中没有“{span}”这个单位")
+                    continue
                 if miss.unit is None:
                     query.intent = "unknown_unit"
                     query.unknown = span

@@ -7,7 +7,7 @@ from typing import Literal
 
 Intent = Literal[
     "unit_items", "unit_leader", "leader_items", "topic_units", "topic_leader", "number", "count",
-    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes",
+    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes", "other_place",
 ]
 Kind = Literal["key_task", "livelihood"]
 Role = Literal["lead", "support"]

@@ -1,0 +1,366 @@
+"""`duban reminders|subscriptions|deadlines …`: the operators' side of reminders (register(app) adds them)."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+import typer
+
+from bot.config import ConfigError
+from bot.reminder_render import render_digest
+from bot.runtime import Runtime
+from knowledge.db import transaction
+from knowledge.deadlines import Deadline, DeadlineError, normalize_row_id, read_schedule, row_sort_key
+from knowledge.reminders import (
+    clear_deadlines,
+    drop_recorded,
+    due_from_text,
+    due_json,
+    effective,
+    import_schedule,
+    merged_by_chat,
+    plan,
+    policy_from,
+    set_deadline,
+    stored_deadlines,
+)
+from knowledge.subscriptions import (
+    Target,
+    list_subscriptions,
+    resume_chat,
+    subscribe,
+    target_rows,
+    unsubscribe,
+)
+
+reminders_app = typer.Typer(help="Reminder delivery: dry run, sending, the sent-reminder log.", no_args_is_help=True)
+subscriptions_app = typer.Typer(help="Chats' reminder subscriptions.", no_args_is_help=True)
+deadlines_app = typer.Typer(help="Per-row deadlines (admin, schedule file, document default).", no_args_is_help=True)
+
+AtOption = Annotated[str | None, typer.Option("--at", help="ISO 8601 instant, e.g. 2023-12-01T09:00+08:00 "
+                                                           "(default: now; no offset: the policy's zone).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the three command groups to the `duban` app."""
+    app.add_typer(reminders_app, name="reminders")
+    app.add_typer(subscriptions_app, name="subscriptions")
+    app.add_typer(deadlines_app, name="deadlines")
+
+
+def _runtime() -> Runtime:
+    try:
+        return Runtime()
+    except ConfigError as error:
+        typer.echo(f"配置错误：{error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def parse_instant(text: str | None, zone: str) -> datetime:
+    """--at: an ISO 8601 instant; without an offset it is wall-clock time in the policy's zone."""
+    if not text:
+        return datetime.now(UTC).astimezone(ZoneInfo(zone))
+    try:
+        instant = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise _fail(f"--at {text!r}: expected an ISO 8601 instant such as 2023-12-01T09:00+08:00", 2) from None
+    return instant if instant.tzinfo is not None else instant.replace(tzinfo=ZoneInfo(zone))
+
+
+# --- duban reminders ----------------------------------------------------------------------------
+
+
+@reminders_app.command("due")
+def due_command(at: AtOption = None, as_json: JsonOption = False,
+                include_recorded: Annotated[bool, typer.Option("--all", help="Include reminders already "
+                                                               "sent or claimed.")] = False) -> None:
+    """Dry run: what would be sent at --at, one entry per chat; nothing is sent or recorded.
+    Example: duban reminders due --at 2023-12-24T09:00+08:00 --json"""
+    runtime = _runtime()
+    policy = policy_from(runtime.settings.reminders)
+    instant = parse_instant(at, policy.timezone)
+    catalog = runtime.catalog
+    with runtime.knowledge.sessions() as session:
+        digests = plan(session, catalog, policy, instant, configured_default=runtime.settings.default_deadline)
+        if not include_recorded:
+            digests = drop_recorded(session, catalog.key, digests)
+    if as_json:
+        typer.echo(json.dumps(due_json(instant, digests), ensure_ascii=False))
+        return
+    merged = merged_by_chat(digests)
+    typer.echo(f"{instant.isoformat()}: {len(merged)} chat(s), {sum(len(d.rows) for d in merged)} reminder(s)")
+    for digest in merged:
+        typer.echo(f"\n=== chat {digest.chat_id} ({digest.chat_type}) ===")
+        for page in render_digest(digest, catalog, markup=False):
+            typer.echo(page.text)
+
+
+@reminders_app.command("send-due")
+def send_due_command(
+    at: AtOption = None,
+    rate: Annotated[float, typer.Option(help="Messages per second overall.")] = 25.0,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight at once.")] = 4,
+    claim_timeout: Annotated[float, typer.Option(help="Seconds after which an unconfirmed claim "
+                                                      "counts as its process having died.")] = 600.0,
+    in_doubt: Annotated[str, typer.Option(help="skip (at most once) or resend (at least once) "
+                                               "reminders whose process died mid-send.")] = "skip",
+) -> None:
+    """Send what is due at --at now, once (the bot's job does this every few minutes).
+    Example: duban reminders send-due"""
+    from telegram import Bot
+
+    from handlers.reminders import Deliverer, DeliveryOptions, instance_id
+
+    if in_doubt not in ("skip", "resend"):
+        raise _fail(f"--in-doubt {in_doubt!r}: expected skip or resend", 2)
+    runtime = _runtime()
+    settings = runtime.settings
+    if not settings.telegram_token:
+        raise _fail("没有 Telegram 令牌：请设置 DUBAN_TELEGRAM_TOKEN", 2)
+    instant = parse_instant(at, settings.reminders.timezone)
+    choice: Literal["skip", "resend"] = "resend" if in_doubt == "resend" else "skip"
+    options = DeliveryOptions(rate=rate, concurrency=concurrency, in_doubt=choice,
+                              claim_timeout=timedelta(seconds=claim_timeout))
+    extra: dict[str, Any] = {"base_url": settings.telegram_base_url} if settings.telegram_base_url else {}
+
+    async def main() -> Any:
+        async with Bot(settings.telegram_token or "", **extra) as bot:
+            deliverer = Deliverer(bot, runtime.knowledge, runtime.catalog, settings,
+                                  instance=instance_id(), options=options)
+            return await deliverer.run(instant)
+
+    report = asyncio.run(main())
+    typer.echo(report.summary())
+    for entry in report.in_doubt:
+        typer.echo(f"in doubt: chat {entry.chat_id} {entry.row_id} {entry.due} {entry.days_before:+d} "
+                   f"digest {entry.digest} claimed by {entry.claimed_by}")
+
+
+@reminders_app.command("status")
+def status_command(as_json: JsonOption = False) -> None:
+    """Counts of the sent-reminder log by status, the in-doubt reminders and the paused chats.
+    Example: duban reminders status"""
+    from knowledge import reminder_log as rlog
+
+    runtime = _runtime()
+    with runtime.knowledge.sessions() as session:
+        counts = rlog.status_counts(session)
+        doubtful = rlog.entries(session, status="unknown")
+        paused = sorted({s.chat_id for s in list_subscriptions(session) if s.paused})
+    if as_json:
+        typer.echo(json.dumps({"counts": counts, "paused_chats": paused,
+                               "in_doubt": [{"chat_id": e.chat_id, "row": e.row_id, "deadline": e.due.isoformat(),
+                                             "days_before": e.days_before, "digest": e.digest,
+                                             "claimed_by": e.claimed_by, "error": e.error} for e in doubtful]},
+                              ensure_ascii=False))
+        return
+    typer.echo("  ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "no reminders recorded")
+    for e in doubtful:
+        typer.echo(f"in doubt: chat {e.chat_id} {e.row_id} {e.due} {e.days_before:+d} ({e.error})")
+    if paused:
+        typer.echo("paused chats: " + ", ".join(map(str, paused)))
+
+
+@reminders_app.command("requeue-unknown")
+def requeue_command(chat: Annotated[int | None, typer.Option(help="Only this chat.")] = None) -> None:
+    """Forget in-doubt reminders so the next run resends them (at least once instead of at most once).
+    Example: duban reminders requeue-unknown --chat 4242"""
+    from knowledge import reminder_log as rlog
+
+    runtime = _runtime()
+    with transaction(runtime.knowledge.sessions) as session:
+        n = rlog.requeue_unknown(session, chat)
+    typer.echo(f"{n} in-doubt reminder(s) will be sent again if still within the grace period")
+
+
+# --- duban subscriptions ------------------------------------------------------------------------
+
+
+def _chat_type(chat_id: int, given: str | None) -> str:
+    if given:
+        return given
+    if chat_id > 0:
+        return "private"
+    return "supergroup" if str(chat_id).startswith("-100") else "group"
+
+
+def _targets(runtime: Runtime, text: str) -> list[Target]:
+    from bot.subscribe import resolve_targets
+
+    resolution = resolve_targets(runtime.duban, text)
+    if not resolution.ok:
+        raise _fail(resolution.problem)
+    for note in resolution.notes:
+        typer.echo(note, err=True)
+    return resolution.targets
+
+
+@subscriptions_app.command("list")
+def subs_list(chat: Annotated[int | None, typer.Option(help="Only this chat.")] = None,
+              as_json: JsonOption = False) -> None:
+    """List subscriptions with the number of rows each covers. Example: duban subscriptions list --json"""
+    runtime = _runtime()
+    with runtime.knowledge.sessions() as session:
+        subs = list_subscriptions(session, chat)
+    items = [{"id": s.id, "chat_id": s.chat_id, "chat_type": s.chat_type, "kind": s.target.kind,
+              "target": s.target.value, "rows": len(target_rows(runtime.catalog, s.target)),
+              "paused": s.paused, "paused_reason": s.paused_reason, "created_by": s.created_by,
+              "created_at": s.created_at.isoformat()} for s in subs]
+    if as_json:
+        typer.echo(json.dumps(items, ensure_ascii=False))
+        return
+    for item in items:
+        state = f"\tpaused: {item['paused_reason']}" if item["paused"] else ""
+        typer.echo(f"{item['chat_id']}\t{item['chat_type']}\t{item['kind']}\t{item['target'] or '全部工作'}\t"
+                   f"{item['rows']} rows{state}")
+    if not items:
+        typer.echo("no subscriptions")
+
+
+@subscriptions_app.command("add")
+def subs_add(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
+             target: Annotated[list[str], typer.Argument(help="Unit, leader, row id or 全部.")],
+             chat_type: Annotated[str | None, typer.Option("--type", help="private, group or supergroup "
+                                                           "(default: from the id's sign).")] = None) -> None:
+    """Subscribe a chat, resolving names as questions do. Example: duban subscriptions add 4242 区民政局"""
+    runtime = _runtime()
+    targets = _targets(runtime, " ".join(target))
+    with transaction(runtime.knowledge.sessions) as session:
+        resume_chat(session, chat_id)
+        for t in targets:
+            added = subscribe(session, chat_id, _chat_type(chat_id, chat_type), t, created_by=None,
+                              now=datetime.now(UTC))
+            typer.echo(f"{'subscribed' if added else 'already subscribed'}: {chat_id} {t.kind} {t.label} "
+                       f"({len(target_rows(runtime.catalog, t))} rows)")
+
+
+@subscriptions_app.command("remove")
+def subs_remove(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
+                target: Annotated[list[str], typer.Argument(help="Unit, leader, row id or 全部.")]) -> None:
+    """Unsubscribe a chat. Example: duban subscriptions remove 4242 区民政局"""
+    runtime = _runtime()
+    targets = _targets(runtime, " ".join(target))
+    with transaction(runtime.knowledge.sessions) as session:
+        for t in targets:
+            typer.echo(f"{'removed' if unsubscribe(session, chat_id, t) else 'not subscribed'}: {chat_id} {t.label}")
+
+
+@subscriptions_app.command("resume")
+def subs_resume(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")]) -> None:
+    """Resume a chat paused after it blocked the bot. Example: duban subscriptions resume 4242"""
+    runtime = _runtime()
+    with transaction(runtime.knowledge.sessions) as session:
+        n = resume_chat(session, chat_id)
+    typer.echo(f"resumed {n} subscription(s) of chat {chat_id}")
+
+
+# --- duban deadlines ----------------------------------------------------------------------------
+
+
+def _row(runtime: Runtime, raw: str) -> str:
+    try:
+        row_id = normalize_row_id(raw)
+    except DeadlineError as error:
+        raise _fail(str(error), 2) from None
+    if row_id not in runtime.catalog.by_id:
+        raise _fail(f"row {row_id} is not in document {runtime.catalog.key}", 2)
+    return row_id
+
+
+@deadlines_app.command("set")
+def deadlines_set(row: Annotated[str, typer.Argument(help="Row id, e.g. K5-12.")],
+                  due: Annotated[str, typer.Argument(help="2023-06-30 or a phrase such as 6月底前.")],
+                  milestone: Annotated[str, typer.Argument(help="Milestone label.")] = "") -> None:
+    """Set a row's admin deadline (same milestone label: replaced). Example: duban deadlines set K5-12 2023-06-30 完成过半"""
+    runtime = _runtime()
+    row_id = _row(runtime, row)
+    try:
+        deadline = Deadline(row_id, due_from_text(due, runtime.catalog.year), milestone.strip(), "admin")
+    except DeadlineError as error:
+        raise _fail(str(error), 2) from None
+    with transaction(runtime.knowledge.sessions) as session:
+        replaced = set_deadline(session, runtime.catalog.key, deadline, set_by=f"cli:{getpass.getuser()}",
+                                now=datetime.now(UTC))
+    typer.echo(f"{'replaced' if replaced else 'set'}: {row_id} {deadline.due.isoformat()} {deadline.milestone}".rstrip())
+
+
+@deadlines_app.command("clear")
+def deadlines_clear(row: Annotated[str, typer.Argument(help="Row id.")],
+                    source: Annotated[str, typer.Option(help="admin or schedule.")] = "admin") -> None:
+    """Remove a row's admin (or schedule) deadlines. Example: duban deadlines clear K5-12"""
+    if source not in ("admin", "schedule"):
+        raise _fail(f"--source {source!r}: expected admin or schedule", 2)
+    runtime = _runtime()
+    row_id = _row(runtime, row)
+    with transaction(runtime.knowledge.sessions) as session:
+        n = clear_deadlines(session, runtime.catalog.key, row_id, "admin" if source == "admin" else "schedule")
+    typer.echo(f"removed {n} {source} deadline(s) of {row_id}")
+
+
+@deadlines_app.command("import")
+def deadlines_import(path: Annotated[Path, typer.Argument(help="CSV (id,date[,milestone]) or TOML "
+                                                               "([[deadline]] id, due, milestone).")]) -> None:
+    """Replace the schedule with a file's deadlines; an error names the line. Example: duban deadlines import plan.csv"""
+    runtime = _runtime()
+    catalog = runtime.catalog
+    try:
+        deadlines = read_schedule(path, year=catalog.year)
+    except DeadlineError as error:
+        raise _fail(f"导入失败，数据库未作任何改动。{error}") from None
+    unknown = sorted({d.row_id for d in deadlines if d.row_id not in catalog.by_id}, key=row_sort_key)
+    if unknown:
+        raise _fail(f"导入失败，数据库未作任何改动。{path}: rows not in document {catalog.key}: {', '.join(unknown)}")
+    with transaction(runtime.knowledge.sessions) as session:
+        n = import_schedule(session, catalog.key, deadlines, set_by=f"import:{path.name}", now=datetime.now(UTC))
+    typer.echo(f"imported {n} deadline(s) for {len({d.row_id for d in deadlines})} row(s) from {path}")
+
+
+@deadlines_app.command("list")
+def deadlines_list(row: Annotated[str | None, typer.Option(help="Only this row.")] = None,
+                   effective_only: Annotated[bool, typer.Option("--effective", help="Every row's deadlines "
+                                                                "after precedence, defaults included.")] = False,
+                   as_json: JsonOption = False) -> None:
+    """List stored deadlines, or with --effective what reminders use. Example: duban deadlines list --effective"""
+    runtime = _runtime()
+    catalog = runtime.catalog
+    row_id = _row(runtime, row) if row else None
+    with runtime.knowledge.sessions() as session:
+        if effective_only:
+            found = [d for r, ds in effective(session, catalog, runtime.settings.default_deadline).items()
+                     if row_id in (None, r) for d in ds]
+            items = [{"id": d.row_id, "deadline": d.due.isoformat(), "milestone": d.milestone,
+                      "source": d.source} for d in found]
+        else:
+            items = [{"id": s.deadline.row_id, "deadline": s.deadline.due.isoformat(),
+                      "milestone": s.deadline.milestone, "source": s.deadline.source, "set_by": s.set_by,
+                      "set_at": s.set_at.isoformat()} for s in stored_deadlines(session, catalog.key, row_id)]
+    if as_json:
+        typer.echo(json.dumps(items, ensure_ascii=False))
+        return
+    for item in items:
+        typer.echo("\t".join(str(item[k]) for k in ("id", "deadline", "source", "milestone")).rstrip())
+    if not items:
+        typer.echo("no deadlines stored (rows use the document default; see --effective)")
+
+
+def main() -> None:
+    """Run these commands on their own: python -m bot.reminders_cli reminders due --json."""
+    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    register(app)
+    app()
+
+
+if __name__ == "__main__":
+    main()
