@@ -12,24 +12,28 @@ from bot.render import render_text, to_json
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
+# Longer input is refused politely rather than read: no question about the document needs 10,000 characters.
+MAX_INPUT = MAX_QUESTION * 20
+
+
+def _refusal(question: str, reason: str, as_json: bool) -> str:
+    text = msg.ERROR_QUESTION.format(reason=reason)
+    if not as_json:
+        return text
+    return json.dumps({"question": question[:MAX_QUESTION], "intent": "none", "entities": {}, "items": [],
+                       "answer": text, "suggestions": [], "error": reason}, ensure_ascii=False)
 
 
 def answer_lines(runtime: Runtime, questions: Iterable[str], as_json: bool) -> Iterator[str]:
     """Answer each question; a line that cannot be handled yields an error object, and the next goes on."""
     for question in questions:
+        if len(question) > MAX_INPUT:
+            yield _refusal(question, msg.TOO_LONG.format(limit=MAX_INPUT), as_json)
+            continue
         try:
-            if len(question) > MAX_QUESTION * 20:
-                raise ValueError(msg.TOO_LONG.format(limit=MAX_QUESTION))
             result = runtime.duban.ask(question)
         except Exception as error:  # one bad line must not stop the lines after it
             log.exception("failed to answer %r", question[:200])
-            reason = str(error) or type(error).__name__
-            text = msg.ERROR_QUESTION.format(reason=reason)
-            if as_json:
-                yield json.dumps({"question": question[:MAX_QUESTION], "intent": "none", "entities": {},
-                                  "items": [], "answer": text, "suggestions": [], "error": reason},
-                                 ensure_ascii=False)
-            else:
-                yield text
+            yield _refusal(question, str(error) or type(error).__name__, as_json)
             continue
         yield json.dumps(to_json(result), ensure_ascii=False) if as_json else render_text(result) + "\n"
