@@ -23,20 +23,17 @@ class Line:
     row_id: str = ""
 
 
-def row_line(item: AnswerRow, detail: bool = False) -> str:
-    """"五-12 text（牵头；分管：伍国军）" for a listed row."""
+def row_line(item: AnswerRow) -> str:
+    """"五-12 text（牵头；牵头区领导：伍国军）" for a listed row: the asked unit's role, who else leads, the leader."""
     row = item.row
     tags: list[str] = []
     if item.role:
         tags.append(msg.ROLE[item.role])
-    if item.via:
-        tags.append(item.via)
-    if row.kind == "livelihood":
-        tags.append(f"牵头单位：{'、'.join(row.lead_units)}")
-    elif not item.role:
-        leads = "、".join(row.lead_units)
-        if leads:
-            tags.append(f"牵头：{leads}")
+    leads = row.lead_units
+    if item.role == "lead" and len(leads) > 1:
+        tags.append(f"共同牵头：{'、'.join(leads)}")
+    elif item.role != "lead" and leads:
+        tags.append(f"{msg.DETAIL_LEAD_UNITS}：{'、'.join(leads)}")
     if row.leader:
         tags.append(f"{msg.DETAIL_LEADER}：{row.leader}")
     suffix = f"（{'；'.join(tags)}）" if tags else ""
