@@ -8,6 +8,7 @@ import logging
 import re
 import secrets
 from collections.abc import AsyncIterator, Iterable, Sequence
+from datetime import timedelta
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,7 +83,8 @@ def bot_commands(modules: Sequence[ModuleType]) -> dict[str, list[BotCommand]]:
             except (TypeError, ValueError):
                 log.warning("%s.COMMANDS entry %r is not (name, description, scopes)", module.__name__, entry)
                 continue
-            if not _COMMAND_NAME.fullmatch(name) or not 1 <= len(description.strip()) <= 256:
+            if not (isinstance(name, str) and _COMMAND_NAME.fullmatch(name) and isinstance(description, str)
+                    and 1 <= len(description.strip()) <= 256):
                 log.warning("%s: command %r is not valid for Telegram", module.__name__, name)
                 continue
             for scope in (scopes,) if isinstance(scopes, str) else scopes:
@@ -115,7 +117,8 @@ def build_application(runtime: Runtime, *, token: str | None = None, base_url: s
     token = token or settings.telegram_token
     if not token:
         raise ConfigError("没有 Telegram 令牌：请设置 DUBAN_TELEGRAM_TOKEN（向 @BotFather 申请）")
-    defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=TIMEZONE,
+    # A reply still goes out when the asker deleted their message meanwhile.
+    defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=TIMEZONE, allow_sending_without_reply=True,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (ApplicationBuilder().token(token).defaults(defaults).concurrent_updates(CONCURRENT_UPDATES)
                .post_init(_post_init).post_shutdown(_post_shutdown))
@@ -141,8 +144,9 @@ async def polling(application: AnyApplication, *, timeout: float = 10.0) -> Asyn
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
-        assert application.updater is not None
-        await application.updater.start_polling(timeout=timeout, allowed_updates=ALLOWED_UPDATES,
+        if application.updater is None:
+            raise RuntimeError("the application was built without an updater")
+        await application.updater.start_polling(timeout=timedelta(seconds=timeout), allowed_updates=ALLOWED_UPDATES,
                                                 drop_pending_updates=False)
         await application.start()
         try:

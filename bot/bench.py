@@ -108,4 +108,10 @@ def run(duban: Duban, rounds: int = 20) -> dict[str, Any]:
         figures["reminders due for 100,000 subscriptions"] = bench_reminders()
     except ImportError:
         pass
+    try:  # needs the source tree's tests/ (the fake Bot API server) and the dev dependencies
+        from bot.bench_telegram import bench_telegram
+
+        figures["Telegram end to end through the fake Bot API (200 questions)"] = bench_telegram(n=200)
+    except ImportError:
+        pass
     return figures

@@ -31,7 +31,8 @@ def _fake_api() -> Any:
     try:
         from fakebot import FakeBotApi
     except ImportError as error:
-        raise RuntimeError(f"bench_telegram needs tests/fakebot and aiohttp (pip install -e '.[dev]'): {error}")
+        raise RuntimeError(f"bench_telegram needs tests/fakebot and aiohttp (pip install -e '.[dev]'): {error}") \
+            from None
     return FakeBotApi
 
 

@@ -192,7 +192,10 @@ def run_command(
         return
     from bot.app import run_bot
 
-    run_bot(runtime, webhook_url=webhook_url, listen=listen, port=port, secret_token=secret_token)
+    try:
+        run_bot(runtime, webhook_url=webhook_url, listen=listen, port=port, secret_token=secret_token)
+    except ConfigError as error:
+        raise _fail(f"配置错误：{error}", 2) from None
 
 
 def main() -> None:

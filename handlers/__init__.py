@@ -9,6 +9,9 @@ Conventions every handler module follows (bot/app.py relies on them):
 - Free-text questions are caught in handler group `QUESTION_GROUP`, after group 0: a module that
   consumes a plain text message itself (e.g. a conversation step) handles it in group 0 and raises
   `ApplicationHandlerStop` so it is not also answered as a question.
+- Button data starting with "1" belongs to handlers/pages.py, whose router (group 0) answers every
+  button nobody else took with a polite "unknown button" alert. Another module uses its own prefix
+  and handles it in group -1, raising `ApplicationHandlerStop` (handlers/subscriptions.py: "sb:").
 - The process's `Runtime` is `runtime_of(context)`.
 """
 

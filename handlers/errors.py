@@ -9,7 +9,7 @@ import traceback
 from typing import Any
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.render import clip
@@ -62,8 +62,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or update.effective_chat is None or update.inline_query is not None:
         return
-    message = update.effective_message if update.callback_query is None else None
+    message = update.effective_message
     try:
+        if update.callback_query is not None:
+            try:
+                await update.callback_query.answer(tx.SORRY, show_alert=True)
+                return
+            except BadRequest:  # already answered before the failure: say it in the chat instead
+                message = None
         if message is not None:
             await message.reply_text(tx.SORRY, do_quote=message.chat.type != "private")
         else:

@@ -225,43 +225,51 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = query.message if isinstance(query.message, Message) else None
     if data == "1n":
         await query.answer()
-        return
-    if message is None:
+    elif message is None:  # too old for Telegram to show us, or sent inline
         await _alert(query, tx.STALE)
-        return
-    duban = runtime_of(context).duban
-    if match := _EXAMPLE.fullmatch(data):
-        index = int(match.group(1))
-        if index >= len(msg.EXAMPLES):
-            await _alert(query, tx.FORGED)
-            return
-        await query.answer()
-        await reply_answer(message, context, msg.EXAMPLES[index])
+    elif match := _EXAMPLE.fullmatch(data):
+        await _on_example(query, context, message, int(match.group(1)))
     elif match := _PAGE.fullmatch(data):
-        question = resolve_ref(context, match.group(2))
-        if question is None:
-            await _alert(query, tx.STALE)
-            return
-        answer = duban.ask(question)
-        page = int(match.group(1))
-        if page >= len(html_pages(answer, items_per_page=PAGE_ITEMS)):
-            await _alert(query, tx.NO_SUCH_PAGE)
-            return
-        await query.answer()
-        await _show(query, page_view(context, answer, question, page))
+        await _on_page(query, context, int(match.group(1)), match.group(2))
     elif match := _DETAIL.fullmatch(data):
-        row = duban.catalog.by_id.get(match.group(1))
-        question = resolve_ref(context, match.group(3)) if match.group(3) else None
-        if row is None:
-            await _alert(query, tx.NO_SUCH_ROW)
-            return
-        await query.answer()
-        await _show(query, detail_view(context, row, question, int(match.group(2) or 0)))
+        await _on_detail(query, context, match.group(1), int(match.group(2) or 0), match.group(3))
     elif match := _SUGGEST.fullmatch(data):
         await _on_suggestion(query, context, message, int(match.group(1)), match.group(2))
     else:
         log.info("unrecognised callback data %r from user %s", data[:80], query.from_user.id)
         await _alert(query, tx.FORGED)
+
+
+async def _on_example(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, message: Message,
+                      index: int) -> None:
+    if index >= len(msg.EXAMPLES):
+        await _alert(query, tx.FORGED)
+        return
+    await query.answer()
+    await reply_answer(message, context, msg.EXAMPLES[index])
+
+
+async def _on_page(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, page: int, ref: str) -> None:
+    question = resolve_ref(context, ref)
+    if question is None:
+        await _alert(query, tx.STALE)
+        return
+    answer = runtime_of(context).duban.ask(question)
+    if page >= len(html_pages(answer, items_per_page=PAGE_ITEMS)):
+        await _alert(query, tx.NO_SUCH_PAGE)
+        return
+    await query.answer()
+    await _show(query, page_view(context, answer, question, page))
+
+
+async def _on_detail(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, row_id: str, page: int,
+                     ref: str | None) -> None:
+    row = runtime_of(context).catalog.by_id.get(row_id)
+    if row is None:
+        await _alert(query, tx.NO_SUCH_ROW)
+        return
+    await query.answer()
+    await _show(query, detail_view(context, row, resolve_ref(context, ref) if ref else None, page))
 
 
 async def _on_suggestion(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, message: Message,
@@ -270,12 +278,13 @@ async def _on_suggestion(query: CallbackQuery, context: ContextTypes.DEFAULT_TYP
     if question is None:
         await _alert(query, tx.STALE)
         return
-    answer = runtime_of(context).duban.ask(question)
+    duban = runtime_of(context).duban
+    answer = duban.ask(question)
     if index >= len(answer.suggestions):
         await _alert(query, tx.FORGED)
         return
     question = suggested_question(question, answer, answer.suggestions[index])
-    answer = runtime_of(context).duban.ask(question)
+    answer = duban.ask(question)
     await query.answer()
     view = compact_view(context, answer, question) if is_group(message) else page_view(context, answer, question, 0)
     await _show(query, view)

@@ -22,7 +22,8 @@ COMMANDS: list[CommandSpec] = [
     ("start", tx.CMD_START, BOTH),
     ("help", tx.CMD_HELP, BOTH),
 ]
-_PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
+# Statuses in which the bot can speak in a group (a restricted bot may be muted).
+_PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
 def intro(catalog: Catalog) -> str:

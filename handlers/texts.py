@@ -37,8 +37,8 @@ COMMAND_USAGE = {
     "item": "请在命令后写上条目编号，例如：/item 五-12 或 /item K5-12",
 }
 MENTION_ONLY = "请在 @{bot} 后面写上问题，例如：@{bot} 区民政局负责哪些工作"
-UNIT_QUESTION = "{unit}负责哪些工作"
-LEADER_QUESTION = "{leader}分管哪些工作"
+UNIT_QUESTION = "{}负责哪些工作"
+LEADER_QUESTION = "{}分管哪些工作"
 
 # Buttons
 PREVIOUS = "◀ 上一页"
@@ -47,7 +47,6 @@ PAGE_OF = "{page}/{pages}"
 SHOW_ALL = "展开全部 {n} 项"
 OPEN_PRIVATE = "私聊查看"
 BACK = "↩ 返回列表"
-DETAIL_PREFIX = "详情 "
 
 # Callback answers (shown as alerts or toasts, at most 200 characters)
 STALE = "这条回答已经过期了，请重新提问。"
@@ -57,7 +56,6 @@ NO_SUCH_PAGE = "没有这一页了，请重新提问。"
 
 # Inline mode
 INLINE_EXAMPLE = "例：{question}"
-INLINE_SUMMARY_HINT = "发送完整摘要"
 INLINE_MORE = "在私聊中查看全部"
 INLINE_START = "私聊督办助手"
 

@@ -1167,6 +1167,22 @@ class FakeBotApi:
             self.users[user.id] = user
         chat.members[user.id] = status
 
+    def set_bot_status(self, chat: FakeChat, status: str, *, by: FakeUser) -> None:
+        """``by`` adds, promotes or removes the bot in a group: its status changes and the bot
+        gets the ``my_chat_member`` update Telegram sends for that."""
+        old = self._member_api(chat, self.bot_user)
+        self.set_member_status(chat, self.bot_user, status)
+        self._enqueue(
+            "my_chat_member",
+            {
+                "chat": chat.to_api(),
+                "from": by.to_api(),
+                "date": int(time.time()),
+                "old_chat_member": old,
+                "new_chat_member": self._member_api(chat, self.bot_user),
+            },
+        )
+
     def block_user(self, user: FakeUser | int, *, expected: bool = True) -> None:
         """The user blocks the bot; sends to them answer 403. ``expected`` pre-marks those 403s."""
         self._blocked[user if isinstance(user, int) else user.id] = expected

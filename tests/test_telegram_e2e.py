@@ -1,0 +1,446 @@
+"""The real Application from bot/app.py against the strict fake Bot API: what a Telegram user sees.
+
+Every test ends with the fake asserting that the bot caused no rejection the test did not expect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import html
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import types
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from fakebot import FakeBotApi, FakeChat, FakeMessage, FakeUser
+from fakebot.fixtures import make_fake_bot_fixture, running_fake
+
+from bot import messages as msg
+from bot.app import (
+    ALLOWED_UPDATES,
+    COMMANDS_KEY,
+    bot_commands,
+    build_application,
+    load_handler_modules,
+    polling,
+    webhook_options,
+)
+from bot.config import Settings
+from bot.render import render_text
+from bot.runtime import Runtime
+from handlers import texts as tx
+from handlers.pages import PAGE_ITEMS
+
+fake = make_fake_bot_fixture()
+BOT = "duban_test_bot"
+ROOT = Path(__file__).resolve().parents[1]
+_retry_after_warning = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def tg_runtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runtime]:
+    """One runtime for the module: the document is loaded once, the tests only read it."""
+    base = tmp_path_factory.mktemp("telegram")
+    runtime = Runtime(settings=Settings(data_dir=base / "data", database_url=f"sqlite:///{base / 'duban.sqlite3'}"))
+    runtime.duban.ask("帮助")
+    yield runtime
+    if "knowledge" in runtime.__dict__:
+        runtime.knowledge.close()
+
+
+def running(fake: FakeBotApi, runtime: Runtime) -> contextlib.AbstractAsyncContextManager[Any]:
+    """The bot as `duban run` builds it, polling the fake, stopped cleanly on exit."""
+    return polling(build_application(runtime, token=fake.token, base_url=fake.base_url), timeout=1.0)
+
+
+@pytest_asyncio.fixture
+async def bot(fake: FakeBotApi, tg_runtime: Runtime) -> AsyncIterator[Any]:
+    async with running(fake, tg_runtime) as app:
+        yield app
+
+
+def visible(message: FakeMessage) -> str:
+    """What the user reads, checked against the HTML the bot sent (escaping round-trips)."""
+    assert html.unescape(re.sub(r"</?[a-z][^>]*>", "", message.raw_text)).strip() == message.text
+    return message.text
+
+
+def group(fake: FakeBotApi, *users: FakeUser) -> FakeChat:
+    return fake.group_chat("民政局工作群", {user: "member" for user in users})
+
+
+async def ask(fake: FakeBotApi, chat: FakeChat, user: FakeUser, text: str, **kwargs: Any) -> FakeMessage:
+    await fake.send_text(chat, user, text, **kwargs)
+    [reply] = await fake.wait_for_bot_messages(chat)
+    return reply
+
+
+async def press(fake: FakeBotApi, chat: FakeChat, user: FakeUser, message: FakeMessage, data: str) -> Any:
+    query_id = await fake.press_button(chat, user, message, data)
+    return await fake.wait_for_callback_answer(query_id)
+
+
+def button(message: FakeMessage, text: str) -> dict[str, Any]:
+    found = next((b for row in message.buttons for b in row if b["text"].startswith(text)), None)
+    assert found is not None, f"no button {text!r} in {message.button_texts}"
+    return found
+
+
+# --- private chats -------------------------------------------------------------------------------
+
+
+async def test_command_menus_are_published(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    published = bot.bot_data[COMMANDS_KEY]  # every handler module's COMMANDS, reminders' included
+    for scope, chat in (("private", fake.private_chat(user)), ("group", group(fake, user))):
+        menu = {c["command"]: c["description"] for c in fake.effective_commands(chat, user)}
+        assert list(menu) == [c.command for c in published[scope]]
+        assert {"start", "help", "ask", "unit", "leader", "item"} <= set(menu)
+        assert "区民政局" in menu["unit"]
+
+
+def test_command_menus_follow_the_modules_convention(caplog: pytest.LogCaptureFixture) -> None:
+    module = types.ModuleType("handlers.example")
+    module.COMMANDS = [("sub", "订阅", ("private", "group")), ("deadline", "设置期限", ("private",)),
+                       ("Bad-Name", "坏", ("private",)), ("empty", "", ("group",)), ("oops",), ("sub", "重复", "group")]
+    menus = bot_commands([module])
+    assert [(c.command, c.description) for c in menus["private"]] == [("sub", "订阅"), ("deadline", "设置期限")]
+    assert [c.command for c in menus["group"]] == ["sub"]
+    assert caplog.text.count("handlers.example") == 3
+
+
+async def test_private_question_is_answered_with_detail_buttons(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = fake.private_chat(user)
+    reply = await ask(fake, chat, user, "区民政局负责哪些民生实事")
+    assert visible(reply).startswith("区民政局")
+    assert "民生实事 5-1" in reply.text and reply.reply_to is None
+    assert reply.entity_texts("bold")[0] == reply.text.splitlines()[0]
+    assert "民生实事 5-1" in reply.button_texts
+
+    await press(fake, chat, user, reply, button(reply, "民生实事 5-1")["callback_data"])
+    await fake.wait_for_call("editMessageText")
+    assert "牵头单位：区民政局" in visible(reply) and "牵头区领导：伍国军" in reply.text
+    back = button(reply, tx.BACK)
+    await press(fake, chat, user, reply, back["callback_data"])
+    await fake.wait_for_call("editMessageText")
+    assert visible(reply).startswith("区民政局") and "民生实事 5-1" in reply.button_texts
+
+
+async def test_start_shows_the_document_and_example_buttons(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = fake.private_chat(user)
+    intro = await ask(fake, chat, user, "/start")
+    assert "温鹿政办〔2023〕12号" in visible(intro) and "重点工作 142 项" in intro.text
+    assert intro.button_texts == list(msg.EXAMPLES)
+    answer = await fake.wait_for_callback_answer(await fake.press_button(
+        chat, user, intro, button_text=msg.EXAMPLES[0]))
+    assert not answer.show_alert
+    [reply] = await fake.wait_for_bot_messages(chat)
+    assert visible(reply).startswith("区民政局")
+    help_text = await ask(fake, chat, user, "/help")
+    assert f"@{BOT}" in visible(help_text)
+
+
+@pytest.mark.parametrize(("command", "expected"), [
+    ("/unit 区民政局", "区民政局共涉及"), ("/leader 伍国军", "伍国军"), ("/item 五-12", "责任单位：区民政局（牵头）"),
+    ("/item K5-12", "牵头区领导：伍国军"), ("/ask", "请在命令后写上问题"), ("/unit", "请在命令后写上单位名称"),
+], ids=["unit", "leader", "item-label", "item-id", "ask-empty", "unit-empty"])
+async def test_commands(fake: FakeBotApi, bot: Any, command: str, expected: str) -> None:
+    user = fake.add_user("Li")
+    reply = await ask(fake, fake.private_chat(user), user, command)
+    assert expected in visible(reply)
+
+
+async def test_long_answer_pages_in_place(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = fake.private_chat(user)
+    reply = await ask(fake, chat, user, "重点工作有多少项")
+    pages = -(-142 // PAGE_ITEMS)
+    assert reply.buttons[-1][-2:] == [{"text": f"1/{pages}", "callback_data": "1n"}, button(reply, tx.NEXT)]
+    first = visible(reply)
+    assert first.startswith("文件共有重点工作 142 项") and "二-1 " in first and f"二-{PAGE_ITEMS + 1} " not in first
+
+    nxt = button(reply, tx.NEXT)["callback_data"]
+    await press(fake, chat, user, reply, nxt)
+    await fake.wait_for_call("editMessageText")
+    assert f"二-{PAGE_ITEMS + 1} " in visible(reply) and "（续）" in reply.text
+    assert reply.text.startswith("文件共有重点工作 142 项")
+    assert f"2/{pages}" in reply.button_texts
+
+    # A double tap sends the old page's data again: Telegram says "not modified", the bot shrugs.
+    fake.expect_rejection("editMessageText", 400, description="message is not modified")
+    again = await press(fake, chat, user, reply, nxt)
+    assert not again.show_alert
+    await fake.wait_for_call("editMessageText")
+    counter = await press(fake, chat, user, reply, "1n")
+    assert counter.text is None
+
+    for _ in range(pages - 2):
+        await press(fake, chat, user, reply, button(reply, tx.NEXT)["callback_data"])
+        await fake.wait_for_call("editMessageText")
+    assert "十一-" in visible(reply) and tx.NEXT not in reply.button_texts
+    assert all(len(text) <= 4096 for text, _, _ in reply.history)
+
+
+async def test_forged_and_stale_callbacks_get_polite_alerts(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = fake.private_chat(user)
+    reply = await ask(fake, chat, user, "区民政局负责哪些民生实事")
+    cases = {
+        "garbage": tx.FORGED, "1p:x:q区民政局": tx.FORGED, "2p:0:q区民政局": tx.FORGED, "1e:99": tx.FORGED,
+        "1p:0:tAAAAAAAAAAA": tx.STALE, "1p:999:q区民政局": tx.NO_SUCH_PAGE, "1d:K99-1": tx.NO_SUCH_ROW,
+        "1s:0:q区民政局": tx.FORGED, "1p:0:q": tx.STALE,
+    }
+    for data, expected in cases.items():
+        answer = await press(fake, chat, user, reply, data)
+        assert (answer.text, answer.show_alert) == (expected, True), data
+    assert fake.calls_to("editMessageText") == []
+    await fake.assert_no_bot_messages(chat, wait=0.05)
+
+
+# --- groups --------------------------------------------------------------------------------------
+
+
+async def test_group_mention_gets_a_compact_quoted_answer(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = group(fake, user)
+    sent = await fake.send_text(chat, user, f"@{BOT} 伍国军分管哪些工作")
+    [reply] = await fake.wait_for_bot_messages(chat)
+    assert reply.reply_to is sent
+    text = visible(reply)
+    assert text.startswith("伍国军") and "……另有 24 项未列出" in text
+    assert reply.button_texts[:2] == [tx.SHOW_ALL.format(n=27), tx.OPEN_PRIVATE]
+
+    await press(fake, chat, user, reply, button(reply, "展开全部")["callback_data"])
+    await fake.wait_for_call("editMessageText")
+    assert "……另有" not in visible(reply) and "1/4" in reply.button_texts
+
+
+async def test_deep_link_continues_a_group_answer_in_private(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = group(fake, user)
+    reply = await ask(fake, chat, user, f"/ask@{BOT} 全区重点工作有多少项")
+    url = button(reply, tx.OPEN_PRIVATE)["url"]
+    assert url.startswith(f"https://t.me/{BOT}?start=")
+    private = fake.private_chat(user)
+    page = await ask(fake, private, user, "/start " + url.split("start=", 1)[1])
+    assert visible(page).startswith("文件共有重点工作 142 项") and tx.NEXT in page.button_texts
+    expired = await ask(fake, private, user, "/start page_AAAAAAAAAAA")
+    assert visible(expired) == tx.EXPIRED_LINK
+    await fake.wait_for_bot_messages(private)  # the introduction follows
+
+
+async def test_group_command_with_suffix_and_reply_to_the_bot(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = group(fake, user)
+    reply = await ask(fake, chat, user, f"/ask@{BOT} 区民政局负责哪些民生实事")
+    assert visible(reply).startswith("区民政局")
+    follow = await ask(fake, chat, user, "区教育局负责哪些民生实事", reply_to=reply)
+    assert visible(follow).startswith("区教育局") and follow.reply_to is not None
+    only_mention = await ask(fake, chat, user, f"@{BOT}")
+    assert visible(only_mention) == tx.MENTION_ONLY.format(bot=BOT)
+
+
+@pytest_asyncio.fixture(params=[True, False], ids=["privacy-on", "privacy-off"])
+async def any_fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeBotApi]:
+    """With privacy off (or the bot an admin) Telegram delivers every group message."""
+    async with running_fake(privacy_mode=request.param) as started:
+        yield started
+
+
+async def test_group_chatter_is_ignored(any_fake: FakeBotApi, tg_runtime: Runtime) -> None:
+    fake = any_fake
+    async with running(fake, tg_runtime):
+        user = fake.add_user("Li")
+        chat = group(fake, user)
+        for text in ("大家好，区民政局负责哪些工作？", "/ask@other_bot 区民政局", "@other_bot 区民政局", "/unknown"):
+            await fake.send_text(chat, user, text)
+        await fake.wait_until_consumed()
+        await fake.assert_no_bot_messages(chat, wait=0.1)
+        reply = await ask(fake, chat, user, f"/unit@{BOT} 区民政局")
+        assert visible(reply).startswith("区民政局")
+
+
+async def test_joining_a_group_says_hello_once(fake: FakeBotApi, bot: Any) -> None:
+    admin = fake.add_user("Admin")
+    chat = fake.group_chat("新群", {admin: "creator"}, bot_status="left")
+    fake.set_bot_status(chat, "member", by=admin)
+    [hello] = await fake.wait_for_bot_messages(chat)
+    assert f"/ask@{BOT}" in visible(hello)
+    fake.set_bot_status(chat, "administrator", by=admin)  # a promotion is not a second arrival
+    await fake.wait_until_consumed()
+    await fake.assert_no_bot_messages(chat, wait=0.05)
+
+
+async def test_suggestions_are_buttons_that_ask_again(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = group(fake, user)
+    reply = await ask(fake, chat, user, f"@{BOT} 火星街道有什么任务")
+    assert "火星街道" in visible(reply)
+    choice = reply.button_texts[0]
+    await press(fake, chat, user, reply, button(reply, choice)["callback_data"])
+    await fake.wait_for_call("editMessageText")
+    assert visible(reply).startswith(choice)
+
+
+# --- inline mode ---------------------------------------------------------------------------------
+
+
+async def test_inline_query_lists_summary_then_rows(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    answer = await fake.wait_for_inline_answer(await fake.inline_query(user, "伍国军分管哪些工作"))
+    assert len(answer.results) == 10 and not answer.is_personal and answer.cache_time == 300
+    summary, *rows = answer.results
+    assert summary["title"].startswith("伍国军") and summary["reply_markup"]["inline_keyboard"][0][0]["url"]
+    assert [r["title"] for r in rows[:2]] == ["五-1", "五-2"]
+    assert rows[0]["input_message_content"]["message_text"].startswith("<b>五-1")
+
+    empty = await fake.wait_for_inline_answer(await fake.inline_query(user, ""))
+    assert [r["title"] for r in empty.results] == [tx.INLINE_EXAMPLE.format(question=q) for q in msg.EXAMPLES]
+    assert empty.button == {"text": tx.INLINE_START, "start_parameter": "inline"}
+
+
+# --- formatting and faults -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["<b>区民政局</b> & 谁管", "A&B <i>公司 & 天气", "&amp; &lt; 区民政局"])
+async def test_html_special_characters_in_questions(fake: FakeBotApi, bot: Any, question: str) -> None:
+    user = fake.add_user("Li")
+    reply = await ask(fake, fake.private_chat(user), user, question)
+    assert visible(reply).splitlines()[0] == render_text(bot.bot_data["runtime"].duban.ask(question)).splitlines()[0]
+    inline = await fake.wait_for_inline_answer(await fake.inline_query(user, question))
+    assert inline.results
+
+
+@_retry_after_warning
+async def test_429_storm_is_ridden_out(fake: FakeBotApi, bot: Any) -> None:
+    users = [fake.add_user(f"U{i}") for i in range(4)]
+    fake.inject_429("sendMessage", times=3, retry_after=1)
+    for user in users:
+        await fake.send_text(fake.private_chat(user), user, "区民政局负责哪些民生实事")
+    for user in users:
+        [reply] = await fake.wait_for_bot_messages(fake.private_chat(user), timeout=10)
+        assert visible(reply).startswith("区民政局")
+    assert len([c for c in fake.rejections if c.error_code == 429]) == 3
+
+
+async def test_blocked_user_does_not_stop_polling(fake: FakeBotApi, bot: Any) -> None:
+    blocker, other = fake.add_user("Blocker"), fake.add_user("Other")
+    await fake.send_text(fake.private_chat(blocker), blocker, "区民政局负责哪些民生实事")
+    fake.block_user(blocker)
+    await fake.wait_for_call("sendMessage", lambda c: c.error_code == 403)
+    reply = await ask(fake, fake.private_chat(other), other, "区民政局负责哪些民生实事")
+    assert visible(reply).startswith("区民政局")
+    assert len(fake.calls_to("sendMessage")) == 2  # no apology sent to the user who blocked us
+
+
+async def test_a_failing_question_is_apologised_for_and_reported(
+        fake: FakeBotApi, bot: Any, tg_runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = fake.add_user("Li")
+    admins = fake.group_chat("督办管理员", {user: "member"})
+    monkeypatch.setattr(tg_runtime, "settings", dataclasses.replace(tg_runtime.settings, admin_chat_id=admins.id))
+    real_ask = tg_runtime.duban.ask
+
+    def failing(question: str) -> Any:
+        if "爆炸" in question:
+            raise RuntimeError("<boom> & bang")
+        return real_ask(question)
+
+    monkeypatch.setattr(tg_runtime.duban, "ask", failing)
+    chat = fake.private_chat(user)
+    sorry = await ask(fake, chat, user, "爆炸")
+    assert visible(sorry) == tx.SORRY
+    [alert] = await fake.wait_for_bot_messages(admins)
+    assert "RuntimeError('<boom> & bang')" in visible(alert) and f"user {user.id}" in alert.text
+    reply = await ask(fake, chat, user, "区民政局负责哪些民生实事")
+    assert visible(reply).startswith("区民政局")
+    pressed = await press(fake, chat, user, reply, "1p:0:q爆炸")  # a button whose question now fails
+    assert (pressed.text, pressed.show_alert) == (tx.SORRY, True)
+    await fake.assert_no_bot_messages(chat, wait=0.05)
+
+
+# --- wiring --------------------------------------------------------------------------------------
+
+
+def test_missing_handler_modules_are_skipped(tg_runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    app = build_application(tg_runtime, token="1:x")
+    modules = load_handler_modules(app, ["handlers.not_written_yet"])
+    assert modules == [] and "handlers.not_written_yet does not exist yet" in caplog.text
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_mode_checks_the_secret(fake: FakeBotApi, tg_runtime: Runtime) -> None:
+    app = build_application(tg_runtime, token=fake.token, base_url=fake.base_url)
+    port = _free_port()
+    options = webhook_options(tg_runtime.settings, "https://bot.example.org/duban/hook", "127.0.0.1", port, "s3cret")
+    assert options["url_path"] == "duban/hook"
+    user = fake.add_user("Li")
+    chat = fake.private_chat(user)
+    update = {"update_id": 1, "message": {"message_id": 1, "date": int(time.time()), "text": "区民政局负责哪些民生实事",
+                                          "chat": chat.to_api(), "from": user.to_api()}}
+    async with app:
+        await app.post_init(app)
+        await app.updater.start_webhook(**options, allowed_updates=ALLOWED_UPDATES)
+        await app.start()
+        try:
+            assert fake.webhook_url == "https://bot.example.org/duban/hook"
+            assert fake.calls_to("setWebhook")[-1].params["secret_token"] == "s3cret"
+            url = f"http://127.0.0.1:{port}/duban/hook"
+            async with aiohttp.ClientSession() as session:
+                async with session.post(url, json=update) as response:
+                    assert response.status == 403
+                headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+                async with session.post(url, json=update, headers=headers) as response:
+                    assert response.status == 200
+            [reply] = await fake.wait_for_bot_messages(chat)
+            assert visible(reply).startswith("区民政局")
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+async def test_duban_run_serves_and_stops_on_sigterm(fake: FakeBotApi, tg_runtime: Runtime) -> None:
+    env = {**os.environ, "DUBAN_TELEGRAM_TOKEN": fake.token, "DUBAN_TELEGRAM_BASE_URL": fake.base_url,
+           "DUBAN_DATABASE_URL": tg_runtime.settings.database_url,
+           "DUBAN_DATA_DIR": str(tg_runtime.settings.data_dir), "PYTHONPATH": str(ROOT)}
+    env.pop("DUBAN_CONFIG", None)
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run"], env=env, cwd=tg_runtime.settings.data_dir,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while not fake.calls_to("getUpdates"):  # the first long poll is pending, not finished
+            assert process.poll() is None and time.monotonic() < deadline, process.stdout and process.stdout.read()
+            await asyncio.sleep(0.05)
+        user = fake.add_user("Li")
+        reply = await ask(fake, fake.private_chat(user), user, "区民政局负责哪些民生实事")
+        assert visible(reply).startswith("区民政局")
+        process.send_signal(signal.SIGTERM)
+        code = await asyncio.to_thread(process.wait, 10)
+        output = process.stdout.read().decode() if process.stdout else ""
+        assert code == 0, output
+        assert fake.token not in output  # httpx would log request URLs, token included
+        assert fake.calls_to("getUpdates")[0].params["allowed_updates"] == ALLOWED_UPDATES
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout:
+            process.stdout.close()
