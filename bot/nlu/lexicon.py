@@ -26,6 +26,8 @@ class Entity:
     type: str
     name: str
     exact: bool = True
+    # A bare title ("常务副区长") names its holder only when the question names nobody else.
+    weak: bool = False
 
 
 @dataclass
@@ -85,9 +87,15 @@ class Lexicon:
         for title, leaders in holders.items():
             # "常务副区长" alone names its one holder; "副区长" alone is several people: ask back.
             for leader in leaders:
-                table[title][Entity("leader", leader, exact=len(leaders) == 1)] = None
+                table[title][Entity("leader", leader, exact=len(leaders) == 1, weak=True)] = None
         for category in catalog.categories:
             table[category][Entity("category", category)] = None
+        # Quoted second nameplates are typed without the 区 ("“两个健康”办") and without the quotes.
+        for surface, entities in list(table.items()):
+            for variant in (surface[1:] if surface.startswith("区") and "“" in surface else "",
+                            surface.replace("“", "").replace("”", "")):
+                if len(variant) >= 3 and variant not in table:
+                    table[variant] = dict(entities)
         lexicon.surfaces = {surface: list(entities) for surface, entities in table.items() if len(surface) >= 2}
         lexicon.max_length = max(map(len, lexicon.surfaces), default=0)
         places = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))

@@ -36,6 +36,10 @@ class Mention:
         return (exact or list(self.entities))[0]
 
     @property
+    def weak(self) -> bool:
+        return all(e.weak for e in self.entities)
+
+    @property
     def ambiguous(self) -> bool:
         names = {e.name for e in self.entities if e.exact} or {e.name for e in self.entities}
         return len(names) > 1

@@ -65,11 +65,15 @@ class Parser:
                 query.intent = "other_place"
                 query.unknown = place + mention.surface.lstrip(place[-1])
                 return query
-        self._fill_entities(query, mentions)
+        self._fill_entities(query, [m for m in mentions if not m.weak])
         if query.intent == "ambiguous":
             return query
         if not query.units and not query.leaders:
             rest = self._leader_typos(query, rest)
+        if not query.units and not query.leaders:
+            self._fill_entities(query, [m for m in mentions if m.weak])
+            if query.intent == "ambiguous":
+                return query
         rest = self._near_misses(query, rest)
         if query.intent == "unknown_unit":
             return query
@@ -145,32 +149,36 @@ class Parser:
         catalog = self.lexicon.catalog
         if all(self._only_stop(chunk) for chunk in rest.split(_GAP)):
             return rest
-        content = "".join(_GAP if word in self.stop else word for word in self._cut(rest))
-        for chunk in content.split(_GAP):
-            for span in org_spans(chunk):
-                for prefix in ("区", "市"):  # the 区 of 区气象局 was read as a stop word
-                    if prefix + span in rest:
-                        span = prefix + span
-                        break
-                if catalog.containing(span) or self._is_cue(span):
+        for chunk in rest.split(_GAP):
+            for run in org_spans(chunk):
+                # A run whose ending the document itself contains ("需要区法院") is a topic, not a name.
+                if any(catalog.containing(run[i:]) for i in range(len(run) - 2)) or self._is_cue(run):
                     continue
-                miss = near_miss(span, self.lexicon)
-                if miss.unit is None and not miss.suggestions and not span.endswith(STRONG_ORG_SUFFIXES):
+                name = self._without_leading_stop(run)
+                miss = near_miss(run, self.lexicon)
+                if miss.unit is None and not miss.suggestions and not name.endswith(STRONG_ORG_SUFFIXES):
                     continue  # nothing like a unit of this document: read it as topic words
                 if miss.unit is None and (query.units or query.leaders):
                     # "我在街道办上班，…区民政局…": a known name was asked about; the stray one is only noted.
-                    query.notes.append(f"文件中没有“{span}”这个单位")
+                    query.notes.append(f"文件中没有“{name}”这个单位")
                     continue
                 if miss.unit is None:
                     query.intent = "unknown_unit"
-                    query.unknown = span
+                    query.unknown = name
                     query.suggestions = list(miss.suggestions or miss.nearest)
                     return rest
                 if miss.unit not in query.units:
                     query.units.append(miss.unit)
-                query.notes.append(f"已将“{span}”理解为“{miss.unit}”")
-                rest = rest.replace(span, _GAP)
+                query.notes.append(f"已将“{name}”理解为“{miss.unit}”")
+                rest = rest.replace(run, _GAP)
         return rest
+
+    def _without_leading_stop(self, run: str) -> str:
+        """"我是区气象局" → "区气象局": the name starts after the words that only introduce it."""
+        words = self._cut(run)
+        while len(words) > 1 and words[0] in self.stop and words[0] not in ("区", "市"):
+            words.pop(0)
+        return "".join(words)
 
     def _quoted(self, query: Query, rest: str) -> str:
         """A quoted stretch (备注写着“根据工作需要”) is looked up verbatim, not word by word."""
