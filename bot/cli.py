@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from bot import reminders_cli
 from bot.config import ConfigError
 from bot.runtime import Runtime
 
@@ -16,6 +17,7 @@ app = typer.Typer(help="督办 Duban: questions and reminders about a government
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+reminders_cli.register(app)
 
 DocOption = Annotated[str | None, typer.Option("--doc", help="Document key (default: the newest document).")]
 

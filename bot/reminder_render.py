@@ -21,7 +21,6 @@ _SNIPPET = 60
 
 SUB_USAGE = ("用法：/sub 单位、区领导或任务编号，例如\n/sub 区民政局\n/sub 伍国军\n/sub K5-12\n"
              "/sub 全部（订阅全部工作）")
-UNSUB_USAGE = "用法：/unsub 区民政局（或 /unsub 全部 取消本聊天的全部订阅）；发送 /mysubs 可用按钮取消。"
 SUBSCRIBED = "已订阅 {targets}，共 {n} 项工作。"
 ALREADY = "本聊天已订阅 {targets}。"
 RESUMED = "已恢复本聊天暂停的提醒。"
@@ -33,7 +32,7 @@ UNSUBSCRIBED_ALL = "已取消本聊天的全部 {n} 个订阅。"
 NOT_SUBSCRIBED = "本聊天没有订阅 {targets}。"
 NO_SUBS = "本聊天还没有订阅。发送 /sub 区民政局 之类的命令订阅期限提醒。"
 MYSUBS = "本聊天的订阅（点按钮取消）："
-PAUSED = "（已暂停：{reason}）"
+PAUSED = "（已暂停：{reason}；发送 /sub 即可恢复）"
 UNKNOWN_NAME = "没有找到“{name}”对应的单位、区领导或任务编号。"
 NAME_HINT = "要订阅某一项工作，可以先提问（例如“老年食堂谁管？”）查到任务编号，再发送 /sub 编号。"
 UNKNOWN_ROW = "文件中没有任务编号 {row}。{hint}"
@@ -50,7 +49,6 @@ DEADLINE_REPLACED = "已更新 {row} 的期限：{due}{milestone}。"
 DEADLINE_CLEARED = "已清除 {row} 的 {n} 个管理员期限，恢复使用{fallback}。"
 DEADLINE_BAD = "无法识别期限：{error}"
 DEADLINES_EMPTY = "本聊天订阅的工作目前没有期限。"
-DEADLINES_NONE_SUBS = NO_SUBS
 DEADLINES_HEAD = "<b>本聊天订阅工作的期限</b>（截至 {today}）"
 OVERDUE_HEAD = "<b>已逾期 {n} 项</b>"
 UPCOMING_HEAD = "<b>即将到期 {n} 项</b>"
@@ -63,7 +61,7 @@ DIGEST_LATE = "<i>本提醒原定 {when} 发出，因服务中断延迟送达。
 DIGEST_FOOTER = "/deadlines 查看全部期限 · /mysubs 管理订阅"
 STEP_BEFORE = "还有 {n} 天到期（{due}）"
 STEP_TODAY = "今天到期（{due}）"
-STEP_OVERDUE = "已逾期 {n} 天（{due} 到期）"
+STEP_OVERDUE = "已逾期 {n} 天（{due}到期）"
 
 
 def cn_date(day: date, weekday: bool = False) -> str:
@@ -154,7 +152,9 @@ def render_digest(digest: ChatDigest, catalog: Catalog, *, markup: bool = True,
                   limit: int = TELEGRAM_LIMIT) -> list[Page]:
     """The day's digest for one chat, grouped by how near the deadline is, split at row boundaries."""
     esc: Callable[[str], str] = html.escape if markup else str
-    head = DIGEST_HEAD.format(day=cn_date(digest.day, weekday=True))
+    # Quiet hours may carry a reminder day's digest to the next morning: date it by when it goes out.
+    sent_on = {r.id: r.scheduled.date() if r.scheduled is not None else digest.day for r in digest.rows}
+    head = DIGEST_HEAD.format(day=cn_date(min(sent_on.values(), default=digest.day), weekday=True))
     if not markup:
         head = head.replace("<b>", "").replace("</b>", "")
     head += "\n" + DIGEST_INTRO.format(n=len(digest.rows))
@@ -162,7 +162,6 @@ def render_digest(digest: ChatDigest, catalog: Catalog, *, markup: bool = True,
     groups: dict[tuple[int, date], list[DueRow]] = {}
     # Say how far the deadline really is on the day the message goes out: a step moved off a weekend
     # (the 0-day step of a Sunday deadline goes out on Friday) must not claim "today".
-    sent_on = {r.id: r.scheduled.date() if r.scheduled is not None else digest.day for r in digest.rows}
     for row in sorted(digest.rows, key=lambda r: (r.deadline - sent_on[r.id], row_sort_key(r.id))):
         groups.setdefault(((row.deadline - sent_on[row.id]).days, row.deadline), []).append(row)
     for (distance, due), rows in groups.items():

@@ -7,37 +7,19 @@ import getpass
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import typer
 
 from bot.config import ConfigError
-from bot.reminder_render import render_digest
 from bot.runtime import Runtime
-from knowledge.db import transaction
-from knowledge.deadlines import Deadline, DeadlineError, normalize_row_id, read_schedule, row_sort_key
-from knowledge.reminders import (
-    clear_deadlines,
-    drop_recorded,
-    due_from_text,
-    due_json,
-    effective,
-    import_schedule,
-    merged_by_chat,
-    plan,
-    policy_from,
-    set_deadline,
-    stored_deadlines,
-)
-from knowledge.subscriptions import (
-    Target,
-    list_subscriptions,
-    resume_chat,
-    subscribe,
-    target_rows,
-    unsubscribe,
-)
+
+if TYPE_CHECKING:
+    from knowledge.subscriptions import Target
+
+# Every `duban` command imports this module: SQLAlchemy, the planner and Telegram are imported inside
+# the commands that use them, so `duban ask` does not pay for them at start-up.
 
 reminders_app = typer.Typer(help="Reminder delivery: dry run, sending, the sent-reminder log.", no_args_is_help=True)
 subscriptions_app = typer.Typer(help="Chats' reminder subscriptions.", no_args_is_help=True)
@@ -88,8 +70,14 @@ def due_command(at: AtOption = None, as_json: JsonOption = False,
                                                                "sent or claimed.")] = False) -> None:
     """Dry run: what would be sent at --at, one entry per chat; nothing is sent or recorded.
     Example: duban reminders due --at 2023-12-24T09:00+08:00 --json"""
+    from bot.reminder_render import render_digest
+    from knowledge.reminders import drop_recorded, due_json, merged_by_chat, plan, policy_from
+
     runtime = _runtime()
-    policy = policy_from(runtime.settings.reminders)
+    try:
+        policy = policy_from(runtime.settings.reminders)
+    except ValueError as error:
+        raise _fail(f"配置错误：{error}", 2) from None
     instant = parse_instant(at, policy.timezone)
     catalog = runtime.catalog
     with runtime.knowledge.sessions() as session:
@@ -125,8 +113,14 @@ def send_due_command(
 
     if in_doubt not in ("skip", "resend"):
         raise _fail(f"--in-doubt {in_doubt!r}: expected skip or resend", 2)
+    from knowledge.reminders import policy_from
+
     runtime = _runtime()
     settings = runtime.settings
+    try:
+        policy_from(settings.reminders)
+    except ValueError as error:
+        raise _fail(f"配置错误：{error}", 2) from None
     if not settings.telegram_token:
         raise _fail("没有 Telegram 令牌：请设置 DUBAN_TELEGRAM_TOKEN", 2)
     instant = parse_instant(at, settings.reminders.timezone)
@@ -143,9 +137,13 @@ def send_due_command(
 
     report = asyncio.run(main())
     typer.echo(report.summary())
+    digests: dict[tuple[int, str, str], list[str]] = {}
     for entry in report.in_doubt:
-        typer.echo(f"in doubt: chat {entry.chat_id} {entry.row_id} {entry.due} {entry.days_before:+d} "
-                   f"digest {entry.digest} claimed by {entry.claimed_by}")
+        digests.setdefault((entry.chat_id, entry.digest, entry.claimed_by), []).append(
+            f"{entry.row_id}@{entry.due}{entry.days_before:+d}")
+    for (chat, digest, holder), rows in digests.items():
+        typer.echo(f"in doubt: chat {chat} digest {digest} (claimed by {holder}, not resent unless "
+                   f"--in-doubt resend): {' '.join(rows)}")
 
 
 @reminders_app.command("status")
@@ -153,6 +151,7 @@ def status_command(as_json: JsonOption = False) -> None:
     """Counts of the sent-reminder log by status, the in-doubt reminders and the paused chats.
     Example: duban reminders status"""
     from knowledge import reminder_log as rlog
+    from knowledge.subscriptions import list_subscriptions
 
     runtime = _runtime()
     with runtime.knowledge.sessions() as session:
@@ -178,6 +177,7 @@ def requeue_command(chat: Annotated[int | None, typer.Option(help="Only this cha
     """Forget in-doubt reminders so the next run resends them (at least once instead of at most once).
     Example: duban reminders requeue-unknown --chat 4242"""
     from knowledge import reminder_log as rlog
+    from knowledge.db import transaction
 
     runtime = _runtime()
     with transaction(runtime.knowledge.sessions) as session:
@@ -211,6 +211,8 @@ def _targets(runtime: Runtime, text: str) -> list[Target]:
 def subs_list(chat: Annotated[int | None, typer.Option(help="Only this chat.")] = None,
               as_json: JsonOption = False) -> None:
     """List subscriptions with the number of rows each covers. Example: duban subscriptions list --json"""
+    from knowledge.subscriptions import list_subscriptions, target_rows
+
     runtime = _runtime()
     with runtime.knowledge.sessions() as session:
         subs = list_subscriptions(session, chat)
@@ -235,6 +237,9 @@ def subs_add(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
              chat_type: Annotated[str | None, typer.Option("--type", help="private, group or supergroup "
                                                            "(default: from the id's sign).")] = None) -> None:
     """Subscribe a chat, resolving names as questions do. Example: duban subscriptions add 4242 区民政局"""
+    from knowledge.db import transaction
+    from knowledge.subscriptions import resume_chat, subscribe, target_rows
+
     runtime = _runtime()
     targets = _targets(runtime, " ".join(target))
     with transaction(runtime.knowledge.sessions) as session:
@@ -250,6 +255,9 @@ def subs_add(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
 def subs_remove(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
                 target: Annotated[list[str], typer.Argument(help="Unit, leader, row id or 全部.")]) -> None:
     """Unsubscribe a chat. Example: duban subscriptions remove 4242 区民政局"""
+    from knowledge.db import transaction
+    from knowledge.subscriptions import unsubscribe
+
     runtime = _runtime()
     targets = _targets(runtime, " ".join(target))
     with transaction(runtime.knowledge.sessions) as session:
@@ -260,6 +268,9 @@ def subs_remove(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")
 @subscriptions_app.command("resume")
 def subs_resume(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")]) -> None:
     """Resume a chat paused after it blocked the bot. Example: duban subscriptions resume 4242"""
+    from knowledge.db import transaction
+    from knowledge.subscriptions import resume_chat
+
     runtime = _runtime()
     with transaction(runtime.knowledge.sessions) as session:
         n = resume_chat(session, chat_id)
@@ -270,6 +281,8 @@ def subs_resume(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")
 
 
 def _row(runtime: Runtime, raw: str) -> str:
+    from knowledge.deadlines import DeadlineError, normalize_row_id
+
     try:
         row_id = normalize_row_id(raw)
     except DeadlineError as error:
@@ -284,6 +297,10 @@ def deadlines_set(row: Annotated[str, typer.Argument(help="Row id, e.g. K5-12.")
                   due: Annotated[str, typer.Argument(help="2023-06-30 or a phrase such as 6月底前.")],
                   milestone: Annotated[str, typer.Argument(help="Milestone label.")] = "") -> None:
     """Set a row's admin deadline (same milestone label: replaced). Example: duban deadlines set K5-12 2023-06-30 完成过半"""
+    from knowledge.db import transaction
+    from knowledge.deadlines import Deadline, DeadlineError
+    from knowledge.reminders import due_from_text, set_deadline
+
     runtime = _runtime()
     row_id = _row(runtime, row)
     try:
@@ -300,6 +317,9 @@ def deadlines_set(row: Annotated[str, typer.Argument(help="Row id, e.g. K5-12.")
 def deadlines_clear(row: Annotated[str, typer.Argument(help="Row id.")],
                     source: Annotated[str, typer.Option(help="admin or schedule.")] = "admin") -> None:
     """Remove a row's admin (or schedule) deadlines. Example: duban deadlines clear K5-12"""
+    from knowledge.db import transaction
+    from knowledge.reminders import clear_deadlines
+
     if source not in ("admin", "schedule"):
         raise _fail(f"--source {source!r}: expected admin or schedule", 2)
     runtime = _runtime()
@@ -313,6 +333,10 @@ def deadlines_clear(row: Annotated[str, typer.Argument(help="Row id.")],
 def deadlines_import(path: Annotated[Path, typer.Argument(help="CSV (id,date[,milestone]) or TOML "
                                                                "([[deadline]] id, due, milestone).")]) -> None:
     """Replace the schedule with a file's deadlines; an error names the line. Example: duban deadlines import plan.csv"""
+    from knowledge.db import transaction
+    from knowledge.deadlines import DeadlineError, read_schedule, row_sort_key
+    from knowledge.reminders import import_schedule
+
     runtime = _runtime()
     catalog = runtime.catalog
     try:
@@ -333,6 +357,8 @@ def deadlines_list(row: Annotated[str | None, typer.Option(help="Only this row."
                                                                 "after precedence, defaults included.")] = False,
                    as_json: JsonOption = False) -> None:
     """List stored deadlines, or with --effective what reminders use. Example: duban deadlines list --effective"""
+    from knowledge.reminders import effective, stored_deadlines
+
     runtime = _runtime()
     catalog = runtime.catalog
     row_id = _row(runtime, row) if row else None

@@ -1,0 +1,374 @@
+"""Reminder delivery: a JobQueue job that plans the due digests, claims each reminder, sends, and records it.
+
+The database is the source of truth (PTB does not persist jobs): every run re-plans from subscriptions,
+deadlines and the clock, skips what the sent-reminder log already holds, and claims the rest before
+sending, so restarts, crashes mid fan-out and second instances never send a reminder twice. The first
+run at start-up is the catch-up: reminders missed while the bot was down within the grace period go
+out then, marked late. See knowledge/reminder_log.py for the states and docs/reminders.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import socket
+import time as _time
+import warnings
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import httpx
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.config import Settings
+from bot.reminder_render import Page, render_digest
+from handlers import CommandSpec, runtime_of
+from knowledge import reminder_log as rlog
+from knowledge.bootstrap import KnowledgeBase
+from knowledge.catalog import Catalog
+from knowledge.db import transaction
+from knowledge.reminder_plan import ChatDigest, DueRow
+from knowledge.reminders import drop_recorded, plan, policy_from
+from knowledge.subscriptions import move_chat, pause_chat
+
+log = logging.getLogger(__name__)
+
+COMMANDS: list[CommandSpec] = []  # delivery only; the commands live in handlers/subscriptions.py
+CLOCK_KEY = "reminders.clock"
+SERVICE_KEY = "reminders.service"
+Clock = Callable[[], datetime]
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def now_of(context: Any) -> datetime:
+    """The bot's clock: real time, or the one a test put in bot_data."""
+    clock: Clock = context.bot_data.get(CLOCK_KEY) or utc_now
+    return clock()
+
+
+def instance_id() -> str:
+    """Who holds a claim, for the log and for operators: host, pid and a random tag."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True)
+class DeliveryOptions:
+    """Fan-out limits and the in-doubt choice; defaults stay under Telegram's broadcast limits."""
+
+    rate: float = 25.0  # messages per second overall (Telegram allows about 30)
+    group_interval: float = 3.1  # seconds between messages to one group (20 per minute)
+    concurrency: int = 4  # requests in flight; each is an in-doubt digest if the process dies
+    claim_timeout: timedelta = timedelta(minutes=10)  # a claim older than this belongs to a dead process
+    in_doubt: Literal["skip", "resend"] = "skip"  # at most once (default) or at least once
+    max_attempts: int = 5  # 429 retries per message within one run
+    max_wait: float = 60.0  # a longer Retry-After defers the message to a later run
+    start_delay: float = 5.0  # seconds from start-up to the catch-up run
+
+
+@dataclass
+class DeliveryReport:
+    """What one run did; `in_doubt` lists the reminders whose fate nobody can know."""
+
+    at: datetime
+    digests: int = 0
+    messages: int = 0
+    rows: int = 0
+    late: int = 0
+    skipped: int = 0
+    failed: int = 0
+    deferred: int = 0
+    retries: int = 0
+    paused_chats: list[int] = field(default_factory=list)
+    in_doubt: list[rlog.LogEntry] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"reminders at {self.at.isoformat()}: {self.messages} message(s) to {self.digests} chat(s), "
+                f"{self.rows} reminder(s) sent ({self.late} late), {self.skipped} already claimed elsewhere, "
+                f"{self.failed} failed, {self.deferred} deferred, {self.retries} 429 retries, "
+                f"{len(self.paused_chats)} chat(s) paused, {len(_by_digest(self.in_doubt))} digest(s) "
+                f"in doubt ({len(self.in_doubt)} reminders)")
+
+
+class Pacer:
+    """Spaces sends: at most `rate` per second overall, and `group_interval` apart within one group."""
+
+    def __init__(self, rate: float, group_interval: float,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self._gap = 1.0 / rate if rate > 0 else 0.0
+        self._group_interval = group_interval
+        self._next = 0.0
+        self._groups: dict[int, float] = {}
+        self._sleep = sleep
+
+    async def wait(self, chat_id: int, group: bool) -> None:
+        now = _time.monotonic()
+        # Reserve a slot synchronously (no await in between), then sleep outside the reservation.
+        slot = max(now, self._next)
+        self._next = slot + self._gap
+        if group:
+            slot = max(slot, self._groups.get(chat_id, 0.0))
+            self._groups[chat_id] = slot + self._group_interval
+        if slot > now:
+            await self._sleep(slot - now)
+
+
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the int form is deprecated
+        warnings.simplefilter("ignore")
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _never_sent(error: NetworkError) -> bool:
+    """Connection or pool failures mean the request never left this process; a read timeout may have."""
+    cause = error.__cause__
+    return isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout) \
+        or "Pool timeout" in error.message
+
+
+class Deliverer:
+    """One run: plan, claim, send, record. Reusable across runs of one process (same instance id)."""
+
+    def __init__(self, bot: Bot, knowledge: KnowledgeBase, catalog: Catalog, settings: Settings, *,
+                 instance: str, options: DeliveryOptions | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.bot, self.knowledge, self.catalog, self.settings = bot, knowledge, catalog, settings
+        self.instance = instance
+        self.options = options or DeliveryOptions()
+        self.policy = policy_from(settings.reminders)
+        self.sleep = sleep
+        self.pacer = Pacer(self.options.rate, self.options.group_interval, sleep)
+
+    def _tx(self) -> Any:
+        return transaction(self.knowledge.sessions)
+
+    def pending(self, instant: datetime) -> list[ChatDigest]:
+        """The digests due at `instant` that the log does not hold yet (a dry run stops here)."""
+        with self.knowledge.sessions() as session:
+            digests = plan(session, self.catalog, self.policy, instant,
+                           configured_default=self.settings.default_deadline)
+            return drop_recorded(session, self.catalog.key, digests)
+
+    async def run(self, instant: datetime) -> DeliveryReport:
+        """Settle dead claims, then send everything due at `instant` that nobody has sent."""
+        report = DeliveryReport(at=instant)
+        with self._tx() as session:
+            report.in_doubt = rlog.resolve_stale(session, older_than=utc_now() - self.options.claim_timeout,
+                                                 resend=self.options.in_doubt == "resend")
+        for (chat_id, key, holder), rows in _by_digest(report.in_doubt).items():
+            log.warning("chat %s: digest %s (claimed by %s) was in flight when its process stopped; %s: %s",
+                        chat_id, key, holder, "resending" if self.options.in_doubt == "resend"
+                        else "not resent (status unknown)", " ".join(rows))
+        # Planning 100,000 subscriptions takes most of a second: keep it off the event loop.
+        digests = await asyncio.to_thread(self.pending, instant)
+        queue: asyncio.Queue[ChatDigest] = asyncio.Queue()
+        for digest in digests:
+            queue.put_nowait(digest)
+
+        async def worker() -> None:
+            while not queue.empty():
+                digest = queue.get_nowait()
+                try:
+                    await self.deliver(digest, report)
+                except Exception:  # one broken chat must not stop the fan-out
+                    log.exception("delivering the digest for chat %s failed", digest.chat_id)
+
+        await asyncio.gather(*(worker() for _ in range(max(1, min(self.options.concurrency, len(digests))))))
+        log.info(report.summary())
+        return report
+
+    async def deliver(self, digest: ChatDigest, report: DeliveryReport) -> None:
+        """Pace, claim, then send the claimed rows as one digest (several pages only past 4096 chars)."""
+        group = digest.chat_type != "private"
+        # Pace before claiming, so the claim → send window (the in-doubt window) stays milliseconds long.
+        await self.pacer.wait(digest.chat_id, group)
+        key = rlog.digest_key(self.catalog.key, digest.chat_id, digest.day, digest.rows)
+        with self._tx() as session:
+            rows = rlog.claim(session, self.catalog.key, digest.chat_id, digest.day, digest.rows,
+                              digest=key, instance=self.instance, now=utc_now())
+        report.skipped += len(digest.rows) - len(rows)
+        if not rows:
+            return
+        report.digests += 1
+        pages = render_digest(replace(digest, rows=list(rows)), self.catalog)
+        for n, page in enumerate(pages):
+            if n:
+                await self.pacer.wait(digest.chat_id, group)
+            remaining = [r for later in pages[n:] for r in later.rows]
+            if not await self._send_page(digest, key, page, remaining, report):
+                unsent = [r for later in pages[n + 1:] for r in later.rows]
+                if unsent:  # never attempted: give them back rather than leave them to look in doubt
+                    with self._tx() as session:
+                        rlog.release(session, self.catalog.key, digest.chat_id, unsent, digest=key,
+                                     instance=self.instance)
+                return
+
+    async def _send_page(self, digest: ChatDigest, key: str, page: Page, remaining: Sequence[DueRow],
+                         report: DeliveryReport) -> bool:
+        """Send one page and record the outcome; False stops the rest of this digest."""
+        chat_id, document, rows = digest.chat_id, self.catalog.key, list(page.rows)
+        target = chat_id
+        mine = {"digest": key, "instance": self.instance}
+        for attempt in range(1, self.options.max_attempts + 1):
+            try:
+                message = await self.bot.send_message(target, page.text, parse_mode=ParseMode.HTML)
+            except RetryAfter as error:
+                wait = _seconds(error)
+                report.retries += 1
+                with self._tx() as session:
+                    rlog.mark_waiting(session, document, chat_id, rows, error=str(error), **mine)
+                if attempt == self.options.max_attempts or wait > self.options.max_wait:
+                    break
+                await self.sleep(wait)
+                with self._tx() as session:
+                    if not rlog.reclaim(session, document, chat_id, rows, now=utc_now(), **mine):
+                        return False  # a stale-claim sweep took it: it will be sent by whoever runs next
+                continue
+            except ChatMigrated as error:
+                with self._tx() as session:
+                    move_chat(session, chat_id, error.new_chat_id)
+                target = error.new_chat_id
+                continue
+            except (Forbidden, BadRequest) as error:
+                return self._refused(digest, key, rows, remaining, error, report)
+            except NetworkError as error:
+                self._ambiguous(digest, key, rows, error, report, never_sent=_never_sent(error))
+                return False
+            except TelegramError as error:
+                self._ambiguous(digest, key, rows, error, report, never_sent=False)
+                return False
+            with self._tx() as session:
+                rlog.mark_sent(session, document, chat_id, rows, message_id=message.message_id,
+                               now=utc_now(), **mine)
+            report.messages += 1
+            report.rows += len(rows)
+            report.late += sum(1 for r in rows if r.late)
+            return True
+        # Still throttled: give the claim back so a later run (or the other instance) sends it.
+        with self._tx() as session:
+            rlog.release(session, document, chat_id, remaining, **mine)
+        report.deferred += len(remaining)
+        log.warning("chat %s: still rate limited after %d attempts; deferred", chat_id, self.options.max_attempts)
+        return False
+
+    def _refused(self, digest: ChatDigest, key: str, rows: list[DueRow], remaining: Sequence[DueRow],
+                 error: TelegramError, report: DeliveryReport) -> bool:
+        """A definite refusal: blocked, kicked or gone pauses the chat; other 400s fail this page only."""
+        text = str(error)
+        gone = isinstance(error, Forbidden) or "chat not found" in text.lower()
+        failed = list(remaining) if gone else rows
+        with self._tx() as session:
+            rlog.mark_failed(session, self.catalog.key, digest.chat_id, failed, digest=key,
+                             instance=self.instance, error=text)
+            if gone:
+                pause_chat(session, digest.chat_id, text, utc_now())
+        report.failed += len(failed)
+        if gone:
+            report.paused_chats.append(digest.chat_id)
+            log.info("chat %s refused the reminder (%s): its subscriptions are paused", digest.chat_id, text)
+        else:
+            log.error("chat %s: Telegram rejected a reminder page: %s", digest.chat_id, text)
+        return not gone
+
+    def _ambiguous(self, digest: ChatDigest, key: str, rows: list[DueRow], error: TelegramError,
+                   report: DeliveryReport, *, never_sent: bool) -> None:
+        """A timeout may or may not have delivered: `unknown` unless the request surely never left."""
+        with self._tx() as session:
+            if never_sent or self.options.in_doubt == "resend":
+                rlog.release(session, self.catalog.key, digest.chat_id, rows, digest=key, instance=self.instance)
+                report.deferred += len(rows)
+            else:
+                rlog.mark_failed(session, self.catalog.key, digest.chat_id, rows, digest=key,
+                                 instance=self.instance, error=f"in doubt: {error}", status="unknown")
+                report.in_doubt += [e for e in rlog.entries(session, chat_id=digest.chat_id, status="unknown")
+                                    if e.digest == key]
+        log.warning("chat %s: sending a reminder failed (%s); %s", digest.chat_id, error,
+                    "will retry" if never_sent else "it may or may not have arrived")
+
+
+def _by_digest(entries: Sequence[rlog.LogEntry]) -> dict[tuple[int, str, str], list[str]]:
+    """In-doubt log rows grouped per message: (chat, digest key, claimant) → row@deadline±step."""
+    grouped: dict[tuple[int, str, str], list[str]] = {}
+    for e in entries:
+        grouped.setdefault((e.chat_id, e.digest, e.claimed_by), []).append(f"{e.row_id}@{e.due}{e.days_before:+d}")
+    return grouped
+
+
+def options_from(settings: Settings) -> DeliveryOptions:
+    """Delivery knobs from [reminders], for keys the configuration defines (the defaults otherwise)."""
+    reminders = settings.reminders
+    defaults = DeliveryOptions()
+    in_doubt = getattr(reminders, "in_doubt", defaults.in_doubt)
+    return DeliveryOptions(
+        rate=float(getattr(reminders, "send_rate", defaults.rate)),
+        concurrency=int(getattr(reminders, "concurrency", defaults.concurrency)),
+        claim_timeout=timedelta(minutes=float(getattr(reminders, "claim_timeout_minutes",
+                                                      defaults.claim_timeout.total_seconds() / 60))),
+        in_doubt="resend" if in_doubt == "resend" else "skip",
+    )
+
+
+class ReminderService:
+    """The job's state in one process: its instance id, options, clock, and a guard against overlap."""
+
+    def __init__(self, options: DeliveryOptions | None = None, clock: Clock | None = None) -> None:
+        self.options = options or DeliveryOptions()
+        self.clock = clock or utc_now
+        self.instance = instance_id()
+        self.last: DeliveryReport | None = None
+        self._lock = asyncio.Lock()
+
+    async def run(self, application: AnyApplication) -> DeliveryReport | None:
+        """One delivery run; skipped when the previous one is still sending."""
+        if self._lock.locked():
+            log.info("previous reminder run still in progress; skipping this one")
+            return None
+        async with self._lock:
+            runtime = runtime_of(application)
+            deliverer = Deliverer(application.bot, runtime.knowledge, runtime.catalog, runtime.settings,
+                                  instance=self.instance, options=self.options)
+            self.last = await deliverer.run(self.clock())
+            return self.last
+
+
+async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    service: ReminderService = context.bot_data[SERVICE_KEY]
+    await service.run(context.application)
+
+
+def _next_boundary(now: datetime, minutes: int) -> datetime:
+    """The next wall-clock multiple of `minutes`, so 09:00 reminders go out at 09:00, not 09:04."""
+    step = minutes * 60
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % step + step, UTC)
+
+
+def register(application: AnyApplication, *, clock: Clock | None = None,
+             options: DeliveryOptions | None = None) -> None:
+    """Schedule the catch-up run at start and a run every `check_minutes`; nothing is sent yet."""
+    if application.job_queue is None:
+        log.warning("python-telegram-bot has no JobQueue (install the job-queue extra): reminders are off")
+        return
+    runtime = application.bot_data.get("runtime")
+    if options is None and runtime is not None:
+        options = options_from(runtime.settings)
+    service = ReminderService(options, clock)
+    application.bot_data[SERVICE_KEY] = service
+    if clock is not None:
+        application.bot_data[CLOCK_KEY] = clock
+    minutes = runtime.settings.reminders.check_minutes if runtime is not None else 5
+    jobs = application.job_queue
+    jobs.run_once(_job, when=service.options.start_delay, name="reminders:catch-up")
+    jobs.run_repeating(_job, interval=timedelta(minutes=minutes), first=_next_boundary(utc_now(), minutes),
+                       name="reminders", job_kwargs={"max_instances": 1, "coalesce": True})

@@ -1,0 +1,338 @@
+"""/sub, /unsub, /mysubs (with remove buttons), /deadlines and the admins' /deadline.
+
+In groups only the group's administrators may change the group's subscriptions (checked with
+getChatMember on every change, never cached, so a demoted admin loses the right at once).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+)
+
+from bot import reminder_render as rr
+from bot.runtime import Runtime
+from bot.subscribe import ALL_WORDS, Resolution, resolve_targets
+from handlers import BOTH, PRIVATE, CommandSpec, runtime_of
+from handlers.reminders import now_of
+from knowledge.catalog import Catalog
+from knowledge.db import transaction
+from knowledge.deadlines import Deadline, DeadlineError, normalize_row_id
+from knowledge.reminders import clear_deadlines, due_from_text, effective, policy_from, set_deadline
+from knowledge.subscriptions import (
+    SubscriptionInfo,
+    Target,
+    chat_row_ids,
+    list_subscriptions,
+    resume_chat,
+    subscribe,
+    target_rows,
+    unsubscribe,
+    unsubscribe_all,
+    unsubscribe_id,
+)
+
+log = logging.getLogger(__name__)
+
+COMMANDS: list[CommandSpec] = [
+    ("sub", "订阅期限提醒：/sub 单位、区领导或任务编号", BOTH),
+    ("unsub", "取消订阅", BOTH),
+    ("mysubs", "查看和管理本聊天的订阅", BOTH),
+    ("deadlines", "查看订阅工作的期限（即将到期和已逾期）", BOTH),
+    ("deadline", "（管理员）设置任务期限：/deadline K5-12 2023-06-30 完成过半", (PRIVATE,)),
+]
+CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
+_PREFIX = "sb:"
+_CLEAR_WORDS = frozenset({"清除", "删除", "取消", "clear", "none"})
+# Telegram's "GroupAnonymousBot": messages of anonymous group admins come from it.
+_ANONYMOUS_ADMIN = 1087968824
+
+
+def callback_data(*parts: str) -> str:
+    """`sb:…` callback data, refusing anything over Telegram's 64-byte limit."""
+    data = _PREFIX + ":".join(parts)
+    if len(data.encode()) > CALLBACK_LIMIT:
+        raise ValueError(f"callback data {data!r} is longer than {CALLBACK_LIMIT} bytes")
+    return data
+
+
+def _button(text: str, *parts: str) -> InlineKeyboardButton | None:
+    try:
+        return InlineKeyboardButton(text[:40], callback_data=callback_data(*parts))
+    except ValueError:
+        return None
+
+
+def _group(chat_type: str) -> bool:
+    return chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+
+async def may_change(context: ContextTypes.DEFAULT_TYPE, message: Message, user: User | None) -> bool:
+    """Private chats: always. Groups: only administrators (and anonymous admins posting as the group)."""
+    chat = message.chat
+    if not _group(chat.type):
+        return True
+    if message.sender_chat is not None and message.sender_chat.id == chat.id:
+        return True
+    if user is None or user.id == _ANONYMOUS_ADMIN:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except TelegramError as error:
+        log.warning("cannot check whether %s administers chat %s: %s", user.id, chat.id, error)
+        return False
+    return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+def _args(context: ContextTypes.DEFAULT_TYPE) -> str:
+    return " ".join(context.args or []).strip()
+
+
+async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    await message.reply_html(text, reply_markup=markup, do_quote=_group(message.chat.type))
+
+
+def _refusal_markup(resolution: Resolution, action: str) -> InlineKeyboardMarkup | None:
+    buttons = [b for s in resolution.suggestions[:3] if (b := _button(s, action, s)) is not None]
+    return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+def _group_addressees(catalog: Catalog, targets: list[Target]) -> list[str]:
+    """Group addressees (各街镇, 全区各部门 …) reaching a subscribed unit: their rows are not included."""
+    kinds = {catalog.units[t.value].kind for t in targets
+             if t.kind == "unit" and t.value in catalog.units and catalog.units[t.value].kind != "group"}
+    return sorted(name for name, info in catalog.units.items()
+                  if info.kind == "group" and info.covers in kinds and catalog.by_unit.get(name))
+
+
+def subscribe_text(runtime: Runtime, chat_id: int, chat_type: str, resolution: Resolution, user_id: int | None,
+                   now: datetime) -> str:
+    """Store the resolved targets for a chat and say what that means (shared by /sub and its buttons)."""
+    catalog = runtime.catalog
+    with transaction(runtime.knowledge.sessions) as session:
+        resumed = resume_chat(session, chat_id)
+        added = [t for t in resolution.targets
+                 if subscribe(session, chat_id, chat_type, t, created_by=user_id, now=now)]
+    rows = frozenset().union(*(target_rows(catalog, t) for t in resolution.targets))
+    fresh = [t for t in resolution.targets if t in added]
+    lines = [html.escape(note) for note in resolution.notes]
+    if fresh:
+        lines.append(rr.SUBSCRIBED.format(targets=html.escape(rr.target_list(fresh)), n=len(rows)))
+    if len(fresh) < len(resolution.targets):
+        old = [t for t in resolution.targets if t not in added]
+        lines.append(rr.ALREADY.format(targets=html.escape(rr.target_list(old))))
+    if resumed:
+        lines.append(rr.RESUMED)
+    reminders = runtime.settings.reminders
+    lines.append(rr.policy_text(reminders.days_before, reminders.overdue_days,
+                                reminders.send_time.strftime("%H:%M"), reminders.shift_to_workday))
+    groups = _group_addressees(catalog, resolution.targets)
+    if groups:
+        lines.append(html.escape(rr.GROUPS_HINT.format(groups="”“".join(groups[:2]))))
+    return "\n".join(lines)
+
+
+async def on_sub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/sub 区民政局 | 伍国军 | K5-12 | 全部."""
+    message = update.effective_message
+    if message is None:
+        return
+    text = _args(context)
+    if not text:
+        await _reply(message, html.escape(rr.SUB_USAGE))
+        return
+    if not await may_change(context, message, update.effective_user):
+        await _reply(message, rr.GROUP_ONLY_ADMINS)
+        return
+    runtime = runtime_of(context)
+    resolution = resolve_targets(runtime.duban, text)
+    if not resolution.ok:
+        await _reply(message, html.escape(resolution.problem), _refusal_markup(resolution, "a"))
+        return
+    user = update.effective_user
+    await _reply(message, subscribe_text(runtime, message.chat.id, message.chat.type, resolution,
+                                         user.id if user else None, now_of(context)))
+
+
+async def on_unsub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unsub 区民政局 | 全部; without an argument, the /mysubs list with its buttons."""
+    message = update.effective_message
+    if message is None:
+        return
+    text = _args(context)
+    if not text:
+        await on_mysubs(update, context)
+        return
+    if not await may_change(context, message, update.effective_user):
+        await _reply(message, rr.GROUP_ONLY_ADMINS)
+        return
+    runtime = runtime_of(context)
+    chat_id = message.chat.id
+    if text in ALL_WORDS:
+        with transaction(runtime.knowledge.sessions) as session:
+            removed = unsubscribe_all(session, chat_id)
+        await _reply(message, rr.UNSUBSCRIBED_ALL.format(n=removed) if removed else rr.NO_SUBS)
+        return
+    resolution = resolve_targets(runtime.duban, text)
+    if not resolution.ok:
+        await _reply(message, html.escape(resolution.problem))
+        return
+    with transaction(runtime.knowledge.sessions) as session:
+        gone = [t for t in resolution.targets if unsubscribe(session, chat_id, t)]
+    missing = [t for t in resolution.targets if t not in gone]
+    lines = []
+    if gone:
+        lines.append(rr.UNSUBSCRIBED.format(targets=html.escape(rr.target_list(gone))))
+    if missing:
+        lines.append(rr.NOT_SUBSCRIBED.format(targets=html.escape(rr.target_list(missing))))
+    await _reply(message, "\n".join(lines))
+
+
+def mysubs_view(runtime: Runtime, chat_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The chat's subscriptions and one remove button per subscription (callback data: sb:r:<id>)."""
+    with runtime.knowledge.sessions() as session:
+        subs = list_subscriptions(session, chat_id)
+    counts = {s.id: len(target_rows(runtime.catalog, s.target)) for s in subs}
+    buttons = [[b] for s in subs if (b := _button(f"取消 {s.target.label}", "r", str(s.id))) is not None]
+    return rr.render_subscriptions(subs, counts), InlineKeyboardMarkup(buttons) if buttons else None
+
+
+def _resume_private(runtime: Runtime, message: Message) -> None:
+    """A user who blocked the bot and now writes to it again wants reminders again."""
+    if message.chat.type == ChatType.PRIVATE:
+        with transaction(runtime.knowledge.sessions) as session:
+            resume_chat(session, message.chat.id)
+
+
+async def on_mysubs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    runtime = runtime_of(context)
+    _resume_private(runtime, message)
+    text, markup = mysubs_view(runtime, message.chat.id)
+    await _reply(message, text, markup)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """sb:r:<id> removes a subscription; sb:a:<name> subscribes to a suggested name. Group admins only."""
+    try:
+        await _press(update, context)
+    except Exception as error:  # reported like any handler error, but the press stays ours
+        await context.application.process_error(update, error)
+    # Handled here: the catch-all button router of handlers/pages.py must not see it too.
+    raise ApplicationHandlerStop
+
+
+async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    message = query.message if isinstance(query.message, Message) else None
+    parts = (query.data or "").split(":", 2)
+    if message is None or len(parts) != 3 or parts[1] not in ("r", "a"):
+        await query.answer(rr.STALE, show_alert=True)
+        return
+    if not await may_change(context, message, query.from_user):
+        await query.answer(rr.GROUP_ONLY_ADMINS, show_alert=True)
+        return
+    runtime = runtime_of(context)
+    chat_id = message.chat.id
+    if parts[1] == "a":
+        resolution = resolve_targets(runtime.duban, parts[2])
+        if not resolution.ok:
+            await query.answer(resolution.problem[:200], show_alert=True)
+            return
+        await query.answer()
+        text = subscribe_text(runtime, chat_id, message.chat.type, resolution, query.from_user.id,
+                              now_of(context))
+        await query.edit_message_text(text)
+        return
+    removed: SubscriptionInfo | None = None
+    if parts[2].isdigit():
+        with transaction(runtime.knowledge.sessions) as session:
+            removed = unsubscribe_id(session, chat_id, int(parts[2]))
+    await query.answer(rr.UNSUBSCRIBED.format(targets=removed.target.label) if removed else rr.STALE)
+    text, markup = mysubs_view(runtime, chat_id)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+async def on_deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Upcoming and overdue deadlines of every row the chat's subscriptions cover (paused ones too:
+    pausing stops sending, not knowing)."""
+    message = update.effective_message
+    if message is None:
+        return
+    runtime = runtime_of(context)
+    _resume_private(runtime, message)
+    with runtime.knowledge.sessions() as session:
+        subs = [replace(s, paused=False) for s in list_subscriptions(session, message.chat.id)]
+        deadlines = effective(session, runtime.catalog, runtime.settings.default_deadline) if subs else {}
+    if not subs:
+        await _reply(message, rr.NO_SUBS)
+        return
+    rows = chat_row_ids(runtime.catalog, subs)
+    policy = policy_from(runtime.settings.reminders)
+    today = now_of(context).astimezone(policy.tzinfo).date()
+    for page in rr.render_deadlines(runtime.catalog, {r: d for r, d in deadlines.items() if r in rows}, today):
+        await _reply(message, page)
+
+
+async def on_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/deadline K5-12 2023-06-30 完成过半 (admins listed in DUBAN_ADMINS only)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    runtime = runtime_of(context)
+    if user is None or user.id not in runtime.settings.admins:
+        await _reply(message, rr.ADMINS_ONLY)
+        return
+    args = list(context.args or [])
+    if len(args) < 2:
+        await _reply(message, html.escape(rr.DEADLINE_USAGE))
+        return
+    catalog = runtime.catalog
+    try:
+        row_id = normalize_row_id(args[0])
+        if row_id not in catalog.by_id:
+            raise DeadlineError(rr.UNKNOWN_ROW.format(row=row_id, hint=""))
+        if args[1].lower() in _CLEAR_WORDS:
+            with transaction(runtime.knowledge.sessions) as session:
+                n = clear_deadlines(session, catalog.key, row_id)
+            await _reply(message, rr.DEADLINE_CLEARED.format(row=row_id, n=n, fallback="进度表或默认期限"))
+            return
+        deadline = Deadline(row_id, due_from_text(args[1], catalog.year), " ".join(args[2:]).strip(), "admin")
+    except DeadlineError as error:
+        await _reply(message, html.escape(rr.DEADLINE_BAD.format(error=error)))
+        return
+    with transaction(runtime.knowledge.sessions) as session:
+        replaced = set_deadline(session, catalog.key, deadline, set_by=f"telegram:{user.id}", now=now_of(context))
+    template = rr.DEADLINE_REPLACED if replaced else rr.DEADLINE_SET
+    milestone = f"（{deadline.milestone}）" if deadline.milestone else ""
+    await _reply(message, html.escape(template.format(row=row_id, due=rr.cn_date(deadline.due),
+                                                      milestone=milestone)))
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The subscription commands, and their buttons ahead of the generic button router (group -1)."""
+    for name, callback in (("sub", on_sub), ("unsub", on_unsub), ("mysubs", on_mysubs),
+                           ("deadlines", on_deadlines), ("deadline", on_deadline)):
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(on_button, pattern=rf"^{_PREFIX}"), group=-1)

@@ -1,0 +1,102 @@
+"""Helpers shared by the reminder tests: an injectable clock, a fast Runtime, an Application on the fake."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fakebot import FakeBotApi, FakeMessage
+from fakebot.fixtures import AnyApplication, application_builder
+from sqlalchemy import select
+from telegram import Bot
+
+import handlers.pages
+import handlers.reminders
+import handlers.subscriptions
+from bot.config import Settings
+from bot.pipeline import Duban
+from bot.runtime import Runtime
+from handlers import RUNTIME_KEY
+from handlers.reminders import Deliverer, DeliveryOptions
+from knowledge.bootstrap import KnowledgeBase
+from knowledge.catalog import Catalog
+from knowledge.db import transaction
+from knowledge.models import SentReminder
+from knowledge.subscriptions import Target, subscribe
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ROW_ID = re.compile(r"\b[KL]\d+-\d+\b")
+# No pacing and no start-up delay: tests control time themselves.
+FAST = DeliveryOptions(rate=0, group_interval=0, concurrency=4, start_delay=3600,
+                       claim_timeout=timedelta(0))
+MINSHENG_ROWS = ["K5-7", "K5-8", "K5-9", "K5-12", "K5-13", "K5-15", "K5-16", "L5-1", "L8-1"]
+
+
+def at(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
+    """An instant in Asia/Shanghai, the policy's zone."""
+    return datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
+
+
+class Clock:
+    """The injected clock: tests move `now`; everything that asks the time reads it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+def fast_runtime(settings: Settings, catalog: Catalog, duban: Duban, **changes: Any) -> Runtime:
+    """A Runtime on the test database that reuses the session-wide catalog and parser (same document)."""
+    runtime = Runtime(settings=replace(settings, **changes) if changes else settings)
+    runtime.__dict__["catalog"] = catalog
+    runtime.__dict__["duban"] = duban
+    return runtime
+
+
+def add_subscription(knowledge: KnowledgeBase, chat_id: int, target: Target, chat_type: str = "private") -> None:
+    with transaction(knowledge.sessions) as session:
+        subscribe(session, chat_id, chat_type, target, created_by=None, now=datetime.now(UTC))
+
+
+def build_app(fake: FakeBotApi, runtime: Runtime, clock: Clock | None = None,
+              options: DeliveryOptions = FAST) -> AnyApplication:
+    """An Application on the fake with the pages router (to prove our buttons win), subscriptions and
+    the reminder job (its catch-up far in the future unless `options` says otherwise)."""
+    app = application_builder(fake).build()
+    app.bot_data[RUNTIME_KEY] = runtime
+    handlers.pages.register(app)
+    handlers.subscriptions.register(app)
+    handlers.reminders.register(app, clock=clock, options=options)
+    return app
+
+
+def rows_in(messages: Iterable[FakeMessage]) -> list[str]:
+    """Row ids listed in messages, in order (labels such as 五-7 are not matched)."""
+    return [m for message in messages for m in ROW_ID.findall(message.text)]
+
+
+def log_rows(knowledge: KnowledgeBase) -> list[SentReminder]:
+    with knowledge.sessions() as session:
+        return list(session.scalars(select(SentReminder).order_by(SentReminder.chat_id, SentReminder.row_id)))
+
+
+def deliverer(bot: Bot, rt: Runtime, name: str = "A", options: DeliveryOptions = FAST, **kw: Any) -> Deliverer:
+    return Deliverer(bot, rt.knowledge, rt.catalog, rt.settings, instance=name, options=options, **kw)
+
+
+def private_chats(fake: FakeBotApi, n: int) -> list[int]:
+    return [fake.private_chat(fake.add_user(f"用户{i}")).id for i in range(n)]
+
+
+def counts(fake: FakeBotApi, chats: list[int]) -> dict[int, int]:
+    return {chat: len(fake.bot_messages(chat)) for chat in chats}
