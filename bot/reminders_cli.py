@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import getpass
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -134,6 +132,8 @@ def send_due_command(
             deliverer = Deliverer(bot, runtime.knowledge, runtime.catalog, settings,
                                   instance=instance_id(), options=options)
             return await deliverer.run(instant)
+
+    import asyncio
 
     report = asyncio.run(main())
     typer.echo(report.summary())
@@ -308,6 +308,8 @@ def deadlines_set(row: Annotated[str, typer.Argument(help="Row id, e.g. K5-12.")
     except DeadlineError as error:
         raise _fail(str(error), 2) from None
     with transaction(runtime.knowledge.sessions) as session:
+        import getpass
+
         replaced = set_deadline(session, runtime.catalog.key, deadline, set_by=f"cli:{getpass.getuser()}",
                                 now=datetime.now(UTC))
     typer.echo(f"{'replaced' if replaced else 'set'}: {row_id} {deadline.due.isoformat()} {deadline.milestone}".rstrip())
