@@ -97,7 +97,7 @@ def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: 
     phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1]
     if not phrases:
         return rows
-    kept = _match_phrases(phrases, catalog)
+    kept = _match_phrases(phrases, catalog, query.synonyms)
     filtered = [r for r in rows if r.row.id in kept]
     if filtered:
         return filtered
@@ -105,10 +105,28 @@ def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: 
     return rows
 
 
-def _match_phrases(phrases: list[tuple[str, list[str]]], catalog: Catalog) -> set[str]:
+def _variants(phrase: str, words: list[str], synonyms: dict[str, tuple[str, ...]]) -> list[tuple[str, list[str]]]:
+    """The phrase as asked, and with each everyday word swapped for the document's words."""
+    variants = [(phrase, words)]
+    for word in words:
+        for alternative in synonyms.get(word, ()):
+            variants.append((phrase.replace(word, alternative), [alternative if w == word else w for w in words]))
+    return variants
+
+
+def _in_categories(query: Query, rows: list[AnswerRow]) -> list[AnswerRow]:
+    """"陈允岳负责的民生实事中属于行有所畅的": a named project narrows a unit's or a leader's rows."""
+    if not query.categories:
+        return rows
+    return [r for r in rows if r.row.category in query.categories]
+
+
+def _match_phrases(phrases: list[tuple[str, list[str]]], catalog: Catalog,
+                   synonyms: dict[str, tuple[str, ...]]) -> set[str]:
     found: set[str] | None = None
     for phrase, words in phrases:
-        ids = {row.id for row in rows_with_phrase(catalog, phrase, words)}
+        ids = {row.id for variant, alt_words in _variants(phrase, words, synonyms)
+               for row in rows_with_phrase(catalog, variant, alt_words)}
         found = ids if found is None else found & ids
     return found or set()
 
@@ -135,7 +153,7 @@ def _units(query: Query, catalog: Catalog) -> Answer:
     facts: list[str] = []
     related: dict[str, list[Row]] = {}
     for unit, rows in per_unit.items():
-        rows = _topic_filter(query, catalog, rows, notes)
+        rows = _topic_filter(query, catalog, _in_categories(query, rows), notes)
         lead = sum(1 for r in rows if r.role == "lead")
         headlines.append(_unit_headline(query, unit, rows, lead))
         for block in _kind_blocks(rows, by_role=query.role is None):
@@ -204,7 +222,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
     notes: list[str] = []
     for leader in query.leaders:
         rows = [AnswerRow(r) for r in rows_of_leader(catalog, leader, query.kind)]
-        rows = _topic_filter(query, catalog, rows, notes)
+        rows = _topic_filter(query, catalog, _in_categories(query, rows), notes)
         titles = "、".join(catalog.leader_titles.get(leader, ()))
         name = f"{leader}（{titles}）" if titles else leader
         key = sum(1 for r in rows if r.row.kind == "key_task")
@@ -222,7 +240,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
 
 
 def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
-    ids = _match_phrases(query.phrases, catalog)
+    ids = _match_phrases(query.phrases, catalog, query.synonyms)
     rows = [catalog.by_id[i] for i in sorted(ids, key=catalog.positions.__getitem__)]
     if query.kind:
         rows = [r for r in rows if r.kind == query.kind]

@@ -15,8 +15,13 @@ from knowledge.catalog import Catalog
 
 CUES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "cues.toml"
 PLACES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "places.toml"
+TOPICS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "topics.toml"
+# Endings a unit's name sheds in speech ("住建局" → "住建"), when what remains is no word of the document.
+_SPOKEN_ENDINGS = ("分局", "局", "委", "办")
+# Abbreviated titles ("林常务") and the full title they stand for.
+_TITLE_ABBREVIATIONS = {"常务": "常务副区长"}
 # Ways people address a district leader after the surname ("伍区长").
-LEADER_FORMS = ("常务副区长", "副区长", "区长", "常委", "书记", "副书记", "部长", "主任")
+LEADER_FORMS = ("常务副区长", "副区长", "区长", "常委", "书记", "副书记", "部长", "主任", "常务")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,7 @@ class Lexicon:
     max_length: int = 0
     own_places: frozenset[str] = frozenset()
     place_name: str = ""
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, catalog: Catalog, cues: Cues | None = None) -> Lexicon:
@@ -78,7 +84,8 @@ class Lexicon:
             table[leader][Entity("leader", leader)] = None
             for form in dict.fromkeys((*titles, *LEADER_FORMS)):
                 # The leader's own title makes "伍常委" certain; a generic one ("张区长") may mean another 张.
-                table[leader[0] + form][Entity("leader", leader, exact=form in titles)] = None
+                own = form in titles or _TITLE_ABBREVIATIONS.get(form) in titles
+                table[leader[0] + form][Entity("leader", leader, exact=own)] = None
                 table[leader + form][Entity("leader", leader)] = None
         holders: defaultdict[str, list[str]] = defaultdict(list)
         for leader, titles in catalog.leader_titles.items():
@@ -90,6 +97,7 @@ class Lexicon:
                 table[title][Entity("leader", leader, exact=len(leaders) == 1, weak=True)] = None
         for category in catalog.categories:
             table[category][Entity("category", category)] = None
+        lexicon._add_spoken_forms(table)
         # Quoted second nameplates are typed without the 区 ("“两个健康”办") and without the quotes.
         for surface, entities in list(table.items()):
             for variant in (surface[1:] if surface.startswith("区") and "“" in surface else "",
@@ -101,7 +109,26 @@ class Lexicon:
         places = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))
         lexicon.own_places = frozenset(str(p) for p in places.get("own_places", []))
         lexicon.place_name = f"{places.get('city', '')}{places.get('district', '')}"
+        topics = tomllib.loads(TOPICS_FILE.read_text(encoding="utf-8"))
+        lexicon.synonyms = {str(k): tuple(str(v) for v in vs) for k, vs in topics.get("synonyms", {}).items()}
         return lexicon
+
+    def _add_spoken_forms(self, table: dict[str, dict[Entity, None]]) -> None:
+        """"住建", "发改", "资规": names without 区 and without their 局/委/办, where unambiguous and no topic."""
+        owners: defaultdict[str, set[str]] = defaultdict(set)
+        for surface, entities in table.items():
+            units = {e.name for e in entities if e.type == "unit"}
+            if len(units) != 1:
+                continue
+            for ending in _SPOKEN_ENDINGS:
+                if surface.endswith(ending):
+                    form = surface.removeprefix("区").removeprefix("市").removesuffix(ending)
+                    if len(form) >= 2 and "（" not in form:
+                        owners[form].update(units)
+                    break
+        for form, units in owners.items():
+            if len(units) == 1 and form not in table and not self.catalog.containing(form):
+                table[form][Entity("unit", next(iter(units)), exact=False)] = None
 
     @cached_property
     def by_first_char(self) -> dict[str, list[str]]:
@@ -120,7 +147,7 @@ class Lexicon:
     @cached_property
     def words(self) -> set[str]:
         """Every cue phrase and surface: segmentation must keep these whole."""
-        words = set(self.surfaces)
+        words = set(self.surfaces) | set(self.synonyms)
         for values in self.cues.lists.values():
             words.update(values)
         return words

@@ -78,8 +78,13 @@ class Parser:
         if query.intent == "unknown_unit":
             return query
         terms, query.optional_terms, phrases = self._terms(rest)
+        if len(phrases) > 1:
+            # Beside real topic words a lone character ("由谁来建" → 来) is grammar; alone ("鞋") it is the topic.
+            phrases = [p for p in phrases if len(p[0]) > 1] or phrases[:1]
+            terms = [t for t in terms if any(t in words for _, words in phrases)]
         query.terms = list(dict.fromkeys([*query.terms, *terms]))
         query.phrases += phrases
+        query.synonyms = {w: self.lexicon.synonyms[w] for w in query.terms if w in self.lexicon.synonyms}
         query.intent = self._intent(query, focus, cues)
         return query
 

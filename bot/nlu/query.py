@@ -30,6 +30,8 @@ class Query:
     optional_terms: list[str] = field(default_factory=list)
     # Each contiguous stretch of topic words: its text from first to last topic word, and the words.
     phrases: list[tuple[str, list[str]]] = field(default_factory=list)
+    # Everyday words among the topic words, and the document's words they also match (旧改 → 老旧小区).
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     count: bool = False
     has_note: bool = False
     together: bool = False
