@@ -20,7 +20,8 @@ from knowledge.queries import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: answers about a group can hold thousands of rows, and frozen dataclasses are slow to make.
+@dataclass(slots=True)
 class AnswerRow:
     """A row in an answer; `role` is the asked unit's part in it ("lead", "support") when one was asked."""
 
@@ -132,8 +133,8 @@ def _match_phrases(phrases: list[tuple[str, list[str]]], catalog: Catalog,
 
 
 def _unit_rows(query: Query, catalog: Catalog, unit: str) -> list[AnswerRow]:
-    rows = rows_of_unit(catalog, unit, query.role, query.kind)
-    return [AnswerRow(r.row, "lead" if r.role and r.role.lead else "support") for r in rows]
+    return [AnswerRow(r.row, "lead" if r.role and r.role.lead else "support")
+            for r in rows_of_unit(catalog, unit, query.role, query.kind)]
 
 
 def _units(query: Query, catalog: Catalog) -> Answer:
@@ -257,6 +258,9 @@ def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
     return rows
 
 
+_DIGIT = re.compile(r"\d")
+_CLAUSE = re.compile(r"[，。；、]")
+_SPACE_BY_DIGIT = re.compile(r"(?<=\d)\s+|\s+(?=\d)")
 _MEASURE = re.compile(r"(?:多少|几)\s*([个套张处家人名所座台件辆条亩次万亿元%])")
 
 
@@ -304,9 +308,11 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
 
 def _figure(row: Row, query: Query) -> str:
     """The clause of a row's text that holds the asked topic and a number."""
-    clauses = [re.sub(r"(?<=\d)\s+|\s+(?=\d)", "", c) for c in re.split(r"[，。；、]", row.text)]
+    if not _DIGIT.search(row.text):
+        return ""
+    clauses = [_SPACE_BY_DIGIT.sub("", c) for c in _CLAUSE.split(row.text)]
     words = [w for _, ws in query.phrases for w in ws]
-    scored = [(sum(w in c for w in words), c) for c in clauses if re.search(r"\d", c)]
+    scored = [(sum(w in c for w in words), c) for c in clauses if _DIGIT.search(c)]
     scored = [s for s in scored if s[0] > 0]
     if not scored:
         return ""

@@ -95,6 +95,8 @@ class Catalog:
     revision: int = 0
     by_id: dict[str, Row] = field(default_factory=dict)
     by_unit: dict[str, list[Row]] = field(default_factory=dict)
+    # The same, with the unit's part in each row, so role questions never search a row's units.
+    parts: dict[str, list[tuple[Row, Role]]] = field(default_factory=dict)
     by_leader: dict[str, list[Row]] = field(default_factory=dict)
     by_category: dict[str, list[Row]] = field(default_factory=dict)
     leader_titles: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -111,6 +113,7 @@ class Catalog:
     def reindex(self) -> None:
         """Build every index from `rows`, `sections` and `units`."""
         by_unit: defaultdict[str, list[Row]] = defaultdict(list)
+        parts: defaultdict[str, list[tuple[Row, Role]]] = defaultdict(list)
         by_leader: defaultdict[str, list[Row]] = defaultdict(list)
         by_category: defaultdict[str, list[Row]] = defaultdict(list)
         bigrams: defaultdict[str, array[int]] = defaultdict(lambda: array("I"))
@@ -119,8 +122,9 @@ class Catalog:
         self.positions = {row.id: i for i, row in enumerate(self.rows)}
         for position, row in enumerate(self.rows):
             self.by_id[row.id] = row
-            for unit in dict.fromkeys(r.unit for r in row.roles):
+            for unit, role in {r.unit: r for r in reversed(row.roles)}.items():
                 by_unit[unit].append(row)
+                parts[unit].append((row, role))
             if row.leader:
                 by_leader[row.leader].append(row)
             if row.category:
@@ -132,6 +136,7 @@ class Catalog:
             for pair in {text[i:i + 2] for i in range(len(text) - 1)}:
                 bigrams[pair].append(position)
         self.by_unit = dict(by_unit)
+        self.parts = dict(parts)
         self.by_leader = dict(by_leader)
         self.by_category = dict(by_category)
         self.bigrams = dict(bigrams)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from knowledge.catalog import Catalog, Role, Row
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UnitRow:
     """A row as it concerns one unit: its role there, or the group it reaches the unit through."""
 
@@ -19,15 +19,8 @@ class UnitRow:
 
 def rows_of_unit(catalog: Catalog, unit: str, role: str | None = None, kind: str | None = None) -> list[UnitRow]:
     """Rows naming `unit`: all, only where it leads (`role="lead"`), or only where it does not."""
-    found: list[UnitRow] = []
-    for row in catalog.by_unit.get(unit, ()):
-        part = row.role_of(unit)
-        if part is None or (kind and row.kind != kind):
-            continue
-        if (role == "lead" and not part.lead) or (role == "support" and part.lead):
-            continue
-        found.append(UnitRow(row, part))
-    return found
+    return [UnitRow(row, part) for row, part in catalog.parts.get(unit, ())
+            if (not kind or row.kind == kind) and (role is None or part.lead == (role == "lead"))]
 
 
 def rows_via_groups(catalog: Catalog, unit: str, kind: str | None = None) -> dict[str, list[Row]]:
