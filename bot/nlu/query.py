@@ -45,8 +45,6 @@ class Query:
 
     def entities(self) -> dict[str, object]:
         """CONTRACT §2's `entities` object (plus the topic words and categories)."""
-        return {"units": self.units, "leaders": self.leaders, "kind": _KIND_NAMES.get(self.kind or ""),
+        return {"units": self.units, "leaders": self.leaders, "kind": self.kind,
                 "role": self.role, "categories": self.categories, "items": self.items, "topic": self.terms}
 
-
-_KIND_NAMES = {"key_task": "key_task", "livelihood": "livelihood"}
