@@ -98,7 +98,7 @@ def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: 
     phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1]
     if not phrases:
         return rows
-    kept = _match_phrases(phrases, catalog, query.synonyms)
+    kept = _match_phrases(phrases, catalog, query.synonyms, query.quoted)
     filtered = [r for r in rows if r.row.id in kept]
     if filtered:
         return filtered
@@ -123,11 +123,11 @@ def _in_categories(query: Query, rows: list[AnswerRow]) -> list[AnswerRow]:
 
 
 def _match_phrases(phrases: list[tuple[str, list[str]]], catalog: Catalog,
-                   synonyms: dict[str, tuple[str, ...]]) -> set[str]:
+                   synonyms: dict[str, tuple[str, ...]], quoted: set[str] | frozenset[str] = frozenset()) -> set[str]:
     found: set[str] | None = None
     for phrase, words in phrases:
         ids = {row.id for variant, alt_words in _variants(phrase, words, synonyms)
-               for row in rows_with_phrase(catalog, variant, alt_words)}
+               for row in rows_with_phrase(catalog, variant, alt_words, verbatim_first=phrase in quoted)}
         found = ids if found is None else found & ids
     return found or set()
 
@@ -241,7 +241,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
 
 
 def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
-    ids = _match_phrases(query.phrases, catalog, query.synonyms)
+    ids = _match_phrases(query.phrases, catalog, query.synonyms, query.quoted)
     rows = [catalog.by_id[i] for i in sorted(ids, key=catalog.positions.__getitem__)]
     if query.kind:
         rows = [r for r in rows if r.kind == query.kind]

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from bot import reminders_cli
+from bot.cli_support import fail, open_runtime
 from bot.config import ConfigError
-from bot.runtime import Runtime
 
 app = typer.Typer(help="督办 Duban: questions and reminders about a government's task-responsibility document.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -22,19 +22,6 @@ reminders_cli.register(app)
 DocOption = Annotated[str | None, typer.Option("--doc", help="Document key (default: the newest document).")]
 
 
-def _runtime(document: str | None = None) -> Runtime:
-    try:
-        return Runtime(document=document)
-    except ConfigError as error:
-        typer.echo(f"配置错误：{error}", err=True)
-        raise typer.Exit(2) from None
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
-
-
 @app.command("import")
 def import_command(
     path: Annotated[Path, typer.Argument(help="The document file (.txt export of the notice).")],
@@ -43,11 +30,11 @@ def import_command(
     """Import a document; re-importing the same key replaces it. Example: duban import lucheng-2024-tasks.txt"""
     from knowledge.ingest import DocumentError, import_document
 
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         document = import_document(runtime.knowledge.sessions, path, key)
     except DocumentError as error:
-        raise _fail(f"导入失败，数据库未作任何改动。{error}") from None
+        raise fail(f"导入失败，数据库未作任何改动。{error}") from None
     projects = len({item.project for item in document.livelihood})
     typer.echo(f"已导入 {document.key}：{document.title}\n"
                f"重点工作 {len(document.key_tasks)} 项（{len(document.sections)} 个部分），"
@@ -62,12 +49,12 @@ def export_command(
     """Print a stored document back. Example: duban export --json > lucheng.json"""
     from knowledge.export import UnknownDocument, export_document, find_document
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.knowledge.sessions() as session:
         try:
             data = export_document(find_document(session, doc))
         except UnknownDocument as error:
-            raise _fail(str(error)) from None
+            raise fail(str(error)) from None
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
@@ -87,7 +74,7 @@ def docs_command() -> None:
 
     from knowledge.models import DocumentRecord, Item
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.knowledge.sessions() as session:
         counts = dict(session.execute(select(Item.document_id, func.count()).group_by(Item.document_id)).all())
         for record in session.scalars(select(DocumentRecord).order_by(DocumentRecord.year, DocumentRecord.key)):
@@ -100,7 +87,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     """Migrate the database schema. Example: duban db upgrade"""
     from knowledge.db import current_revision, make_engine, upgrade
 
-    settings = _runtime().settings
+    settings = open_runtime().settings
     engine = make_engine(settings.database_url)
     upgrade(engine, revision)
     typer.echo(f"数据库已升级到 {current_revision(engine)}")
@@ -119,7 +106,7 @@ def ask_command(
     """Answer questions. Example: duban ask --json 区民政局负责哪些民生实事"""
     from bot.ask import answer_lines
 
-    runtime = _runtime(doc)
+    runtime = open_runtime(doc)
     source = questions if questions else (line.rstrip("\r\n") for line in sys.stdin)
     for output in answer_lines(runtime, source, as_json):
         sys.stdout.write(output + "\n")
@@ -131,7 +118,7 @@ def chat_command(doc: DocOption = None) -> None:
     """The console chat: the same answers as Telegram, in the terminal. Example: duban chat"""
     from bot.console import chat
 
-    chat(_runtime(doc))
+    chat(open_runtime(doc))
 
 
 @app.command("eval")
@@ -147,8 +134,8 @@ def eval_command(
     try:
         golds = read_gold(gold)
     except (OSError, ValueError, KeyError) as error:
-        raise _fail(f"无法读取 {gold}：{error}") from None
-    report = evaluate(_runtime(doc).duban, golds)
+        raise fail(f"无法读取 {gold}：{error}") from None
+    report = evaluate(open_runtime(doc).duban, golds)
     typer.echo("\n".join(report.lines(show)))
     if report.accuracy < minimum:
         raise typer.Exit(1)
@@ -163,7 +150,7 @@ def bench_command(
     """Measure answer latency, cold start and memory (a benchmark, not a test). Example: duban bench"""
     from bot.bench import run
 
-    figures = run(_runtime(doc).duban, rounds)
+    figures = run(open_runtime(doc).duban, rounds)
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
         return
@@ -185,7 +172,7 @@ def run_command(
 ) -> None:
     """Run the Telegram bot (polling, or webhook with --webhook-url); without a token, the console chat.
     Example: DUBAN_TELEGRAM_TOKEN=123:abc duban run"""
-    runtime = _runtime(doc)
+    runtime = open_runtime(doc)
     if not runtime.settings.telegram_token:
         typer.echo("未设置 DUBAN_TELEGRAM_TOKEN：打开控制台对话（输入问题，Ctrl-D 退出）。", err=True)
         from bot.console import chat
@@ -197,7 +184,7 @@ def run_command(
     try:
         run_bot(runtime, webhook_url=webhook_url, listen=listen, port=port, secret_token=secret_token)
     except ConfigError as error:
-        raise _fail(f"配置错误：{error}", 2) from None
+        raise fail(f"配置错误：{error}", 2) from None
 
 
 def main() -> None:

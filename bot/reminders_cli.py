@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.config import ConfigError
+from bot.cli_support import fail, open_runtime
 from bot.runtime import Runtime
 
 if TYPE_CHECKING:
@@ -35,19 +35,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(deadlines_app, name="deadlines")
 
 
-def _runtime() -> Runtime:
-    try:
-        return Runtime()
-    except ConfigError as error:
-        typer.echo(f"配置错误：{error}", err=True)
-        raise typer.Exit(2) from None
-
-
-def _fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(message, err=True)
-    return typer.Exit(code)
-
-
 def parse_instant(text: str | None, zone: str) -> datetime:
     """--at: an ISO 8601 instant; without an offset it is wall-clock time in the policy's zone."""
     if not text:
@@ -55,7 +42,7 @@ def parse_instant(text: str | None, zone: str) -> datetime:
     try:
         instant = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise _fail(f"--at {text!r}: expected an ISO 8601 instant such as 2023-12-01T09:00+08:00", 2) from None
+        raise fail(f"--at {text!r}: expected an ISO 8601 instant such as 2023-12-01T09:00+08:00", 2) from None
     return instant if instant.tzinfo is not None else instant.replace(tzinfo=ZoneInfo(zone))
 
 
@@ -71,11 +58,11 @@ def due_command(at: AtOption = None, as_json: JsonOption = False,
     from bot.reminder_render import render_digest
     from knowledge.reminders import drop_recorded, due_json, merged_by_chat, plan, policy_from
 
-    runtime = _runtime()
+    runtime = open_runtime()
     try:
         policy = policy_from(runtime.settings.reminders)
     except ValueError as error:
-        raise _fail(f"配置错误：{error}", 2) from None
+        raise fail(f"配置错误：{error}", 2) from None
     instant = parse_instant(at, policy.timezone)
     catalog = runtime.catalog
     with runtime.knowledge.sessions() as session:
@@ -110,17 +97,17 @@ def send_due_command(
     from handlers.reminders import Deliverer, DeliveryOptions, instance_id
 
     if in_doubt not in ("skip", "resend"):
-        raise _fail(f"--in-doubt {in_doubt!r}: expected skip or resend", 2)
+        raise fail(f"--in-doubt {in_doubt!r}: expected skip or resend", 2)
     from knowledge.reminders import policy_from
 
-    runtime = _runtime()
+    runtime = open_runtime()
     settings = runtime.settings
     try:
         policy_from(settings.reminders)
     except ValueError as error:
-        raise _fail(f"配置错误：{error}", 2) from None
+        raise fail(f"配置错误：{error}", 2) from None
     if not settings.telegram_token:
-        raise _fail("没有 Telegram 令牌：请设置 DUBAN_TELEGRAM_TOKEN", 2)
+        raise fail("没有 Telegram 令牌：请设置 DUBAN_TELEGRAM_TOKEN", 2)
     instant = parse_instant(at, settings.reminders.timezone)
     choice: Literal["skip", "resend"] = "resend" if in_doubt == "resend" else "skip"
     options = DeliveryOptions(rate=rate, concurrency=concurrency, in_doubt=choice,
@@ -153,7 +140,7 @@ def status_command(as_json: JsonOption = False) -> None:
     from knowledge import reminder_log as rlog
     from knowledge.subscriptions import list_subscriptions
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.knowledge.sessions() as session:
         counts = rlog.status_counts(session)
         doubtful = rlog.entries(session, status="unknown")
@@ -179,7 +166,7 @@ def requeue_command(chat: Annotated[int | None, typer.Option(help="Only this cha
     from knowledge import reminder_log as rlog
     from knowledge.db import transaction
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.knowledge.sessions) as session:
         n = rlog.requeue_unknown(session, chat)
     typer.echo(f"{n} in-doubt reminder(s) will be sent again if still within the grace period")
@@ -201,7 +188,7 @@ def _targets(runtime: Runtime, text: str) -> list[Target]:
 
     resolution = resolve_targets(runtime.duban, text)
     if not resolution.ok:
-        raise _fail(resolution.problem)
+        raise fail(resolution.problem)
     for note in resolution.notes:
         typer.echo(note, err=True)
     return resolution.targets
@@ -213,7 +200,7 @@ def subs_list(chat: Annotated[int | None, typer.Option(help="Only this chat.")] 
     """List subscriptions with the number of rows each covers. Example: duban subscriptions list --json"""
     from knowledge.subscriptions import list_subscriptions, target_rows
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with runtime.knowledge.sessions() as session:
         subs = list_subscriptions(session, chat)
     items = [{"id": s.id, "chat_id": s.chat_id, "chat_type": s.chat_type, "kind": s.target.kind,
@@ -240,7 +227,7 @@ def subs_add(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
     from knowledge.db import transaction
     from knowledge.subscriptions import resume_chat, subscribe, target_rows
 
-    runtime = _runtime()
+    runtime = open_runtime()
     targets = _targets(runtime, " ".join(target))
     with transaction(runtime.knowledge.sessions) as session:
         resume_chat(session, chat_id)
@@ -258,7 +245,7 @@ def subs_remove(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")
     from knowledge.db import transaction
     from knowledge.subscriptions import unsubscribe
 
-    runtime = _runtime()
+    runtime = open_runtime()
     targets = _targets(runtime, " ".join(target))
     with transaction(runtime.knowledge.sessions) as session:
         for t in targets:
@@ -271,7 +258,7 @@ def subs_resume(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")
     from knowledge.db import transaction
     from knowledge.subscriptions import resume_chat
 
-    runtime = _runtime()
+    runtime = open_runtime()
     with transaction(runtime.knowledge.sessions) as session:
         n = resume_chat(session, chat_id)
     typer.echo(f"resumed {n} subscription(s) of chat {chat_id}")
@@ -286,9 +273,9 @@ def _row(runtime: Runtime, raw: str) -> str:
     try:
         row_id = normalize_row_id(raw)
     except DeadlineError as error:
-        raise _fail(str(error), 2) from None
+        raise fail(str(error), 2) from None
     if row_id not in runtime.catalog.by_id:
-        raise _fail(f"row {row_id} is not in document {runtime.catalog.key}", 2)
+        raise fail(f"row {row_id} is not in document {runtime.catalog.key}", 2)
     return row_id
 
 
@@ -301,12 +288,12 @@ def deadlines_set(row: Annotated[str, typer.Argument(help="Row id, e.g. K5-12.")
     from knowledge.deadlines import Deadline, DeadlineError
     from knowledge.reminders import due_from_text, set_deadline
 
-    runtime = _runtime()
+    runtime = open_runtime()
     row_id = _row(runtime, row)
     try:
         deadline = Deadline(row_id, due_from_text(due, runtime.catalog.year), milestone.strip(), "admin")
     except DeadlineError as error:
-        raise _fail(str(error), 2) from None
+        raise fail(str(error), 2) from None
     with transaction(runtime.knowledge.sessions) as session:
         import getpass
 
@@ -323,8 +310,8 @@ def deadlines_clear(row: Annotated[str, typer.Argument(help="Row id.")],
     from knowledge.reminders import clear_deadlines
 
     if source not in ("admin", "schedule"):
-        raise _fail(f"--source {source!r}: expected admin or schedule", 2)
-    runtime = _runtime()
+        raise fail(f"--source {source!r}: expected admin or schedule", 2)
+    runtime = open_runtime()
     row_id = _row(runtime, row)
     with transaction(runtime.knowledge.sessions) as session:
         n = clear_deadlines(session, runtime.catalog.key, row_id, "admin" if source == "admin" else "schedule")
@@ -339,15 +326,15 @@ def deadlines_import(path: Annotated[Path, typer.Argument(help="CSV (id,date[,mi
     from knowledge.deadlines import DeadlineError, read_schedule, row_sort_key
     from knowledge.reminders import import_schedule
 
-    runtime = _runtime()
+    runtime = open_runtime()
     catalog = runtime.catalog
     try:
         deadlines = read_schedule(path, year=catalog.year)
     except DeadlineError as error:
-        raise _fail(f"导入失败，数据库未作任何改动。{error}") from None
+        raise fail(f"导入失败，数据库未作任何改动。{error}") from None
     unknown = sorted({d.row_id for d in deadlines if d.row_id not in catalog.by_id}, key=row_sort_key)
     if unknown:
-        raise _fail(f"导入失败，数据库未作任何改动。{path}: rows not in document {catalog.key}: {', '.join(unknown)}")
+        raise fail(f"导入失败，数据库未作任何改动。{path}: rows not in document {catalog.key}: {', '.join(unknown)}")
     with transaction(runtime.knowledge.sessions) as session:
         n = import_schedule(session, catalog.key, deadlines, set_by=f"import:{path.name}", now=datetime.now(UTC))
     typer.echo(f"imported {n} deadline(s) for {len({d.row_id for d in deadlines})} row(s) from {path}")
@@ -361,7 +348,7 @@ def deadlines_list(row: Annotated[str | None, typer.Option(help="Only this row."
     """List stored deadlines, or with --effective what reminders use. Example: duban deadlines list --effective"""
     from knowledge.reminders import effective, stored_deadlines
 
-    runtime = _runtime()
+    runtime = open_runtime()
     catalog = runtime.catalog
     row_id = _row(runtime, row) if row else None
     with runtime.knowledge.sessions() as session:

@@ -36,6 +36,8 @@ def row_line(item: AnswerRow) -> str:
         tags.append(f"{msg.DETAIL_LEAD_UNITS}：{'、'.join(leads)}")
     if row.leader:
         tags.append(f"{msg.DETAIL_LEADER}：{row.leader}")
+    if row.note:
+        tags.append(f"{msg.DETAIL_NOTE}：{row.note}")
     suffix = f"（{'；'.join(tags)}）" if tags else ""
     return f"{row.label} {row.text}{suffix}"
 

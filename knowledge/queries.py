@@ -53,10 +53,12 @@ def rows_of_category(catalog: Catalog, category: str) -> list[Row]:
     return list(catalog.by_category.get(category, ()))
 
 
-def rows_with_phrase(catalog: Catalog, phrase: str, words: Sequence[str]) -> list[Row]:
+def rows_with_phrase(catalog: Catalog, phrase: str, words: Sequence[str], verbatim_first: bool = False) -> list[Row]:
     """Rows containing `phrase` verbatim, else rows containing every one of `words`."""
     # Verbatim matches, and rows holding every word apart ("城镇新增就业" also finds "新增城镇就业人员").
     found = {row.id for row in catalog.containing(phrase)} if phrase else set()
+    if found and verbatim_first:  # a quoted phrase that occurs as written means just that
+        return [catalog.by_id[i] for i in sorted(found, key=catalog.positions.__getitem__)]
     together: set[str] | None = None
     for word in words:
         ids = {row.id for row in catalog.containing(word)}

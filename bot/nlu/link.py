@@ -153,9 +153,9 @@ def near_miss(written: str, lexicon: Lexicon) -> NearMiss:
                                                  scorer=Levenshtein.normalized_similarity):
             unit = surfaces[surface]
             best[unit] = max(best.get(unit, 0.0), score * 100)
-    # One wrong character in a name of three or more, same ending, and no other unit that close: a typo.
+    # One wrong character inside a name of three or more (same first and last), no other unit that close: a typo.
     one_off = {surfaces[s] for c in candidates if len(c) >= 3 for s in surfaces
-               if len(s) == len(c) and s[-1] == c[-1] and Levenshtein.distance(s, c) == 1}
+               if len(s) == len(c) and s[0] == c[0] and s[-1] == c[-1] and Levenshtein.distance(s, c) == 1}
     if len(one_off) == 1:
         unit = next(iter(one_off))
         return NearMiss(written, unit, (unit,), "spelling", (unit,))

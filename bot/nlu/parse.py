@@ -191,8 +191,11 @@ class Parser:
             text = match.group(1)
             if _GAP in text or self._only_stop(text):
                 continue
+            # Verbatim first; failing that, every word of it in any order ("一号工程" → 一号改革工程).
+            words = [w for w in self._cut(text) if w not in self.stop and _HAS_WORD.search(w)] or [text]
             query.terms.append(text)
-            query.phrases.append((text, [text]))
+            query.phrases.append((text, words))
+            query.quoted.add(text)
             rest = rest.replace(match.group(0), _GAP)
         return rest
 

@@ -32,6 +32,8 @@ class Query:
     phrases: list[tuple[str, list[str]]] = field(default_factory=list)
     # Everyday words among the topic words, and the document's words they also match (旧改 → 老旧小区).
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Phrases the question put in quotes: looked up as written before word by word.
+    quoted: set[str] = field(default_factory=set)
     count: bool = False
     has_note: bool = False
     together: bool = False

@@ -1,0 +1,23 @@
+"""What every `duban` command module shares: opening the runtime and failing politely."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.config import ConfigError
+from bot.runtime import Runtime
+
+
+def open_runtime(document: str | None = None) -> Runtime:
+    """The runtime for one command; a bad configuration ends the command with its message (exit 2)."""
+    try:
+        return Runtime(document=document)
+    except ConfigError as error:
+        typer.echo(f"配置错误：{error}", err=True)
+        raise typer.Exit(2) from None
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print `message` to stderr and return the Exit to raise."""
+    typer.echo(message, err=True)
+    return typer.Exit(code)
