@@ -301,9 +301,27 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
             facts.append(line)
     if query.intent == "number":
         facts = [f"{row.label}：{figure}" for row in rows if (figure := _figure(row, query))]
-    headline = msg.TOPIC.format(topic=topic, n=len(rows), scope=_scope(query))
+    headline = _topic_headline(query, topic, rows)
     intent = "count" if query.count else query.intent
     return Answer(query, intent, headline, _kind_blocks(items, by_role=False), facts)
+
+
+def _topic_headline(query: Query, topic: str, rows: list[Row]) -> str:
+    """The first line answers what was asked: who leads it, which leader, or how many."""
+    if query.intent == "topic_units":
+        leads: dict[str, int] = {}
+        for row in rows:
+            for unit in row.lead_units or [msg.NO_LEAD]:
+                leads[unit] = leads.get(unit, 0) + 1
+        return msg.TOPIC_LEADS.format(topic=topic, units=_counted(leads), n=len(rows))
+    if query.intent == "topic_leader":
+        leaders = {name: len(found) for name, found in leaders_of(rows).items()}
+        return msg.TOPIC_LEADERS.format(topic=topic, leaders=_counted(leaders) or msg.NO_LEAD, n=len(rows))
+    return msg.TOPIC.format(topic=topic, n=len(rows), scope=_scope(query))
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return "、".join(f"{name}（{n} 项）" if len(counts) > 1 else name for name, n in counts.items())
 
 
 def _figure(row: Row, query: Query) -> str:
