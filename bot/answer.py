@@ -154,6 +154,8 @@ def _units(query: Query, catalog: Catalog) -> Answer:
     facts: list[str] = []
     related: dict[str, list[Row]] = {}
     for unit, rows in per_unit.items():
+        if query.leaders:  # "张伟分管的工作中区发改局参与了哪项"
+            rows = [r for r in rows if r.row.leader in query.leaders]
         rows = _topic_filter(query, catalog, _in_categories(query, rows), notes)
         lead = sum(1 for r in rows if r.role == "lead")
         headlines.append(_unit_headline(query, unit, rows, lead))
@@ -338,6 +340,32 @@ def _figure(row: Row, query: Query) -> str:
     return "，".join(c.strip() for score, c in scored if score == best)
 
 
+def _multi_lead(query: Query, catalog: Catalog) -> Answer:
+    rows = [AnswerRow(r) for r in catalog.rows if (not query.kind or r.kind == query.kind)
+            and sum(1 for role in r.roles if role.lead and not role.group) > 1]
+    headline = msg.MULTI_LEAD.format(n=len(rows), scope=_scope(query))
+    return Answer(query, "multi_lead", headline, _kind_blocks(rows, by_role=False))
+
+
+def _overview(query: Query, catalog: Catalog) -> Answer:
+    """Questions about the document itself: its leaders, its lead units, what the star means."""
+    rows = [r for r in catalog.rows if not query.kind or r.kind == query.kind]
+    scope = _scope(query)
+    if "star_meaning" in query.shapes:
+        return Answer(query, "overview", msg.STAR_MEANING)
+    if "leaders_overview" in query.shapes:
+        leaders = {name: len(found) for name, found in leaders_of(rows).items()}
+        headline = msg.LEADERS_OVERVIEW.format(scope=scope, n=len(leaders))
+        return Answer(query, "overview", headline, facts=[f"{name}：{n} 项" for name, n in leaders.items()])
+    units: dict[str, int] = {}
+    for row in rows:
+        for role in row.roles:
+            if role.lead and not role.group:
+                units[role.unit] = units.get(role.unit, 0) + 1
+    headline = msg.UNITS_OVERVIEW.format(scope=scope, n=len(units))
+    return Answer(query, "overview", headline, facts=[f"{name}：{n} 项" for name, n in units.items()])
+
+
 def _notes(query: Query, catalog: Catalog) -> Answer:
     rows = [AnswerRow(r) for r in catalog.rows if r.note and (not query.kind or r.kind == query.kind)]
     return Answer(query, "notes", msg.WITH_NOTES.format(n=len(rows)), _kind_blocks(rows, by_role=False),
@@ -424,7 +452,7 @@ def _keyword(query: Query, catalog: Catalog) -> Answer:
 _HANDLERS = {
     "unit_items": _units, "unit_leader": _unit_leader, "leader_items": _leaders, "topic_units": _topic,
     "topic_leader": _topic, "number": _topic, "keyword": _keyword, "count": _count, "category": _category,
-    "item": _items, "notes": _notes, "help": _help, "unknown_unit": _unknown_unit, "other_place": _other_place, "ambiguous": _ambiguous, "none": _none,
+    "item": _items, "notes": _notes, "multi_lead": _multi_lead, "overview": _overview, "help": _help, "unknown_unit": _unknown_unit, "other_place": _other_place, "ambiguous": _ambiguous, "none": _none,
 }
 
 __all__ = ["Answer", "AnswerRow", "Block", "UnitRow", "answer"]

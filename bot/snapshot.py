@@ -19,8 +19,9 @@ from bot.nlu.lexicon import Lexicon
 from knowledge.catalog import Catalog
 
 log = logging.getLogger(__name__)
-# The code that shapes a snapshot: an edit to any of these files invalidates older pickles by itself.
-_SHAPERS = ("knowledge/catalog.py", "bot/nlu/lexicon.py", "bot/snapshot.py")
+# The code and data that shape a snapshot: an edit to any of these files invalidates older pickles by itself.
+_SHAPERS = ("knowledge/catalog.py", "bot/nlu/lexicon.py", "bot/snapshot.py", "knowledge/data/cues.toml",
+            "knowledge/data/places.toml", "knowledge/data/topics.toml")
 _ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -62,6 +62,8 @@ def rows_with_phrase(catalog: Catalog, phrase: str, words: Sequence[str], verbat
     together: set[str] | None = None
     for word in words:
         ids = {row.id for row in catalog.containing(word)}
+        if len(word) >= 3:  # a compound's modifier may differ: "婴幼儿" also finds "幼儿"
+            ids |= {row.id for row in catalog.containing(word[1:])}
         together = ids if together is None else together & ids
         if not together:
             break

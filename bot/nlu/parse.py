@@ -15,6 +15,7 @@ from bot.nlu.segment import Segmenter
 from knowledge.numerals import chinese_to_int
 
 _GAP = "|"
+_SHAPES = ("off_topic", "multi_lead", "leaders_overview", "units_overview", "star_meaning")
 _QUOTED = re.compile(r"[“‘\"']([^”’\"']{2,40})[”’\"']")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _ROW_CODE = re.compile(r"(?<![A-Za-z])([KkLl])\s*(\d{1,3})\s*-\s*(\d{1,3})")
@@ -113,11 +114,17 @@ class Parser:
         cues = self.lexicon.cues
         found = {name: cues.found(name, rest) for name in
                  ("lead", "support", "not_lead", "livelihood", "key_task", "who_unit", "who_leader", "number",
-                  "help", "together", "separately", "has_note")}
+                  "help", "together", "separately", "has_note", *_SHAPES)}
+        query.shapes = {name for name in _SHAPES if found[name]}
+        for name in _SHAPES:  # shape phrases contain role words (牵头单位): take them out first
+            for cue in found[name]:
+                rest = rest.replace(cue, _GAP)
+        found["lead"] = cues.found("lead", rest)
+        found["support"] = cues.found("support", rest)
         if found["not_lead"] or (found["support"] and not found["lead"]):
             query.role = "support"
-        elif found["lead"]:
-            query.role = "lead"
+        elif found["lead"] and not found["support"]:
+            query.role = "lead"  # "牵头或参与" asks for both: no role
         kind: Kind | None = None
         if found["livelihood"] and not found["key_task"]:
             kind = "livelihood"
@@ -268,8 +275,14 @@ class Parser:
         asks_unit = bool(found["who_unit"])
         asks_leader = bool(found["who_leader"])
         asks_number = bool(found["number"]) and not query.count
-        if query.has_note and not (query.units or query.leaders or query.terms):
+        if "off_topic" in query.shapes:
+            return "none"
+        # No name and no topic word worth the name: the question is about the document's shape.
+        plain = not (query.units or query.leaders or query.categories or any(len(t) > 1 for t in query.terms))
+        if query.has_note and plain:
             return "notes"
+        if plain and query.shapes & {"multi_lead", "leaders_overview", "units_overview", "star_meaning"}:
+            return "multi_lead" if "multi_lead" in query.shapes else "overview"
         if query.units:
             if (asks_leader or asks_unit) and not query.leaders:
                 return "unit_leader"

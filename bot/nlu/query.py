@@ -7,7 +7,7 @@ from typing import Literal
 
 Intent = Literal[
     "unit_items", "unit_leader", "leader_items", "topic_units", "topic_leader", "number", "count",
-    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes", "other_place",
+    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes", "other_place", "multi_lead", "overview",
 ]
 Kind = Literal["key_task", "livelihood"]
 Role = Literal["lead", "support"]
@@ -36,6 +36,8 @@ class Query:
     quoted: set[str] = field(default_factory=set)
     count: bool = False
     has_note: bool = False
+    # Question shapes read from cue phrases (off_topic, multi_lead, leaders_overview, units_overview, star_meaning).
+    shapes: set[str] = field(default_factory=set)
     together: bool = False
     unknown: str = ""
     suggestions: list[str] = field(default_factory=list)
