@@ -24,7 +24,7 @@ DocOption = Annotated[str | None, typer.Option("--doc", help="Document key (defa
 
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="The document file (.txt export of the notice).")],
+    path: Annotated[Path, typer.Argument(help="The document file: the notice as .txt (tab-separated export), .docx or .xlsx.")],
     key: Annotated[str | None, typer.Option(help="Document key; default: the file name without suffix.")] = None,
 ) -> None:
     """Import a document; re-importing the same key replaces it. Example: duban import lucheng-2024-tasks.txt"""

@@ -8,13 +8,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from knowledge.db import transaction
 from knowledge.ingest.document import Document, DocumentError
+from knowledge.ingest.docx import DocxReader
 from knowledge.ingest.store import store_document
 from knowledge.ingest.text import TextReader
+from knowledge.ingest.xlsx import XlsxReader
 from knowledge.models import DocumentRecord
 from knowledge.sources import fingerprint
 from knowledge.vocabulary import Vocabulary, load_vocabulary
 
-READERS = {".txt": TextReader, ".text": TextReader, ".tsv": TextReader}
+# Every reader turns its format into the text export's lines and parses them with TextReader's rules.
+READERS: dict[str, type[TextReader]] = {
+    ".txt": TextReader, ".text": TextReader, ".tsv": TextReader, ".docx": DocxReader, ".xlsx": XlsxReader,
+}
 
 
 def read_document(path: Path, key: str | None = None, vocabulary: Vocabulary | None = None) -> Document:

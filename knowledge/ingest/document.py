@@ -85,12 +85,17 @@ class Document:
 
 
 class DocumentError(ValueError):
-    """A document that cannot be read: names the line and what was expected there."""
+    """A document that cannot be read: names the line and what was expected there.
 
-    def __init__(self, message: str, line: int | None = None, source: str = "") -> None:
+    `line` is a text file's line number, or a location label for other formats ("表 3 第 4 行").
+    """
+
+    def __init__(self, message: str, line: int | str | None = None, source: str = "") -> None:
         self.line = line
         self.source = source
-        if source:
+        if isinstance(line, str):
+            where = f"{source}: {line}: " if source else f"{line}: "
+        elif source:
             where = f"{source}:{line}: " if line is not None else f"{source}: "
         else:
             where = f"第 {line} 行: " if line is not None else ""

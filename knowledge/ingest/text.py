@@ -3,12 +3,15 @@
 The text is what a PDF or Word copy of the notice becomes when saved as text: the notice, then
 附件1 (sections of key tasks, each a table whose header repeats at every page break), then 附件2
 (livelihood projects, whose later lines leave the leading cells empty), then the 抄送/印发 footer.
+
+Other formats (.docx, .xlsx) turn their content into the same lines, each with a location label
+("表 3 第 4 行"), and hand them to `TextReader.read_lines`, so every rule here is shared.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +34,7 @@ _FOOTNOTE = re.compile(r"^注\s*[:：]")
 _YEAR = re.compile(r"(\d{4})\s*年")
 _LEADER_HEADING = re.compile(r"^(.+?)牵头(?:的)?(?:重点)?工作$")
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
+_CELL_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # what would split a cell or a line
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff“”（）《》、，])\s+(?=[\u4e00-\u9fff“”（）《》、，])")
 _OPEN = "（(〔["
 _CLOSE = "）)〕]"
@@ -45,6 +49,9 @@ _LIVELIHOOD_COLUMNS = {
     "序号": "no", "项目名称": "category", "项目类别": "category", "项目内容": "text",
     "牵头领导": "leader", "责任领导": "leader", "牵头单位": "units", "责任单位": "units",
 }
+# Columns a continuation row leaves empty (序号, 项目名称): a merged cell there must not repeat its text.
+CONTINUATION_COLUMNS = frozenset(name for names in (_KEY_COLUMNS, _LIVELIHOOD_COLUMNS)
+                                 for name, field_name in names.items() if field_name in ("no", "category"))
 LEADER_TITLES = ("常务副区长", "副区长", "区长", "常委", "副县长", "县长", "副市长", "市长", "副镇长", "镇长",
                  "副书记", "书记", "副主任", "主任", "部长")
 
@@ -108,11 +115,35 @@ def person(name: str) -> str:
     return re.sub(r"\s+", "", name)
 
 
-class _Lines:
-    """Numbered, stripped lines with one-line lookahead."""
+def attachment_number(line: str) -> int | None:
+    """N for an "附件 N" line, else None."""
+    match = _ATTACHMENT.match(collapse(line.replace("\t", " ")))
+    return chinese_to_int(match.group(1)) if match else None
 
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+
+def is_header(cells: Sequence[str]) -> bool:
+    """A table's header row (it repeats at page breaks): its first cell is 序号."""
+    return len(cells) > 1 and collapse(cells[0]) == "序号"
+
+
+def table_line(cells: Sequence[str]) -> str:
+    """A table row as the text export writes it: cells joined by tabs, each cell on one line.
+
+    A row whose cells after the first are all empty (a caption or heading spanning the table) reads as
+    a plain line, as it does in the text export.
+    """
+    flat = [_CELL_BREAKS.sub(" ", cell) for cell in cells]
+    if not any(cell.strip() for cell in flat[1:]):
+        return flat[0] if flat else ""
+    return "\t".join(flat)
+
+
+class _Lines:
+    """Numbered lines; `where` names a line by its location label when the reader gave one."""
+
+    def __init__(self, lines: Sequence[str], labels: Sequence[str] | None = None) -> None:
+        self.lines = lines
+        self.labels = labels
         self.index = 0
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
@@ -124,8 +155,19 @@ class _Lines:
     def number(self) -> int:
         return self.index
 
+    def where(self, number: int) -> int | str:
+        """The line number of a text file, or the location label ("段落 12", "表 3 第 4 行")."""
+        if self.labels is not None and 1 <= number <= len(self.labels):
+            return self.labels[number - 1]
+        return number
 
-def _columns(header: list[str], names: dict[str, str], line: int, source: str) -> dict[str, int]:
+    @property
+    def end(self) -> int | str:
+        """Where the input ended."""
+        return self.where(self.index)
+
+
+def _columns(header: list[str], names: dict[str, str], line: int | str, source: str) -> dict[str, int]:
     columns: dict[str, int] = {}
     for position, cell in enumerate(header):
         field_name = names.get(collapse(cell).replace(" ", ""))
@@ -163,18 +205,33 @@ class TextReader:
 
     def read(self, text: str, key: str, source: str = "") -> Document:
         """Parse the notice, both attachments and the footer."""
-        lines = _Lines(text)
+        return self._read(_Lines(text.splitlines()), key, source)
+
+    def read_lines(self, located: Iterable[tuple[str, str]], key: str, source: str = "") -> Document:
+        """Parse (location label, line) pairs from another format; errors name the label.
+
+        A line holding line breaks is split into several lines that share its label.
+        """
+        labels: list[str] = []
+        lines: list[str] = []
+        for label, text in located:
+            for line in text.splitlines():
+                labels.append(label)
+                lines.append(line)
+        return self._read(_Lines(lines, labels), key, source)
+
+    def _read(self, lines: _Lines, key: str, source: str) -> Document:
         document = Document(key=key, title="", issuer="", doc_number="", year=0, issued=None,
                             source_name=Path(source).name if source else key)
         attachment = self._notice(lines, document, source)
         if attachment != 1:
             raise DocumentError("找不到“附件 1”：expected the key-task attachment (附件 1) after the notice",
-                                lines.number, source)
+                                lines.end, source)
         attachment = self._key_tasks(lines, document, source)
         if not document.key_tasks:
-            raise DocumentError("附件 1 没有任何重点工作：expected at least one table row", lines.number, source)
+            raise DocumentError("附件 1 没有任何重点工作：expected at least one table row", lines.end, source)
         if attachment != 2:
-            raise DocumentError("文件在附件 1 中结束，找不到“附件 2”：the file looks truncated", lines.number, source)
+            raise DocumentError("文件在附件 1 中结束，找不到“附件 2”：the file looks truncated", lines.end, source)
         self._livelihood(lines, document, source)
         if not document.year:
             raise DocumentError("找不到文件年份：expected a 文号 such as 〔2023〕 or a dated title", None, source)
@@ -206,28 +263,29 @@ class TextReader:
         columns: dict[str, int] | None = None
         previous: KeyTask | None = None
         for number, raw in lines:
+            where = lines.where(number)
             line = collapse(raw.replace("\t", " "))
             if not line:
                 continue
             if match := _ATTACHMENT.match(line):
                 return chinese_to_int(match.group(1))
             cells = raw.split("\t")
-            if len(cells) > 1 and collapse(cells[0]) == "序号":
+            if is_header(cells):
                 if section is None:
                     raise DocumentError("表头出现在任何分节标题之前：expected a heading such as “二、…牵头重点工作”",
-                                        number, source)
-                columns = _columns(cells, _KEY_COLUMNS, number, source)
+                                        where, source)
+                columns = _columns(cells, _KEY_COLUMNS, where, source)
                 continue
             if len(cells) > 1:
                 if section is None or columns is None:
                     raise DocumentError("表格行之前没有表头：expected a header row “序号	重点工作	责任单位	备注”",
-                                        number, source)
-                previous = self._key_row(cells, columns, section, previous, number, source)
+                                        where, source)
+                previous = self._key_row(cells, columns, section, previous, number, where, source)
                 continue
             if _FOOTNOTE.match(line):
                 continue
             if match := _SECTION.match(line):
-                section = self._section(match, document, number, source)
+                section = self._section(match, document, where, source)
                 columns, previous = None, None
                 continue
             if section is None and not document.key_tasks_title:
@@ -238,14 +296,14 @@ class TextReader:
                 section.remark = collapse(f"{section.remark}{line}")
                 continue
             raise DocumentError(f"无法识别的行“{line[:30]}”：expected a table row (cells separated by tabs), "
-                                "a section heading or “附件 2”", number, source)
+                                "a section heading or “附件 2”", where, source)
         return None
 
-    def _section(self, match: re.Match[str], document: Document, number: int, source: str) -> Section:
+    def _section(self, match: re.Match[str], document: Document, where: int | str, source: str) -> Section:
         expected = len(document.sections) + 1
         value = chinese_to_int(match.group(1))
         if value != expected:
-            raise DocumentError(f"分节序号为“{match.group(1)}”：expected section {expected}", number, source)
+            raise DocumentError(f"分节序号为“{match.group(1)}”：expected section {expected}", where, source)
         heading = collapse(match.group(2))
         leader, titles = "", list[str]()
         if lead := _LEADER_HEADING.match(heading.replace(" ", "")):
@@ -255,30 +313,30 @@ class TextReader:
         return section
 
     def _key_row(self, cells: list[str], columns: dict[str, int], section: Section,
-                 previous: KeyTask | None, number: int, source: str) -> KeyTask:
+                 previous: KeyTask | None, number: int, where: int | str, source: str) -> KeyTask:
         no_cell = collapse(_cell(cells, columns, "no"))
         text = collapse(_cell(cells, columns, "text"))
         units_cell = collapse(_cell(cells, columns, "units"))
         note = collapse(_cell(cells, columns, "note"))
         if len(cells) < max(columns["no"], columns["text"], columns["units"]) + 1:
             raise DocumentError(f"表格行只有 {len(cells)} 列：expected 序号, 重点工作 and 责任单位 separated by tabs",
-                                number, source)
+                                where, source)
         if not no_cell:
             # A row the page break split: its rest arrives under the repeated header without a number.
             if previous is None:
-                raise DocumentError("续行之前没有任何表格行：expected a 序号 in the first cell", number, source)
+                raise DocumentError("续行之前没有任何表格行：expected a 序号 in the first cell", where, source)
             previous.text = collapse(f"{previous.text}{text}")
             previous.units.extend(parse_units(units_cell, self.is_group))
             previous.note = collapse(f"{previous.note}{note}")
             return previous
         if not no_cell.isdigit():
-            raise DocumentError(f"序号“{no_cell}”不是数字：expected a row number", number, source)
+            raise DocumentError(f"序号“{no_cell}”不是数字：expected a row number", where, source)
         expected = len(section.tasks) + 1
         if int(no_cell) != expected:
-            raise DocumentError(f"序号为 {no_cell}：expected {expected} in section {section.number}", number, source)
+            raise DocumentError(f"序号为 {no_cell}：expected {expected} in section {section.number}", where, source)
         if not text or not units_cell:
             missing = "重点工作" if not text else "责任单位"
-            raise DocumentError(f"第 {no_cell} 项缺少{missing}：expected a non-empty cell", number, source)
+            raise DocumentError(f"第 {no_cell} 项缺少{missing}：expected a non-empty cell", where, source)
         task = KeyTask(section=section.number, no=expected, text=text,
                        units=parse_units(units_cell, self.is_group), note=note, line=number)
         section.tasks.append(task)
@@ -289,6 +347,7 @@ class TextReader:
         project, category, k = 0, "", 0
         footer = False
         for number, raw in lines:
+            where = lines.where(number)
             line = collapse(raw.replace("\t", " "))
             if not line:
                 continue
@@ -296,31 +355,31 @@ class TextReader:
             if footer:
                 self._footer_line(line, document)
                 continue
-            if len(cells) > 1 and collapse(cells[0]) == "序号":
-                columns = _columns(cells, _LIVELIHOOD_COLUMNS, number, source)
+            if is_header(cells):
+                columns = _columns(cells, _LIVELIHOOD_COLUMNS, where, source)
                 continue
             if len(cells) > 1:
                 if columns is None:
                     raise DocumentError("表格行之前没有表头：expected “序号	项目名称	项目内容	牵头领导	牵头单位”",
-                                        number, source)
+                                        where, source)
                 no_cell = collapse(_cell(cells, columns, "no"))
                 if no_cell:
                     if not no_cell.isdigit():
-                        raise DocumentError(f"序号“{no_cell}”不是数字：expected a project number", number, source)
+                        raise DocumentError(f"序号“{no_cell}”不是数字：expected a project number", where, source)
                     if int(no_cell) == project + 1:
                         project, k = int(no_cell), 0
                         category = collapse(_cell(cells, columns, "category"))
                     elif int(no_cell) != project:
                         raise DocumentError(f"项目序号为 {no_cell}：expected {project + 1} (or {project} "
-                                            "when a project continues after a page break)", number, source)
+                                            "when a project continues after a page break)", where, source)
                 elif project == 0:
-                    raise DocumentError("第一行缺少项目序号：expected a project number", number, source)
+                    raise DocumentError("第一行缺少项目序号：expected a project number", where, source)
                 text = collapse(_cell(cells, columns, "text"))
                 units = [u.lstrip("*＊") for u in split_units(collapse(_cell(cells, columns, "units")))]
                 if not text or not units:
                     missing = "项目内容" if not text else "牵头单位"
                     raise DocumentError(f"民生实事第 {project} 项缺少{missing}：expected a non-empty cell",
-                                        number, source)
+                                        where, source)
                 k += 1
                 document.livelihood.append(LivelihoodItem(
                     project=project, category=category, k=k, text=text,
@@ -334,12 +393,12 @@ class TextReader:
                 document.livelihood_title = line
                 continue
             raise DocumentError(f"无法识别的行“{line[:30]}”：expected a table row or the 抄送/印发 footer",
-                                number, source)
+                                where, source)
         if not document.livelihood:
-            raise DocumentError("附件 2 没有任何民生实事：expected at least one table row", lines.number, source)
+            raise DocumentError("附件 2 没有任何民生实事：expected at least one table row", lines.end, source)
         if not footer:
             raise DocumentError("文件结束于附件 2 表格之中，缺少“抄送”/“印发”落款：the file looks truncated",
-                                lines.number, source)
+                                lines.end, source)
 
     @staticmethod
     def _footer_line(line: str, document: Document) -> None:
