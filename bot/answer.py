@@ -111,7 +111,9 @@ def _variants(phrase: str, words: list[str], synonyms: dict[str, tuple[str, ...]
     variants = [(phrase, words)]
     for word in words:
         for alternative in synonyms.get(word, ()):
-            variants.append((phrase.replace(word, alternative), [alternative if w == word else w for w in words]))
+            # "居民 收入": the parts of a compound, each to be found on its own.
+            replaced = [part for w in words for part in (alternative.split() if w == word else [w])]
+            variants.append((phrase.replace(word, alternative.replace(" ", "")), replaced))
     return variants
 
 

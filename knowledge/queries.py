@@ -54,21 +54,31 @@ def rows_of_category(catalog: Catalog, category: str) -> list[Row]:
 
 
 def rows_with_phrase(catalog: Catalog, phrase: str, words: Sequence[str], verbatim_first: bool = False) -> list[Row]:
-    """Rows containing `phrase` verbatim, else rows containing every one of `words`."""
-    # Verbatim matches, and rows holding every word apart ("城镇新增就业" also finds "新增城镇就业人员").
+    """Rows containing `phrase` verbatim, and rows containing every one of `words` ("城镇新增就业" also finds
+    "新增城镇就业人员"); when neither finds a row, a stray single character among the words is let go
+    ("促消费" → the rows about 消费)."""
     found = {row.id for row in catalog.containing(phrase)} if phrase else set()
     if found and verbatim_first:  # a quoted phrase that occurs as written means just that
-        return [catalog.by_id[i] for i in sorted(found, key=catalog.positions.__getitem__)]
+        return _ordered(catalog, found)
+    found |= _having_all(catalog, words)
+    longer = [w for w in words if len(w) > 1]
+    if not found and longer and len(longer) < len(words):
+        found = _having_all(catalog, longer)
+    return _ordered(catalog, found)
+
+
+def _having_all(catalog: Catalog, words: Sequence[str]) -> set[str]:
     together: set[str] | None = None
     for word in words:
         ids = {row.id for row in catalog.containing(word)}
-        if len(word) >= 3:  # a compound's modifier may differ: "婴幼儿" also finds "幼儿"
-            ids |= {row.id for row in catalog.containing(word[1:])}
         together = ids if together is None else together & ids
         if not together:
-            break
-    found |= together or set()
-    return [catalog.by_id[i] for i in sorted(found, key=catalog.positions.__getitem__)]
+            return set()
+    return together or set()
+
+
+def _ordered(catalog: Catalog, ids: set[str]) -> list[Row]:
+    return [catalog.by_id[i] for i in sorted(ids, key=catalog.positions.__getitem__)]
 
 
 def rows_by_ids(catalog: Catalog, ids: Iterable[str]) -> list[Row]:

@@ -86,6 +86,9 @@ class Parser:
         query.terms = list(dict.fromkeys([*query.terms, *terms]))
         query.phrases += phrases
         query.synonyms = {w: self.lexicon.synonyms[w] for w in query.terms if w in self.lexicon.synonyms}
+        for word in query.terms:
+            if len(word) >= 3 and word not in query.synonyms:
+                query.synonyms[word] = self._looser_forms(word)
         query.intent = self._intent(query, focus, cues)
         return query
 
@@ -236,6 +239,22 @@ class Parser:
                     reachable[end] = True
         return reachable[-1]
 
+    def _looser_forms(self, word: str) -> tuple[str, ...]:
+        """Other ways a row may write a compound: its parts apart ("居民收入" → 居民 … 收入, written
+        "居民人均可支配收入"), or its head without the modifier ("婴幼儿托位" → 幼儿托位)."""
+        forms: list[str] = []
+        parts = [p for p in self.segmenter.tokenizer.cut(word, HMM=False, cut_all=True) if len(p) >= 2 and p != word]
+        covering = _cover(word, parts)
+        if len(covering) > 1:
+            forms.append(" ".join(covering))
+        if self._is_word(word[1:]):
+            forms.append(word[1:])
+        return tuple(forms)
+
+    def _is_word(self, text: str) -> bool:
+        """Whether the segmentation dictionary knows `text` as a word."""
+        return bool(self.segmenter.tokenizer.FREQ.get(text))
+
     def _cut(self, text: str) -> list[str]:
         return self.segmenter.cut(text)
 
@@ -306,6 +325,19 @@ class Parser:
         if query.kind and self.lexicon.cues.found("list", focus):
             return "keyword"
         return "none"
+
+
+def _cover(word: str, parts: list[str]) -> list[str]:
+    """Non-overlapping parts that spell `word` from left to right, longest first at each step ([] if none)."""
+    cover: list[str] = []
+    position = 0
+    while position < len(word):
+        part = max((p for p in parts if word.startswith(p, position)), key=len, default="")
+        if not part:
+            return []
+        cover.append(part)
+        position += len(part)
+    return cover
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
