@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot import messages as msg
 from bot.nlu.query import Query
-from knowledge.catalog import Catalog, Row, searchable
+from knowledge.catalog import Catalog, Row
 from knowledge.queries import (
     UnitRow,
     leaders_of,
@@ -279,7 +279,7 @@ def _figure_rows(query: Query, catalog: Catalog) -> list[Row]:
             forms += [phrase[:i] + phrase[i + 1:] for i in range(1, len(phrase) - 1)]
         for form in forms:
             for row in catalog.containing(form):
-                text = searchable(row.text)
+                text = catalog.haystack[row.id]
                 start = text.find(form)
                 if start >= 0 and figure.match(text, start + len(form)):
                     found.setdefault(row.id, row)

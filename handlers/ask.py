@@ -27,7 +27,8 @@ COMMANDS: list[CommandSpec] = [
 # What a command's argument becomes as a question.
 _TEMPLATES = {"ask": "{}", "unit": tx.UNIT_QUESTION, "leader": tx.LEADER_QUESTION, "item": "{}"}
 _FILLER = " \t\n,，:：、"
-_COMMAND = re.compile(r"/(\w+)(?:@\w+)?\s*(.*)", re.S)
+# Command and bot names are ASCII; \w would also take the Chinese that follows without a space ("/ask老年食堂").
+_COMMAND = re.compile(r"/([A-Za-z0-9_]+)(?:@[A-Za-z0-9_]+)?\s*(.*)", re.S)
 
 
 class _AddressedToBot(filters.MessageFilter):
@@ -51,7 +52,7 @@ ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
 def strip_mentions(text: str, username: str | None) -> str:
     """The message text without "@bot" and the punctuation around it."""
     if username:
-        text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+        text = re.sub(rf"@{re.escape(username)}(?![A-Za-z0-9_])", " ", text, flags=re.IGNORECASE)
     return text.strip(_FILLER)
 
 

@@ -238,7 +238,7 @@ class Deliverer:
             except ChatMigrated as error:
                 with self._tx() as session:
                     move_chat(session, chat_id, error.new_chat_id)
-                target = error.new_chat_id
+                target = chat_id = error.new_chat_id  # the claims moved with the chat: mark them there
                 continue
             except (Forbidden, BadRequest) as error:
                 return self._refused(digest, key, rows, remaining, error, report)

@@ -143,6 +143,12 @@ def move_chat(session: Session, old_chat_id: int, new_chat_id: int, chat_type: s
             continue
         record.chat_id, record.chat_type = new_chat_id, chat_type
         moved += 1
+    # The reminder log follows too, or the next run would find the new chat id unreminded and send again.
+    taken = {(r.document, r.row_id, r.due, r.days_before)
+             for r in session.scalars(select(SentReminder).where(SentReminder.chat_id == new_chat_id))}
+    for log in session.scalars(select(SentReminder).where(SentReminder.chat_id == old_chat_id)).all():
+        if (log.document, log.row_id, log.due, log.days_before) not in taken:
+            log.chat_id = new_chat_id
     session.flush()
     return moved
 

@@ -116,6 +116,22 @@ def test_resume_and_move_chat(rt: Runtime) -> None:
     assert (sub.chat_id, sub.chat_type, sub.paused) == (-1005, "supergroup", False)
 
 
+def test_a_migrated_group_keeps_its_reminder_log(rt: Runtime) -> None:
+    """A group that became a supergroup must not get the reminders it already had a second time."""
+    from knowledge.reminder_log import claim
+    from knowledge.reminder_plan import DueRow
+
+    row = DueRow("K5-12", date(2023, 12, 31), 30, "")
+    add_subscription(rt.knowledge, -6, Target("row", "K5-12"), "group")
+    with transaction(rt.knowledge.sessions) as session:
+        assert claim(session, rt.catalog.key, -6, date(2023, 12, 1), [row], digest="d", instance="i", now=NOW)
+    with transaction(rt.knowledge.sessions) as session:
+        move_chat(session, -6, -1006)
+    with transaction(rt.knowledge.sessions) as session:
+        assert claim(session, rt.catalog.key, -1006, date(2023, 12, 1), [row], digest="e", instance="i",
+                     now=NOW) == []
+
+
 def test_deadline_precedence_admin_schedule_default(rt: Runtime) -> None:
     key = rt.catalog.key
     with transaction(rt.knowledge.sessions) as session:

@@ -254,6 +254,15 @@ async def test_group_command_with_suffix_and_reply_to_the_bot(fake: FakeBotApi, 
     assert visible(only_mention) == tx.MENTION_ONLY.format(bot=BOT)
 
 
+@pytest.mark.parametrize("text", [f"/ask@{BOT}老年食堂谁管", "/ask老年食堂谁管", f"@{BOT}老年食堂谁管"],
+                         ids=["suffixed-command", "command", "mention"])
+async def test_chinese_typed_without_a_space(fake: FakeBotApi, bot: Any, text: str) -> None:
+    user = fake.add_user("Li")
+    chat = group(fake, user)
+    reply = await ask(fake, chat, user, text)
+    assert visible(reply).startswith("“老年食堂”的牵头单位：区民政局"), visible(reply)
+
+
 @pytest_asyncio.fixture(params=[True, False], ids=["privacy-on", "privacy-off"])
 async def any_fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeBotApi]:
     """With privacy off (or the bot an admin) Telegram delivers every group message."""
