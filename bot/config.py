@@ -27,6 +27,10 @@ class ReminderSettings:
     shift_to_workday: bool = True
     grace_hours: float = 12.0
     check_minutes: int = 5
+    send_rate: float = 25.0
+    concurrency: int = 4
+    claim_timeout_minutes: float = 10.0
+    in_doubt: str = "skip"
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def _time(value: Any, key: str) -> time | None:
 def _reminders(table: dict[str, Any]) -> ReminderSettings:
     defaults = ReminderSettings()
     try:
-        return ReminderSettings(
+        settings = ReminderSettings(
             days_before=tuple(int(d) for d in table.get("days_before", defaults.days_before)),
             overdue_days=tuple(int(d) for d in table.get("overdue_days", defaults.overdue_days)),
             send_time=_time(table.get("send_time"), "reminders.send_time") or defaults.send_time,
@@ -95,9 +99,33 @@ def _reminders(table: dict[str, Any]) -> ReminderSettings:
             shift_to_workday=bool(table.get("shift_to_workday", defaults.shift_to_workday)),
             grace_hours=float(table.get("grace_hours", defaults.grace_hours)),
             check_minutes=int(table.get("check_minutes", defaults.check_minutes)),
+            send_rate=float(table.get("send_rate", defaults.send_rate)),
+            concurrency=int(table.get("concurrency", defaults.concurrency)),
+            claim_timeout_minutes=float(table.get("claim_timeout_minutes", defaults.claim_timeout_minutes)),
+            in_doubt=str(table.get("in_doubt", defaults.in_doubt)),
         )
     except (TypeError, ValueError) as error:
         raise ConfigError(f"[reminders] 配置有误：{error}") from None
+    _check_reminders(settings)
+    return settings
+
+
+def _check_reminders(settings: ReminderSettings) -> None:
+    """Refuse at start-up what would otherwise fail at every reminder run."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"[reminders] timezone “{settings.timezone}” 不是有效的时区，例如 Asia/Shanghai") from None
+    if any(d < 0 for d in settings.days_before) or any(d <= 0 for d in settings.overdue_days):
+        raise ConfigError("[reminders] days_before 应为 ≥ 0 的天数，overdue_days 应为 ≥ 1 的天数")
+    if settings.check_minutes < 1 or settings.send_rate <= 0 or settings.concurrency < 1:
+        raise ConfigError("[reminders] check_minutes、concurrency 应 ≥ 1，send_rate 应 > 0")
+    if settings.quiet_start is not None and settings.quiet_start == settings.quiet_end:
+        raise ConfigError("[reminders] quiet_start 与 quiet_end 不能相同")
+    if settings.in_doubt not in ("skip", "resend"):
+        raise ConfigError("[reminders] in_doubt 只能是 skip（至多一次）或 resend（至少一次）")
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

@@ -222,6 +222,8 @@ class Deliverer:
         mine = {"digest": key, "instance": self.instance}
         for attempt in range(1, self.options.max_attempts + 1):
             try:
+                # In the bot, PTB's AIORateLimiter first rides out a 429 itself (its retries); only what
+                # still fails reaches this loop, which waits or gives the claim back for a later run.
                 message = await self.bot.send_message(target, page.text, parse_mode=ParseMode.HTML)
             except RetryAfter as error:
                 wait = _seconds(error)
@@ -308,14 +310,11 @@ def _by_digest(entries: Sequence[rlog.LogEntry]) -> dict[tuple[int, str, str], l
 def options_from(settings: Settings) -> DeliveryOptions:
     """Delivery knobs from [reminders], for keys the configuration defines (the defaults otherwise)."""
     reminders = settings.reminders
-    defaults = DeliveryOptions()
-    in_doubt = getattr(reminders, "in_doubt", defaults.in_doubt)
     return DeliveryOptions(
-        rate=float(getattr(reminders, "send_rate", defaults.rate)),
-        concurrency=int(getattr(reminders, "concurrency", defaults.concurrency)),
-        claim_timeout=timedelta(minutes=float(getattr(reminders, "claim_timeout_minutes",
-                                                      defaults.claim_timeout.total_seconds() / 60))),
-        in_doubt="resend" if in_doubt == "resend" else "skip",
+        rate=reminders.send_rate,
+        concurrency=reminders.concurrency,
+        claim_timeout=timedelta(minutes=reminders.claim_timeout_minutes),
+        in_doubt="resend" if reminders.in_doubt == "resend" else "skip",
     )
 
 

@@ -40,6 +40,20 @@ def test_bad_settings_are_named(environ: dict[str, str], message: str) -> None:
         load_settings(environ)
 
 
+@pytest.mark.parametrize(("table", "message"), [
+    ('timezone = "Mars/Olympus"', "timezone"),
+    ("check_minutes = 0", "check_minutes"),
+    ("days_before = [30, -1]", "days_before"),
+    ('quiet_start = "22:00"\nquiet_end = "22:00"', "quiet_start"),
+    ('in_doubt = "maybe"', "in_doubt"),
+], ids=["timezone", "check-minutes", "negative-days", "empty-quiet-hours", "in-doubt"])
+def test_bad_reminder_settings_fail_at_start(tmp_path: Path, table: str, message: str) -> None:
+    config = tmp_path / "duban.toml"
+    config.write_text(f"[reminders]\n{table}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_settings({"DUBAN_CONFIG": str(config)})
+
+
 def test_example_file_parses(monkeypatch: pytest.MonkeyPatch) -> None:
     example = Path(__file__).resolve().parents[1] / "config.example.toml"
     settings = load_settings({"DUBAN_CONFIG": str(example)})
