@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import logging
@@ -43,6 +44,8 @@ MAX_RETRIES = 5
 # Answering takes well under a millisecond, so concurrency only overlaps the HTTP round trips.
 CONCURRENT_UPDATES = 16
 COMMANDS_KEY = "commands"
+# How often a running bot looks for a newer import (one small query).
+REFRESH_SECONDS = 60
 # Questions that touch every lazily built part of the pipeline (the first unknown name costs ~0.5 s).
 WARM_UP = ("帮助", "区民政局负责哪些民生实事", "火星街道有什么任务")
 _SCOPES = {PRIVATE: BotCommandScopeAllPrivateChats(), GROUP: BotCommandScopeAllGroupChats()}
@@ -94,11 +97,28 @@ def bot_commands(modules: Sequence[ModuleType]) -> dict[str, list[BotCommand]]:
     return menus
 
 
+async def _refresh(context: Any) -> None:
+    """Pick up a `duban import` made while the bot runs: answers and reminders then use the new rows."""
+    runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    if await asyncio.to_thread(runtime.stale):
+        runtime.reload()
+        await asyncio.to_thread(_warm_up, runtime)
+        log.info("knowledge base changed: now answering from %s (revision %s)", runtime.catalog.key,
+                 runtime.catalog.revision)
+
+
+def _warm_up(runtime: Runtime) -> None:
+    for question in WARM_UP:  # builds catalog, lexicon, parser and the fuzzy-match index once
+        runtime.duban.ask(question)
+
+
 async def _post_init(application: AnyApplication) -> None:
     """Load the document before the first question arrives, then publish the command menus."""
     runtime: Runtime = application.bot_data[RUNTIME_KEY]
-    for question in WARM_UP:  # builds catalog, lexicon, parser and the fuzzy-match index once
-        runtime.duban.ask(question)
+    _warm_up(runtime)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_refresh, interval=REFRESH_SECONDS, first=REFRESH_SECONDS,
+                                            name="knowledge:refresh")
     for scope, commands in application.bot_data[COMMANDS_KEY].items():
         if commands:
             await application.bot.set_my_commands(commands, scope=_SCOPES[scope])

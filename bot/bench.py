@@ -112,6 +112,6 @@ def run(duban: Duban, rounds: int = 20) -> dict[str, Any]:
         from bot.bench_telegram import bench_telegram
 
         figures["Telegram end to end through the fake Bot API (200 questions)"] = bench_telegram(n=200)
-    except ImportError:
-        pass
+    except (ImportError, RuntimeError) as error:  # an installed copy has no tests/ (the fake server)
+        figures["Telegram end to end through the fake Bot API (200 questions)"] = {"skipped": str(error)}
     return figures

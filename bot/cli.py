@@ -93,10 +93,6 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     typer.echo(f"数据库已升级到 {current_revision(engine)}")
 
 
-def _questions(questions: list[str]) -> list[str] | None:
-    return questions or None
-
-
 @app.command("ask")
 def ask_command(
     questions: Annotated[list[str] | None, typer.Argument(help="Questions; none: one per line from stdin.")] = None,
@@ -106,7 +102,7 @@ def ask_command(
     """Answer questions. Example: duban ask --json 区民政局负责哪些民生实事"""
     from bot.ask import answer_lines
 
-    runtime = open_runtime(doc)
+    runtime = open_runtime(doc, answering=True)
     source = questions if questions else (line.rstrip("\r\n") for line in sys.stdin)
     for output in answer_lines(runtime, source, as_json):
         sys.stdout.write(output + "\n")
@@ -118,7 +114,7 @@ def chat_command(doc: DocOption = None) -> None:
     """The console chat: the same answers as Telegram, in the terminal. Example: duban chat"""
     from bot.console import chat
 
-    chat(open_runtime(doc))
+    chat(open_runtime(doc, answering=True))
 
 
 @app.command("eval")
@@ -135,7 +131,7 @@ def eval_command(
         golds = read_gold(gold)
     except (OSError, ValueError, KeyError) as error:
         raise fail(f"无法读取 {gold}：{error}") from None
-    report = evaluate(open_runtime(doc).duban, golds)
+    report = evaluate(open_runtime(doc, answering=True).duban, golds)
     typer.echo("\n".join(report.lines(show)))
     if report.accuracy < minimum:
         raise typer.Exit(1)
@@ -150,7 +146,7 @@ def bench_command(
     """Measure answer latency, cold start and memory (a benchmark, not a test). Example: duban bench"""
     from bot.bench import run
 
-    figures = run(open_runtime(doc).duban, rounds)
+    figures = run(open_runtime(doc, answering=True).duban, rounds)
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
         return
@@ -172,7 +168,7 @@ def run_command(
 ) -> None:
     """Run the Telegram bot (polling, or webhook with --webhook-url); without a token, the console chat.
     Example: DUBAN_TELEGRAM_TOKEN=123:abc duban run"""
-    runtime = open_runtime(doc)
+    runtime = open_runtime(doc, answering=True)
     if not runtime.settings.telegram_token:
         typer.echo("未设置 DUBAN_TELEGRAM_TOKEN：打开控制台对话（输入问题，Ctrl-D 退出）。", err=True)
         from bot.console import chat

@@ -8,11 +8,17 @@ from bot.config import ConfigError
 from bot.runtime import Runtime
 
 
-def open_runtime(document: str | None = None) -> Runtime:
-    """The runtime for one command; a bad configuration ends the command with its message (exit 2)."""
+def open_runtime(document: str | None = None, *, answering: bool = False) -> Runtime:
+    """The runtime for one command; a bad configuration or an unknown document ends the command with its
+    message (exit 2). `answering` loads the question pipeline now, so its errors surface here, once."""
+    from knowledge.export import UnknownDocument
+
     try:
-        return Runtime(document=document)
-    except ConfigError as error:
+        runtime = Runtime(document=document)
+        if answering:
+            runtime.duban  # noqa: B018  (loads the snapshot or the database)
+        return runtime
+    except (ConfigError, UnknownDocument) as error:
         typer.echo(f"配置错误：{error}", err=True)
         raise typer.Exit(2) from None
 

@@ -58,6 +58,16 @@ class Runtime:
         snapshot.save(self.cache_dir, url, key, catalog, duban.lexicon)
         return duban
 
+    def stale(self) -> bool:
+        """Whether an import since the snapshot was taken changed the knowledge base (a database read)."""
+        if "duban" not in self.__dict__:
+            return False
+        from knowledge.models import Meta
+
+        with self.knowledge.sessions() as session:
+            meta = session.get(Meta, "revision")
+        return meta is not None and int(meta.value) != self.catalog.revision
+
     def reload(self) -> None:
         """Forget the snapshot after an import, so the next question sees the new document."""
         for name in ("catalog", "duban"):  # the next snapshot check sees the new revision

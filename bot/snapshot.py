@@ -13,6 +13,7 @@ import os
 import pickle
 import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from bot.nlu.lexicon import Lexicon
@@ -50,7 +51,8 @@ def database_state(url: str, document: str | None) -> str | None:
     if path is None or not path.exists():
         return None
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+        # closing(): a sqlite3 connection's own context manager commits but never closes.
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             schema = connection.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = connection.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
             bundled = connection.execute("SELECT source_sha256 FROM documents WHERE key = ? AND source_name = ?",

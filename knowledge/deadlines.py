@@ -71,6 +71,11 @@ class Deadline:
     def __post_init__(self) -> None:
         if not _ROW_ID_RE.fullmatch(self.row_id):
             raise DeadlineError(f"row id {self.row_id!r} is not of the form K5-12 or L8-2")
+        if len(self.milestone) > MAX_MILESTONE:  # the database column's size, on every backend
+            raise DeadlineError(f"里程碑说明不能超过 {MAX_MILESTONE} 字（收到 {len(self.milestone)} 字）")
+
+
+MAX_MILESTONE = 200
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,7 @@ def set_deadline(session: Session, document: str, deadline: Deadline, *, set_by:
         RowDeadline.document == document, RowDeadline.row_id == deadline.row_id,
         RowDeadline.source == "admin", RowDeadline.milestone == deadline.milestone))
     session.add(RowDeadline(document=document, row_id=deadline.row_id, due=deadline.due,
-                            milestone=deadline.milestone, source="admin", set_by=set_by, set_at=now))
+                            milestone=deadline.milestone, source="admin", set_by=set_by[:200], set_at=now))
     session.flush()
     return bool(getattr(removed, "rowcount", 0))
 
@@ -120,7 +120,7 @@ def import_schedule(session: Session, document: str, deadlines: Iterable[Deadlin
                                               RowDeadline.source == "schedule"))
     unique = {(d.row_id, d.due, d.milestone) for d in deadlines}
     session.add_all(RowDeadline(document=document, row_id=row_id, due=due, milestone=milestone,
-                                source="schedule", set_by=set_by, set_at=now)
+                                source="schedule", set_by=set_by[:200], set_at=now)
                     for row_id, due, milestone in sorted(unique))
     session.flush()
     return len(unique)

@@ -20,10 +20,6 @@ from knowledge.catalog import Catalog, load_catalog
 PG_URL = os.environ.get("DUBAN_TEST_DATABASE_URL", "")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sqlite_only: the test needs SQLite itself (skipped in the PostgreSQL run)")
-
-
 def pytest_report_header() -> str:
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (per-test files)'}"
 

@@ -24,7 +24,8 @@ def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> d
     values = {"DUBAN_DATABASE_URL": database_url, "DUBAN_DATA_DIR": str(tmp_path / "data")}
     for key, value in values.items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv("DUBAN_TELEGRAM_TOKEN", raising=False)
+    for name in ("DUBAN_TELEGRAM_TOKEN", "DUBAN_CONFIG", "DUBAN_DOCUMENT", "DUBAN_ADMINS", "DUBAN_TELEGRAM_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     return {**os.environ, **values}
 
@@ -107,3 +108,18 @@ def test_every_command_is_in_the_readme_and_has_an_example() -> None:
         name = command.name or command.callback.__name__  # type: ignore[union-attr]
         assert f"duban {name}" in readme, f"README does not mention duban {name}"
         assert re.search(r"Example: .*duban", command.callback.__doc__ or ""), f"duban {name} --help lacks an example"  # type: ignore[union-attr]
+
+
+def test_runtime_notices_a_new_import(runtime: object, tmp_path: Path) -> None:
+    """A running bot checks `stale()` every minute and reloads: a new document then answers."""
+    from bot.runtime import Runtime
+    from knowledge.ingest import import_document
+
+    assert isinstance(runtime, Runtime)
+    assert runtime.catalog.key == "lucheng-2023" and not runtime.stale()
+    copy = tmp_path / "lucheng-2024-tasks.txt"
+    copy.write_text(BUNDLED_DOCUMENT.read_text(encoding="utf-8").replace("〔2023〕", "〔2024〕"), encoding="utf-8")
+    import_document(runtime.knowledge.sessions, copy)
+    assert runtime.stale()
+    runtime.reload()
+    assert runtime.catalog.key == "lucheng-2024" and not runtime.stale()

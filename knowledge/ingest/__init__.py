@@ -13,10 +13,11 @@ from knowledge.ingest.store import store_document
 from knowledge.ingest.text import TextReader
 from knowledge.ingest.xlsx import XlsxReader
 from knowledge.models import DocumentRecord
-from knowledge.sources import fingerprint
+from knowledge.sources import default_key, fingerprint
 from knowledge.vocabulary import Vocabulary, load_vocabulary
 
 # Every reader turns its format into the text export's lines and parses them with TextReader's rules.
+MAX_KEY = 100  # the documents.key column
 READERS: dict[str, type[TextReader]] = {
     ".txt": TextReader, ".text": TextReader, ".tsv": TextReader, ".docx": DocxReader, ".xlsx": XlsxReader,
 }
@@ -30,6 +31,9 @@ def read_document(path: Path, key: str | None = None, vocabulary: Vocabulary | N
     if reader_class is None:
         known = "、".join(sorted(READERS))
         raise DocumentError(f"不支持 {path.suffix or '无后缀'} 格式：expected one of {known}", None, str(path))
+    key = key or default_key(path)
+    if not 0 < len(key) <= MAX_KEY:
+        raise DocumentError(f"文件键“{key[:20]}…”应为 1–{MAX_KEY} 个字符：use --key to choose a shorter one")
     vocabulary = vocabulary or load_vocabulary()
     return reader_class(vocabulary.is_group).read_path(path, key=key)
 

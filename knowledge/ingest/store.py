@@ -60,9 +60,11 @@ def sync_units(session: Session, vocabulary: Vocabulary) -> dict[str, Unit]:
         for alias in entry.aliases:
             if spelling(alias) != spelling(entry.name):
                 wanted_aliases[alias] = entry.name
-    # Aliases that moved or vanished go first, so the unique index never sees two owners.
+    # Aliases that moved to another unit go first, so the unique index never sees two owners. Aliases the
+    # vocabulary no longer mentions stay: they may belong to another document's units.
     for alias, row in taken.items():
-        if wanted_aliases.get(alias) != row.unit.name:
+        owner = wanted_aliases.get(alias)
+        if owner is not None and owner != row.unit.name:
             session.delete(row)
     session.flush()
     for entry in vocabulary.entries.values():
@@ -75,7 +77,7 @@ def sync_units(session: Session, vocabulary: Vocabulary) -> dict[str, Unit]:
         unit.covers_all = entry.group.all if entry.group else False
         unit.explain = entry.group.explain if entry.group else ""
     session.flush()
-    kept = {alias for alias, row in taken.items() if wanted_aliases.get(alias) == row.unit.name}
+    kept = {alias for alias, row in taken.items() if wanted_aliases.get(alias) in (None, row.unit.name)}
     session.add_all(UnitAlias(unit=existing[owner], alias=alias)
                     for alias, owner in wanted_aliases.items() if alias not in kept)
     session.flush()
