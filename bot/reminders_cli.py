@@ -268,15 +268,13 @@ def subs_resume(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")
 
 
 def _row(runtime: Runtime, raw: str) -> str:
-    from knowledge.deadlines import DeadlineError, normalize_row_id
+    from knowledge.deadlines import DeadlineError
+    from knowledge.reminders import row_in
 
     try:
-        row_id = normalize_row_id(raw)
+        return row_in(runtime.catalog, raw)
     except DeadlineError as error:
         raise fail(str(error), 2) from None
-    if row_id not in runtime.catalog.by_id:
-        raise fail(f"row {row_id} is not in document {runtime.catalog.key}", 2)
-    return row_id
 
 
 @deadlines_app.command("set")
@@ -285,15 +283,15 @@ def deadlines_set(row: Annotated[str, typer.Argument(help="Row id, e.g. K5-12.")
                   milestone: Annotated[str, typer.Argument(help="Milestone label.")] = "") -> None:
     """Set a row's admin deadline (same milestone label: replaced). Example: duban deadlines set K5-12 2023-06-30 完成过半"""
     from knowledge.db import transaction
-    from knowledge.deadlines import Deadline, DeadlineError
-    from knowledge.reminders import due_from_text, set_deadline
+    from knowledge.deadlines import DeadlineError
+    from knowledge.reminders import admin_deadline, set_deadline
 
     runtime = open_runtime()
-    row_id = _row(runtime, row)
     try:
-        deadline = Deadline(row_id, due_from_text(due, runtime.catalog.year), milestone.strip(), "admin")
+        deadline = admin_deadline(runtime.catalog, row, due, milestone)
     except DeadlineError as error:
         raise fail(str(error), 2) from None
+    row_id = deadline.row_id
     with transaction(runtime.knowledge.sessions) as session:
         import getpass
 

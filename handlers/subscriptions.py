@@ -30,8 +30,8 @@ from handlers import BOTH, PRIVATE, CommandSpec, runtime_of
 from handlers.reminders import now_of
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
-from knowledge.deadlines import Deadline, DeadlineError, normalize_row_id
-from knowledge.reminders import clear_deadlines, due_from_text, effective, policy_from, set_deadline
+from knowledge.deadlines import DeadlineError
+from knowledge.reminders import admin_deadline, clear_deadlines, effective, policy_from, row_in, set_deadline
 from knowledge.subscriptions import (
     SubscriptionInfo,
     Target,
@@ -310,15 +310,14 @@ async def on_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     catalog = runtime.catalog
     try:
-        row_id = normalize_row_id(args[0])
-        if row_id not in catalog.by_id:
-            raise DeadlineError(rr.UNKNOWN_ROW.format(row=row_id, hint=""))
         if args[1].lower() in _CLEAR_WORDS:
+            row_id = row_in(catalog, args[0])
             with transaction(runtime.knowledge.sessions) as session:
                 n = clear_deadlines(session, catalog.key, row_id)
             await _reply(message, rr.DEADLINE_CLEARED.format(row=row_id, n=n, fallback="进度表或默认期限"))
             return
-        deadline = Deadline(row_id, due_from_text(args[1], catalog.year), " ".join(args[2:]).strip(), "admin")
+        deadline = admin_deadline(catalog, args[0], args[1], " ".join(args[2:]))
+        row_id = deadline.row_id
     except DeadlineError as error:
         await _reply(message, html.escape(rr.DEADLINE_BAD.format(error=error)))
         return

@@ -21,6 +21,7 @@ from knowledge.deadlines import (
     DeadlineSource,
     document_default_due,
     effective_deadlines,
+    normalize_row_id,
     parse_deadline,
     row_sort_key,
 )
@@ -81,6 +82,19 @@ class StoredDeadline:
     deadline: Deadline
     set_by: str
     set_at: datetime
+
+
+def row_in(catalog: Catalog, raw: str) -> str:
+    """A row id as typed ("k5-12", "Ｋ５－１２") checked against the document; DeadlineError otherwise."""
+    row_id = normalize_row_id(raw)
+    if row_id not in catalog.by_id:
+        raise DeadlineError(f"文件 {catalog.key} 中没有 {row_id} 这一项")
+    return row_id
+
+
+def admin_deadline(catalog: Catalog, row: str, due: str, milestone: str = "") -> Deadline:
+    """What an admin typed (/deadline K5-12 6月底前 完成过半, `duban deadlines set …`) as a Deadline."""
+    return Deadline(row_in(catalog, row), due_from_text(due, catalog.year), milestone.strip(), "admin")
 
 
 def set_deadline(session: Session, document: str, deadline: Deadline, *, set_by: str, now: datetime) -> bool:

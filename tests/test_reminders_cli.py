@@ -126,7 +126,7 @@ def test_deadline_commands_and_precedence(cli: typer.Typer, tmp_path: Path) -> N
     assert "K9-99" in run(cli, "deadlines", "import", str(unknown), code=1)
     assert len(json.loads(run(cli, "deadlines", "list", "--json"))) == 3  # the failed imports changed nothing
     assert "长期坚持" in run(cli, "deadlines", "set", "K5-12", "长期坚持", code=2)
-    assert "not in document" in run(cli, "deadlines", "set", "K9-99", "2023-06-30", code=2)
+    assert "中没有 K9-99" in run(cli, "deadlines", "set", "K9-99", "2023-06-30", code=2)
 
 
 def test_at_option_and_status(cli: typer.Typer) -> None:
