@@ -158,6 +158,9 @@ def _units(query: Query, catalog: Catalog) -> Answer:
     for unit, rows in per_unit.items():
         if query.leaders:  # "张伟分管的工作中区发改局参与了哪项"
             rows = [r for r in rows if r.row.leader in query.leaders]
+        if query.has_note:  # "备注注明由区委组织部牵头的工作"
+            rows = [r for r in rows if r.row.note]
+            notes.append(msg.ONLY_NOTED)
         rows = _topic_filter(query, catalog, _in_categories(query, rows), notes)
         lead = sum(1 for r in rows if r.role == "lead")
         headlines.append(_unit_headline(query, unit, rows, lead))
@@ -226,7 +229,9 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
     headlines: list[str] = []
     notes: list[str] = []
     for leader in query.leaders:
-        rows = [AnswerRow(r) for r in rows_of_leader(catalog, leader, query.kind)]
+        rows = [AnswerRow(r) for r in rows_of_leader(catalog, leader, query.kind) if r.note or not query.has_note]
+        if query.has_note:
+            notes.append(msg.ONLY_NOTED)
         rows = _topic_filter(query, catalog, _in_categories(query, rows), notes)
         titles = "、".join(catalog.leader_titles.get(leader, ()))
         name = f"{leader}（{titles}）" if titles else leader
@@ -251,6 +256,8 @@ def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
         rows = [r for r in rows if r.kind == query.kind]
     if query.categories:
         rows = [r for r in rows if r.category in query.categories]
+    if not rows:
+        rows = _best_partial(query, catalog)
     if query.intent == "number":
         # "多少" asks for a figure: keep the rows that state one for the topic, when some do, and add the
         # rows that state it for the same thing worded shorter ("绿道卡口 10 处" for 塘河沿线绿道卡口).
@@ -266,6 +273,23 @@ _DIGIT = re.compile(r"\d")
 _CLAUSE = re.compile(r"[，。；、]")
 _SPACE_BY_DIGIT = re.compile(r"(?<=\d)\s+|\s+(?=\d)")
 _MEASURE = re.compile(r"(?:多少|几)\s*([个套张处家人名所座台件辆条亩次万亿元%])")
+
+
+def _best_partial(query: Query, catalog: Catalog) -> list[Row]:
+    """When no row holds every topic word (a word the segmenter cut wrongly: "比重要达到" → 重要), the rows
+    holding the most of them — only if that is most of the words, and at least two."""
+    words = [w for _, ws in query.phrases for w in ws if len(w) > 1]
+    if len(words) < 3:
+        return []
+    score: dict[str, int] = {}
+    for word in dict.fromkeys(words):
+        for row in catalog.containing(word):
+            score[row.id] = score.get(row.id, 0) + 1
+    best = max(score.values(), default=0)
+    if best < max(2, -(-len(words) * 3 // 5)):
+        return []
+    rows = [catalog.by_id[i] for i, n in score.items() if n == best]
+    return sorted((r for r in rows if not query.kind or r.kind == query.kind), key=lambda r: catalog.positions[r.id])
 
 
 def _figure_rows(query: Query, catalog: Catalog) -> list[Row]:

@@ -12,7 +12,7 @@ from bot.pipeline import Duban
 GOLDEN = Path(__file__).parent / "golden"
 
 
-@pytest.mark.parametrize(("name", "minimum"), [("dev.jsonl", 0.98), ("paraphrases.jsonl", 0.97), ("holdout.jsonl", 0.97), ("holdout3.jsonl", 0.97), ("holdout4.jsonl", 0.97), ("holdout5.jsonl", 0.95), ("holdout6.jsonl", 0.97)])
+@pytest.mark.parametrize(("name", "minimum"), [("dev.jsonl", 0.98), ("paraphrases.jsonl", 0.97), ("holdout.jsonl", 0.97), ("holdout3.jsonl", 0.97), ("holdout4.jsonl", 0.97), ("holdout5.jsonl", 0.95), ("holdout6.jsonl", 0.97), ("holdout7.jsonl", 0.97)])
 def test_gold_file_accuracy(duban: Duban, name: str, minimum: float) -> None:
     path = GOLDEN / name
     report = evaluate(duban, read_gold(path))

@@ -18,6 +18,8 @@ PLACES_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "plac
 TOPICS_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "topics.toml"
 # Endings a unit's name sheds in speech ("住建局" → "住建"), when what remains is no word of the document.
 _SPOKEN_ENDINGS = ("分局", "局", "委", "办")
+# A city body's district branch ("电信鹿城分局"), typed as district + body ("鹿城电信").
+_BRANCH_ENDINGS = ("分公司", "分局", "管理部")
 # Abbreviated titles ("林常务") and the full title they stand for.
 _TITLE_ABBREVIATIONS = {"常务": "常务副区长"}
 # Ways people address a district leader after the surname ("伍区长").
@@ -97,7 +99,8 @@ class Lexicon:
                 table[title][Entity("leader", leader, exact=len(leaders) == 1, weak=True)] = None
         for category in catalog.categories:
             table[category][Entity("category", category)] = None
-        lexicon._add_spoken_forms(table)
+        places = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))
+        lexicon._add_spoken_forms(table, str(places.get("district", "")).removesuffix("区").removesuffix("县"))
         # Quoted second nameplates are typed without the 区 ("“两个健康”办") and without the quotes.
         for surface, entities in list(table.items()):
             for variant in (surface[1:] if surface.startswith("区") and "“" in surface else "",
@@ -106,20 +109,26 @@ class Lexicon:
                     table[variant] = dict(entities)
         lexicon.surfaces = {surface: list(entities) for surface, entities in table.items() if len(surface) >= 2}
         lexicon.max_length = max(map(len, lexicon.surfaces), default=0)
-        places = tomllib.loads(PLACES_FILE.read_text(encoding="utf-8"))
         lexicon.own_places = frozenset(str(p) for p in places.get("own_places", []))
         lexicon.place_name = f"{places.get('city', '')}{places.get('district', '')}"
         topics = tomllib.loads(TOPICS_FILE.read_text(encoding="utf-8"))
         lexicon.synonyms = {str(k): tuple(str(v) for v in vs) for k, vs in topics.get("synonyms", {}).items()}
         return lexicon
 
-    def _add_spoken_forms(self, table: dict[str, dict[Entity, None]]) -> None:
-        """"住建", "发改", "资规": names without 区 and without their 局/委/办, where unambiguous and no topic."""
+    def _add_spoken_forms(self, table: dict[str, dict[Entity, None]], district: str) -> None:
+        """"住建", "发改", "资规": names without 区 and without their 局/委/办; "鹿城电信" for 电信鹿城分局 —
+        where unambiguous and not a word of the document."""
         owners: defaultdict[str, set[str]] = defaultdict(set)
         for surface, entities in table.items():
             units = {e.name for e in entities if e.type == "unit"}
             if len(units) != 1:
                 continue
+            if district and district in surface[1:]:
+                base = surface.removeprefix("市").replace(district, "")
+                for ending in _BRANCH_ENDINGS:
+                    base = base.removesuffix(ending)
+                if len(base) >= 2:
+                    owners[district + base].update(units)
             for ending in _SPOKEN_ENDINGS:
                 if surface.endswith(ending):
                     form = surface.removeprefix("区").removeprefix("市").removesuffix(ending)
