@@ -153,6 +153,64 @@ class Deliverer:
     def _tx(self) -> Any:
         return transaction(self.knowledge.sessions)
 
+    # --- database steps ---------------------------------------------------------------------------
+    # Each runs in a worker thread (asyncio.to_thread) so its round trips do not stall the event loop
+    # (the bot's concurrent updates, the other digests of this run). Each opens and commits its own
+    # transaction before the awaiting coroutine resumes, so the order is the one synchronous code had:
+    # a claim is committed before the send, and the mark after it. Sessions never cross threads, and
+    # the DeliveryReport is only changed on the event loop (the workers share it).
+
+    def _settle_stale(self) -> list[rlog.LogEntry]:
+        with self._tx() as session:
+            return rlog.resolve_stale(session, older_than=utc_now() - self.options.claim_timeout,
+                                      resend=self.options.in_doubt == "resend")
+
+    def _claim(self, digest: ChatDigest, key: str) -> list[DueRow]:
+        with self._tx() as session:
+            return rlog.claim(session, self.catalog.key, digest.chat_id, digest.day, digest.rows,
+                              digest=key, instance=self.instance, now=utc_now())
+
+    def _mark_sent(self, chat_id: int, rows: Sequence[DueRow], key: str, message_id: int) -> None:
+        with self._tx() as session:
+            rlog.mark_sent(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+                           message_id=message_id, now=utc_now())
+
+    def _mark_waiting(self, chat_id: int, rows: Sequence[DueRow], key: str, error: str) -> None:
+        with self._tx() as session:
+            rlog.mark_waiting(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+                              error=error)
+
+    def _reclaim(self, chat_id: int, rows: Sequence[DueRow], key: str) -> bool:
+        with self._tx() as session:
+            return rlog.reclaim(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+                                now=utc_now())
+
+    def _release(self, chat_id: int, rows: Sequence[DueRow], key: str) -> None:
+        with self._tx() as session:
+            rlog.release(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance)
+
+    def _move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
+        with self._tx() as session:
+            move_chat(session, old_chat_id, new_chat_id)
+
+    def _record_refusal(self, chat_id: int, rows: Sequence[DueRow], key: str, error: str, gone: bool) -> None:
+        """Mark the rows failed and, when the chat is gone, pause it, in one transaction."""
+        with self._tx() as session:
+            rlog.mark_failed(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+                             error=error)
+            if gone:
+                pause_chat(session, chat_id, error, utc_now())
+
+    def _record_in_doubt(self, chat_id: int, rows: Sequence[DueRow], key: str,
+                         error: str) -> list[rlog.LogEntry]:
+        """Mark the rows `unknown`; the digest's in-doubt entries, read in the same transaction."""
+        with self._tx() as session:
+            rlog.mark_failed(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+                             error=f"in doubt: {error}", status="unknown")
+            return [e for e in rlog.entries(session, chat_id=chat_id, status="unknown") if e.digest == key]
+
+    # --- the run ----------------------------------------------------------------------------------
+
     def pending(self, instant: datetime) -> list[ChatDigest]:
         """The digests due at `instant` that the log does not hold yet (a dry run stops here)."""
         with self.knowledge.sessions() as session:
@@ -163,9 +221,7 @@ class Deliverer:
     async def run(self, instant: datetime) -> DeliveryReport:
         """Settle dead claims, then send everything due at `instant` that nobody has sent."""
         report = DeliveryReport(at=instant)
-        with self._tx() as session:
-            report.in_doubt = rlog.resolve_stale(session, older_than=utc_now() - self.options.claim_timeout,
-                                                 resend=self.options.in_doubt == "resend")
+        report.in_doubt = await asyncio.to_thread(self._settle_stale)
         for (chat_id, key, holder), rows in _by_digest(report.in_doubt).items():
             log.warning("chat %s: digest %s (claimed by %s) was in flight when its process stopped; %s: %s",
                         chat_id, key, holder, "resending" if self.options.in_doubt == "resend"
@@ -194,9 +250,7 @@ class Deliverer:
         # Pace before claiming, so the claim → send window (the in-doubt window) stays milliseconds long.
         await self.pacer.wait(digest.chat_id, group)
         key = rlog.digest_key(self.catalog.key, digest.chat_id, digest.day, digest.rows)
-        with self._tx() as session:
-            rows = rlog.claim(session, self.catalog.key, digest.chat_id, digest.day, digest.rows,
-                              digest=key, instance=self.instance, now=utc_now())
+        rows = await asyncio.to_thread(self._claim, digest, key)
         report.skipped += len(digest.rows) - len(rows)
         if not rows:
             return
@@ -209,17 +263,14 @@ class Deliverer:
             if not await self._send_page(digest, key, page, remaining, report):
                 unsent = [r for later in pages[n + 1:] for r in later.rows]
                 if unsent:  # never attempted: give them back rather than leave them to look in doubt
-                    with self._tx() as session:
-                        rlog.release(session, self.catalog.key, digest.chat_id, unsent, digest=key,
-                                     instance=self.instance)
+                    await asyncio.to_thread(self._release, digest.chat_id, unsent, key)
                 return
 
     async def _send_page(self, digest: ChatDigest, key: str, page: Page, remaining: Sequence[DueRow],
                          report: DeliveryReport) -> bool:
         """Send one page and record the outcome; False stops the rest of this digest."""
-        chat_id, document, rows = digest.chat_id, self.catalog.key, list(page.rows)
+        chat_id, rows = digest.chat_id, list(page.rows)
         target = chat_id
-        mine = {"digest": key, "instance": self.instance}
         for attempt in range(1, self.options.max_attempts + 1):
             try:
                 # In the bot, PTB's AIORateLimiter first rides out a 429 itself (its retries); only what
@@ -228,53 +279,43 @@ class Deliverer:
             except RetryAfter as error:
                 wait = _seconds(error)
                 report.retries += 1
-                with self._tx() as session:
-                    rlog.mark_waiting(session, document, chat_id, rows, error=str(error), **mine)
+                await asyncio.to_thread(self._mark_waiting, chat_id, rows, key, str(error))
                 if attempt == self.options.max_attempts or wait > self.options.max_wait:
                     break
                 await self.sleep(wait)
-                with self._tx() as session:
-                    if not rlog.reclaim(session, document, chat_id, rows, now=utc_now(), **mine):
-                        return False  # a stale-claim sweep took it: it will be sent by whoever runs next
+                if not await asyncio.to_thread(self._reclaim, chat_id, rows, key):
+                    return False  # a stale-claim sweep took it: it will be sent by whoever runs next
                 continue
             except ChatMigrated as error:
-                with self._tx() as session:
-                    move_chat(session, chat_id, error.new_chat_id)
+                await asyncio.to_thread(self._move_chat, chat_id, error.new_chat_id)
                 target = chat_id = error.new_chat_id  # the claims moved with the chat: mark them there
                 continue
             except (Forbidden, BadRequest) as error:
-                return self._refused(digest, key, rows, remaining, error, report)
+                return await self._refused(digest, key, rows, remaining, error, report)
             except NetworkError as error:
-                self._ambiguous(digest, key, rows, error, report, never_sent=_never_sent(error))
+                await self._ambiguous(digest, key, rows, error, report, never_sent=_never_sent(error))
                 return False
             except TelegramError as error:
-                self._ambiguous(digest, key, rows, error, report, never_sent=False)
+                await self._ambiguous(digest, key, rows, error, report, never_sent=False)
                 return False
-            with self._tx() as session:
-                rlog.mark_sent(session, document, chat_id, rows, message_id=message.message_id,
-                               now=utc_now(), **mine)
+            await asyncio.to_thread(self._mark_sent, chat_id, rows, key, message.message_id)
             report.messages += 1
             report.rows += len(rows)
             report.late += sum(1 for r in rows if r.late)
             return True
         # Still throttled: give the claim back so a later run (or the other instance) sends it.
-        with self._tx() as session:
-            rlog.release(session, document, chat_id, remaining, **mine)
+        await asyncio.to_thread(self._release, chat_id, remaining, key)
         report.deferred += len(remaining)
         log.warning("chat %s: still rate limited after %d attempts; deferred", chat_id, self.options.max_attempts)
         return False
 
-    def _refused(self, digest: ChatDigest, key: str, rows: list[DueRow], remaining: Sequence[DueRow],
-                 error: TelegramError, report: DeliveryReport) -> bool:
+    async def _refused(self, digest: ChatDigest, key: str, rows: list[DueRow], remaining: Sequence[DueRow],
+                       error: TelegramError, report: DeliveryReport) -> bool:
         """A definite refusal: blocked, kicked or gone pauses the chat; other 400s fail this page only."""
         text = str(error)
         gone = isinstance(error, Forbidden) or "chat not found" in text.lower()
         failed = list(remaining) if gone else rows
-        with self._tx() as session:
-            rlog.mark_failed(session, self.catalog.key, digest.chat_id, failed, digest=key,
-                             instance=self.instance, error=text)
-            if gone:
-                pause_chat(session, digest.chat_id, text, utc_now())
+        await asyncio.to_thread(self._record_refusal, digest.chat_id, failed, key, text, gone)
         report.failed += len(failed)
         if gone:
             report.paused_chats.append(digest.chat_id)
@@ -283,18 +324,16 @@ class Deliverer:
             log.error("chat %s: Telegram rejected a reminder page: %s", digest.chat_id, text)
         return not gone
 
-    def _ambiguous(self, digest: ChatDigest, key: str, rows: list[DueRow], error: TelegramError,
-                   report: DeliveryReport, *, never_sent: bool) -> None:
+    async def _ambiguous(self, digest: ChatDigest, key: str, rows: list[DueRow], error: TelegramError,
+                         report: DeliveryReport, *, never_sent: bool) -> None:
         """A timeout may or may not have delivered: `unknown` unless the request surely never left."""
-        with self._tx() as session:
-            if never_sent or self.options.in_doubt == "resend":
-                rlog.release(session, self.catalog.key, digest.chat_id, rows, digest=key, instance=self.instance)
-                report.deferred += len(rows)
-            else:
-                rlog.mark_failed(session, self.catalog.key, digest.chat_id, rows, digest=key,
-                                 instance=self.instance, error=f"in doubt: {error}", status="unknown")
-                report.in_doubt += [e for e in rlog.entries(session, chat_id=digest.chat_id, status="unknown")
-                                    if e.digest == key]
+        if never_sent or self.options.in_doubt == "resend":
+            await asyncio.to_thread(self._release, digest.chat_id, rows, key)
+            report.deferred += len(rows)
+        else:
+            doubtful = await asyncio.to_thread(self._record_in_doubt, digest.chat_id, rows, key,
+                                               str(error))
+            report.in_doubt += doubtful
         log.warning("chat %s: sending a reminder failed (%s); %s", digest.chat_id, error,
                     "will retry" if never_sent else "it may or may not have arrived")
 

@@ -2,16 +2,22 @@
 
 In groups only the group's administrators may change the group's subscriptions (checked with
 getChatMember on every change, never cached, so a demoted admin loses the right at once).
+
+Database work runs in worker threads (asyncio.to_thread), one small synchronous step each with its own
+session: on PostgreSQL every round trip made on the event loop would stall all the updates the
+Application handles concurrently, and a Session must never be shared between threads.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
@@ -30,7 +36,7 @@ from handlers import BOTH, PRIVATE, CommandSpec, runtime_of
 from handlers.reminders import now_of
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
-from knowledge.deadlines import DeadlineError
+from knowledge.deadlines import Deadline, DeadlineError
 from knowledge.reminders import admin_deadline, clear_deadlines, effective, policy_from, row_in, set_deadline
 from knowledge.subscriptions import (
     SubscriptionInfo,
@@ -54,6 +60,7 @@ COMMANDS: list[CommandSpec] = [
     ("deadlines", "查看订阅工作的期限（即将到期和已逾期）", BOTH),
     ("deadline", "（管理员）设置任务期限：/deadline K5-12 2023-06-30 完成过半", (PRIVATE,)),
 ]
+Sessions = sessionmaker[Session]
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
 _PREFIX = "sb:"
 _CLEAR_WORDS = frozenset({"清除", "删除", "取消", "clear", "none"})
@@ -118,14 +125,75 @@ def _group_addressees(catalog: Catalog, targets: list[Target]) -> list[str]:
                   if info.kind == "group" and info.covers in kinds and catalog.by_unit.get(name))
 
 
-def subscribe_text(runtime: Runtime, chat_id: int, chat_type: str, resolution: Resolution, user_id: int | None,
-                   now: datetime) -> str:
+# --- database steps: synchronous, each in its own session, run with asyncio.to_thread -------------
+# They take the session factory, not the Runtime, so its lazily opened resources are first touched on
+# the event loop's thread as before, never by two worker threads at once.
+
+
+def _store_subscriptions(sessions: Sessions, chat_id: int, chat_type: str, targets: list[Target],
+                         user_id: int | None, now: datetime) -> tuple[int, list[Target]]:
+    """Resume a paused chat and add the targets it lacks: (subscriptions resumed, targets added)."""
+    with transaction(sessions) as session:
+        resumed = resume_chat(session, chat_id)
+        added = [t for t in targets if subscribe(session, chat_id, chat_type, t, created_by=user_id, now=now)]
+    return resumed, added
+
+
+def _remove_all(sessions: Sessions, chat_id: int) -> int:
+    with transaction(sessions) as session:
+        return unsubscribe_all(session, chat_id)
+
+
+def _remove_targets(sessions: Sessions, chat_id: int, targets: list[Target]) -> list[Target]:
+    """The targets that were subscribed and are not any more."""
+    with transaction(sessions) as session:
+        return [t for t in targets if unsubscribe(session, chat_id, t)]
+
+
+def _remove_id(sessions: Sessions, chat_id: int, subscription_id: int) -> SubscriptionInfo | None:
+    with transaction(sessions) as session:
+        return unsubscribe_id(session, chat_id, subscription_id)
+
+
+def _subscriptions(sessions: Sessions, chat_id: int) -> list[SubscriptionInfo]:
+    with sessions() as session:
+        return list_subscriptions(session, chat_id)
+
+
+def _resume(sessions: Sessions, chat_id: int) -> None:
+    with transaction(sessions) as session:
+        resume_chat(session, chat_id)
+
+
+def _chat_deadlines(sessions: Sessions, catalog: Catalog, configured_default: object,
+                    chat_id: int) -> tuple[list[SubscriptionInfo], dict[str, list[Deadline]]]:
+    """The chat's subscriptions (all as if active) and, when it has any, every row's effective deadlines."""
+    with sessions() as session:
+        subs = [replace(s, paused=False) for s in list_subscriptions(session, chat_id)]
+        deadlines = effective(session, catalog, configured_default) if subs else {}
+    return subs, deadlines
+
+
+def _clear_deadlines(sessions: Sessions, document: str, row_id: str) -> int:
+    with transaction(sessions) as session:
+        return clear_deadlines(session, document, row_id)
+
+
+def _set_deadline(sessions: Sessions, document: str, deadline: Deadline, set_by: str, now: datetime) -> bool:
+    """True when it replaced an earlier admin deadline of the row."""
+    with transaction(sessions) as session:
+        return set_deadline(session, document, deadline, set_by=set_by, now=now)
+
+
+# --- handlers --------------------------------------------------------------------------------------
+
+
+async def subscribe_text(runtime: Runtime, chat_id: int, chat_type: str, resolution: Resolution,
+                         user_id: int | None, now: datetime) -> str:
     """Store the resolved targets for a chat and say what that means (shared by /sub and its buttons)."""
     catalog = runtime.catalog
-    with transaction(runtime.knowledge.sessions) as session:
-        resumed = resume_chat(session, chat_id)
-        added = [t for t in resolution.targets
-                 if subscribe(session, chat_id, chat_type, t, created_by=user_id, now=now)]
+    resumed, added = await asyncio.to_thread(_store_subscriptions, runtime.knowledge.sessions, chat_id,
+                                             chat_type, resolution.targets, user_id, now)
     rows = frozenset().union(*(target_rows(catalog, t) for t in resolution.targets))
     fresh = [t for t in resolution.targets if t in added]
     lines = [html.escape(note) for note in resolution.notes]
@@ -163,8 +231,9 @@ async def on_sub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(message, html.escape(resolution.problem), _refusal_markup(resolution, "a"))
         return
     user = update.effective_user
-    await _reply(message, subscribe_text(runtime, message.chat.id, message.chat.type, resolution,
-                                         user.id if user else None, now_of(context)))
+    text = await subscribe_text(runtime, message.chat.id, message.chat.type, resolution,
+                                user.id if user else None, now_of(context))
+    await _reply(message, text)
 
 
 async def on_unsub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -182,16 +251,14 @@ async def on_unsub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     chat_id = message.chat.id
     if text in ALL_WORDS:
-        with transaction(runtime.knowledge.sessions) as session:
-            removed = unsubscribe_all(session, chat_id)
+        removed = await asyncio.to_thread(_remove_all, runtime.knowledge.sessions, chat_id)
         await _reply(message, rr.UNSUBSCRIBED_ALL.format(n=removed) if removed else rr.NO_SUBS)
         return
     resolution = resolve_targets(runtime.duban, text)
     if not resolution.ok:
         await _reply(message, html.escape(resolution.problem))
         return
-    with transaction(runtime.knowledge.sessions) as session:
-        gone = [t for t in resolution.targets if unsubscribe(session, chat_id, t)]
+    gone = await asyncio.to_thread(_remove_targets, runtime.knowledge.sessions, chat_id, resolution.targets)
     missing = [t for t in resolution.targets if t not in gone]
     lines = []
     if gone:
@@ -201,20 +268,18 @@ async def on_unsub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(message, "\n".join(lines))
 
 
-def mysubs_view(runtime: Runtime, chat_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
+async def mysubs_view(runtime: Runtime, chat_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
     """The chat's subscriptions and one remove button per subscription (callback data: sb:r:<id>)."""
-    with runtime.knowledge.sessions() as session:
-        subs = list_subscriptions(session, chat_id)
+    subs = await asyncio.to_thread(_subscriptions, runtime.knowledge.sessions, chat_id)
     counts = {s.id: len(target_rows(runtime.catalog, s.target)) for s in subs}
     buttons = [[b] for s in subs if (b := _button(f"取消 {s.target.label}", "r", str(s.id))) is not None]
     return rr.render_subscriptions(subs, counts), InlineKeyboardMarkup(buttons) if buttons else None
 
 
-def _resume_private(runtime: Runtime, message: Message) -> None:
+async def _resume_private(runtime: Runtime, message: Message) -> None:
     """A user who blocked the bot and now writes to it again wants reminders again."""
     if message.chat.type == ChatType.PRIVATE:
-        with transaction(runtime.knowledge.sessions) as session:
-            resume_chat(session, message.chat.id)
+        await asyncio.to_thread(_resume, runtime.knowledge.sessions, message.chat.id)
 
 
 async def on_mysubs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -222,8 +287,8 @@ async def on_mysubs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     runtime = runtime_of(context)
-    _resume_private(runtime, message)
-    text, markup = mysubs_view(runtime, message.chat.id)
+    await _resume_private(runtime, message)
+    text, markup = await mysubs_view(runtime, message.chat.id)
     await _reply(message, text, markup)
 
 
@@ -257,16 +322,15 @@ async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await query.answer(resolution.problem[:200], show_alert=True)
             return
         await query.answer()
-        text = subscribe_text(runtime, chat_id, message.chat.type, resolution, query.from_user.id,
-                              now_of(context))
+        text = await subscribe_text(runtime, chat_id, message.chat.type, resolution, query.from_user.id,
+                                    now_of(context))
         await query.edit_message_text(text)
         return
     removed: SubscriptionInfo | None = None
     if parts[2].isdigit():
-        with transaction(runtime.knowledge.sessions) as session:
-            removed = unsubscribe_id(session, chat_id, int(parts[2]))
+        removed = await asyncio.to_thread(_remove_id, runtime.knowledge.sessions, chat_id, int(parts[2]))
     await query.answer(rr.UNSUBSCRIBED.format(targets=removed.target.label) if removed else rr.STALE)
-    text, markup = mysubs_view(runtime, chat_id)
+    text, markup = await mysubs_view(runtime, chat_id)
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
@@ -281,10 +345,10 @@ async def on_deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None:
         return
     runtime = runtime_of(context)
-    _resume_private(runtime, message)
-    with runtime.knowledge.sessions() as session:
-        subs = [replace(s, paused=False) for s in list_subscriptions(session, message.chat.id)]
-        deadlines = effective(session, runtime.catalog, runtime.settings.default_deadline) if subs else {}
+    await _resume_private(runtime, message)
+    # Reading the deadlines of every row is the slow part of /deadlines: it runs in the thread too.
+    subs, deadlines = await asyncio.to_thread(_chat_deadlines, runtime.knowledge.sessions, runtime.catalog,
+                                              runtime.settings.default_deadline, message.chat.id)
     if not subs:
         await _reply(message, rr.NO_SUBS)
         return
@@ -312,8 +376,7 @@ async def on_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     try:
         if args[1].lower() in _CLEAR_WORDS:
             row_id = row_in(catalog, args[0])
-            with transaction(runtime.knowledge.sessions) as session:
-                n = clear_deadlines(session, catalog.key, row_id)
+            n = await asyncio.to_thread(_clear_deadlines, runtime.knowledge.sessions, catalog.key, row_id)
             await _reply(message, rr.DEADLINE_CLEARED.format(row=row_id, n=n, fallback="进度表或默认期限"))
             return
         deadline = admin_deadline(catalog, args[0], args[1], " ".join(args[2:]))
@@ -321,8 +384,8 @@ async def on_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except DeadlineError as error:
         await _reply(message, html.escape(rr.DEADLINE_BAD.format(error=error)))
         return
-    with transaction(runtime.knowledge.sessions) as session:
-        replaced = set_deadline(session, catalog.key, deadline, set_by=f"telegram:{user.id}", now=now_of(context))
+    replaced = await asyncio.to_thread(_set_deadline, runtime.knowledge.sessions, catalog.key, deadline,
+                                       f"telegram:{user.id}", now_of(context))
     template = rr.DEADLINE_REPLACED if replaced else rr.DEADLINE_SET
     milestone = f"（{deadline.milestone}）" if deadline.milestone else ""
     await _reply(message, html.escape(template.format(row=row_id, due=rr.cn_date(deadline.due),

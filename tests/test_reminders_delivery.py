@@ -3,6 +3,7 @@ late, 429, 403 and network errors, pacing and the 4096 limit (crashes: test_remi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import time, timedelta
@@ -189,6 +190,47 @@ async def test_network_errors(fake: FakeBotApi, rt: Runtime, after_delivery: boo
     assert len(first.in_doubt) == (1 if after_delivery else 0)
     assert [r.status for r in log_rows(rt.knowledge)] == [status]
     assert len(fake.bot_messages(chat)) == messages
+
+
+class SessionThreads:
+    """A session factory that notes which thread opened each session."""
+
+    def __init__(self, factory: Any) -> None:
+        self.factory, self.threads = factory, []  # type: list[int]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.threads.append(threading.get_ident())
+        return self.factory(*args, **kwargs)
+
+
+@retry_warning
+async def test_delivery_does_its_database_work_off_the_event_loop(fake: FakeBotApi, bot: Bot, rt: Runtime,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settle, claim, mark sent, 429 wait and reclaim, refusal and in-doubt marks all open their sessions
+    in worker threads, so the bot's other updates keep going while a run talks to the database."""
+    chat, late_chat = private_chats(fake, 2)
+    group = fake.group_chat("已移除", bot_status="kicked")
+    add_subscription(rt.knowledge, chat, Target("row", "K5-12"))
+    add_subscription(rt.knowledge, group.id, Target("row", "K5-12"), "supergroup")
+    sessions = SessionThreads(rt.knowledge.sessions)
+    monkeypatch.setattr(rt.knowledge, "sessions", sessions)
+    loop_thread = threading.get_ident()
+    fake.inject_429("sendMessage", times=1, retry_after=3)
+    fake.expect_rejection("sendMessage", 403)
+
+    async def sleep(seconds: float) -> None:
+        pass
+
+    first = await deliverer(bot, rt, sleep=sleep).run(at(2023, 12, 1))
+    assert first.messages == 1 and first.retries == 1 and first.paused_chats == [group.id]
+    assert len(sessions.threads) >= 6 and loop_thread not in sessions.threads
+
+    add_subscription(rt.knowledge, late_chat, Target("row", "K5-12"))
+    sessions.threads.clear()  # that session was the test's own
+    async with FlakyNetworkBot(fake.token, base_url=fake.base_url, after_delivery=True) as client:
+        second = await deliverer(client, rt).run(at(2023, 12, 1, 9, 5))
+    assert [e.chat_id for e in second.in_doubt] == [late_chat]
+    assert len(sessions.threads) >= 3 and loop_thread not in sessions.threads
 
 
 # --- policy from [reminders] ----------------------------------------------------------------------

@@ -4,8 +4,10 @@ including who may change a group's subscriptions."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from fakebot import FakeBotApi
@@ -38,6 +40,17 @@ from knowledge.subscriptions import (
 fake = make_fake_bot_fixture()
 ADMIN_ID = 777_000_001
 NOW = datetime(2023, 11, 30, 1, 0, tzinfo=UTC)
+
+
+class SessionThreads:
+    """A session factory that notes which thread opened each session."""
+
+    def __init__(self, factory: Any) -> None:
+        self.factory, self.threads = factory, []  # type: list[int]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.threads.append(threading.get_ident())
+        return self.factory(*args, **kwargs)
 
 
 @pytest.fixture
@@ -331,6 +344,35 @@ async def test_deadline_is_admin_only_and_shows_in_deadlines(fake: FakeBotApi, r
         assert "已清除 K5-12 的 1 个管理员期限" in cleared.text
     with rt.knowledge.sessions() as session:
         assert [s.deadline.row_id for s in stored_deadlines(session, rt.catalog.key)] == ["K5-13"]
+
+
+async def test_commands_do_their_database_work_off_the_event_loop(fake: FakeBotApi, rt: Runtime,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every session the commands and buttons open is opened in a worker thread: on PostgreSQL a round
+    trip made on the event loop would stall every update the Application handles concurrently."""
+    sessions = SessionThreads(rt.knowledge.sessions)
+    monkeypatch.setattr(rt.knowledge, "sessions", sessions)
+    loop_thread = threading.get_ident()
+    async with polling(build_app(fake, rt, Clock(at(2023, 11, 30)))):
+        admin = fake.add_user("督办员", user_id=ADMIN_ID)
+        chat = fake.private_chat(admin)
+        await fake.send_text(chat, admin, "/sub 区民政局")
+        await fake.send_text(chat, admin, "/sub 潘旭")
+        _, refusal = await fake.wait_for_bot_messages(chat, 2)
+        await fake.press_button(chat, admin, refusal, button_text="潘旭光")  # sb:a: subscribes
+        await fake.wait_for_call("editMessageText")
+        await fake.send_text(chat, admin, "/mysubs")
+        [listing] = await fake.wait_for_bot_messages(chat)
+        await fake.press_button(chat, admin, listing, button_text="取消 区民政局")  # sb:r: removes
+        await fake.wait_for_call("editMessageText")
+        assert listing.text.endswith("1. 潘旭光（1 项）")  # redrawn without the removed subscription
+        replies = []
+        for command in ("/deadlines", "/deadline K5-12 2023-12-30", "/deadline K5-12 清除", "/unsub 潘旭光",
+                        "/unsub 全部"):
+            await fake.send_text(chat, admin, command)
+            replies += await fake.wait_for_bot_messages(chat)
+        assert "已取消订阅 潘旭光" in replies[3].text and "还没有订阅" in replies[4].text
+    assert len(sessions.threads) >= 11 and loop_thread not in sessions.threads
 
 
 async def test_usage_texts(fake: FakeBotApi, rt: Runtime) -> None:
