@@ -141,7 +141,13 @@ def _unit_rows(query: Query, catalog: Catalog, unit: str) -> list[AnswerRow]:
 
 def _units(query: Query, catalog: Catalog) -> Answer:
     notes: list[str] = []
-    per_unit = {unit: _unit_rows(query, catalog, unit) for unit in query.units}
+    paired = len(query.units) > 1 and len(set(query.unit_roles.values())) > 1
+    if paired:  # "区应急管理局牵头、区消防救援大队配合的工作": each unit in its own role, rows they share
+        query.together = True
+        per_unit = {unit: [r for r in _unit_rows(query, catalog, unit)
+                           if query.unit_roles.get(unit) in (None, r.role)] for unit in query.units}
+    else:
+        per_unit = {unit: _unit_rows(query, catalog, unit) for unit in query.units}
     if len(query.units) > 1 and query.together:
         shared = set.intersection(*({r.row.id for r in rows} for rows in per_unit.values()))
         first = per_unit[query.units[0]]
@@ -445,6 +451,13 @@ def _unknown_unit(query: Query, catalog: Catalog) -> Answer:
     return Answer(query, "unknown_unit", headline, suggestions=list(query.suggestions))
 
 
+def _other_year(query: Query, catalog: Catalog) -> Answer:
+    result = _none(query, catalog)
+    result.intent = "other_year"
+    result.headline = msg.OTHER_YEAR.format(year=catalog.year)
+    return result
+
+
 def _other_place(query: Query, catalog: Catalog) -> Answer:
     result = _none(query, catalog)
     result.intent = "other_place"
@@ -478,7 +491,7 @@ def _keyword(query: Query, catalog: Catalog) -> Answer:
 _HANDLERS = {
     "unit_items": _units, "unit_leader": _unit_leader, "leader_items": _leaders, "topic_units": _topic,
     "topic_leader": _topic, "number": _topic, "keyword": _keyword, "count": _count, "category": _category,
-    "item": _items, "notes": _notes, "multi_lead": _multi_lead, "overview": _overview, "help": _help, "unknown_unit": _unknown_unit, "other_place": _other_place, "ambiguous": _ambiguous, "none": _none,
+    "item": _items, "notes": _notes, "multi_lead": _multi_lead, "overview": _overview, "help": _help, "unknown_unit": _unknown_unit, "other_place": _other_place, "other_year": _other_year, "ambiguous": _ambiguous, "none": _none,
 }
 
 __all__ = ["Answer", "AnswerRow", "Block", "UnitRow", "answer"]

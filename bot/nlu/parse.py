@@ -15,7 +15,8 @@ from bot.nlu.segment import Segmenter
 from knowledge.numerals import chinese_to_int
 
 _GAP = "|"
-_SHAPES = ("off_topic", "multi_lead", "leaders_overview", "units_overview", "star_meaning")
+_SHAPES = ("off_topic", "other_year", "multi_lead", "leaders_overview", "units_overview", "star_meaning")
+_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _QUOTED = re.compile(r"[“‘\"']([^”’\"']{2,40})[”’\"']")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _ROW_CODE = re.compile(r"(?<![A-Za-z])([KkLl])\s*(\d{1,3})\s*-\s*(\d{1,3})")
@@ -67,6 +68,7 @@ class Parser:
                 query.unknown = place + mention.surface.lstrip(place[-1])
                 return query
         self._fill_entities(query, [m for m in mentions if not m.weak])
+        query.unit_roles = self._roles_by_position(focus, mentions)
         if query.intent == "ambiguous":
             return query
         if not query.units and not query.leaders:
@@ -118,6 +120,8 @@ class Parser:
         found = {name: cues.found(name, rest) for name in
                  ("lead", "support", "not_lead", "livelihood", "key_task", "who_unit", "who_leader", "number",
                   "help", "together", "separately", "has_note", *_SHAPES)}
+        # A personal or unanswerable word the document itself uses ("一般公共预算收入") asks about the document.
+        found["off_topic"] = [c for c in found["off_topic"] if not self.lexicon.catalog.containing(c)]
         query.shapes = {name for name in _SHAPES if found[name]}
         for name in _SHAPES:  # shape phrases contain role words (牵头单位): take them out first
             for cue in found[name]:
@@ -142,6 +146,20 @@ class Parser:
             for cue in found[name]:
                 rest = rest.replace(cue, _GAP)
         return rest, found
+
+    def _roles_by_position(self, focus: str, mentions: list[Mention]) -> dict[str, str]:
+        """"区发改局牵头、七都街道参与": the role word right after each unit's name, when there is one."""
+        roles: dict[str, str] = {}
+        lead, support = self.lexicon.cues["lead"], self.lexicon.cues["support"]
+        for mention in mentions:
+            if mention.entity.type not in ("unit", "street"):
+                continue
+            after = focus[mention.end:mention.end + 5].lstrip("的是作为")
+            if after.startswith(tuple(support)):
+                roles[mention.entity.name] = "support"
+            elif after.startswith(tuple(lead)):
+                roles[mention.entity.name] = "lead"
+        return roles
 
     def _fill_entities(self, query: Query, mentions: list[Mention]) -> None:
         for mention in mentions:
@@ -296,6 +314,9 @@ class Parser:
         asks_number = bool(found["number"]) and not query.count
         if "off_topic" in query.shapes:
             return "none"
+        years = {int(y) for y in _YEAR.findall(focus)}
+        if "other_year" in query.shapes or (years and self.lexicon.catalog.year not in years):
+            return "other_year"
         # No name and no topic word worth the name: the question is about the document's shape.
         plain = not (query.units or query.leaders or query.categories or any(len(t) > 1 for t in query.terms))
         if query.has_note and plain:

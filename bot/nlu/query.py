@@ -7,7 +7,7 @@ from typing import Literal
 
 Intent = Literal[
     "unit_items", "unit_leader", "leader_items", "topic_units", "topic_leader", "number", "count",
-    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes", "other_place", "multi_lead", "overview",
+    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes", "other_place", "multi_lead", "overview", "other_year",
 ]
 Kind = Literal["key_task", "livelihood"]
 Role = Literal["lead", "support"]
@@ -36,6 +36,8 @@ class Query:
     quoted: set[str] = field(default_factory=set)
     count: bool = False
     has_note: bool = False
+    # Each unit's own role when the question gives different ones ("A牵头、B配合的工作").
+    unit_roles: dict[str, str] = field(default_factory=dict)
     # Question shapes read from cue phrases (off_topic, multi_lead, leaders_overview, units_overview, star_meaning).
     shapes: set[str] = field(default_factory=set)
     together: bool = False
