@@ -11,7 +11,7 @@ from bot.runtime import Runtime
 def open_runtime(document: str | None = None, *, answering: bool = False) -> Runtime:
     """The runtime for one command; a bad configuration or an unknown document ends the command with its
     message (exit 2). `answering` loads the question pipeline now, so its errors surface here, once."""
-    from knowledge.export import UnknownDocument
+    from knowledge.catalog import UnknownDocument
 
     try:
         runtime = Runtime(document=document)

@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
+class UnknownDocument(LookupError):
+    """No stored document has the key asked for (here, not in export.py: answering must not load SQLAlchemy)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Role:
     """A unit's part in one row."""

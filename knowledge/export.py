@@ -7,11 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from knowledge.catalog import UnknownDocument
 from knowledge.models import DocumentRecord, Item, ItemUnit
-
-
-class UnknownDocument(LookupError):
-    """No stored document has the key asked for."""
 
 
 def find_document(session: Session, key: str | None = None) -> DocumentRecord:

@@ -123,3 +123,13 @@ def test_runtime_notices_a_new_import(runtime: object, tmp_path: Path) -> None:
     assert runtime.stale()
     runtime.reload()
     assert runtime.catalog.key == "lucheng-2024" and not runtime.stale()
+
+
+def test_warm_start_loads_neither_sqlalchemy_nor_jieba(env: dict[str, str]) -> None:
+    """The cold-start budget depends on it: a warm `duban ask` reads the pickled snapshot, and a question
+    without topic words never needs the segmenter (a check of imports, not of time)."""
+    command = [sys.executable, "-X", "importtime", "-m", "bot.cli", "ask", "区民政局负责哪些民生实事"]
+    subprocess.run(command, env=env, capture_output=True, check=True, timeout=60)  # builds the snapshot
+    imported = subprocess.run(command, env=env, capture_output=True, text=True, check=True, timeout=60).stderr
+    modules = {line.rsplit("|", 1)[-1].strip() for line in imported.splitlines() if "|" in line}
+    assert not {m for m in modules if m.split(".")[0] in ("sqlalchemy", "alembic", "jieba", "telegram")}
