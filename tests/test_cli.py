@@ -128,6 +128,8 @@ def test_runtime_notices_a_new_import(runtime: object, tmp_path: Path) -> None:
 def test_warm_start_loads_neither_sqlalchemy_nor_jieba(env: dict[str, str]) -> None:
     """The cold-start budget depends on it: a warm `duban ask` reads the pickled snapshot, and a question
     without topic words never needs the segmenter (a check of imports, not of time)."""
+    if not env["DUBAN_DATABASE_URL"].startswith("sqlite"):
+        pytest.skip("the snapshot's standard-library check is SQLite's; other databases take the full path")
     command = [sys.executable, "-X", "importtime", "-m", "bot.cli", "ask", "区民政局负责哪些民生实事"]
     subprocess.run(command, env=env, capture_output=True, check=True, timeout=60)  # builds the snapshot
     imported = subprocess.run(command, env=env, capture_output=True, text=True, check=True, timeout=60).stderr
