@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -100,3 +101,14 @@ def private_chats(fake: FakeBotApi, n: int) -> list[int]:
 
 def counts(fake: FakeBotApi, chats: list[int]) -> dict[int, int]:
     return {chat: len(fake.bot_messages(chat)) for chat in chats}
+
+
+class SessionThreads:
+    """A session factory that notes which thread opened each session."""
+
+    def __init__(self, factory: Any) -> None:
+        self.factory, self.threads = factory, []  # type: list[int]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.threads.append(threading.get_ident())
+        return self.factory(*args, **kwargs)

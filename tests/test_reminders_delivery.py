@@ -19,6 +19,7 @@ from reminders_support import (
     MINSHENG_ROWS,
     ROW_ID,
     Clock,
+    SessionThreads,
     add_subscription,
     at,
     build_app,
@@ -192,15 +193,6 @@ async def test_network_errors(fake: FakeBotApi, rt: Runtime, after_delivery: boo
     assert len(fake.bot_messages(chat)) == messages
 
 
-class SessionThreads:
-    """A session factory that notes which thread opened each session."""
-
-    def __init__(self, factory: Any) -> None:
-        self.factory, self.threads = factory, []  # type: list[int]
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        self.threads.append(threading.get_ident())
-        return self.factory(*args, **kwargs)
 
 
 @retry_warning

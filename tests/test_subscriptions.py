@@ -7,12 +7,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
 from fakebot import FakeBotApi
 from fakebot.fixtures import make_fake_bot_fixture, polling
-from reminders_support import MINSHENG_ROWS, Clock, add_subscription, at, build_app, fast_runtime, rows_in
+from reminders_support import (
+    MINSHENG_ROWS,
+    Clock,
+    SessionThreads,
+    add_subscription,
+    at,
+    build_app,
+    fast_runtime,
+    rows_in,
+)
 from telegram import Chat, Message, User
 
 from bot.config import Settings
@@ -42,15 +50,6 @@ ADMIN_ID = 777_000_001
 NOW = datetime(2023, 11, 30, 1, 0, tzinfo=UTC)
 
 
-class SessionThreads:
-    """A session factory that notes which thread opened each session."""
-
-    def __init__(self, factory: Any) -> None:
-        self.factory, self.threads = factory, []  # type: list[int]
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        self.threads.append(threading.get_ident())
-        return self.factory(*args, **kwargs)
 
 
 @pytest.fixture
