@@ -1561,6 +1561,12 @@ class FakeBotApi:
             )
             call.auto_expected = error.expected
             response = _error_response(error)
+        except (ConnectionResetError, asyncio.CancelledError) as error:
+            # The client went away mid-request (a bot process killed on purpose): nothing was delivered,
+            # and it is no bug of the fake.
+            call.abandoned, call.error_code, call.description = True, 499, f"client disconnected: {error!r}"
+            self._notify()
+            raise
         except Exception as error:  # a bug in the fake must fail the test, not hang it
             logger.exception("fakebot crashed in %s", method)
             self.internal_errors.append(f"fakebot crashed in {method}: {error!r}")
