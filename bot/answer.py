@@ -95,7 +95,7 @@ def _scope(query: Query) -> str:
 
 def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list[str]) -> list[AnswerRow]:
     # A lone leftover character beside a name is noise far more often than a topic.
-    phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1]
+    phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1 or query.topic_cue]
     if not phrases:
         return rows
     kept = _match_phrases(phrases, catalog, query.synonyms, query.quoted)

@@ -69,6 +69,12 @@ class Parser:
                 return query
         self._fill_entities(query, [m for m in mentions if not m.weak])
         query.unit_roles = self._roles_by_position(focus, mentions)
+        # "区民政局今年的预算": the document says 预算 somewhere, but nowhere about this unit or leader.
+        named = [row for unit in query.units for row in self.lexicon.catalog.by_unit.get(unit, ())]
+        named += [row for leader in query.leaders for row in self.lexicon.catalog.by_leader.get(leader, ())]
+        if named and any(all(cue not in self.lexicon.catalog.haystack[r.id] for r in named)
+                         for cue in cues["off_topic_in_document"]):
+            query.shapes.add("off_topic")
         if query.intent == "ambiguous":
             return query
         if not query.units and not query.leaders:
@@ -121,7 +127,8 @@ class Parser:
                  ("lead", "support", "not_lead", "livelihood", "key_task", "who_unit", "who_leader", "number",
                   "help", "together", "separately", "has_note", *_SHAPES)}
         # A personal or unanswerable word the document itself uses ("一般公共预算收入") asks about the document.
-        found["off_topic"] = [c for c in found["off_topic"] if not self.lexicon.catalog.containing(c)]
+        found["off_topic_in_document"] = [c for c in found["off_topic"] if self.lexicon.catalog.containing(c)]
+        found["off_topic"] = [c for c in found["off_topic"] if c not in found["off_topic_in_document"]]
         query.shapes = {name for name in _SHAPES if found[name]}
         for name in _SHAPES:  # shape phrases contain role words (牵头单位): take them out first
             for cue in found[name]:
@@ -141,6 +148,7 @@ class Parser:
         query.count = bool(_COUNT.search(focus))
         query.together = bool(found["together"]) and not found["separately"]
         query.has_note = bool(found["has_note"])
+        query.topic_cue = bool(cues.found("topic", focus))
         for name in ("not_lead", "lead", "support", "livelihood", "key_task", "who_unit", "who_leader", "help",
                      "together", "separately", "has_note"):
             for cue in found[name]:

@@ -36,6 +36,7 @@ class Query:
     quoted: set[str] = field(default_factory=set)
     count: bool = False
     has_note: bool = False
+    topic_cue: bool = False
     # Each unit's own role when the question gives different ones ("A牵头、B配合的工作").
     unit_roles: dict[str, str] = field(default_factory=dict)
     # Question shapes read from cue phrases (off_topic, multi_lead, leaders_overview, units_overview, star_meaning).
