@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterable
 from functools import cached_property
@@ -51,6 +52,22 @@ def compact_dictionary(text: str, words: Iterable[str]) -> str:
     return "\n".join(lines[w] for w in sorted(lines)) + "\n"
 
 
+def _import_jieba() -> Any:
+    """jieba imports the deprecated pkg_resources (~0.1 s) only to open its own data files, and opens them
+    directly when that import fails; hiding it for the import keeps a topic question's cold start short."""
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    hidden = "pkg_resources" not in sys.modules
+    if hidden:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]
+    try:
+        import jieba
+    finally:
+        if hidden:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
 class Segmenter:
     """Cuts text into words; the dictionary file is made on first use and reused across runs."""
 
@@ -75,8 +92,7 @@ class Segmenter:
 
     @cached_property
     def tokenizer(self) -> Any:
-        import jieba
-
+        jieba = _import_jieba()
         jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer(dictionary=str(self.dictionary_path))
         tokenizer.tmp_dir = str(self.cache_dir)
