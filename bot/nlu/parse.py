@@ -15,6 +15,9 @@ from bot.nlu.segment import Segmenter
 from knowledge.numerals import chinese_to_int
 
 _GAP = "|"
+# Past this many characters a sentence is read from its last asking clause.
+_LONG = 60
+_CLAUSE_END = re.compile(r"(?<=[，；：,;:])")
 _SHAPES = ("off_topic", "other_year", "multi_lead", "leaders_overview", "units_overview", "star_meaning")
 _YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
 _QUOTED = re.compile(r"[“‘\"']([^”’\"']{2,40})[”’\"']")
@@ -55,7 +58,7 @@ class Parser:
             return Query(question=question, intent="none", text=text)
         if codes := self._row_codes(text):
             return Query(question=question, intent="item", text=text, items=codes)
-        focus = self._focus(text)
+        focus = self._last_clause(self._focus(text))
         mentions = find_mentions(focus, self.lexicon)
         query = Query(question=question, intent="none", text=focus)
         rest = _blank(focus, [(m.start, m.end) for m in mentions])
@@ -79,6 +82,8 @@ class Parser:
             return query
         if not query.units and not query.leaders:
             rest = self._leader_typos(query, rest)
+        if not query.units and not query.leaders:
+            rest = self._short_unit_typos(query, rest)
         if not query.units and not query.leaders:
             self._fill_entities(query, [m for m in mentions if m.weak])
             if query.intent == "ambiguous":
@@ -107,6 +112,19 @@ class Parser:
             codes.append(f"K{chinese_to_int(match.group(1))}-{int(match.group(2))}")
         catalog = self.lexicon.catalog
         return [code for code in dict.fromkeys(codes) if code in catalog.by_id]
+
+    def _last_clause(self, focus: str) -> str:
+        """In a long sentence the question is its last asking clause ("…有人说是民政部门办…，给老人买意外险
+        这件事是哪个单位牵头的？"): names in the story before it are not what is asked about."""
+        if len(focus) <= _LONG:
+            return focus
+        clauses = [c for c in _CLAUSE_END.split(focus) if c.strip()]
+        asks = (*self.lexicon.cues["list"], *self.lexicon.cues["who_unit"], *self.lexicon.cues["who_leader"],
+                *self.lexicon.cues["number"])
+        for index in range(len(clauses) - 1, -1, -1):
+            if any(cue in clauses[index] for cue in asks) and not self._only_stop(clauses[index]):
+                return "".join(clauses[index:])
+        return focus
 
     def _focus(self, text: str) -> str:
         # A long message with a preamble asks its question last: read from the last sentence that
@@ -246,6 +264,22 @@ class Parser:
                 if sum(a != b for a, b in zip(span, leader, strict=True)) == 1 and same_sound(span, leader):
                     query.leaders.append(leader)
                     query.notes.append(f"已将“{span}”理解为“{leader}”")
+                    return rest.replace(span, _GAP)
+        return rest
+
+    def _short_unit_typos(self, query: Query, rest: str) -> str:
+        """A two-character unit name with its second character mistyped by sound (残连 → 残联)."""
+        from bot.nlu.link import same_sound
+
+        short = {s: u for s, u in self.lexicon.unit_surfaces.items() if len(s) == 2}
+        for start in range(len(rest) - 1):
+            span = rest[start:start + 2]
+            if span in short or span in self.stop or not _HAS_WORD.match(span):
+                continue
+            for surface, unit in short.items():
+                if surface[0] == span[0] and not self.lexicon.catalog.containing(span) and same_sound(span, surface):
+                    query.units.append(unit)
+                    query.notes.append(f"已将“{span}”理解为“{unit}”")
                     return rest.replace(span, _GAP)
         return rest
 
