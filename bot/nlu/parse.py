@@ -83,14 +83,14 @@ class Parser:
         if not query.units and not query.leaders:
             rest = self._leader_typos(query, rest)
         if not query.units and not query.leaders:
-            rest = self._short_unit_typos(query, rest)
-        if not query.units and not query.leaders:
             self._fill_entities(query, [m for m in mentions if m.weak])
             if query.intent == "ambiguous":
                 return query
         rest = self._near_misses(query, rest)
         if query.intent == "unknown_unit":
             return query
+        if not query.units and not query.leaders:
+            rest = self._short_unit_typos(query, rest)
         terms, query.optional_terms, phrases = self._terms(rest)
         if len(phrases) > 1:
             # Beside real topic words a lone character ("由谁来建" → 来) is grammar; alone ("鞋") it is the topic.
