@@ -27,7 +27,6 @@ class AnswerRow:
 
     row: Row
     role: str | None = None
-    via: str = ""
 
 
 @dataclass
@@ -49,10 +48,17 @@ class Answer:
     facts: list[str] = field(default_factory=list)
     # Rows reaching the asked unit through a group (各街镇 …), by group: not answers, but worth a mention.
     related: dict[str, list[Row]] = field(default_factory=dict)
-    related_note: str = ""
     suggestions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     detail: bool = False
+
+    @property
+    def related_note(self) -> str:
+        """"另有 10 项由全区各部门共同承担…": the group rows, counted."""
+        if not self.related:
+            return ""
+        parts = "，".join(f"{len(rows)} 项由{group}共同承担" for group, rows in self.related.items())
+        return msg.RELATED.format(parts=parts)
 
     @property
     def rows(self) -> list[AnswerRow]:
@@ -179,10 +185,7 @@ def _units(query: Query, catalog: Catalog) -> Answer:
             for group, group_rows in rows_via_groups(catalog, unit, query.kind).items():
                 related.setdefault(group, []).extend(group_rows)
     intent = "count" if query.count else "unit_items"
-    result = Answer(query, intent, "；".join(headlines), blocks, facts, related, notes=notes)
-    if related:
-        result.related_note = _group_note(related)
-    return result
+    return Answer(query, intent, "；".join(headlines), blocks, facts, related, notes=notes)
 
 
 def _unit_headline(query: Query, unit: str, rows: list[AnswerRow], lead: int) -> str:
@@ -194,11 +197,6 @@ def _unit_headline(query: Query, unit: str, rows: list[AnswerRow], lead: int) ->
     if query.kind == "livelihood":
         return msg.UNIT_LEAD.format(unit=unit, n=len(rows), scope=scope)
     return msg.UNIT_ALL.format(unit=unit, n=len(rows), scope=scope, lead=lead, support=len(rows) - lead)
-
-
-def _group_note(related: dict[str, list[Row]]) -> str:
-    parts = "，".join(f"{len(rows)} 项由{group}共同承担" for group, rows in related.items())
-    return msg.RELATED.format(parts=parts)
 
 
 def _leader_counts(leaders: dict[str, list[Row]]) -> str:

@@ -163,9 +163,6 @@ class Catalog:
         rows, haystack = self.rows, self.haystack
         return [rows[p] for p in postings if term in haystack[rows[p].id]]
 
-    def section(self, number: int) -> SectionInfo | None:
-        return next((s for s in self.sections if s.number == number), None)
-
     @property
     def leaders(self) -> list[str]:
         return list(self.leader_titles)

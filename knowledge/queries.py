@@ -14,7 +14,6 @@ class UnitRow:
 
     row: Row
     role: Role | None
-    via: str = ""
 
 
 def rows_of_unit(catalog: Catalog, unit: str, role: str | None = None, kind: str | None = None) -> list[UnitRow]:

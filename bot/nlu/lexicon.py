@@ -68,9 +68,7 @@ class Lexicon:
     catalog: Catalog
     cues: Cues
     surfaces: dict[str, list[Entity]] = field(default_factory=dict)
-    max_length: int = 0
     own_places: frozenset[str] = frozenset()
-    place_name: str = ""
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -108,9 +106,7 @@ class Lexicon:
                 if len(variant) >= 3 and variant not in table:
                     table[variant] = dict(entities)
         lexicon.surfaces = {surface: list(entities) for surface, entities in table.items() if len(surface) >= 2}
-        lexicon.max_length = max(map(len, lexicon.surfaces), default=0)
         lexicon.own_places = frozenset(str(p) for p in places.get("own_places", []))
-        lexicon.place_name = f"{places.get('city', '')}{places.get('district', '')}"
         topics = tomllib.loads(TOPICS_FILE.read_text(encoding="utf-8"))
         lexicon.synonyms = {str(k): tuple(str(v) for v in vs) for k, vs in topics.get("synonyms", {}).items()}
         return lexicon
@@ -152,6 +148,11 @@ class Lexicon:
         """Every spelling of a unit or street → its canonical name (for fuzzy matching)."""
         return {surface: entities[0].name for surface, entities in self.surfaces.items()
                 if len(entities) == 1 and entities[0].type in ("unit", "street")}
+
+    @cached_property
+    def short_unit_surfaces(self) -> dict[str, str]:
+        """Two-character spellings of units (残联, 妇联): the ones a one-character typo can still be matched to."""
+        return {surface: unit for surface, unit in self.unit_surfaces.items() if len(surface) == 2}
 
     @cached_property
     def words(self) -> set[str]:

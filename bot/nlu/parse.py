@@ -73,10 +73,7 @@ class Parser:
         self._fill_entities(query, [m for m in mentions if not m.weak])
         query.unit_roles = self._roles_by_position(focus, mentions)
         # "区民政局今年的预算": the document says 预算 somewhere, but nowhere about this unit or leader.
-        named = [row for unit in query.units for row in self.lexicon.catalog.by_unit.get(unit, ())]
-        named += [row for leader in query.leaders for row in self.lexicon.catalog.by_leader.get(leader, ())]
-        if named and any(all(cue not in self.lexicon.catalog.haystack[r.id] for r in named)
-                         for cue in cues["off_topic_in_document"]):
+        if cues["off_topic_in_document"] and self._unanswerable_for_names(query, cues["off_topic_in_document"]):
             query.shapes.add("off_topic")
         if query.intent == "ambiguous":
             return query
@@ -172,6 +169,13 @@ class Parser:
             for cue in found[name]:
                 rest = rest.replace(cue, _GAP)
         return rest, found
+
+    def _unanswerable_for_names(self, query: Query, cues: list[str]) -> bool:
+        """Whether some such word appears in none of the named units' or leaders' rows."""
+        catalog = self.lexicon.catalog
+        named = [row for unit in query.units for row in catalog.by_unit.get(unit, ())]
+        named += [row for leader in query.leaders for row in catalog.by_leader.get(leader, ())]
+        return bool(named) and any(all(cue not in catalog.haystack[r.id] for r in named) for cue in cues)
 
     def _roles_by_position(self, focus: str, mentions: list[Mention]) -> dict[str, str]:
         """"区发改局牵头、七都街道参与": the role word right after each unit's name, when there is one."""
@@ -271,7 +275,7 @@ class Parser:
         """A two-character unit name with its second character mistyped by sound (残连 → 残联)."""
         from bot.nlu.link import same_sound
 
-        short = {s: u for s, u in self.lexicon.unit_surfaces.items() if len(s) == 2}
+        short = self.lexicon.short_unit_surfaces
         for start in range(len(rest) - 1):
             span = rest[start:start + 2]
             if span in short or span in self.stop or not _HAS_WORD.match(span):
