@@ -70,6 +70,7 @@ class Lexicon:
     surfaces: dict[str, list[Entity]] = field(default_factory=dict)
     own_places: frozenset[str] = frozenset()
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    keep_whole: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, catalog: Catalog, cues: Cues | None = None) -> Lexicon:
@@ -109,6 +110,7 @@ class Lexicon:
         lexicon.own_places = frozenset(str(p) for p in places.get("own_places", []))
         topics = tomllib.loads(TOPICS_FILE.read_text(encoding="utf-8"))
         lexicon.synonyms = {str(k): tuple(str(v) for v in vs) for k, vs in topics.get("synonyms", {}).items()}
+        lexicon.keep_whole = frozenset(str(w) for w in topics.get("segmentation", {}).get("keep", []))
         return lexicon
 
     def _add_spoken_forms(self, table: dict[str, dict[Entity, None]], district: str) -> None:
@@ -157,7 +159,7 @@ class Lexicon:
     @cached_property
     def words(self) -> set[str]:
         """Every cue phrase and surface: segmentation must keep these whole."""
-        words = set(self.surfaces) | set(self.synonyms)
+        words = set(self.surfaces) | set(self.synonyms) | self.keep_whole
         for values in self.cues.lists.values():
             words.update(values)
         return words
