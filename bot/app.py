@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 HANDLER_MODULES = ["handlers.start", "handlers.ask", "handlers.inline", "handlers.pages",
-                   "handlers.subscriptions", "handlers.reminders", "handlers.errors"]
+                   "handlers.subscriptions", "handlers.delivery", "handlers.errors"]
 # Edited messages are left out on purpose: answering an edit would post a second reply.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
 TIMEZONE = ZoneInfo("Asia/Shanghai")

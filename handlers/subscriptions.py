@@ -29,16 +29,23 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from bot import reminder_render as rr
+from bot.reminders import render as rr
+from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets
 from bot.runtime import Runtime
-from bot.subscribe import ALL_WORDS, Resolution, resolve_targets
 from handlers import BOTH, PRIVATE, CommandSpec, runtime_of
-from handlers.reminders import now_of
+from handlers.delivery import now_of
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
-from knowledge.deadlines import Deadline, DeadlineError
-from knowledge.reminders import admin_deadline, clear_deadlines, effective, policy_from, row_in, set_deadline
-from knowledge.subscriptions import (
+from knowledge.reminders.deadlines import Deadline, DeadlineError
+from knowledge.reminders.store import (
+    admin_deadline,
+    clear_deadlines,
+    effective,
+    policy_from,
+    row_in,
+    set_deadline,
+)
+from knowledge.reminders.subscriptions import (
     SubscriptionInfo,
     Target,
     chat_row_ids,

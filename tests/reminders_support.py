@@ -15,19 +15,19 @@ from fakebot.fixtures import AnyApplication, application_builder
 from sqlalchemy import select
 from telegram import Bot
 
+import handlers.delivery
 import handlers.pages
-import handlers.reminders
 import handlers.subscriptions
 from bot.config import Settings
 from bot.pipeline import Duban
 from bot.runtime import Runtime
 from handlers import RUNTIME_KEY
-from handlers.reminders import Deliverer, DeliveryOptions
+from handlers.delivery import Deliverer, DeliveryOptions
 from knowledge.bootstrap import KnowledgeBase
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
 from knowledge.models import SentReminder
-from knowledge.subscriptions import Target, subscribe
+from knowledge.reminders.subscriptions import Target, subscribe
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ROW_ID = re.compile(r"\b[KL]\d+-\d+\b")
@@ -77,7 +77,7 @@ def build_app(fake: FakeBotApi, runtime: Runtime, clock: Clock | None = None,
     app.bot_data[RUNTIME_KEY] = runtime
     handlers.pages.register(app)
     handlers.subscriptions.register(app)
-    handlers.reminders.register(app, clock=clock, options=options)
+    handlers.delivery.register(app, clock=clock, options=options)
     return app
 
 

@@ -1,4 +1,4 @@
-"""Spec for knowledge.deadlines: phrases, schedule files, row ids and precedence."""
+"""Spec for knowledge.reminders.deadlines: phrases, schedule files, row ids and precedence."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.deadlines import (
+from knowledge.reminders.deadlines import (
     Deadline,
     DeadlineError,
     DeadlineSource,

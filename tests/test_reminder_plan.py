@@ -1,4 +1,4 @@
-"""Spec for knowledge.reminder_plan: policy, reminder days and instants, the due_at planner, keys."""
+"""Spec for knowledge.reminders.plan: policy, reminder days and instants, the due_at planner, keys."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from knowledge.deadlines import Deadline
-from knowledge.reminder_plan import (
+from knowledge.reminders.deadlines import Deadline
+from knowledge.reminders.plan import (
     CALENDAR_YEARS,
     ChatDigest,
     ChatRows,

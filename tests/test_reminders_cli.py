@@ -15,13 +15,13 @@ from telegram import Bot
 from typer.core import TyperGroup
 from typer.testing import CliRunner
 
+from bot.cli.reminders import deadlines_app, register, reminders_app, subscriptions_app
 from bot.config import Settings
 from bot.pipeline import Duban
-from bot.reminders_cli import deadlines_app, register, reminders_app, subscriptions_app
 from bot.runtime import Runtime
-from handlers.reminders import Deliverer
+from handlers.delivery import Deliverer
 from knowledge.catalog import Catalog
-from knowledge.subscriptions import Target
+from knowledge.reminders.subscriptions import Target
 
 fake = make_fake_bot_fixture()
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "reminders.md"

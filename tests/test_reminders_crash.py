@@ -5,7 +5,7 @@ in-doubt policies; and the acceptance proofs, with real processes against the fa
 
 - SIGKILL in the middle of a 1,000-chat fan-out, then a restart: every reminder arrives exactly once,
   except the digest(s) whose request was in flight at the kill instant, which are reported as in doubt
-  (at most once: never sent twice; see knowledge/reminder_log.py for why that one cannot be known);
+  (at most once: never sent twice; see knowledge/reminders/log.py for why that one cannot be known);
 - two processes sending the same fan-out against one database (PostgreSQL under scripts/with-postgres):
   every digest once.
 """
@@ -43,12 +43,12 @@ from telegram import Bot
 from bot.config import Settings
 from bot.pipeline import Duban
 from bot.runtime import Runtime
-from handlers.reminders import Deliverer, DeliveryReport
+from handlers.delivery import Deliverer, DeliveryReport
 from knowledge.bootstrap import KnowledgeBase, open_knowledge
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.db import transaction
-from knowledge.reminder_plan import ChatDigest
-from knowledge.subscriptions import Target, subscribe, target_rows
+from knowledge.reminders.plan import ChatDigest
+from knowledge.reminders.subscriptions import Target, subscribe, target_rows
 
 fake = make_fake_bot_fixture()
 AT = "2023-12-01T09:00+08:00"
@@ -84,7 +84,7 @@ async def send_due(fake: FakeBotApi, database_url: str, workdir: Path, at: str,
            "DUBAN_TELEGRAM_TOKEN": fake.token, "DUBAN_TELEGRAM_BASE_URL": fake.base_url}
     env.pop("DUBAN_CONFIG", None)
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.reminders_cli", "reminders", "send-due", "--at", at, "--rate", "0",
+        sys.executable, "-m", "bot.cli.reminders", "reminders", "send-due", "--at", at, "--rate", "0",
         "--concurrency", "4", *options, cwd=workdir, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 

@@ -36,10 +36,10 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 from bot.config import ReminderSettings, Settings
 from bot.pipeline import Duban
 from bot.runtime import Runtime
-from handlers.reminders import SERVICE_KEY, ReminderService
+from handlers.delivery import SERVICE_KEY, ReminderService
 from knowledge.catalog import Catalog
-from knowledge.reminders import policy_from
-from knowledge.subscriptions import Target, list_subscriptions
+from knowledge.reminders.store import policy_from
+from knowledge.reminders.subscriptions import Target, list_subscriptions
 
 fake = make_fake_bot_fixture()
 flood_fake = make_fake_bot_fixture(flood_limits=FloodLimits())

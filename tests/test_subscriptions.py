@@ -25,14 +25,14 @@ from telegram import Chat, Message, User
 
 from bot.config import Settings
 from bot.pipeline import Duban
+from bot.reminders.targets import resolve_targets
 from bot.runtime import Runtime
-from bot.subscribe import resolve_targets
 from handlers.subscriptions import CALLBACK_LIMIT, COMMANDS, callback_data, may_change
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
-from knowledge.deadlines import Deadline
-from knowledge.reminders import effective, import_schedule, set_deadline, stored_deadlines
-from knowledge.subscriptions import (
+from knowledge.reminders.deadlines import Deadline
+from knowledge.reminders.store import effective, import_schedule, set_deadline, stored_deadlines
+from knowledge.reminders.subscriptions import (
     Target,
     active_chats,
     list_subscriptions,
@@ -130,8 +130,8 @@ def test_resume_and_move_chat(rt: Runtime) -> None:
 
 def test_a_migrated_group_keeps_its_reminder_log(rt: Runtime) -> None:
     """A group that became a supergroup must not get the reminders it already had a second time."""
-    from knowledge.reminder_log import claim
-    from knowledge.reminder_plan import DueRow
+    from knowledge.reminders.log import claim
+    from knowledge.reminders.plan import DueRow
 
     row = DueRow("K5-12", date(2023, 12, 31), 30, "")
     add_subscription(rt.knowledge, -6, Target("row", "K5-12"), "group")

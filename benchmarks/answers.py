@@ -103,13 +103,13 @@ def run(duban: Duban, rounds: int = 20) -> dict[str, Any]:
         "cold start of duban ask (topic question)": cold_start("今年新增多少养老床位"),
     }
     try:
-        from bot.bench_reminders import bench_reminders
+        from benchmarks.reminders import bench_reminders
 
         figures["reminders due for 100,000 subscriptions"] = bench_reminders()
     except ImportError:
         pass
     try:  # needs the source tree's tests/ (the fake Bot API server) and the dev dependencies
-        from bot.bench_telegram import bench_telegram
+        from benchmarks.telegram import bench_telegram
 
         figures["Telegram end to end through the fake Bot API (200 questions)"] = bench_telegram(n=200)
     except (ImportError, RuntimeError) as error:  # an installed copy has no tests/ (the fake server)

@@ -1,4 +1,4 @@
-"""End-to-end Telegram benchmark: `python -m bot.bench_telegram` runs the real Application against the
+"""End-to-end Telegram benchmark: `python -m benchmarks.telegram` runs the real Application against the
 fake Bot API in tests/fakebot (so it needs the source tree and the dev dependencies).
 
 Simulated users each ask a question and wait for the reply before asking the next (a closed loop);

@@ -4,7 +4,7 @@ The database is the source of truth (PTB does not persist jobs): every run re-pl
 deadlines and the clock, skips what the sent-reminder log already holds, and claims the rest before
 sending, so restarts, crashes mid fan-out and second instances never send a reminder twice. The first
 run at start-up is the catch-up: reminders missed while the bot was down within the grace period go
-out then, marked late. See knowledge/reminder_log.py for the states and docs/reminders.md.
+out then, marked late. See knowledge/reminders/log.py for the states and docs/reminders.md.
 """
 
 from __future__ import annotations
@@ -28,15 +28,15 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
-from bot.reminder_render import Page, render_digest
+from bot.reminders.render import Page, render_digest
 from handlers import CommandSpec, runtime_of
-from knowledge import reminder_log as rlog
 from knowledge.bootstrap import KnowledgeBase
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
-from knowledge.reminder_plan import ChatDigest, DueRow
-from knowledge.reminders import drop_recorded, plan, policy_from
-from knowledge.subscriptions import move_chat, pause_chat
+from knowledge.reminders import log as rlog
+from knowledge.reminders.plan import ChatDigest, DueRow
+from knowledge.reminders.store import drop_recorded, plan, policy_from
+from knowledge.reminders.subscriptions import move_chat, pause_chat
 
 log = logging.getLogger(__name__)
 

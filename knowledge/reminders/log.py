@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from knowledge.models import SentReminder
-from knowledge.reminder_plan import DueRow
+from knowledge.reminders.plan import DueRow
 
 Status = Literal["claimed", "waiting", "sent", "failed", "unknown"]
 _KEY_COLUMNS = ("chat_id", "document", "row_id", "due", "days_before")

@@ -15,7 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from knowledge.catalog import Catalog
-from knowledge.deadlines import (
+from knowledge.models import RowDeadline, SentReminder
+from knowledge.reminders.deadlines import (
     Deadline,
     DeadlineError,
     DeadlineSource,
@@ -25,9 +26,8 @@ from knowledge.deadlines import (
     parse_deadline,
     row_sort_key,
 )
-from knowledge.models import RowDeadline, SentReminder
-from knowledge.reminder_plan import ChatDigest, ChatRows, ReminderPolicy, due_at
-from knowledge.subscriptions import active_chats
+from knowledge.reminders.plan import ChatDigest, ChatRows, ReminderPolicy, due_at
+from knowledge.reminders.subscriptions import active_chats
 
 
 class PolicyConfig(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bot.ask import answer_lines
+from bot.cli.ask import answer_lines
 from bot.runtime import Runtime
 
 QUIT = {"exit", "quit", "退出", "再见"}

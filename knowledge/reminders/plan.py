@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from chinese_calendar import constants as _cc_constants
 
-from knowledge.deadlines import Deadline, row_sort_key
+from knowledge.reminders.deadlines import Deadline, row_sort_key
 
 # chinese_calendar only knows the State Council schedules it ships; derive the range instead of hardcoding it.
 _CC_DATES = [*_cc_constants.holidays, *_cc_constants.workdays]

@@ -1,4 +1,4 @@
-"""Benchmark for the reminder planner: `python -m bot.bench_reminders` prints timings of due_at, alone
+"""Benchmark for the reminder planner: `python -m benchmarks.reminders` prints timings of due_at, alone
 (synthetic rows) and end to end from the database (subscriptions read and expanded through the catalog,
 effective deadlines, then due_at) for 100,000 stored subscriptions."""
 
@@ -15,15 +15,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from knowledge import reminder_plan
 from knowledge.bootstrap import open_knowledge
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.db import transaction
-from knowledge.deadlines import Deadline
 from knowledge.models import Subscription
-from knowledge.reminder_plan import ChatRows, ReminderPolicy, due_at
-from knowledge.reminders import plan
-from knowledge.subscriptions import active_chats
+from knowledge.reminders import plan as reminder_plan
+from knowledge.reminders.deadlines import Deadline
+from knowledge.reminders.plan import ChatRows, ReminderPolicy, due_at
+from knowledge.reminders.store import plan
+from knowledge.reminders.subscriptions import active_chats
 
 _TZ = ZoneInfo("Asia/Shanghai")
 # 2023-12-29 is the Friday every year-end row's 0/1-day step lands on: the heaviest day of the year.

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from knowledge.catalog import Catalog
 from knowledge.models import SentReminder, Subscription
 from knowledge.queries import rows_of_leader, rows_of_unit
-from knowledge.reminder_plan import ChatRows
+from knowledge.reminders.plan import ChatRows
 
 TargetKind = Literal["unit", "leader", "row", "all"]
 TARGET_KINDS: tuple[TargetKind, ...] = ("unit", "leader", "row", "all")

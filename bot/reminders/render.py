@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from knowledge.catalog import Catalog
-from knowledge.deadlines import Deadline, row_sort_key
-from knowledge.reminder_plan import ChatDigest, DueRow
-from knowledge.subscriptions import SubscriptionInfo, Target
+from knowledge.reminders.deadlines import Deadline, row_sort_key
+from knowledge.reminders.plan import ChatDigest, DueRow
+from knowledge.reminders.subscriptions import SubscriptionInfo, Target
 
 TELEGRAM_LIMIT = 4096
 _WEEKDAYS = "一二三四五六日"

@@ -10,11 +10,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from bot import reminder_render as rr
 from bot.pipeline import Duban
+from bot.reminders import render as rr
 from knowledge.catalog import Catalog
-from knowledge.deadlines import DeadlineError, normalize_row_id, row_sort_key
-from knowledge.subscriptions import Target
+from knowledge.reminders.deadlines import DeadlineError, normalize_row_id, row_sort_key
+from knowledge.reminders.subscriptions import Target
 
 ALL_WORDS = frozenset({"全部", "所有", "全部工作", "所有工作", "全部任务", "全部事项", "all", "ALL", "*"})
 # Pieces are separated by spaces or list punctuation; "和/及" is left to the parser, which reads

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from bot import reminders_cli
-from bot.cli_support import fail, open_runtime
+from bot.cli import reminders as reminders_cli
+from bot.cli.support import fail, open_runtime
 from bot.config import ConfigError
 
 app = typer.Typer(help="督办 Duban: questions and reminders about a government's task-responsibility document.",
@@ -100,7 +100,7 @@ def ask_command(
     doc: DocOption = None,
 ) -> None:
     """Answer questions. Example: duban ask --json 区民政局负责哪些民生实事"""
-    from bot.ask import answer_lines
+    from bot.cli.ask import answer_lines
 
     runtime = open_runtime(doc, answering=True)
     source = questions if questions else (line.rstrip("\r\n") for line in sys.stdin)
@@ -112,7 +112,7 @@ def ask_command(
 @app.command("chat")
 def chat_command(doc: DocOption = None) -> None:
     """The console chat: the same answers as Telegram, in the terminal. Example: duban chat"""
-    from bot.console import chat
+    from bot.cli.console import chat
 
     chat(open_runtime(doc, answering=True))
 
@@ -144,7 +144,7 @@ def bench_command(
     doc: DocOption = None,
 ) -> None:
     """Measure answer latency, cold start and memory (a benchmark, not a test). Example: duban bench"""
-    from bot.bench import run
+    from benchmarks.answers import run
 
     figures = run(open_runtime(doc, answering=True).duban, rounds)
     if as_json:
@@ -171,7 +171,7 @@ def run_command(
     runtime = open_runtime(doc, answering=True)
     if not runtime.settings.telegram_token:
         typer.echo("未设置 DUBAN_TELEGRAM_TOKEN：打开控制台对话（输入问题，Ctrl-D 退出）。", err=True)
-        from bot.console import chat
+        from bot.cli.console import chat
 
         chat(runtime)
         return
@@ -188,5 +188,3 @@ def main() -> None:
     app()
 
 
-if __name__ == "__main__":
-    main()

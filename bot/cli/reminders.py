@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli_support import fail, open_runtime
+from bot.cli.support import fail, open_runtime
 from bot.runtime import Runtime
 
 if TYPE_CHECKING:
-    from knowledge.subscriptions import Target
+    from knowledge.reminders.subscriptions import Target
 
 # Every `duban` command imports this module: SQLAlchemy, the planner and Telegram are imported inside
 # the commands that use them, so `duban ask` does not pay for them at start-up.
@@ -55,8 +55,8 @@ def due_command(at: AtOption = None, as_json: JsonOption = False,
                                                                "sent or claimed.")] = False) -> None:
     """Dry run: what would be sent at --at, one entry per chat; nothing is sent or recorded.
     Example: duban reminders due --at 2023-12-24T09:00+08:00 --json"""
-    from bot.reminder_render import render_digest
-    from knowledge.reminders import drop_recorded, due_json, merged_by_chat, plan, policy_from
+    from bot.reminders.render import render_digest
+    from knowledge.reminders.store import drop_recorded, due_json, merged_by_chat, plan, policy_from
 
     runtime = open_runtime()
     try:
@@ -94,11 +94,11 @@ def send_due_command(
     Example: duban reminders send-due"""
     from telegram import Bot
 
-    from handlers.reminders import Deliverer, DeliveryOptions, instance_id
+    from handlers.delivery import Deliverer, DeliveryOptions, instance_id
 
     if in_doubt not in ("skip", "resend"):
         raise fail(f"--in-doubt {in_doubt!r}: expected skip or resend", 2)
-    from knowledge.reminders import policy_from
+    from knowledge.reminders.store import policy_from
 
     runtime = open_runtime()
     settings = runtime.settings
@@ -137,8 +137,8 @@ def send_due_command(
 def status_command(as_json: JsonOption = False) -> None:
     """Counts of the sent-reminder log by status, the in-doubt reminders and the paused chats.
     Example: duban reminders status"""
-    from knowledge import reminder_log as rlog
-    from knowledge.subscriptions import list_subscriptions
+    from knowledge.reminders import log as rlog
+    from knowledge.reminders.subscriptions import list_subscriptions
 
     runtime = open_runtime()
     with runtime.knowledge.sessions() as session:
@@ -163,8 +163,8 @@ def status_command(as_json: JsonOption = False) -> None:
 def requeue_command(chat: Annotated[int | None, typer.Option(help="Only this chat.")] = None) -> None:
     """Forget in-doubt reminders so the next run resends them (at least once instead of at most once).
     Example: duban reminders requeue-unknown --chat 4242"""
-    from knowledge import reminder_log as rlog
     from knowledge.db import transaction
+    from knowledge.reminders import log as rlog
 
     runtime = open_runtime()
     with transaction(runtime.knowledge.sessions) as session:
@@ -184,7 +184,7 @@ def _chat_type(chat_id: int, given: str | None) -> str:
 
 
 def _targets(runtime: Runtime, text: str) -> list[Target]:
-    from bot.subscribe import resolve_targets
+    from bot.reminders.targets import resolve_targets
 
     resolution = resolve_targets(runtime.duban, text)
     if not resolution.ok:
@@ -198,7 +198,7 @@ def _targets(runtime: Runtime, text: str) -> list[Target]:
 def subs_list(chat: Annotated[int | None, typer.Option(help="Only this chat.")] = None,
               as_json: JsonOption = False) -> None:
     """List subscriptions with the number of rows each covers. Example: duban subscriptions list --json"""
-    from knowledge.subscriptions import list_subscriptions, target_rows
+    from knowledge.reminders.subscriptions import list_subscriptions, target_rows
 
     runtime = open_runtime()
     with runtime.knowledge.sessions() as session:
@@ -225,7 +225,7 @@ def subs_add(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
                                                            "(default: from the id's sign).")] = None) -> None:
     """Subscribe a chat, resolving names as questions do. Example: duban subscriptions add 4242 区民政局"""
     from knowledge.db import transaction
-    from knowledge.subscriptions import resume_chat, subscribe, target_rows
+    from knowledge.reminders.subscriptions import resume_chat, subscribe, target_rows
 
     runtime = open_runtime()
     targets = _targets(runtime, " ".join(target))
@@ -243,7 +243,7 @@ def subs_remove(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")
                 target: Annotated[list[str], typer.Argument(help="Unit, leader, row id or 全部.")]) -> None:
     """Unsubscribe a chat. Example: duban subscriptions remove 4242 区民政局"""
     from knowledge.db import transaction
-    from knowledge.subscriptions import unsubscribe
+    from knowledge.reminders.subscriptions import unsubscribe
 
     runtime = open_runtime()
     targets = _targets(runtime, " ".join(target))
@@ -256,7 +256,7 @@ def subs_remove(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")
 def subs_resume(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")]) -> None:
     """Resume a chat paused after it blocked the bot. Example: duban subscriptions resume 4242"""
     from knowledge.db import transaction
-    from knowledge.subscriptions import resume_chat
+    from knowledge.reminders.subscriptions import resume_chat
 
     runtime = open_runtime()
     with transaction(runtime.knowledge.sessions) as session:
@@ -268,8 +268,8 @@ def subs_resume(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")
 
 
 def _row(runtime: Runtime, raw: str) -> str:
-    from knowledge.deadlines import DeadlineError
-    from knowledge.reminders import row_in
+    from knowledge.reminders.deadlines import DeadlineError
+    from knowledge.reminders.store import row_in
 
     try:
         return row_in(runtime.catalog, raw)
@@ -283,8 +283,8 @@ def deadlines_set(row: Annotated[str, typer.Argument(help="Row id, e.g. K5-12.")
                   milestone: Annotated[str, typer.Argument(help="Milestone label.")] = "") -> None:
     """Set a row's admin deadline (same milestone label: replaced). Example: duban deadlines set K5-12 2023-06-30 完成过半"""
     from knowledge.db import transaction
-    from knowledge.deadlines import DeadlineError
-    from knowledge.reminders import admin_deadline, set_deadline
+    from knowledge.reminders.deadlines import DeadlineError
+    from knowledge.reminders.store import admin_deadline, set_deadline
 
     runtime = open_runtime()
     try:
@@ -305,7 +305,7 @@ def deadlines_clear(row: Annotated[str, typer.Argument(help="Row id.")],
                     source: Annotated[str, typer.Option(help="admin or schedule.")] = "admin") -> None:
     """Remove a row's admin (or schedule) deadlines. Example: duban deadlines clear K5-12"""
     from knowledge.db import transaction
-    from knowledge.reminders import clear_deadlines
+    from knowledge.reminders.store import clear_deadlines
 
     if source not in ("admin", "schedule"):
         raise fail(f"--source {source!r}: expected admin or schedule", 2)
@@ -321,8 +321,8 @@ def deadlines_import(path: Annotated[Path, typer.Argument(help="CSV (id,date[,mi
                                                                "([[deadline]] id, due, milestone).")]) -> None:
     """Replace the schedule with a file's deadlines; an error names the line. Example: duban deadlines import plan.csv"""
     from knowledge.db import transaction
-    from knowledge.deadlines import DeadlineError, read_schedule, row_sort_key
-    from knowledge.reminders import import_schedule
+    from knowledge.reminders.deadlines import DeadlineError, read_schedule, row_sort_key
+    from knowledge.reminders.store import import_schedule
 
     runtime = open_runtime()
     catalog = runtime.catalog
@@ -344,7 +344,7 @@ def deadlines_list(row: Annotated[str | None, typer.Option(help="Only this row."
                                                                 "after precedence, defaults included.")] = False,
                    as_json: JsonOption = False) -> None:
     """List stored deadlines, or with --effective what reminders use. Example: duban deadlines list --effective"""
-    from knowledge.reminders import effective, stored_deadlines
+    from knowledge.reminders.store import effective, stored_deadlines
 
     runtime = open_runtime()
     catalog = runtime.catalog
@@ -369,7 +369,7 @@ def deadlines_list(row: Annotated[str | None, typer.Option(help="Only this row."
 
 
 def main() -> None:
-    """Run these commands on their own: python -m bot.reminders_cli reminders due --json."""
+    """Run these commands on their own: python -m bot.cli.reminders reminders due --json."""
     app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
     register(app)
     app()

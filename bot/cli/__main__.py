@@ -1,0 +1,5 @@
+"""`python -m bot.cli`: the `duban` command."""
+
+from bot.cli import main
+
+main()

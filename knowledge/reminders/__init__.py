@@ -1,0 +1,1 @@
+"""Reminders as stored data: deadlines, the planner, subscriptions, the sent-reminder log."""
