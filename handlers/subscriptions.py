@@ -29,6 +29,7 @@ from telegram.ext import (
     ContextTypes,
 )
 
+from bot.reminders import messages as rm
 from bot.reminders import render as rr
 from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets
 from bot.runtime import Runtime
@@ -61,11 +62,11 @@ from knowledge.reminders.subscriptions import (
 log = logging.getLogger(__name__)
 
 COMMANDS: list[CommandSpec] = [
-    ("sub", "订阅期限提醒：/sub 单位、区领导或任务编号", BOTH),
-    ("unsub", "取消订阅", BOTH),
-    ("mysubs", "查看和管理本聊天的订阅", BOTH),
-    ("deadlines", "查看订阅工作的期限（即将到期和已逾期）", BOTH),
-    ("deadline", "（管理员）设置任务期限：/deadline K5-12 2023-06-30 完成过半", (PRIVATE,)),
+    ("sub", rm.CMD_SUB, BOTH),
+    ("unsub", rm.CMD_UNSUB, BOTH),
+    ("mysubs", rm.CMD_MYSUBS, BOTH),
+    ("deadlines", rm.CMD_DEADLINES, BOTH),
+    ("deadline", rm.CMD_DEADLINE, (PRIVATE,)),
 ]
 Sessions = sessionmaker[Session]
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
@@ -205,18 +206,18 @@ async def subscribe_text(runtime: Runtime, chat_id: int, chat_type: str, resolut
     fresh = [t for t in resolution.targets if t in added]
     lines = [html.escape(note) for note in resolution.notes]
     if fresh:
-        lines.append(rr.SUBSCRIBED.format(targets=html.escape(rr.target_list(fresh)), n=len(rows)))
+        lines.append(rm.SUBSCRIBED.format(targets=html.escape(rr.target_list(fresh)), n=len(rows)))
     if len(fresh) < len(resolution.targets):
         old = [t for t in resolution.targets if t not in added]
-        lines.append(rr.ALREADY.format(targets=html.escape(rr.target_list(old))))
+        lines.append(rm.ALREADY.format(targets=html.escape(rr.target_list(old))))
     if resumed:
-        lines.append(rr.RESUMED)
+        lines.append(rm.RESUMED)
     reminders = runtime.settings.reminders
     lines.append(rr.policy_text(reminders.days_before, reminders.overdue_days,
                                 reminders.send_time.strftime("%H:%M"), reminders.shift_to_workday))
     groups = _group_addressees(catalog, resolution.targets)
     if groups:
-        lines.append(html.escape(rr.GROUPS_HINT.format(groups="”“".join(groups[:2]))))
+        lines.append(html.escape(rm.GROUPS_HINT.format(groups="”“".join(groups[:2]))))
     return "\n".join(lines)
 
 
@@ -227,10 +228,10 @@ async def on_sub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     text = _args(context)
     if not text:
-        await _reply(message, html.escape(rr.SUB_USAGE))
+        await _reply(message, html.escape(rm.SUB_USAGE))
         return
     if not await may_change(context, message, update.effective_user):
-        await _reply(message, rr.GROUP_ONLY_ADMINS)
+        await _reply(message, rm.GROUP_ONLY_ADMINS)
         return
     runtime = runtime_of(context)
     resolution = resolve_targets(runtime.duban, text)
@@ -253,13 +254,13 @@ async def on_unsub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await on_mysubs(update, context)
         return
     if not await may_change(context, message, update.effective_user):
-        await _reply(message, rr.GROUP_ONLY_ADMINS)
+        await _reply(message, rm.GROUP_ONLY_ADMINS)
         return
     runtime = runtime_of(context)
     chat_id = message.chat.id
     if text in ALL_WORDS:
         removed = await asyncio.to_thread(_remove_all, runtime.knowledge.sessions, chat_id)
-        await _reply(message, rr.UNSUBSCRIBED_ALL.format(n=removed) if removed else rr.NO_SUBS)
+        await _reply(message, rm.UNSUBSCRIBED_ALL.format(n=removed) if removed else rm.NO_SUBS)
         return
     resolution = resolve_targets(runtime.duban, text)
     if not resolution.ok:
@@ -269,9 +270,9 @@ async def on_unsub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     missing = [t for t in resolution.targets if t not in gone]
     lines = []
     if gone:
-        lines.append(rr.UNSUBSCRIBED.format(targets=html.escape(rr.target_list(gone))))
+        lines.append(rm.UNSUBSCRIBED.format(targets=html.escape(rr.target_list(gone))))
     if missing:
-        lines.append(rr.NOT_SUBSCRIBED.format(targets=html.escape(rr.target_list(missing))))
+        lines.append(rm.NOT_SUBSCRIBED.format(targets=html.escape(rr.target_list(missing))))
     await _reply(message, "\n".join(lines))
 
 
@@ -279,7 +280,7 @@ async def mysubs_view(runtime: Runtime, chat_id: int) -> tuple[str, InlineKeyboa
     """The chat's subscriptions and one remove button per subscription (callback data: sb:r:<id>)."""
     subs = await asyncio.to_thread(_subscriptions, runtime.knowledge.sessions, chat_id)
     counts = {s.id: len(target_rows(runtime.catalog, s.target)) for s in subs}
-    buttons = [[b] for s in subs if (b := _button(f"取消 {s.target.label}", "r", str(s.id))) is not None]
+    buttons = [[b] for s in subs if (b := _button(rm.UNSUB_BUTTON.format(target=s.target.label), "r", str(s.id))) is not None]
     return rr.render_subscriptions(subs, counts), InlineKeyboardMarkup(buttons) if buttons else None
 
 
@@ -316,10 +317,10 @@ async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = query.message if isinstance(query.message, Message) else None
     parts = (query.data or "").split(":", 2)
     if message is None or len(parts) != 3 or parts[1] not in ("r", "a"):
-        await query.answer(rr.STALE, show_alert=True)
+        await query.answer(rm.STALE, show_alert=True)
         return
     if not await may_change(context, message, query.from_user):
-        await query.answer(rr.GROUP_ONLY_ADMINS, show_alert=True)
+        await query.answer(rm.GROUP_ONLY_ADMINS, show_alert=True)
         return
     runtime = runtime_of(context)
     chat_id = message.chat.id
@@ -336,7 +337,7 @@ async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     removed: SubscriptionInfo | None = None
     if parts[2].isdigit():
         removed = await asyncio.to_thread(_remove_id, runtime.knowledge.sessions, chat_id, int(parts[2]))
-    await query.answer(rr.UNSUBSCRIBED.format(targets=removed.target.label) if removed else rr.STALE)
+    await query.answer(rm.UNSUBSCRIBED.format(targets=removed.target.label) if removed else rm.STALE)
     text, markup = await mysubs_view(runtime, chat_id)
     try:
         await query.edit_message_text(text, reply_markup=markup)
@@ -357,7 +358,7 @@ async def on_deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     subs, deadlines = await asyncio.to_thread(_chat_deadlines, runtime.knowledge.sessions, runtime.catalog,
                                               runtime.settings.default_deadline, message.chat.id)
     if not subs:
-        await _reply(message, rr.NO_SUBS)
+        await _reply(message, rm.NO_SUBS)
         return
     rows = chat_row_ids(runtime.catalog, subs)
     policy = policy_from(runtime.settings.reminders)
@@ -373,27 +374,27 @@ async def on_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     runtime = runtime_of(context)
     if user is None or user.id not in runtime.settings.admins:
-        await _reply(message, rr.ADMINS_ONLY)
+        await _reply(message, rm.ADMINS_ONLY)
         return
     args = list(context.args or [])
     if len(args) < 2:
-        await _reply(message, html.escape(rr.DEADLINE_USAGE))
+        await _reply(message, html.escape(rm.DEADLINE_USAGE))
         return
     catalog = runtime.catalog
     try:
         if args[1].lower() in _CLEAR_WORDS:
             row_id = row_in(catalog, args[0])
             n = await asyncio.to_thread(_clear_deadlines, runtime.knowledge.sessions, catalog.key, row_id)
-            await _reply(message, rr.DEADLINE_CLEARED.format(row=row_id, n=n, fallback="进度表或默认期限"))
+            await _reply(message, rm.DEADLINE_CLEARED.format(row=row_id, n=n, fallback=rm.CLEAR_FALLBACK))
             return
         deadline = admin_deadline(catalog, args[0], args[1], " ".join(args[2:]))
         row_id = deadline.row_id
     except DeadlineError as error:
-        await _reply(message, html.escape(rr.DEADLINE_BAD.format(error=error)))
+        await _reply(message, html.escape(rm.DEADLINE_BAD.format(error=error)))
         return
     replaced = await asyncio.to_thread(_set_deadline, runtime.knowledge.sessions, catalog.key, deadline,
                                        f"telegram:{user.id}", now_of(context))
-    template = rr.DEADLINE_REPLACED if replaced else rr.DEADLINE_SET
+    template = rm.DEADLINE_REPLACED if replaced else rm.DEADLINE_SET
     milestone = f"（{deadline.milestone}）" if deadline.milestone else ""
     await _reply(message, html.escape(template.format(row=row_id, due=rr.cn_date(deadline.due),
                                                       milestone=milestone)))

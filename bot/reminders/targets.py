@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.pipeline import Duban
-from bot.reminders import render as rr
+from bot.reminders import messages as rm
 from knowledge.catalog import Catalog
 from knowledge.reminders.deadlines import DeadlineError, normalize_row_id, row_sort_key
 from knowledge.reminders.subscriptions import Target
@@ -42,7 +42,7 @@ def resolve_targets(duban: Duban, text: str) -> Resolution:
     result = Resolution()
     pieces = [p for p in _SEPARATORS.split(text.strip()) if p]
     if not pieces:
-        result.problem = rr.SUB_USAGE
+        result.problem = rm.SUB_USAGE
         return result
     for piece in pieces:
         one = _resolve_piece(duban, piece)
@@ -62,7 +62,7 @@ def _resolve_piece(duban: Duban, piece: str) -> Resolution:
     query = duban.parse(piece)
     if query.intent == "ambiguous":
         options = "、".join(query.suggestions)
-        return Resolution(problem=rr.AMBIGUOUS.format(name=query.unknown or piece, options=options),
+        return Resolution(problem=rm.AMBIGUOUS.format(name=query.unknown or piece, options=options),
                           suggestions=list(query.suggestions))
     if query.intent == "unknown_unit":
         return _unknown(catalog, query.unknown or piece, list(query.suggestions))
@@ -82,19 +82,19 @@ def _resolve_row(catalog: Catalog, piece: str) -> Resolution:
         return Resolution([Target("row", row_id)])
     prefix = row_id.split("-")[0]
     same = sorted((r for r in catalog.by_id if r.split("-")[0] == prefix), key=row_sort_key)
-    hint = rr.ROW_RANGE.format(prefix=prefix, first=same[0], last=same[-1]) if same else ""
-    return Resolution(problem=rr.UNKNOWN_ROW.format(row=row_id, hint=hint), suggestions=same[-1:])
+    hint = rm.ROW_RANGE.format(prefix=prefix, first=same[0], last=same[-1]) if same else ""
+    return Resolution(problem=rm.UNKNOWN_ROW.format(row=row_id, hint=hint), suggestions=same[-1:])
 
 
 def _unknown(catalog: Catalog, name: str, suggestions: list[str]) -> Resolution:
     """Refuse an unknown name, offering the nearest unit names, spellings and leaders."""
     if not suggestions:
         suggestions = nearest_names(catalog, name)
-    problem = rr.UNKNOWN_NAME.format(name=name)
+    problem = rm.UNKNOWN_NAME.format(name=name)
     if suggestions:
-        problem += "\n" + rr.DID_YOU_MEAN.format(options="、".join(suggestions))
+        problem += "\n" + rm.DID_YOU_MEAN.format(options="、".join(suggestions))
     else:
-        problem += "\n" + rr.NAME_HINT
+        problem += "\n" + rm.NAME_HINT
     return Resolution(problem=problem, suggestions=suggestions)
 
 
