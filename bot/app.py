@@ -194,9 +194,9 @@ def webhook_options(settings: Settings, webhook_url: str | None = None, listen: 
     }
 
 
-def _configure_logging() -> None:
+def _configure_logging(level: str = "INFO") -> None:
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -204,7 +204,7 @@ def _configure_logging() -> None:
 def run_bot(runtime: Runtime, webhook_url: str | None = None, listen: str | None = None,
             port: int | None = None, secret_token: str | None = None) -> None:
     """Serve until SIGINT/SIGTERM: long polling by default, a webhook when a URL is configured."""
-    _configure_logging()
+    _configure_logging(runtime.settings.log_level)
     application = build_application(runtime)
     if webhook_url or runtime.settings.webhook_url:
         options = webhook_options(runtime.settings, webhook_url, listen, port, secret_token)

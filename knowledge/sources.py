@@ -9,6 +9,7 @@ from knowledge.vocabulary import data_fingerprint
 
 # Bump when a reader or the store changes what an import produces: stale automatic imports redo themselves.
 READER_VERSION = "1"
+MAX_KEY = 100  # the documents.key column
 
 
 def fingerprint(path: Path) -> str:

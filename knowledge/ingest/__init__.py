@@ -13,11 +13,10 @@ from knowledge.ingest.store import store_document
 from knowledge.ingest.text import TextReader
 from knowledge.ingest.xlsx import XlsxReader
 from knowledge.models import DocumentRecord
-from knowledge.sources import default_key, fingerprint
+from knowledge.sources import MAX_KEY, default_key, fingerprint
 from knowledge.vocabulary import Vocabulary, load_vocabulary
 
 # Every reader turns its format into the text export's lines and parses them with TextReader's rules.
-MAX_KEY = 100  # the documents.key column
 READERS: dict[str, type[TextReader]] = {
     ".txt": TextReader, ".text": TextReader, ".tsv": TextReader, ".docx": DocxReader, ".xlsx": XlsxReader,
 }
