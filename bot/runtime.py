@@ -7,7 +7,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import snapshot
+from bot import failures, snapshot
 from bot.config import Settings, load_settings
 from bot.pipeline import Duban
 from knowledge.catalog import Catalog
@@ -22,6 +22,11 @@ class Runtime:
 
     settings: Settings = field(default_factory=load_settings)
     document: str | None = None
+
+    def __post_init__(self) -> None:
+        # Settings may come from config.toml: their secrets are masked in every later log line and message.
+        failures.remember_secret(self.settings.telegram_token, self.settings.webhook_secret)
+        failures.remember_database(self.settings.database_url)
 
     @property
     def cache_dir(self) -> Path:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from bot import failures
 from bot.cli import reminders as reminders_cli
 from bot.cli.support import fail, open_runtime
 from bot.config import ConfigError
@@ -183,8 +184,21 @@ def run_command(
         raise fail(f"配置错误：{error}", 2) from None
 
 
+@app.callback()
+def root(debug: Annotated[bool, typer.Option("--debug", help="On failure, also print the traceback "
+                                             "(same as DUBAN_DEBUG=1 or DUBAN_LOG_LEVEL=DEBUG).")] = False) -> None:
+    """督办 Duban: questions and reminders about a government's task-responsibility document."""
+    failures.set_debug(debug)
+
+
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: secrets masked everywhere, every failure a sentence (bot.failures)."""
+    failures.install_masking()
+    try:
+        app()
+    except Exception as error:
+        sys.exit(failures.report(error))
+    except KeyboardInterrupt as error:
+        sys.exit(failures.report(error))
 
 
