@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -190,7 +190,7 @@ class _MaskingRecordFactory:
         return record
 
 
-def install_masking(environ: dict[str, str] | None = None) -> None:
+def install_masking(environ: Mapping[str, str] | None = None) -> None:
     """Mask secrets in every log record and on stderr for the rest of the process (idempotent)."""
     env = os.environ if environ is None else environ
     remember_secret(env.get("DUBAN_TELEGRAM_TOKEN"), env.get("DUBAN_WEBHOOK_SECRET"))
@@ -201,12 +201,12 @@ def install_masking(environ: dict[str, str] | None = None) -> None:
         logging.setLogRecordFactory(_MaskingRecordFactory(factory))
     _filter_handlers(logging.getLogger().handlers)
     if not isinstance(sys.stderr, MaskingStream) and sys.stderr is not None:
-        sys.stderr = MaskingStream(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = MaskingStream(sys.stderr)
 
 
 # ---------------------------------------------------------------------------------------------- debug mode
 
-def debug_requested(environ: dict[str, str] | os._Environ[str] | None = None) -> bool:
+def debug_requested(environ: Mapping[str, str] | None = None) -> bool:
     """DUBAN_DEBUG=1 (or any true word) or DUBAN_LOG_LEVEL=DEBUG."""
     env = os.environ if environ is None else environ
     flag = env.get("DUBAN_DEBUG", "").strip().lower()
