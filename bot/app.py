@@ -23,11 +23,12 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings
 from bot.runtime import Runtime
 from handlers import GROUP, PRIVATE, RUNTIME_KEY
+from handlers.sending import ChatOrderedProcessor, PatientLimiter
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +39,6 @@ HANDLER_MODULES = ["handlers.start", "handlers.ask", "handlers.inline", "handler
 # Edited messages are left out on purpose: answering an edit would post a second reply.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
 TIMEZONE = ZoneInfo("Asia/Shanghai")
-# Retries after Telegram's 429 "retry after N": enough to ride out a flood wait, bounded so a reply
-# never hangs for minutes.
-MAX_RETRIES = 5
 # Answering takes well under a millisecond, so concurrency only overlaps the HTTP round trips.
 CONCURRENT_UPDATES = 16
 COMMANDS_KEY = "commands"
@@ -140,10 +138,11 @@ def build_application(runtime: Runtime, *, token: str | None = None, base_url: s
     # A reply still goes out when the asker deleted their message meanwhile.
     defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=TIMEZONE, allow_sending_without_reply=True,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
-    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (ApplicationBuilder().token(token).defaults(defaults).concurrent_updates(CONCURRENT_UPDATES)
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder().token(token).defaults(defaults).concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
                .post_init(_post_init).post_shutdown(_post_shutdown))
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+        builder = builder.rate_limiter(PatientLimiter())
     base = base_url or settings.telegram_base_url
     if base:
         builder = builder.base_url(base)

@@ -117,6 +117,14 @@ def clip(text: str, budget: int) -> str:
     return "".join(kept) + "…"
 
 
+QUOTE_CHARS = 20
+
+
+def quoted(text: str, limit: int = QUOTE_CHARS) -> str:
+    """User text to echo back inside “…”: one line, spaces collapsed, cut to about `limit` characters."""
+    return clip(" ".join(text.split()), limit)
+
+
 def _html(line: Line) -> str:
     text = html.escape(line.text, quote=False)
     if line.kind in ("headline", "title"):

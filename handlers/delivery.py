@@ -15,7 +15,6 @@ import os
 import secrets
 import socket
 import time as _time
-import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -25,11 +24,12 @@ import httpx
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.reminders.render import Page, render_digest
 from handlers import CommandSpec, runtime_of
+from handlers.sending import retry_seconds
 from knowledge.bootstrap import KnowledgeBase
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
@@ -123,13 +123,6 @@ class Pacer:
             await self._sleep(slot - now)
 
 
-def _seconds(error: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB 22 warns that the int form is deprecated
-        warnings.simplefilter("ignore")
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
-
-
 def _never_sent(error: NetworkError) -> bool:
     """Connection or pool failures mean the request never left this process; a read timeout may have."""
     cause = error.__cause__
@@ -149,6 +142,9 @@ class Deliverer:
         self.policy = policy_from(settings.reminders)
         self.sleep = sleep
         self.pacer = Pacer(self.options.rate, self.options.group_interval, sleep)
+        # Only a bot with a rate limiter (the running bot) takes rate_limit_args; the CLI's plain Bot does not.
+        limited = isinstance(bot, ExtBot) and bot.rate_limiter is not None
+        self._no_limiter_retries: dict[str, Any] = {"rate_limit_args": 0} if limited else {}
 
     def _tx(self) -> Any:
         return transaction(self.knowledge.sessions)
@@ -273,11 +269,12 @@ class Deliverer:
         target = chat_id
         for attempt in range(1, self.options.max_attempts + 1):
             try:
-                # In the bot, PTB's AIORateLimiter first rides out a 429 itself (its retries); only what
-                # still fails reaches this loop, which waits or gives the claim back for a later run.
-                message = await self.bot.send_message(target, page.text, parse_mode=ParseMode.HTML)
+                # A 429 comes straight back here (the bot's rate limiter is told not to retry): this loop
+                # knows the claim, marks it waiting, and waits or gives it back for a later run.
+                message = await self.bot.send_message(target, page.text, parse_mode=ParseMode.HTML,
+                                                      **self._no_limiter_retries)
             except RetryAfter as error:
-                wait = _seconds(error)
+                wait = retry_seconds(error)
                 report.retries += 1
                 await asyncio.to_thread(self._mark_waiting, chat_id, rows, key, str(error))
                 if attempt == self.options.max_attempts or wait > self.options.max_wait:

@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.render import clip
+from bot.render import clip, quoted
 from handlers import CommandSpec, runtime_of
 from handlers import texts as tx
 
@@ -43,7 +43,11 @@ def describe(update: object) -> str:
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Handle an exception raised while processing an update (or while polling)."""
+    """Handle an exception raised while processing an update (or while polling).
+
+    A 429 never gets here from a reply (handlers/sending.py waits it out); what does is a real failure,
+    and the asker is told which message it was.
+    """
     error = context.error
     if isinstance(error, Forbidden):
         # The user blocked the bot or removed it from a group: there is nobody to tell.
@@ -66,14 +70,16 @@ async def _apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
     try:
         if update.callback_query is not None:
             try:
-                await update.callback_query.answer(tx.SORRY, show_alert=True)
+                await update.callback_query.answer(tx.SORRY_BUTTON, show_alert=True)
                 return
             except BadRequest:  # already answered before the failure: say it in the chat instead
                 message = None
-        if message is not None:
-            await message.reply_text(tx.SORRY, do_quote=message.chat.type != "private")
-        else:
-            await context.bot.send_message(update.effective_chat.id, tx.SORRY)
+        if message is not None and message.text is not None and update.callback_query is None:
+            template = tx.SORRY_SEND if isinstance(context.error, TelegramError) else tx.SORRY_ANSWER
+            sorry = template.format(question=quoted(message.text))
+            await message.reply_text(sorry, do_quote=message.chat.type != "private")
+        elif update.callback_query is not None:
+            await context.bot.send_message(update.effective_chat.id, tx.SORRY_BUTTON)
     except TelegramError as error:  # the apology must not raise from the error handler itself
         log.warning("could not apologise in chat %s: %s", update.effective_chat.id, error)
 

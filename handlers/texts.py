@@ -60,7 +60,10 @@ INLINE_MORE = "在私聊中查看全部"
 INLINE_START = "私聊督办助手"
 
 # Errors
-SORRY = "抱歉，处理这条消息时出了点问题，已经记录下来了。请稍后再试，或换个问法。"
+# The apology names what failed: answering (a bug, logged) or sending (Telegram refused the reply).
+SORRY_ANSWER = "抱歉，“{question}”没能回答：程序出了错，已经记录下来了。请稍后再试，或换个问法。"
+SORRY_SEND = "抱歉，“{question}”的回答没能发出（Telegram 拒收），已经记录下来了。请稍后再试。"
+SORRY_BUTTON = "抱歉，这个按钮没能完成（程序出了错，已记录）。请稍后再试，或重新提问。"
 ADMIN_ALERT = "<b>督办出错</b>：{error}\n{where}\n<pre>{trace}</pre>"
 
 # Command menu descriptions

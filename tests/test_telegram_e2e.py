@@ -346,6 +346,31 @@ async def test_429_storm_is_ridden_out(fake: FakeBotApi, bot: Any) -> None:
     assert len([c for c in fake.rejections if c.error_code == 429]) == 3
 
 
+@_retry_after_warning
+async def test_a_pasted_burst_gets_every_answer_in_question_order(tg_runtime: Runtime) -> None:
+    """20 questions within a second, Telegram's broadcast limits on and 429s injected: 20 answers, in order."""
+    questions = ["区民政局负责哪些民生实事", "老年食堂谁管？", "伍国军分管哪些工作", "今年新增多少养老床位",
+                 "七都街道有什么任务", "区教育局负责哪些民生实事", "区财政局牵头哪些工作", "林杰分管哪些工作",
+                 "五-12", "民生实事第6项", "区卫生健康局配合哪些工作", "区住建局负责哪些工作",
+                 "区人社局负责哪些民生实事", "第五部分", "老旧小区改造谁牵头", "区发改局负责哪些工作",
+                 "区市场监管局负责哪些工作", "区文广旅体局负责哪些工作", "区民政局牵头哪些重点工作", "K3-1"]
+    expected = [render_text(tg_runtime.duban.ask(q)).splitlines()[0] for q in questions]
+    async with running_fake(flood_limits=True) as fake, running(fake, tg_runtime):
+        user = fake.add_user("Paste")
+        chat = fake.private_chat(user)
+        fake.inject_429("sendMessage", times=4, retry_after=1)
+        started = time.monotonic()
+        sent = [await fake.send_text(chat, user, q) for q in questions]
+        replies = await fake.wait_for_bot_messages(chat, count=len(questions), timeout=30)
+        elapsed = time.monotonic() - started
+        assert [visible(r).splitlines()[0] for r in replies] == expected
+        assert [r.reply_to for r in replies] == [None] * len(questions) and len(sent) == 20
+        refused = fake.rejections
+        assert len(refused) == 4 and all(c.error_code == 429 for c in refused)
+        assert not any(tx.SORRY_ANSWER.split("“")[0] in r.text for r in fake.bot_messages(chat))
+        print(f"burst: 20 answers in {elapsed:.2f} s with 4 injected 429s (retry_after 1 s)")
+
+
 async def test_blocked_user_does_not_stop_polling(fake: FakeBotApi, bot: Any) -> None:
     blocker, other = fake.add_user("Blocker"), fake.add_user("Other")
     await fake.send_text(fake.private_chat(blocker), blocker, "区民政局负责哪些民生实事")
@@ -371,13 +396,13 @@ async def test_a_failing_question_is_apologised_for_and_reported(
     monkeypatch.setattr(tg_runtime.duban, "ask", failing)
     chat = fake.private_chat(user)
     sorry = await ask(fake, chat, user, "爆炸")
-    assert visible(sorry) == tx.SORRY
+    assert visible(sorry) == tx.SORRY_ANSWER.format(question="爆炸")
     [alert] = await fake.wait_for_bot_messages(admins)
     assert "RuntimeError('<boom> & bang')" in visible(alert) and f"user {user.id}" in alert.text
     reply = await ask(fake, chat, user, "区民政局负责哪些民生实事")
     assert visible(reply).startswith("区民政局")
     pressed = await press(fake, chat, user, reply, "1p:0:q爆炸")  # a button whose question now fails
-    assert (pressed.text, pressed.show_alert) == (tx.SORRY, True)
+    assert (pressed.text, pressed.show_alert) == (tx.SORRY_BUTTON, True)
     await fake.assert_no_bot_messages(chat, wait=0.05)
 
 
