@@ -39,12 +39,43 @@ def export_document(record: DocumentRecord) -> dict[str, Any]:
             "printed": record.printed.isoformat() if record.printed else None,
             "addressees": record.addressees, "cc": record.cc,
             "key_tasks_title": record.key_tasks_title, "livelihood_title": record.livelihood_title,
+            **({"place": record.place, "level": record.level} if record.place else {}),
         },
         "sections": [{"section": s.number, "heading": s.heading, "leader": s.leader,
                       "leader_titles": list(s.leader_titles), "remark": s.remark} for s in record.sections],
         "key_tasks": [{"id": i.code, "section": i.major, "no": i.minor, "leader": i.leader, "text": i.text,
-                       "units": [{"name": u.written, "lead": u.lead} for u in i.units], "note": i.note}
+                       "units": _units(i), "note": i.note, **_general(i)}
                       for i in key_tasks],
-        "livelihood": [{"id": i.code, "project": i.major, "category": i.category, "k": i.minor, "text": i.text,
-                        "leader": i.leader, "lead_units": [u.written for u in i.units]} for i in livelihood],
+        "livelihood": [_livelihood(i) for i in livelihood],
     }
+
+
+def _units(item: Item) -> list[dict[str, Any]]:
+    # Responsible units (no lead marked in the document) are exported as lead (CONTRACT §5).
+    return [{"name": u.written, "lead": u.lead} for u in item.units]
+
+
+def _livelihood(item: Item) -> dict[str, Any]:
+    row: dict[str, Any] = {"id": item.code, "project": item.major, "category": item.category, "k": item.minor,
+                           "text": item.text, "leader": item.leader,
+                           "lead_units": [u.written for u in item.units if u.lead]}
+    if any(not u.lead for u in item.units):
+        row["units"] = _units(item)  # the document names supporting units too
+    if item.note:
+        row["note"] = item.note
+    return row | _general(item)
+
+
+def _general(item: Item) -> dict[str, Any]:
+    """The optional keys of CONTRACT §5, only where the document gives them (none for the bundled one)."""
+    extra: dict[str, Any] = {}
+    if item.leaders:
+        extra["leaders"] = list(item.leaders)
+    if item.deadline_text:
+        extra["deadline"] = {"text": item.deadline_text,
+                             "date": item.deadline.isoformat() if item.deadline else None}
+    if item.no_text:
+        extra["no_text"] = item.no_text
+    if item.extra:
+        extra["columns"] = dict(item.extra)
+    return extra

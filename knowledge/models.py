@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -43,6 +44,12 @@ class DocumentRecord(Base):
     livelihood_title: Mapped[str] = mapped_column(Text, default="")
     source_name: Mapped[str] = mapped_column(String(300), default="")
     source_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # Read from the document itself: where it is from ("鞍山市立山区"), its level (区/县/市), whether it marks
+    # leads, and what the reader understood (tables, column roles, layout guess, warnings) for `duban docs`.
+    place: Mapped[str] = mapped_column(String(100), default="")
+    level: Mapped[str] = mapped_column(String(10), default="")
+    lead_marked: Mapped[bool] = mapped_column(Boolean, default=True)
+    layout: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     sections: Mapped[list[SectionRecord]] = relationship(
@@ -87,6 +94,13 @@ class Item(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     leader: Mapped[str] = mapped_column(String(50), default="")
     line: Mapped[int] = mapped_column(Integer, default=0)
+    # General documents only (empty for the bundled one): numbering as written, the row's own leaders,
+    # the deadline as written and its date, and columns kept but not read as units (进展情况 …).
+    no_text: Mapped[str] = mapped_column(String(50), default="")
+    leaders: Mapped[list[str]] = mapped_column(JSON, default=list)
+    deadline_text: Mapped[str] = mapped_column(String(200), default="")
+    deadline: Mapped[date | None] = mapped_column(Date)
+    extra: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
     document: Mapped[DocumentRecord] = relationship(back_populates="items")
     units: Mapped[list[ItemUnit]] = relationship(
@@ -134,6 +148,8 @@ class ItemUnit(Base):
     written: Mapped[str] = mapped_column(String(200))
     lead: Mapped[bool] = mapped_column(Boolean)
     starred: Mapped[bool] = mapped_column(Boolean, default=False)
+    # lead | support | responsible (no lead marked in the document: answered as 负责, exported as lead).
+    role: Mapped[str] = mapped_column(String(12), default="")
 
     item: Mapped[Item] = relationship(back_populates="units")
     unit: Mapped[Unit] = relationship()

@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from migration_support import import_into_old_schema
 from sqlalchemy import func, inspect, select
 
 from knowledge.catalog import load_catalog
 from knowledge.db import current_revision, head_revision, make_engine, session_factory, transaction, upgrade
 from knowledge.export import export_document, find_document
-from knowledge.ingest import import_document
 from knowledge.models import (
     Base,
     DocumentRecord,
@@ -39,10 +39,8 @@ def test_0001_database_with_a_document_upgrades_to_head_without_loss(database_ur
     assert current_revision(engine) == "0001"
     assert not REMINDER_TABLES & set(inspect(engine).get_table_names())
     factory = session_factory(engine)
-    import_document(factory, BUNDLED_DOCUMENT)
+    before = import_into_old_schema(engine, BUNDLED_DOCUMENT)
     before_counts = _counts(factory)
-    with factory() as session:
-        before = export_document(find_document(session))
 
     upgrade(engine)
 
@@ -79,7 +77,7 @@ def test_0002_downgrades_to_0001_keeping_the_document(database_url: str) -> None
     engine = make_engine(database_url)
     upgrade(engine, "0001")
     factory = session_factory(engine)
-    import_document(factory, BUNDLED_DOCUMENT)
+    import_into_old_schema(engine, BUNDLED_DOCUMENT)
     counts = _counts(factory)
     upgrade(engine)
     from alembic import command

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
+
+# A unit's part in a row as the document writes it: marked lead, supporting, or responsible where the
+# document marks no lead at all (answered as 负责, exported as lead, CONTRACT §5).
+UnitRole = Literal["lead", "support", "responsible"]
+TableKind = Literal["key_task", "livelihood"]
 
 
 @dataclass(frozen=True)
@@ -13,6 +19,24 @@ class UnitMention:
     name: str
     lead: bool
     starred: bool = False
+    role: UnitRole | None = None
+    # The name a level prefix written only on the list's first unit makes of it (市发改委、统计局 → 市统计局).
+    qualified: str = ""
+
+    @property
+    def part(self) -> UnitRole:
+        return self.role or ("lead" if self.lead else "support")
+
+
+@dataclass
+class RowDetails:
+    """What a general document's row adds to the bundled shape: all empty for the bundled document."""
+
+    no_text: str = ""
+    leaders: list[str] = field(default_factory=list)
+    deadline: str = ""
+    deadline_date: date | None = None
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -25,6 +49,8 @@ class KeyTask:
     units: list[UnitMention]
     note: str = ""
     line: int = 0
+    details: RowDetails = field(default_factory=RowDetails)
+    category: str = ""
 
     @property
     def code(self) -> str:
@@ -54,10 +80,35 @@ class LivelihoodItem:
     leader: str
     lead_units: list[str]
     line: int = 0
+    details: RowDetails = field(default_factory=RowDetails)
+    # Every unit with its role, when the document names more than lead units (None: `lead_units` only).
+    units: list[UnitMention] | None = None
+    note: str = ""
 
     @property
     def code(self) -> str:
         return f"L{self.project}-{self.k}"
+
+
+@dataclass
+class TableInfo:
+    """One table as the reader understood it: for `duban import --dry-run` and the stored layout."""
+
+    kind: TableKind
+    title: str
+    layout: str
+    why: str
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (header as written, role)
+    rows: int = 0
+    line: int | str = 0
+
+
+@dataclass(frozen=True)
+class ReadWarning:
+    """Something the reader skipped or guessed, with where."""
+
+    line: int | str
+    message: str
 
 
 @dataclass
@@ -78,6 +129,15 @@ class Document:
     source_name: str = ""
     sections: list[Section] = field(default_factory=list)
     livelihood: list[LivelihoodItem] = field(default_factory=list)
+    # Where the document is from ("鞍山市立山区") and its level (区, 县, 市 …), read from the document itself.
+    place: str = ""
+    level: str = ""
+    # False when nothing in the document marks a lead: every listed unit is responsible.
+    lead_marked: bool = True
+    tables: list[TableInfo] = field(default_factory=list)
+    warnings: list[ReadWarning] = field(default_factory=list)
+    # Which of the ordered layout guesses read the document, and why (see knowledge/ingest/guesses.py).
+    reading: str = ""
 
     @property
     def key_tasks(self) -> list[KeyTask]:

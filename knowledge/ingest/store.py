@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from knowledge.ingest.document import Document
+from knowledge.ingest.document import Document, RowDetails, UnitMention
 from knowledge.models import DocumentRecord, Item, ItemUnit, Meta, SectionRecord, Unit, UnitAlias
 from knowledge.vocabulary import Vocabulary, spelling
 
 
 def store_document(session: Session, document: Document, vocabulary: Vocabulary, fingerprint: str) -> DocumentRecord:
     """Replace the stored document `document.key`; the caller owns the transaction."""
-    written = [u.name for task in document.key_tasks for u in task.units]
-    written += [name for item in document.livelihood for name in item.lead_units]
+    mentions = [u for task in document.key_tasks for u in task.units]
+    mentions += [u for item in document.livelihood for u in item.units or ()]
+    written = [u.name for u in mentions] + [name for item in document.livelihood for name in item.lead_units]
     canonical = {name: vocabulary.resolve(name).name for name in written}
+    # A name a level prefix on the list's first unit qualifies (市发改委、统计局) is the qualified body.
+    qualified = {u.name: vocabulary.resolve(u.qualified).name for u in mentions if u.qualified}
     vocabulary.finish()
     units = sync_units(session, vocabulary)
 
@@ -26,29 +30,50 @@ def store_document(session: Session, document: Document, vocabulary: Vocabulary,
         key=document.key, title=document.title, issuer=document.issuer, doc_number=document.doc_number,
         year=document.year, issued=document.issued, printed=document.printed, addressees=document.addressees,
         cc=document.cc, key_tasks_title=document.key_tasks_title, livelihood_title=document.livelihood_title,
-        source_name=document.source_name, source_sha256=fingerprint, imported_at=datetime.now(UTC))
+        source_name=document.source_name, source_sha256=fingerprint, imported_at=datetime.now(UTC),
+        place=document.place, level=document.level, lead_marked=document.lead_marked, layout=layout_of(document))
     record.sections = [
         SectionRecord(number=s.number, heading=s.heading, leader=s.leader, leader_titles=list(s.leader_titles),
                       remark=s.remark) for s in document.sections]
     items: list[Item] = []
     leaders = {s.number: s.leader for s in document.sections}
+    def unit_of(mention: UnitMention) -> Unit:
+        return units[qualified.get(mention.name) or canonical[mention.name]]
+
     for task in document.key_tasks:
+        leader = task.details.leaders[0] if task.details.leaders else leaders.get(task.section, "")
         item = Item(code=task.code, kind="key_task", major=task.section, minor=task.no, position=len(items),
-                    text=task.text, note=task.note, leader=leaders.get(task.section, ""), line=task.line)
-        item.units = [ItemUnit(unit=units[canonical[u.name]], position=i, written=u.name, lead=u.lead,
-                               starred=u.starred) for i, u in enumerate(task.units)]
+                    text=task.text, note=task.note, leader=leader, line=task.line, category=task.category,
+                    **_details(task.details))
+        item.units = [ItemUnit(unit=unit_of(u), position=i, written=u.name, lead=u.lead,
+                               starred=u.starred, role=u.part) for i, u in enumerate(task.units)]
         items.append(item)
     for line in document.livelihood:
         item = Item(code=line.code, kind="livelihood", major=line.project, minor=line.k, position=len(items),
-                    text=line.text, category=line.category, leader=line.leader, line=line.line)
-        item.units = [ItemUnit(unit=units[canonical[name]], position=i, written=name, lead=True, starred=False)
-                      for i, name in enumerate(line.lead_units)]
+                    text=line.text, category=line.category, leader=line.leader, line=line.line, note=line.note,
+                    **_details(line.details))
+        mentions = line.units if line.units is not None else [UnitMention(n, True) for n in line.lead_units]
+        item.units = [ItemUnit(unit=unit_of(u), position=i, written=u.name, lead=u.lead, starred=u.starred,
+                               role=u.part) for i, u in enumerate(mentions)]
         items.append(item)
     record.items = items
     session.add(record)
     bump_revision(session)
     session.flush()
     return record
+
+
+def _details(details: RowDetails) -> dict[str, Any]:
+    return {"no_text": details.no_text, "leaders": list(details.leaders), "deadline_text": details.deadline,
+            "deadline": details.deadline_date, "extra": dict(details.extra)}
+
+
+def layout_of(document: Document) -> dict[str, Any]:
+    """What the reader understood, kept with the document (`duban docs`, answers that fit the document)."""
+    return {"reading": document.reading,
+            "tables": [{"kind": t.kind, "title": t.title, "layout": t.layout, "why": t.why, "rows": t.rows,
+                        "columns": [list(c) for c in t.columns]} for t in document.tables],
+            "warnings": [{"line": w.line, "message": w.message} for w in document.warnings]}
 
 
 def sync_units(session: Session, vocabulary: Vocabulary) -> dict[str, Unit]:

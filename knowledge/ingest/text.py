@@ -190,6 +190,10 @@ class TextReader:
 
     def __init__(self, is_group: Callable[[str], bool]) -> None:
         self.is_group = is_group
+        # Set once 附件 1's first row or leader heading is read: from then on the document is of this shape and
+        # its errors stand (except a missing 附件 2 the notice did not announce: one table may be another shape).
+        self.reached_tables = False
+        self.announced_two = False  # the notice lists a second attachment ("附件：1. … 2. …")
 
     def read_path(self, path: Path, key: str | None = None) -> Document:
         """Read a file, naming it in every error."""
@@ -231,6 +235,9 @@ class TextReader:
         if not document.key_tasks:
             raise DocumentError("附件 1 没有任何重点工作：expected at least one table row", lines.end, source)
         if attachment != 2:
+            # A second attachment the notice announces is missing: truncated. Otherwise the document may
+            # simply have one table, which the general reader reads.
+            self.reached_tables = self.reached_tables and self.announced_two
             raise DocumentError("文件在附件 1 中结束，找不到“附件 2”：the file looks truncated", lines.end, source)
         self._livelihood(lines, document, source)
         if not document.year:
@@ -238,10 +245,14 @@ class TextReader:
         return document
 
     def _notice(self, lines: _Lines, document: Document, source: str) -> int | None:
+        listing = False
         for _number, raw in lines:
             line = collapse(raw)
             if not line:
                 continue
+            listing = listing or bool(re.match(r"^(?:-\s*)?附件\s*[:：]", line))
+            if listing and re.match(r"^2\s*[.．、]", line):
+                self.announced_two = True
             if match := _ATTACHMENT.match(line):
                 return chinese_to_int(match.group(1))
             if not document.issuer and line.endswith("文件"):
@@ -308,6 +319,7 @@ class TextReader:
         leader, titles = "", list[str]()
         if lead := _LEADER_HEADING.match(heading.replace(" ", "")):
             leader, titles = parse_leader(lead.group(1))
+            self.reached_tables = True  # "二、林杰常委、常务副区长牵头重点工作": this document's own shape
         section = Section(number=value, heading=heading, leader=leader, leader_titles=titles)
         document.sections.append(section)
         return section
@@ -340,6 +352,7 @@ class TextReader:
         task = KeyTask(section=section.number, no=expected, text=text,
                        units=parse_units(units_cell, self.is_group), note=note, line=number)
         section.tasks.append(task)
+        self.reached_tables = True
         return task
 
     def _livelihood(self, lines: _Lines, document: Document, source: str) -> None:

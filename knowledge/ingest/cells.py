@@ -1,0 +1,268 @@
+"""What a cell of a task table is: the words of `knowledge/data/layouts.toml` and the tests built on them.
+
+The general reader (`general.py`) rebuilds rows from cells whose columns it cannot always see (a web page
+copied as text puts one cell per line and drops empty ones), so it asks here what a cell looks like: a
+row number, a list of units, a deadline, leaders' names, or text.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from knowledge.ingest.document import UnitMention, UnitRole
+from knowledge.reminders.deadlines import DeadlineError, parse_deadline
+
+LAYOUTS_FILE = Path(__file__).resolve().parents[1] / "data" / "layouts.toml"
+Role = Literal["no", "group", "text", "lead", "units", "support", "leader", "deadline", "note", "extra"]
+ROLES: tuple[Role, ...] = ("no", "group", "text", "lead", "units", "support", "leader", "deadline", "note", "extra")
+ROLE_NAMES: dict[Role, str] = {
+    "no": "序号", "group": "分类", "text": "任务", "lead": "牵头单位", "units": "责任单位", "support": "配合单位",
+    "leader": "责任领导", "deadline": "完成时限", "note": "备注", "extra": "其他列（保留，不作单位）",
+}
+
+_OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+_SEPARATORS = "、，,；;/／\n"
+NUMBER = re.compile(r"^(?:\d{1,3}(?:[-－—.．]\d{1,3})?|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）])[.．、]?$")
+# A numbered line: "1." "1、" "（1）" "（一）" "1-1" then the text.
+NUMBERED = re.compile(r"^(\d{1,3}(?:-\d{1,3})?[.．、](?!\d)|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）])\s*(\S.*)$")
+SECTION = re.compile(r"^([一二三四五六七八九十百]{1,3})\s*[、.．]\s*(\S.*)$")
+_PERCENT = re.compile(r"^\d+(?:\.\d+)?%")
+_DATEISH = re.compile(r"(\d{1,2}月|\d{4}年|年底|年内|年末|季度|上半年|下半年|月底|月末|旬|长期|持续|常态化|全年|"
+                      r"[一二三四五六七八九十]+月|\d{4}[-./]\d{1,2})")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+@dataclass(frozen=True)
+class LayoutWords:
+    """The layout data, loaded once: header synonyms by role, lead marks, unit endings, page chrome."""
+
+    columns: dict[str, Role]
+    labels: tuple[tuple[str, Role], ...]  # longest first, for `牵头单位：…` lines
+    lead_marks: tuple[str, ...]
+    lead_suffixes: tuple[str, ...]
+    first_listed: tuple[tuple[str, ...], ...]
+    unit_endings: tuple[str, ...]
+    group_starts: tuple[str, ...]
+    levels: tuple[str, ...]
+    chrome: tuple[str, ...]
+    footer: tuple[str, ...]
+    livelihood: tuple[str, ...]
+    titles: tuple[str, ...]
+
+
+@cache
+def layout_words(path: Path = LAYOUTS_FILE) -> LayoutWords:
+    """Read layouts.toml (once per process)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    columns: dict[str, Role] = {}
+    for role in ROLES:
+        for word in data["columns"].get(role, []):
+            columns.setdefault(fold(str(word)), role)
+    labels = tuple(sorted(((w, r) for w, r in columns.items() if r not in ("no", "text", "group", "note")),
+                          key=lambda pair: len(pair[0]), reverse=True))
+    by_length = lambda words: tuple(sorted((str(w) for w in words), key=len, reverse=True))  # noqa: E731
+    return LayoutWords(
+        columns=columns, labels=labels,
+        lead_marks=tuple(str(m) for m in data["leads"]["marks"]),
+        lead_suffixes=by_length(data["leads"]["suffixes"]),
+        first_listed=tuple(tuple(str(w) for w in words) for words in data["leads"]["first_listed"]),
+        unit_endings=by_length(data["units"]["endings"]),
+        group_starts=by_length(data["units"]["group_starts"]),
+        levels=tuple(str(level) for level in data["units"]["levels"]),
+        chrome=tuple(str(w) for w in data["page"]["chrome_starts"]),
+        footer=tuple(str(w) for w in data["page"]["footer_starts"]),
+        livelihood=tuple(str(w) for w in data["kinds"]["livelihood"]),
+        titles=by_length(data["leaders"]["titles"]),
+    )
+
+
+@cache
+def _t2s() -> object:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters to simplified, for comparing words (the text itself keeps what was written)."""
+    return text if text.isascii() else str(_t2s().convert(text))  # type: ignore[attr-defined]
+
+
+def fold(text: str) -> str:
+    """The form words are compared in: NFKC, simplified, no spaces, no colon."""
+    return re.sub(r"[\s:：]+", "", simplified(unicodedata.normalize("NFKC", text)))
+
+
+def collapse(text: str) -> str:
+    """Trim and collapse runs of spaces (the document's characters otherwise kept)."""
+    return re.sub(r"[ \u3000\u00a0\t]+", " ", text).strip()
+
+
+def column_role(cell: str) -> Role | None:
+    """The role a header cell gives its column, or None."""
+    return layout_words().columns.get(fold(cell))
+
+
+def is_chrome(line: str) -> bool:
+    """A line of the web page around the document (分享到, 发布日期 …)."""
+    text = line.strip()
+    return bool(text) and text.startswith(layout_words().chrome)
+
+
+def is_footer(line: str) -> bool:
+    return fold(line).startswith(layout_words().footer)
+
+
+def is_number(cell: str) -> bool:
+    return bool(NUMBER.match(fold(cell)))
+
+
+def _split(cell: str) -> list[str]:
+    """Split a unit cell at separators and spaces outside parentheses."""
+    names: list[str] = []
+    depth = 0
+    current: list[str] = []
+    for char in cell:
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        if depth == 0 and (char in _SEPARATORS or char.isspace()):
+            if current:
+                names.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    if current:
+        names.append("".join(current))
+    return [name for name in (n.strip().rstrip("。.") for n in names) if name]
+
+
+def _bare(name: str) -> tuple[str, bool]:
+    """A written name without its lead mark, and whether it had one."""
+    words = layout_words()
+    marked = False
+    for suffix in words.lead_suffixes:
+        if name.endswith(suffix):
+            name, marked = name[: -len(suffix)], True
+    while name and (name[0] in words.lead_marks or name[-1] in words.lead_marks):
+        name, marked = name.strip("".join(words.lead_marks)).strip(), True
+    return name, marked
+
+
+def is_group_name(name: str) -> bool:
+    return fold(name).startswith(layout_words().group_starts)
+
+
+def looks_like_unit(name: str) -> bool:
+    """A body's or group's name: short, no sentence punctuation, ending like a body."""
+    bare = fold(_bare(name)[0])
+    if not 2 <= len(bare) <= 30 or any(p in bare for p in "。；;！？!?") or _PERCENT.match(bare):
+        return False
+    core = re.sub(r"[（(][^）)]*[)）]$", "", bare)  # 区委组织部（区委人才办）: the first nameplate decides
+    return is_group_name(core) or core.endswith(layout_words().unit_endings)
+
+
+def looks_like_units(cell: str) -> bool:
+    """Every name in the cell looks like a unit (a unit cell, not text that mentions one)."""
+    names = _split(cell)
+    return bool(names) and all(looks_like_unit(n) for n in names)
+
+
+def looks_like_deadline(cell: str) -> bool:
+    """A deadline phrase (as the parser reads it, or short and dated: 5月底前动工, 9月投入使用)."""
+    text = fold(cell)
+    if not text or len(text) > 30:
+        return False
+    try:
+        parse_deadline(text, 2000)
+        return True
+    except DeadlineError:
+        return len(text) <= 14 and bool(_DATEISH.search(text)) and not looks_like_units(cell)
+
+
+def looks_like_people(cell: str) -> bool:
+    """Leaders' names: each 2–4 Chinese characters (a title after the name allowed)."""
+    names = split_people(cell)
+    return bool(names) and all(_CJK.match(n) and 2 <= len(n) <= 4 for n in names) and not looks_like_units(cell)
+
+
+def looks_like_text(cell: str) -> bool:
+    text = fold(cell)
+    return len(text) >= 4 and not looks_like_units(cell) and not is_number(cell)
+
+
+def split_people(cell: str) -> list[str]:
+    """Leader names in a cell: "钱 宇" is one name, "张三、李四" and "张三 李四" two; titles dropped."""
+    names: list[str] = []
+    for part in re.split(r"[、，,；;/／\n]+", cell):
+        tokens = part.split()
+        merged: list[str] = []
+        for token in tokens:
+            # Typesetting spreads a two-character name over two one-character tokens ("钱 宇").
+            if merged and (len(token) == 1 or len(merged[-1]) == 1) and len(merged[-1]) + len(token) <= 3:
+                merged[-1] += token
+            else:
+                merged.append(token)
+        names += merged
+    return [strip_title(name) for name in names if strip_title(name)]
+
+
+def strip_title(name: str) -> str:
+    """"张伟副区长" → "张伟"; a name that is only a title stays as written."""
+    name = simplified(re.sub(r"\s+", "", name)).strip("。.")
+    original = re.sub(r"\s+", "", name).strip("。.")
+    for title in layout_words().titles:
+        index = name.find(title)
+        if index >= 2:
+            return original[:index]
+    return original
+
+
+def parse_unit_cell(cell: str) -> list[tuple[str, bool]]:
+    """(name as written without its mark, marked lead) for each unit of a cell."""
+    return [_bare(name) for name in _split(cell) if _bare(name)[0]]
+
+
+def qualify(names: list[str]) -> list[str]:
+    """Names a level prefix written only on the first unit qualifies (市发改委、统计局 → "", 市统计局)."""
+    words = layout_words()
+    first = fold(names[0]) if names else ""
+    level = next((lv for lv in words.levels if first.startswith(lv) and len(first) > len(lv) + 1), "")
+    result = []
+    for name in names:
+        folded = fold(name)
+        starts_with_level = any(folded.startswith(lv) for lv in words.levels)
+        plain = level and not starts_with_level and not is_group_name(name) and looks_like_unit(name)
+        result.append(level + name if plain and name != names[0] else "")
+    return result
+
+
+def mentions(names: list[tuple[str, bool]], role: UnitRole | None = None) -> list[UnitMention]:
+    """UnitMentions of one cell: a given role, else marked → lead and unmarked → support."""
+    qualified = qualify([n for n, _ in names])
+    result = []
+    for (name, marked), full in zip(names, qualified, strict=True):
+        part: UnitRole = role or ("lead" if marked else "support")
+        result.append(UnitMention(name=name, lead=part != "support", starred=marked, role=part, qualified=full))
+    return result
+
+
+def deadline_of(phrase: str, year: int) -> tuple[str, object]:
+    """The phrase as written and its date (None when the parser cannot read it or it is open-ended)."""
+    try:
+        return phrase, parse_deadline(phrase, year).due if year else None
+    except DeadlineError:
+        return phrase, None
+
+
+def kind_of(*texts: str) -> Literal["key_task", "livelihood"]:
+    """A livelihood (民生实事) table when its title, header or document title says so."""
+    words = layout_words().livelihood
+    return "livelihood" if any(w in fold(t) for t in texts for w in words) else "key_task"

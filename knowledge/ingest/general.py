@@ -1,0 +1,608 @@
+"""The general reader: task tables of any government's notice, wherever and however they are written.
+
+Lines come from any format (a .docx/.xlsx/.html table row arrives as its cells joined by tabs). The
+reader finds tables by their header row and reads each with the first layout that fits, in this order:
+
+1. **tab-separated cells** — the body's lines hold tabs: cells go to the header's columns by position
+   (or by what they look like, when a row has fewer cells than the header);
+2. **one cell per line** — the header itself was one word per line (a web page copied as text): a row
+   starts at its number and its cells are given to the columns by what they look like (units, deadline,
+   leaders, text), so empty cells may be missing; cells left over after the last column are a sub-row
+   sharing the row's number and units (a merged cell);
+3. **space-separated rows** — `8 加快建设… 市发改委`: the units (deadline, leaders) are peeled off the end.
+
+Without any header, it reads **numbered tasks with labels**: `牵头单位：…` / `责任单位：…` lines under a
+numbered task, or the same labels inline in parentheses after the task (`（责任领导：…；牵头单位：…）`).
+
+Who leads (decided for the whole document, in this order): a lead column or `牵头单位` label; lead marks
+(`*`, `★`, `▲`, `（牵头）`), with an unmarked sole unit leading too; a notice saying the first-listed unit
+leads; else nothing marks a lead, so a sole unit leads and several units are all responsible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from knowledge.ingest import cells as C
+from knowledge.ingest.cells import Role
+from knowledge.ingest.document import (
+    Document,
+    DocumentError,
+    KeyTask,
+    LivelihoodItem,
+    ReadWarning,
+    RowDetails,
+    Section,
+    TableInfo,
+    UnitMention,
+)
+from knowledge.numerals import chinese_to_int
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
+_PLACE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_ISSUED = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+_ATTACHMENT = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*$")
+_LABEL_SPLIT = re.compile(r"[；;。]\s*$")
+UNIT_ROLES: frozenset[Role] = frozenset({"lead", "units", "support"})
+
+
+@dataclass
+class RawRow:
+    """A row before leads are decided: its cells by role, as written."""
+
+    no_text: str
+    text: str
+    where: int | str
+    line: int
+    section: tuple[int, str] = (0, "")
+    group: str = ""
+    cells: dict[Role, list[str]] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
+    labelled_lead: bool = False  # a lead column or 牵头单位 label exists for this row
+
+    def add(self, role: Role, value: str) -> None:
+        if value.strip():
+            self.cells.setdefault(role, []).append(value.strip())
+
+    def joined(self, role: Role) -> str:
+        return "、".join(self.cells.get(role, []))
+
+
+@dataclass
+class RawTable:
+    kind: str
+    title: str
+    layout: str
+    why: str
+    columns: list[tuple[str, Role]]
+    where: int | str
+    rows: list[RawRow] = field(default_factory=list)
+
+
+class GeneralReader:
+    """Reads (location, line) pairs into a Document; raises DocumentError when no table is found."""
+
+    def __init__(self, located: Sequence[tuple[int | str, str]], key: str, source: str = "") -> None:
+        self.located = [(where, raw.rstrip("\r\n")) for where, raw in located]
+        self.key = key
+        self.source = source
+        self.warnings: list[ReadWarning] = []
+        self.section: tuple[int, str] = (0, "")
+        self.section_leaders: dict[int, list[str]] = {}
+
+    # --- the document around the tables
+
+    def read(self) -> Document:
+        document = Document(key=self.key, title="", issuer="", doc_number="", year=0, issued=None,
+                            source_name=self.source.rsplit("/", 1)[-1] if self.source else self.key)
+        self._metadata(document)
+        tables = self._tables()
+        if not tables:
+            tables = self._labelled()
+        rows = [row for table in tables for row in table.rows]
+        if not rows:
+            raise DocumentError("找不到任何任务表格：expected a header row such as “序号 工作任务 牵头单位 完成时限” "
+                                "or numbered tasks followed by “牵头单位：…” lines", self._end(), self.source)
+        self._build(document, tables)
+        document.warnings = self.warnings
+        return document
+
+    def _end(self) -> int | str:
+        return self.located[-1][0] if self.located else 0
+
+    def _metadata(self, document: Document) -> None:
+        for _where, raw in self.located[:80]:
+            line = C.collapse(raw.replace("\t", " "))
+            if not line:
+                continue
+            if not document.doc_number and (match := _DOC_NUMBER.search(line)):
+                document.doc_number = match.group(0).replace(" ", "")
+                document.year = int(match.group(1))
+            if not document.place and (match := _PLACE.search(C.simplified(line))):
+                document.place = match.group(1)
+                document.level = next((lv for lv in ("自治区", "省", "市", "县", "区", "旗", "州")
+                                       if document.place.endswith(lv)), "")
+                if line.endswith("文件") or "办公室" in line[-6:]:
+                    document.issuer = line.removesuffix("文件").strip()
+            if C.is_chrome(line):
+                continue
+            if not document.title and ("关于" in line or len(line) >= 8) and len(line) <= 120:
+                document.title = re.sub(r"(?<=[\u4e00-\u9fff》《])\s+(?=[\u4e00-\u9fff《》])", "", line)
+            elif match := _ISSUED.match(line.replace(" ", "")):
+                document.issued = date(*(int(g) for g in match.groups()))
+        if not document.year:
+            match = _YEAR.search(document.title) or next(
+                (m for _w, raw in self.located for m in [_YEAR.search(raw)] if m), None)
+            document.year = int(match.group(1)) if match else 0
+        words = C.layout_words()
+        text = "".join(C.fold(raw) for _w, raw in self.located[:200])
+        self.first_listed = any(all(word in text for word in group) for group in words.first_listed)
+
+    # --- tables with a header row
+
+    def _header(self, index: int) -> tuple[list[tuple[str, Role]], int, str] | None:
+        """The header starting at line `index`: its columns, the index after it, and how it was written."""
+        raw = self.located[index][1]
+        if "\t" in raw:
+            found = [(C.collapse(c), C.column_role(c)) for c in raw.split("\t")]
+            if _is_header([r for _c, r in found]):
+                return [(c, r or "extra") for c, r in found], index + 1, "tab"
+            return None
+        line = C.collapse(raw)
+        tokens = line.split(" ")
+        if len(tokens) >= 2 and all(C.column_role(t) for t in tokens):
+            spaced = [C.column_role(t) for t in tokens]
+            if _is_header(spaced):
+                return [(t, r or "extra") for t, r in zip(tokens, spaced, strict=True)], index + 1, "space"
+        # One header word per line (a web page's table copied as text), blank lines between.
+        columns: list[tuple[str, Role]] = []
+        position = index
+        while position < len(self.located):
+            cell = C.collapse(self.located[position][1])
+            if not cell:
+                position += 1
+                continue
+            role = C.column_role(cell)
+            if role is None or "\t" in self.located[position][1]:
+                break
+            columns.append((cell, role))
+            position += 1
+        listed: list[Role | None] = [r for _c, r in columns]
+        if (len(columns) >= 3 or (len(columns) == 2 and listed[0] == "no")) and _is_header(listed):
+            return columns, position, "lines"
+        return None
+
+    def _tables(self) -> list[RawTable]:
+        tables: list[RawTable] = []
+        index = 0
+        recent: list[str] = []  # lines before a header: the table's title
+        while index < len(self.located):
+            where, raw = self.located[index]
+            line = C.collapse(raw.replace("\t", " "))
+            header = self._header(index) if line else None
+            if header is None:
+                if line and not C.is_chrome(line):
+                    recent = [*recent[-3:], line]
+                    self._maybe_section(line)
+                index += 1
+                continue
+            columns, after, written = header
+            title = next((r for r in reversed(recent) if not _ATTACHMENT.match(r) and not C.SECTION.match(r)), "")
+            previous = tables[-1] if tables else None
+            if previous and [r for _c, r in previous.columns] == [r for _c, r in columns] and not recent:
+                table = previous  # the header repeated after a page break
+            else:
+                kind = C.kind_of(title, *(c for c, _r in columns))
+                table = RawTable(kind, title, "", "", columns, where)
+                tables.append(table)
+            index = self._body(table, after, written)
+            recent = []
+        for table in tables:
+            if not table.rows:
+                continue
+            if table.kind == "key_task" and C.kind_of(self.located[0][1] if self.located else "") == "livelihood":
+                table.kind = "livelihood" if len(tables) == 1 else table.kind
+        return [t for t in tables if t.rows]
+
+    def _maybe_section(self, line: str) -> None:
+        if match := C.SECTION.match(line):
+            value = chinese_to_int(match.group(1))
+            if value:
+                self.section = (value, line)
+                leaders = _section_leaders(match.group(2))
+                if leaders:
+                    self.section_leaders[value] = leaders
+
+    def _stop(self, line: str) -> bool:
+        return C.is_footer(line) or bool(_ATTACHMENT.match(line)) or (C.is_chrome(line) and "•" not in line[:1])
+
+    def _body(self, table: RawTable, index: int, written: str) -> int:
+        """Read the rows after a header; return the index of the first line that is not the table's."""
+        roles = [r for _c, r in table.columns]
+        body: list[tuple[int | str, str, int]] = []
+        position = index
+        while position < len(self.located):
+            where, raw = self.located[position]
+            line = C.collapse(raw.replace("\t", " "))
+            if line and (self._stop(line) or self._header(position) is not None):
+                break
+            if line:
+                body.append((where, raw, position + 1))
+            position += 1
+        tabbed = sum("\t" in raw for _w, raw, _n in body)
+        if tabbed and tabbed >= len(body) / 3:
+            table.layout, table.why = "tab", "表格行以制表符分列（按表头位置对应各列）"
+            self._tab_rows(table, roles, body)
+        elif written == "lines" or not any(re.match(r"^\S+\s+\S", C.collapse(r)) for _w, r, _n in body[:5]):
+            table.layout, table.why = "lines", "表头每格一行（网页表格复制为文本）：按序号分行，按内容判断各格属于哪一列"
+            self._line_rows(table, roles, body)
+        else:
+            table.layout, table.why = "space", "表格行以空格分列：序号在前，单位等列在行尾"
+            self._space_rows(table, roles, body)
+        return position
+
+    def _new_row(self, table: RawTable, no: str, where: int | str, line: int) -> RawRow:
+        row = RawRow(no_text=no, text="", where=where, line=line, section=self.section)
+        row.labelled_lead = "lead" in [r for _c, r in table.columns]
+        table.rows.append(row)
+        return row
+
+    def _fill(self, row: RawRow, table: RawTable, values: dict[Role, list[str]], names: dict[Role, str]) -> None:
+        for role, items in values.items():
+            for value in items:
+                if role == "text":
+                    row.text = C.collapse(f"{row.text}{value}") if row.text else C.collapse(value)
+                elif role == "group":
+                    row.group = C.collapse(value)
+                elif role == "extra":
+                    name = names.get(role, "其他")
+                    row.extra[name] = C.collapse(f"{row.extra.get(name, '')}{value}")
+                else:
+                    row.add(role, C.collapse(value) if role not in UNIT_ROLES else value)
+
+    def _tab_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
+        names = {r: c for c, r in table.columns}
+        group = ""
+        for where, raw, number in body:
+            cells = raw.split("\t")
+            if "\t" not in raw:
+                self._maybe_section(C.collapse(raw))
+                continue
+            nonempty = [c for c in cells if c.strip()]
+            if len(nonempty) == 1 and C.SECTION.match(C.collapse(nonempty[0])):
+                self._maybe_section(C.collapse(nonempty[0]))
+                continue
+            values: dict[Role, list[str]] = {}
+            if len(cells) >= len(roles):
+                for role, cell in zip(roles, cells, strict=False):
+                    if cell.strip():
+                        values.setdefault(role, []).append(cell)
+            else:
+                values, _rest = _assign([c for c in cells if c.strip()], roles)
+            no = C.collapse("".join(values.pop("no", [])))
+            previous = table.rows[-1] if table.rows else None
+            if not no and previous is not None and not any(values.get(r) for r in ("text",)):
+                self._fill(previous, table, values, names)  # a cell spilling into the next line
+                continue
+            split = values.get("text") and not any(values.get(r) for r in UNIT_ROLES)
+            if not no and previous is not None and split and not previous.text.endswith(("。", "；", ";", "！")):
+                self._fill(previous, table, values, names)  # a row the page break split
+                continue
+            row = self._new_row(table, no or (previous.no_text if previous else ""), where, number)
+            self._fill(row, table, values, names)
+            if row.group:
+                group = row.group
+            else:
+                row.group = group
+            if previous is not None and not no:
+                _inherit(row, previous)
+
+    def _line_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
+        names = {r: c for c, r in table.columns}
+        rows: list[tuple[str, int | str, int, list[str]]] = []
+        for where, raw, number in body:
+            line = C.collapse(raw)
+            if C.is_chrome(line):
+                continue
+            if C.is_number(line) and _next_number(rows[-1][0] if rows else None, line):
+                rows.append((line.rstrip(".．、"), where, number, []))
+            elif C.SECTION.match(line) and not (rows and not rows[-1][3]):
+                self._maybe_section(line)
+                rows.append(("", where, number, []))  # a section boundary: nothing continues across it
+            elif rows:
+                rows[-1][3].append(line)
+        group = ""
+        for no, where, number, cells in rows:
+            if not no:
+                continue
+            parent: RawRow | None = None
+            rest = cells
+            while rest:
+                values, rest = _assign(rest, [r for r in roles if r != "no"])
+                row = self._new_row(table, no, where, number)
+                self._fill(row, table, values, names)
+                if row.group:
+                    group = row.group
+                else:
+                    row.group = group
+                if parent is not None:
+                    _inherit(row, parent)
+                parent = parent or row
+                if not values:
+                    break
+
+    def _space_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
+        names = {r: c for c, r in table.columns}
+        tail = [r for r in roles if r not in ("no", "text", "group")]
+        for where, raw, number in body:
+            line = C.collapse(raw)
+            tokens = line.split(" ")
+            if not tokens or not C.is_number(tokens[0]):
+                if table.rows and line:
+                    previous = table.rows[-1]
+                    if C.looks_like_units(line):
+                        previous.add("lead" if "lead" in roles else "units", line)
+                    else:
+                        self._maybe_section(line)
+                continue
+            row = self._new_row(table, tokens[0].rstrip(".．、"), where, number)
+            rest = tokens[1:]
+            peeled: list[tuple[Role, str]] = []
+            for role in reversed(tail):
+                while rest and _fits(role, rest[-1]) and len(rest) > 1:
+                    peeled.append((role, rest.pop()))
+                    if role not in UNIT_ROLES:
+                        break
+            row.text = C.collapse(" ".join(rest))
+            for role, value in reversed(peeled):
+                self._fill(row, table, {role: [value]}, names)
+
+    # --- numbered tasks with 牵头单位：… labels (no header)
+
+    def _labelled(self) -> list[RawTable]:
+        words = C.layout_words()
+        pattern = "|".join(re.escape(w) for w, _r in words.labels)
+        label = re.compile(rf"(?:^|[（(；;，,。\s])\s*({pattern})\s*[:：]\s*")
+        roles = dict(words.labels)
+        table = RawTable("key_task", "", "labels", "", [], self.located[0][0] if self.located else 0)
+        current: RawRow | None = None
+        labelled = False
+        group = ""
+        for index, (where, raw) in enumerate(self.located):
+            line = C.collapse(raw.replace("\t", " "))
+            if not line or C.is_chrome(line) or C.is_footer(line):
+                continue
+            found = list(label.finditer(C.simplified(line)))
+            numbered = C.NUMBERED.match(line)
+            if found and found[0].start() <= 1 and current is not None:
+                self._labels(current, line, found, roles)
+                labelled = True
+                continue
+            if C.SECTION.match(line) and not found:
+                self._maybe_section(line)
+                current = None
+                continue
+            if numbered or found:
+                if current is not None and not any(current.cells.get(r) for r in UNIT_ROLES):
+                    # A numbered line without labels before the next one is a sub-heading, not a task.
+                    table.rows.remove(current)
+                    group = current.text
+                text = numbered.group(2) if numbered else line
+                no = numbered.group(1).rstrip(".．、") if numbered else ""
+                current = RawRow(no_text=no, text="", where=where, line=index + 1, section=self.section,
+                                 group=group)
+                table.rows.append(current)
+                inline = [m for m in label.finditer(C.simplified(text))]
+                if inline:
+                    head = text[: inline[0].start()].rstrip("（( ")
+                    current.text = C.collapse(head)
+                    self._labels(current, text, inline, roles)
+                    labelled = True
+                else:
+                    current.text = C.collapse(text)
+                continue
+            if current is not None and not current.cells:
+                current.text = C.collapse(current.text + line)  # the task's text wraps onto this line
+        if not labelled:
+            return []
+        if table.rows and not any(table.rows[-1].cells.get(r) for r in UNIT_ROLES):
+            cut = table.rows.pop()
+            self.warnings.append(ReadWarning(cut.where, f"文件在第 {cut.no_text} 项之后中断：这一项没有责任单位，未导入"))
+        table.rows = [r for r in table.rows if any(r.cells.get(role) for role in UNIT_ROLES)]
+        table.why = "没有表头：编号任务后跟“牵头单位：…”“责任单位：…”（或括号内同样的标注）"
+        table.kind = C.kind_of(self.located[0][1] if self.located else "")
+        used = {role for row in table.rows for role in row.cells}
+        table.columns = [(C.ROLE_NAMES[r], r) for r in ("text", *sorted(used))]
+        return [table]
+
+    @staticmethod
+    def _labels(row: RawRow, text: str, found: list[re.Match[str]], roles: dict[str, Role]) -> None:
+        simplified = C.simplified(text)
+        for position, match in enumerate(found):
+            end = found[position + 1].start() if position + 1 < len(found) else len(simplified)
+            value = text[match.end():end].strip().rstrip("）)。；;，, ")
+            role = roles[C.fold(match.group(1))]
+            if role == "lead":
+                row.labelled_lead = True
+            row.add(role, value)
+
+    # --- rows → the document
+
+    def _build(self, document: Document, tables: list[RawTable]) -> None:
+        rows = [row for table in tables for row in table.rows]
+        marked = any(name_marked for row in rows for role in ("units", "support")
+                     for cell in row.cells.get(role, []) for _n, name_marked in C.parse_unit_cell(cell))
+        labelled = any(row.labelled_lead for row in rows)
+        rule = ("lead" if labelled else "marks" if marked else "first" if self.first_listed else "none")
+        document.lead_marked = rule != "none"
+        used: set[str] = set()
+        for table in tables:
+            info = TableInfo(kind="livelihood" if table.kind == "livelihood" else "key_task", title=table.title,
+                             layout=table.layout, why=table.why, rows=len(table.rows), line=table.where,
+                             columns=[(c, r) for c, r in table.columns])
+            document.tables.append(info)
+            self._place_rows(document, table, rule, used)
+        document.reading = rule
+
+    def _units(self, row: RawRow, rule: str) -> list[UnitMention]:
+        lead = [(n, True) for cell in row.cells.get("lead", []) for n, _m in C.parse_unit_cell(cell)]
+        listed = [pair for role in ("units", "support") for cell in row.cells.get(role, [])
+                  for pair in C.parse_unit_cell(cell)]
+        if lead or row.labelled_lead:
+            lead_names = {C.fold(n) for n, _m in lead}
+            others = [(n, False) for n, _m in listed if C.fold(n) not in lead_names]
+            return C.mentions(lead, "lead") + C.mentions(others, "support")
+        if rule == "marks":
+            mentions = C.mentions(listed)
+            bodies = [m for m in mentions if not C.is_group_name(m.name)]
+            if not any(m.starred for m in mentions) and len(bodies) == 1:
+                return [UnitMention(m.name, m is bodies[0], False, "lead" if m is bodies[0] else "support",
+                                    m.qualified) for m in mentions]
+            return mentions
+        if rule == "first" and listed:
+            return C.mentions(listed[:1], "lead") + C.mentions(listed[1:], "support")
+        named = [n for n, _m in listed if not C.is_group_name(n)]
+        if len(named) == 1:
+            return [UnitMention(m.name, not C.is_group_name(m.name), False,
+                                "support" if C.is_group_name(m.name) else "lead", m.qualified)
+                    for m in C.mentions(listed, "lead")]
+        return C.mentions(listed, "responsible")
+
+    def _place_rows(self, document: Document, table: RawTable, rule: str, used: set[str]) -> None:
+        letter = "L" if table.kind == "livelihood" else "K"
+        by_section: dict[int, list[RawRow]] = {}
+        for row in table.rows:
+            by_section.setdefault(row.section[0] or 1, []).append(row)
+        offset = 0
+        if any(f"{letter}{s}-1" in used for s in by_section):
+            offset = max(int(code[1:].split("-")[0]) for code in used if code.startswith(letter))
+        for number, rows in by_section.items():
+            section_number = number + offset
+            plain = [r.no_text for r in rows]
+            by_number = all(n.isdigit() for n in plain) and len(set(plain)) == len(plain)
+            heading = rows[0].section[1]
+            section: Section | None = None
+            if table.kind != "livelihood":
+                section = next((s for s in document.sections if s.number == section_number), None)
+                if section is None:
+                    leaders = self.section_leaders.get(number, [])
+                    section = Section(number=section_number, heading=heading,
+                                      leader=leaders[0] if leaders else "", leader_titles=[])
+                    document.sections.append(section)
+            for position, row in enumerate(rows, start=1):
+                n = int(row.no_text) if by_number else position
+                used.add(f"{letter}{section_number}-{n}")
+                leaders = [p for cell in row.cells.get("leader", []) for p in C.split_people(cell)]
+                leaders = leaders or self.section_leaders.get(number, [])
+                phrase = "；".join(row.cells.get("deadline", []))
+                due = C.deadline_of(phrase, document.year)[1] if phrase else None
+                details = RowDetails(no_text=row.no_text, leaders=leaders, deadline=phrase,
+                                     deadline_date=due if isinstance(due, date) else None, extra=row.extra)
+                units = self._units(row, rule)
+                note = "；".join(row.cells.get("note", []))
+                if table.kind == "livelihood":
+                    document.livelihood.append(LivelihoodItem(
+                        project=section_number, category=row.group or heading, k=n, text=row.text,
+                        leader=leaders[0] if leaders else "", lead_units=[u.name for u in units if u.lead],
+                        line=row.line, details=details, units=units, note=note))
+                else:
+                    task = KeyTask(section=section_number, no=n, text=row.text, units=units, note=note,
+                                   line=row.line, details=details, category=row.group)
+                    if section is not None:
+                        section.tasks.append(task)
+                if not units:
+                    self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有责任单位"))
+                if not row.text:
+                    self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有任务内容"))
+
+
+def _is_header(roles: Sequence[Role | None]) -> bool:
+    present = {r for r in roles if r}
+    return "text" in present and bool(present & {"lead", "units", "support", "leader", "deadline"}) and \
+        sum(1 for r in roles if r) >= 2
+
+
+def _fits(role: Role, cell: str) -> bool:
+    """Whether a cell looks like what a column of this role holds."""
+    if role in UNIT_ROLES:
+        return C.looks_like_units(cell)
+    if role == "deadline":
+        return C.looks_like_deadline(cell)
+    if role == "leader":
+        return C.looks_like_people(cell)
+    if role == "no":
+        return C.is_number(cell)
+    return True
+
+
+def _assign(cells: list[str], roles: list[Role]) -> tuple[dict[Role, list[str]], list[str]]:
+    """Give a row's cells (empty ones possibly missing) to the columns by what they look like.
+
+    Columns are taken in header order: text takes one cell, a units column every unit-looking cell in a
+    row, a deadline or leader column a cell that looks so, a note or other column the next cell unless a
+    later column fits it better. Returns the cells given and those left over (a sub-row).
+    """
+    values: dict[Role, list[str]] = {}
+    index = 0
+    for position, role in enumerate(roles):
+        if index >= len(cells):
+            break
+        later = roles[position + 1:]
+        cell = cells[index]
+        if role == "text":
+            values.setdefault(role, []).append(cell)
+            index += 1
+        elif role == "group":
+            following = cells[index + 1] if index + 1 < len(cells) else ""
+            if len(C.fold(cell)) <= 12 and not cell.endswith("。") and len(following) > len(cell):
+                values.setdefault(role, []).append(cell)
+                index += 1
+        elif role in UNIT_ROLES or role in ("leader",):
+            while index < len(cells) and _fits(role, cells[index]):
+                values.setdefault(role, []).append(cells[index])
+                index += 1
+        elif role == "deadline":
+            if _fits(role, cell):
+                values.setdefault(role, []).append(cell)
+                index += 1
+        elif not any(_fits(r, cell) for r in later if r not in ("note", "extra", "text", "group")) and (
+                role == "extra" or not C.looks_like_text(cell) or not later):
+            values.setdefault(role, []).append(cell)
+            index += 1
+    return values, cells[index:]
+
+
+def _inherit(row: RawRow, parent: RawRow) -> None:
+    """A sub-row shares its parent's merged cells: units, leaders and group where it has none."""
+    for role in ("lead", "units", "support", "leader"):
+        if not row.cells.get(role) and parent.cells.get(role):
+            row.cells[role] = list(parent.cells[role])
+    row.labelled_lead = row.labelled_lead or parent.labelled_lead
+    row.group = row.group or parent.group
+
+
+def _next_number(previous: str | None, line: str) -> bool:
+    """Whether a number line starts the next row (and is not a number inside a row's cells)."""
+    current = line.rstrip(".．、")
+    if previous is None or not previous:
+        return True
+    if previous.isdigit() and current.isdigit():
+        return int(current) in (int(previous) + 1, 1)
+    return True
+
+
+def _section_leaders(heading: str) -> list[str]:
+    """Leaders a section heading names: "（责任领导：张三）" or "张三副区长牵头…"."""
+    words = C.layout_words()
+    for word, role in words.labels:
+        if role == "leader" and (match := re.search(rf"{re.escape(word)}\s*[:：]\s*([^）)；;]+)", heading)):
+            return C.split_people(match.group(1))
+    if match := re.match(r"^(.{2,12}?)(?:同志)?(?:牵头|负责)", heading.replace(" ", "")):
+        name = C.strip_title(match.group(1))
+        if name != match.group(1) and 2 <= len(name) <= 4:
+            return [name]
+    return []
