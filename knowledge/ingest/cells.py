@@ -124,7 +124,12 @@ def is_number(cell: str) -> bool:
 
 
 def _split(cell: str) -> list[str]:
-    """Split a unit cell at separators and spaces outside parentheses."""
+    """Split a unit cell at separators and spaces outside parentheses, dropping a trailing 。."""
+    return [name for name in (n.rstrip("。.") for n in split_names(cell, _SEPARATORS)) if name]
+
+
+def split_names(cell: str, separators: str) -> list[str]:
+    """Split at `separators` and spaces outside parentheses (a 、 inside 各县（市、区） does not split)."""
     names: list[str] = []
     depth = 0
     current: list[str] = []
@@ -133,7 +138,7 @@ def _split(cell: str) -> list[str]:
             depth += 1
         elif char in _CLOSE:
             depth = max(0, depth - 1)
-        if depth == 0 and (char in _SEPARATORS or char.isspace()):
+        if depth == 0 and (char in separators or char.isspace()):
             if current:
                 names.append("".join(current))
             current = []
@@ -141,7 +146,7 @@ def _split(cell: str) -> list[str]:
         current.append(char)
     if current:
         names.append("".join(current))
-    return [name for name in (n.strip().rstrip("。.") for n in names) if name]
+    return [name for name in (n.strip() for n in names) if name]
 
 
 def _bare(name: str) -> tuple[str, bool]:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
+from knowledge.ingest.cells import split_names
 from knowledge.ingest.document import (
     Document,
     DocumentError,
@@ -36,8 +37,6 @@ _LEADER_HEADING = re.compile(r"^(.+?)牵头(?:的)?(?:重点)?工作$")
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
 _CELL_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # what would split a cell or a line
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff“”（）《》、，])\s+(?=[\u4e00-\u9fff“”（）《》、，])")
-_OPEN = "（(〔["
-_CLOSE = "）)〕]"
 _SEPARATORS = "、，,；;"
 
 # Column names the tables use, mapped to the field they fill; other documents may word them differently.
@@ -68,23 +67,7 @@ def join_wrapped(text: str) -> str:
 
 def split_units(cell: str) -> list[str]:
     """Split a responsibility cell at separators outside parentheses, keeping `*` marks."""
-    names: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in cell:
-        if char in _OPEN:
-            depth += 1
-        elif char in _CLOSE:
-            depth = max(0, depth - 1)
-        if depth == 0 and (char in _SEPARATORS or char.isspace()):
-            if current:
-                names.append("".join(current))
-            current = []
-            continue
-        current.append(char)
-    if current:
-        names.append("".join(current))
-    return [name for name in (n.strip() for n in names) if name]
+    return split_names(cell, _SEPARATORS)
 
 
 def parse_units(cell: str, is_group: Callable[[str], bool]) -> list[UnitMention]:
