@@ -18,7 +18,7 @@ import time as _time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 from telegram import Bot
@@ -34,6 +34,7 @@ from knowledge.bootstrap import KnowledgeBase
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
 from knowledge.reminders import log as rlog
+from knowledge.reminders.log import InDoubt
 from knowledge.reminders.plan import ChatDigest, DueRow
 from knowledge.reminders.store import drop_recorded, plan, policy_from
 from knowledge.reminders.subscriptions import move_chat, pause_chat
@@ -70,7 +71,7 @@ class DeliveryOptions:
     group_interval: float = 3.1  # seconds between messages to one group (20 per minute)
     concurrency: int = 4  # requests in flight; each is an in-doubt digest if the process dies
     claim_timeout: timedelta = timedelta(minutes=10)  # a claim older than this belongs to a dead process
-    in_doubt: Literal["skip", "resend"] = "skip"  # at most once (default) or at least once
+    in_doubt: InDoubt = "skip"  # at most once (default) or at least once
     max_attempts: int = 5  # 429 retries per message within one run
     max_wait: float = 60.0  # a longer Retry-After defers the message to a later run
     start_delay: float = 5.0  # seconds from start-up to the catch-up run
@@ -96,7 +97,7 @@ class DeliveryReport:
         return (f"reminders at {self.at.isoformat()}: {self.messages} message(s) to {self.digests} chat(s), "
                 f"{self.rows} reminder(s) sent ({self.late} late), {self.skipped} already claimed elsewhere, "
                 f"{self.failed} failed, {self.deferred} deferred, {self.retries} 429 retries, "
-                f"{len(self.paused_chats)} chat(s) paused, {len(_by_digest(self.in_doubt))} digest(s) "
+                f"{len(self.paused_chats)} chat(s) paused, {len(rlog.by_digest(self.in_doubt))} digest(s) "
                 f"in doubt ({len(self.in_doubt)} reminders)")
 
 
@@ -218,7 +219,7 @@ class Deliverer:
         """Settle dead claims, then send everything due at `instant` that nobody has sent."""
         report = DeliveryReport(at=instant)
         report.in_doubt = await asyncio.to_thread(self._settle_stale)
-        for (chat_id, key, holder), rows in _by_digest(report.in_doubt).items():
+        for (chat_id, key, holder), rows in rlog.by_digest(report.in_doubt).items():
             log.warning("chat %s: digest %s (claimed by %s) was in flight when its process stopped; %s: %s",
                         chat_id, key, holder, "resending" if self.options.in_doubt == "resend"
                         else "not resent (status unknown)", " ".join(rows))
@@ -335,22 +336,15 @@ class Deliverer:
                     "will retry" if never_sent else "it may or may not have arrived")
 
 
-def _by_digest(entries: Sequence[rlog.LogEntry]) -> dict[tuple[int, str, str], list[str]]:
-    """In-doubt log rows grouped per message: (chat, digest key, claimant) → row@deadline±step."""
-    grouped: dict[tuple[int, str, str], list[str]] = {}
-    for e in entries:
-        grouped.setdefault((e.chat_id, e.digest, e.claimed_by), []).append(f"{e.row_id}@{e.due}{e.days_before:+d}")
-    return grouped
-
-
-def options_from(settings: Settings) -> DeliveryOptions:
-    """Delivery knobs from [reminders], for keys the configuration defines (the defaults otherwise)."""
+def options_from(settings: Settings, *, rate: float | None = None, concurrency: int | None = None,
+                 claim_timeout: timedelta | None = None, in_doubt: InDoubt | None = None) -> DeliveryOptions:
+    """Delivery knobs from [reminders]; an argument given here (a command-line option) wins over it."""
     reminders = settings.reminders
     return DeliveryOptions(
-        rate=reminders.send_rate,
-        concurrency=reminders.concurrency,
-        claim_timeout=timedelta(minutes=reminders.claim_timeout_minutes),
-        in_doubt="resend" if reminders.in_doubt == "resend" else "skip",
+        rate=reminders.send_rate if rate is None else rate,
+        concurrency=reminders.concurrency if concurrency is None else concurrency,
+        claim_timeout=timedelta(minutes=reminders.claim_timeout_minutes) if claim_timeout is None else claim_timeout,
+        in_doubt=in_doubt or ("resend" if reminders.in_doubt == "resend" else "skip"),
     )
 
 

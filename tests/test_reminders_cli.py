@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from datetime import datetime, timedelta
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from bot.cli.reminders import deadlines_app, register, reminders_app, subscripti
 from bot.config import Settings
 from bot.pipeline import Duban
 from bot.runtime import Runtime
-from handlers.delivery import Deliverer
+from handlers.delivery import Deliverer, DeliveryOptions, DeliveryReport
 from knowledge.catalog import Catalog
 from knowledge.reminders.subscriptions import Target
 
@@ -152,3 +154,24 @@ def test_every_command_has_an_example_and_is_documented(group: typer.Typer) -> N
         assert "Example: duban" in (sub.help or ""), f"duban {name} {sub_name} --help has no example"
         assert f"duban {name} {sub_name}" in docs, f"docs/reminders.md does not mention duban {name} {sub_name}"
     assert Target("all").label == "全部工作"
+
+
+async def test_send_due_defaults_come_from_the_reminders_settings(fake: FakeBotApi, cli: typer.Typer, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`in_doubt = "resend"` in config.toml reaches `duban reminders send-due`; an option given wins."""
+    (tmp_path / "config.toml").write_text('[reminders]\nin_doubt = "resend"\nsend_rate = 7.5\nconcurrency = 2\n'
+                                          'claim_timeout_minutes = 3\n', encoding="utf-8")
+    monkeypatch.setenv("DUBAN_TELEGRAM_TOKEN", fake.token)
+    monkeypatch.setenv("DUBAN_TELEGRAM_BASE_URL", fake.base_url)
+    seen: list[DeliveryOptions] = []
+
+    async def record(self: Deliverer, instant: datetime) -> DeliveryReport:
+        seen.append(self.options)
+        return DeliveryReport(instant)
+
+    monkeypatch.setattr(Deliverer, "run", record)
+    await asyncio.to_thread(run, cli, "reminders", "send-due", "--at", "2023-12-01T09:00+08:00")
+    assert (seen[-1].in_doubt, seen[-1].rate, seen[-1].concurrency, seen[-1].claim_timeout) == (
+        "resend", 7.5, 2, timedelta(minutes=3))
+    await asyncio.to_thread(run, cli, "reminders", "send-due", "--in-doubt", "skip", "--rate", "1")
+    assert (seen[-1].in_doubt, seen[-1].rate, seen[-1].concurrency) == ("skip", 1.0, 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, cast
 from zoneinfo import ZoneInfo
 
 import typer
@@ -14,6 +14,7 @@ from bot.cli.support import fail, open_runtime
 from bot.runtime import Runtime
 
 if TYPE_CHECKING:
+    from knowledge.reminders.log import InDoubt
     from knowledge.reminders.subscriptions import Target
 
 # Every `duban` command imports this module: SQLAlchemy, the planner and Telegram are imported inside
@@ -83,23 +84,27 @@ def due_command(at: AtOption = None, as_json: JsonOption = False,
 @reminders_app.command("send-due")
 def send_due_command(
     at: AtOption = None,
-    rate: Annotated[float, typer.Option(help="Messages per second overall.")] = 25.0,
-    concurrency: Annotated[int, typer.Option(help="Requests in flight at once.")] = 4,
-    claim_timeout: Annotated[float, typer.Option(help="Seconds after which an unconfirmed claim "
-                                                      "counts as its process having died.")] = 600.0,
-    in_doubt: Annotated[str, typer.Option(help="skip (at most once) or resend (at least once) "
-                                               "reminders whose process died mid-send.")] = "skip",
+    rate: Annotated[float | None, typer.Option(help="Messages per second overall "
+                                                    "(default: [reminders] send_rate).")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Requests in flight at once "
+                                                         "(default: [reminders] concurrency).")] = None,
+    claim_timeout: Annotated[float | None, typer.Option(help="Seconds after which an unconfirmed claim counts as "
+                                                             "its process having died (default: [reminders] "
+                                                             "claim_timeout_minutes).")] = None,
+    in_doubt: Annotated[str | None, typer.Option(help="skip (at most once) or resend (at least once) reminders "
+                                                      "whose process died mid-send (default: [reminders] "
+                                                      "in_doubt).")] = None,
 ) -> None:
-    """Send what is due at --at now, once (the bot's job does this every few minutes).
-    Example: duban reminders send-due"""
+    """Send what is due at --at now, once (the bot's job does this every few minutes); options default to
+    the [reminders] settings. Example: duban reminders send-due"""
     from telegram import Bot
 
-    from handlers.delivery import Deliverer, DeliveryOptions, instance_id
-
-    if in_doubt not in ("skip", "resend"):
-        raise fail(f"--in-doubt {in_doubt!r}: expected skip or resend", 2)
+    from handlers.delivery import Deliverer, instance_id, options_from
+    from knowledge.reminders.log import by_digest
     from knowledge.reminders.store import policy_from
 
+    if in_doubt not in (None, "skip", "resend"):
+        raise fail(f"--in-doubt {in_doubt!r}: expected skip or resend", 2)
     runtime = open_runtime()
     settings = runtime.settings
     try:
@@ -109,9 +114,8 @@ def send_due_command(
     if not settings.telegram_token:
         raise fail("没有 Telegram 令牌：请设置 DUBAN_TELEGRAM_TOKEN", 2)
     instant = parse_instant(at, settings.reminders.timezone)
-    choice: Literal["skip", "resend"] = "resend" if in_doubt == "resend" else "skip"
-    options = DeliveryOptions(rate=rate, concurrency=concurrency, in_doubt=choice,
-                              claim_timeout=timedelta(seconds=claim_timeout))
+    options = options_from(settings, rate=rate, concurrency=concurrency, in_doubt=cast("InDoubt | None", in_doubt),
+                           claim_timeout=None if claim_timeout is None else timedelta(seconds=claim_timeout))
     extra: dict[str, Any] = {"base_url": settings.telegram_base_url} if settings.telegram_base_url else {}
 
     async def main() -> Any:
@@ -124,11 +128,7 @@ def send_due_command(
 
     report = asyncio.run(main())
     typer.echo(report.summary())
-    digests: dict[tuple[int, str, str], list[str]] = {}
-    for entry in report.in_doubt:
-        digests.setdefault((entry.chat_id, entry.digest, entry.claimed_by), []).append(
-            f"{entry.row_id}@{entry.due}{entry.days_before:+d}")
-    for (chat, digest, holder), rows in digests.items():
+    for (chat, digest, holder), rows in by_digest(report.in_doubt).items():
         typer.echo(f"in doubt: chat {chat} digest {digest} (claimed by {holder}, not resent unless "
                    f"--in-doubt resend): {' '.join(rows)}")
 

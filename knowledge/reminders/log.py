@@ -31,6 +31,8 @@ from knowledge.models import SentReminder
 from knowledge.reminders.plan import DueRow
 
 Status = Literal["claimed", "waiting", "sent", "failed", "unknown"]
+# What to do with `unknown` reminders after a crash: never resend (at most once) or resend (at least once).
+InDoubt = Literal["skip", "resend"]
 _KEY_COLUMNS = ("chat_id", "document", "row_id", "due", "days_before")
 _TABLE = cast(Table, SentReminder.__table__)
 
@@ -54,6 +56,14 @@ class LogEntry:
     late: bool
     attempts: int
     error: str
+
+
+def by_digest(entries: Sequence[LogEntry]) -> dict[tuple[int, str, str], list[str]]:
+    """Log rows grouped per message, as operators read them: (chat, digest key, claimant) → row@deadline±step."""
+    grouped: dict[tuple[int, str, str], list[str]] = {}
+    for e in entries:
+        grouped.setdefault((e.chat_id, e.digest, e.claimed_by), []).append(f"{e.row_id}@{e.due}{e.days_before:+d}")
+    return grouped
 
 
 def _entry(r: SentReminder) -> LogEntry:
