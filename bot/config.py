@@ -333,11 +333,11 @@ def reminder_settings(table: Mapping[str, Any]) -> ReminderSettings:
 
 def _check_reminders(settings: ReminderSettings) -> None:
     """Refuse at start-up what would otherwise fail at every reminder run."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from knowledge.reminders import time_zone
 
     try:
-        ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+        time_zone(settings.timezone)
+    except ValueError:
         raise ConfigError(f"reminders.timezone “{settings.timezone}” 不是有效的时区，例如 Asia/Shanghai") from None
     if any(d < 0 for d in settings.days_before) or any(d <= 0 for d in settings.overdue_days):
         raise ConfigError("reminders.days_before 应为 ≥ 0 的天数，overdue_days 应为 ≥ 1 的天数")

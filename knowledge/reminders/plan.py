@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from chinese_calendar import constants as _cc_constants
 
+from knowledge.reminders import time_zone
 from knowledge.reminders.deadlines import Deadline, row_sort_key
 
 # chinese_calendar only knows the State Council schedules it ships; derive the range instead of hardcoding it.
@@ -45,7 +46,7 @@ class ReminderPolicy:
             raise ValueError("quiet hours need distinct start and end")
         if self.send_time.tzinfo is not None:
             raise ValueError("send_time is wall-clock time in `timezone`; give it without tzinfo")
-        ZoneInfo(self.timezone)  # fail at configuration time, not at 09:00
+        time_zone(self.timezone)  # fail at configuration time, not at 09:00
 
     @property
     def tzinfo(self) -> ZoneInfo:

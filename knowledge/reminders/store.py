@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -56,11 +55,6 @@ class PolicyConfig(Protocol):
 def policy_from(config: PolicyConfig) -> ReminderPolicy:
     """The planner's policy for a configuration; raises ValueError naming the bad value."""
     quiet = (config.quiet_start, config.quiet_end) if config.quiet_start and config.quiet_end else None
-    try:
-        ZoneInfo(config.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"[reminders] timezone {config.timezone!r} is not a time zone "
-                         f"(expected a name such as Asia/Shanghai)") from None
     return ReminderPolicy(
         offsets=tuple(sorted(set(config.days_before), reverse=True)),
         overdue_offsets=tuple(sorted({-abs(d) for d in config.overdue_days if d}, reverse=True)),
