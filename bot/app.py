@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
@@ -27,15 +26,16 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings
 from bot.runtime import Runtime
-from handlers import GROUP, PRIVATE, RUNTIME_KEY
+from handlers import GROUP, PRIVATE, RUNTIME_KEY, ask, delivery, errors, inline, pages, start, subscriptions
 from handlers.sending import ChatOrderedProcessor, PatientLimiter
 
 log = logging.getLogger(__name__)
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
-HANDLER_MODULES = ["handlers.start", "handlers.ask", "handlers.inline", "handlers.pages",
-                   "handlers.subscriptions", "handlers.delivery", "handlers.errors"]
+# Every handler module, in the order their commands appear in the menus. Imported, not named: a renamed
+# or missing module stops the bot at start-up instead of silently turning its feature off.
+HANDLER_MODULES: tuple[ModuleType, ...] = (start, ask, inline, pages, subscriptions, delivery, errors)
 # Edited messages are left out on purpose: answering an edit would post a second reply.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
 TIMEZONE = ZoneInfo("Asia/Shanghai")
@@ -58,19 +58,11 @@ def file_url_for(base_url: str) -> str | None:
     return None
 
 
-def load_handler_modules(application: AnyApplication, names: Iterable[str] = HANDLER_MODULES) -> list[ModuleType]:
-    """Import each handler module and call its `register(application)`; a module not written yet is skipped."""
-    modules = []
-    for name in names:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:  # a missing dependency inside the module is a real error
-                raise
-            log.warning("handler module %s does not exist yet; its features are off", name)
-            continue
+def register_handlers(application: AnyApplication,
+                      modules: Sequence[ModuleType] = HANDLER_MODULES) -> Sequence[ModuleType]:
+    """Call each handler module's `register(application)`; returns the modules, for their COMMANDS."""
+    for module in modules:
         module.register(application)
-        modules.append(module)
     return modules
 
 
@@ -150,7 +142,7 @@ def build_application(runtime: Runtime, *, token: str | None = None, base_url: s
             builder = builder.base_file_url(file_url)
     application = builder.build()
     application.bot_data[RUNTIME_KEY] = runtime
-    application.bot_data[COMMANDS_KEY] = bot_commands(load_handler_modules(application))
+    application.bot_data[COMMANDS_KEY] = bot_commands(register_handlers(application))
     return application
 
 

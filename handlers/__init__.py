@@ -6,6 +6,8 @@ Conventions every handler module follows (bot/app.py relies on them):
 - `COMMANDS: list[CommandSpec]` lists the module's slash commands as `(name, 中文说明, scopes)`,
   scopes being a tuple of `PRIVATE` and/or `GROUP`; bot/app.py publishes them with set_my_commands
   in HANDLER_MODULES order.
+- A new module is added to bot/app.py's HANDLER_MODULES (imported there, so a rename fails loudly);
+  tests/test_telegram_e2e.py checks that every module here with a `register` is in that list.
 - Free-text questions are caught in handler group `QUESTION_GROUP`, after group 0: a module that
   consumes a plain text message itself (e.g. a conversation step) handles it in group 0 and raises
   `ApplicationHandlerStop` so it is not also answered as a question.
@@ -30,6 +32,12 @@ CommandSpec = tuple[str, str, tuple[Scope, ...]]
 
 QUESTION_GROUP = 1
 RUNTIME_KEY = "runtime"
+
+
+def is_group(chat_type: str) -> bool:
+    """A basic group or a supergroup (Telegram's Chat.type): where replies quote the asker, answers are
+    compact, only administrators change subscriptions and sends are paced. Every feature asks this here."""
+    return chat_type in ("group", "supergroup")
 
 
 def runtime_of(context: Any) -> Runtime:

@@ -11,10 +11,9 @@ import re
 from typing import Any
 
 from telegram import Message, MessageEntity, Update
-from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
 
-from handlers import BOTH, QUESTION_GROUP, CommandSpec
+from handlers import BOTH, QUESTION_GROUP, CommandSpec, is_group
 from handlers import texts as tx
 from handlers.pages import reply_answer
 
@@ -74,7 +73,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     question = command_question(command, strip_mentions(match.group(2), context.bot.username))
     if not question:
         await message.reply_text(tx.COMMAND_USAGE.get(command, tx.COMMAND_USAGE["ask"]),
-                                 do_quote=message.chat.type != ChatType.PRIVATE)
+                                 do_quote=is_group(message.chat.type))
         return
     await reply_answer(message, context, question)
 

@@ -28,7 +28,7 @@ from telegram.ext import Application, ContextTypes, ExtBot
 
 from bot.config import Settings
 from bot.reminders.render import Page, render_digest
-from handlers import CommandSpec, runtime_of
+from handlers import CommandSpec, is_group, runtime_of
 from handlers.sending import retry_seconds
 from knowledge.bootstrap import KnowledgeBase
 from knowledge.catalog import Catalog
@@ -243,7 +243,7 @@ class Deliverer:
 
     async def deliver(self, digest: ChatDigest, report: DeliveryReport) -> None:
         """Pace, claim, then send the claimed rows as one digest (several pages only past 4096 chars)."""
-        group = digest.chat_type != "private"
+        group = is_group(digest.chat_type)
         # Pace before claiming, so the claim → send window (the in-doubt window) stays milliseconds long.
         await self.pacer.wait(digest.chat_id, group)
         key = rlog.digest_key(self.catalog.key, digest.chat_id, digest.day, digest.rows)

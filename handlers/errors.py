@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.render import clip, quoted
-from handlers import CommandSpec, runtime_of
+from handlers import CommandSpec, is_group, runtime_of
 from handlers import texts as tx
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ async def _apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
         if message is not None and message.text is not None and update.callback_query is None:
             template = tx.SORRY_SEND if isinstance(context.error, TelegramError) else tx.SORRY_ANSWER
             sorry = template.format(question=quoted(message.text))
-            await message.reply_text(sorry, do_quote=message.chat.type != "private")
+            await message.reply_text(sorry, do_quote=is_group(message.chat.type))
         elif update.callback_query is not None:
             await context.bot.send_message(update.effective_chat.id, tx.SORRY_BUTTON)
     except TelegramError as error:  # the apology must not raise from the error handler itself

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from telegram.helpers import create_deep_linked_url
@@ -32,7 +31,7 @@ from telegram.helpers import create_deep_linked_url
 from bot import messages as msg
 from bot.answer import Answer
 from bot.render import clip, html_pages, render_html_compact, render_html_detail
-from handlers import CommandSpec, runtime_of
+from handlers import CommandSpec, is_group, runtime_of
 from handlers import texts as tx
 from knowledge.catalog import Row
 
@@ -188,14 +187,10 @@ def detail_view(context: ContextTypes.DEFAULT_TYPE, row: Row, question: str | No
     return View(render_html_detail(row), InlineKeyboardMarkup([[back]]))
 
 
-def is_group(message: Message) -> bool:
-    return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
-
-
 async def reply_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     """Answer `question` under `message`: full pages in private, compact (quoting the asker) in groups."""
     answer = runtime_of(context).duban.ask(question)
-    group = is_group(message)
+    group = is_group(message.chat.type)
     view = compact_view(context, answer, question) if group else page_view(context, answer, question, 0)
     await message.reply_html(view.text, reply_markup=view.markup, do_quote=group)
 
@@ -286,7 +281,7 @@ async def _on_suggestion(query: CallbackQuery, context: ContextTypes.DEFAULT_TYP
     question = suggested_question(question, answer, answer.suggestions[index])
     answer = duban.ask(question)
     await query.answer()
-    view = compact_view(context, answer, question) if is_group(message) else page_view(context, answer, question, 0)
+    view = compact_view(context, answer, question) if is_group(message.chat.type) else page_view(context, answer, question, 0)
     await _show(query, view)
 
 

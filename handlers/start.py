@@ -11,9 +11,9 @@ from telegram.constants import ChatType
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
 
 from bot import messages as msg
-from handlers import BOTH, CommandSpec, runtime_of
+from handlers import BOTH, CommandSpec, is_group, runtime_of
 from handlers import texts as tx
-from handlers.pages import LINK_PREFIXES, is_group, question_of_payload, reply_answer
+from handlers.pages import LINK_PREFIXES, question_of_payload, reply_answer
 from knowledge.catalog import Catalog
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         await message.reply_text(tx.EXPIRED_LINK)
     await message.reply_html(intro(runtime_of(context).catalog), reply_markup=examples_keyboard(),
-                             do_quote=is_group(message))
+                             do_quote=is_group(message.chat.type))
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -66,7 +66,7 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None:
         return
-    await message.reply_html(tx.HELP.format(bot=context.bot.username or ""), do_quote=is_group(message))
+    await message.reply_html(tx.HELP.format(bot=context.bot.username or ""), do_quote=is_group(message.chat.type))
 
 
 async def on_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,7 +79,7 @@ async def on_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if chat.type == ChatType.PRIVATE:
         log.info("user %s %s the bot", chat.id, "blocked" if new == ChatMember.BANNED else "unblocked")
         return
-    if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and new in _PRESENT and old not in _PRESENT:
+    if is_group(chat.type) and new in _PRESENT and old not in _PRESENT:
         title = html.escape(runtime_of(context).catalog.title, quote=False)
         await context.bot.send_message(chat.id, tx.GROUP_HELLO.format(title=title, bot=context.bot.username))
 

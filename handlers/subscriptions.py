@@ -33,7 +33,7 @@ from bot.reminders import messages as rm
 from bot.reminders import render as rr
 from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets
 from bot.runtime import Runtime
-from handlers import BOTH, PRIVATE, CommandSpec, runtime_of
+from handlers import BOTH, PRIVATE, CommandSpec, is_group, runtime_of
 from handlers.delivery import now_of
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
@@ -91,14 +91,10 @@ def _button(text: str, *parts: str) -> InlineKeyboardButton | None:
         return None
 
 
-def _group(chat_type: str) -> bool:
-    return chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
-
-
 async def may_change(context: ContextTypes.DEFAULT_TYPE, message: Message, user: User | None) -> bool:
     """Private chats: always. Groups: only administrators (and anonymous admins posting as the group)."""
     chat = message.chat
-    if not _group(chat.type):
+    if not is_group(chat.type):
         return True
     if message.sender_chat is not None and message.sender_chat.id == chat.id:
         return True
@@ -117,7 +113,7 @@ def _args(context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    await message.reply_html(text, reply_markup=markup, do_quote=_group(message.chat.type))
+    await message.reply_html(text, reply_markup=markup, do_quote=is_group(message.chat.type))
 
 
 def _refusal_markup(resolution: Resolution, action: str) -> InlineKeyboardMarkup | None:
