@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from bot import messages as msg
 from bot.answer import Answer, AnswerRow
@@ -12,6 +13,7 @@ from knowledge.catalog import Row
 
 Style = Literal["text", "html"]
 TELEGRAM_LIMIT = 4096
+B = TypeVar("B")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,31 +159,52 @@ def _fit(unit: list[Line], budget: int) -> list[Line]:
     return [Line(first.kind, clip(" ".join(line.text for line in unit), budget - 1), first.row_id)]
 
 
+def fill_pages(blocks: Iterable[B], size: Callable[[B], int], room: int, *,
+               breaks: Callable[[list[B], B], bool] | None = None,
+               carry: Callable[[list[B], B], list[B]] | None = None) -> list[list[B]]:
+    """The one Telegram paginator (answers and reminder digests): blocks in order onto pages holding at most
+    `room` UTF-16 units as `size` measures them, a block never split. A new page starts when the next block
+    does not fit or `breaks(page, block)` says so; it begins with `carry(closed page, block)`, which may
+    take blocks off the end of the closed page (a title must not end a page) or make new ones."""
+    pages: list[list[B]] = []
+    page: list[B] = []
+    used = 0
+    for block in blocks:
+        if page and (used + size(block) > room or (breaks is not None and breaks(page, block))):
+            start = carry(page, block) if carry is not None else []
+            pages.append(page)
+            page, used = start, sum(size(b) for b in start)
+        page.append(block)
+        used += size(block)
+    pages.append(page)
+    return pages
+
+
+def _is_item(unit: list[Line]) -> bool:
+    return unit[0].kind in ("row", "fact")
+
+
+def _carry_title(page: list[list[Line]], unit: list[Line]) -> list[list[Line]]:
+    """A block title never ends a page; a page that starts mid-block repeats the title, marked continued."""
+    if len(page) > 1 and page[-1][0].kind == "title":
+        return [page.pop()]
+    if unit[0].kind != "row":
+        return []
+    title = next((u[0] for u in reversed(page) if u[0].kind == "title"), None)
+    if title is None:
+        return []
+    return [[title if title.text.endswith(msg.CONTINUED) else Line("title", title.text + msg.CONTINUED)]]
+
+
 def _paginate(lines: list[Line], limit: int, items_per_page: int | None) -> list[HtmlPage]:
     head = Line("headline", clip(lines[0].text, limit // 4))
     budget = limit - utf16_len(head.text) - 80  # room for a repeated block title
-    pages: list[list[list[Line]]] = []
-    body: list[list[Line]] = []
-    size, items = utf16_len(head.text), 0
-    title: Line | None = None
-    for unit in (_fit(u, budget) for u in _units(lines[1:])):
-        kind = unit[0].kind
-        is_item = kind in ("row", "fact")
-        too_many = is_item and items_per_page is not None and items >= items_per_page
-        if body and (size + _size(unit) > limit or too_many):
-            # A block title never ends a page; a page that starts mid-block repeats the title.
-            carried = [body.pop()] if len(body) > 1 and body[-1][0].kind == "title" else []
-            pages.append(body)
-            if not carried and kind == "row" and title is not None:
-                carried = [[Line("title", title.text + msg.CONTINUED)]]
-            body, items = carried, 0
-            size = utf16_len(head.text) + sum(_size(u) for u in carried)
-        if kind == "title":
-            title = unit[0]
-        body.append(unit)
-        size += _size(unit)
-        items += is_item
-    pages.append(body)
+
+    def full(page: list[list[Line]], unit: list[Line]) -> bool:
+        return items_per_page is not None and _is_item(unit) and sum(map(_is_item, page)) >= items_per_page
+
+    units = [_fit(u, budget) for u in _units(lines[1:])]
+    pages = fill_pages(units, _size, limit - utf16_len(head.text), breaks=full, carry=_carry_title)
     return [_page(head, body) for body in pages]
 
 

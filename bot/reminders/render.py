@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.reminders import messages as rm
+from bot.render import TELEGRAM_LIMIT, fill_pages, utf16_len
 from knowledge.catalog import Catalog
 from knowledge.reminders.deadlines import Deadline, row_sort_key
 from knowledge.reminders.plan import ChatDigest, DueRow
 from knowledge.reminders.subscriptions import SubscriptionInfo, Target
 
-TELEGRAM_LIMIT = 4096
 _SNIPPET = 60
 
 
@@ -71,10 +71,6 @@ def row_line(catalog: Catalog, row_id: str, milestone: str = "", *, markup: bool
     return f"• {code}（{esc(row.label)}）{esc(text)}{tail}"
 
 
-def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
 @dataclass(frozen=True, slots=True)
 class Page:
     """One message: its text and the digest rows it carries (marked sent when it is)."""
@@ -85,23 +81,19 @@ class Page:
 
 def paginate(head: str, blocks: Sequence[tuple[str, Sequence[DueRow]]], foot: str,
              limit: int = TELEGRAM_LIMIT) -> list[Page]:
-    """Fill pages with whole blocks (a row never splits); continuation pages repeat the head."""
-    reserve = _utf16(head) + _utf16(foot) + _utf16(rm.DIGEST_CONTINUED.format(page=99, pages=99)) + 8
-    chunks: list[list[tuple[str, Sequence[DueRow]]]] = [[]]
-    size = reserve
-    for block in blocks:
-        length = _utf16(block[0]) + 1
-        if chunks[-1] and size + length > limit:
-            chunks.append([])
-            size = reserve
-        chunks[-1].append(block)
-        size += length
+    """Fill pages with whole blocks (a row never splits); continuation pages repeat the head.
+
+    Blocks are finished HTML measured with their tags (more than Telegram counts, so a page always fits);
+    each is short by construction (a 60-character snippet, three lead units, a bounded milestone).
+    """
+    reserve = utf16_len(head) + utf16_len(foot) + utf16_len(rm.DIGEST_CONTINUED.format(page=99, pages=99)) + 8
+    chunks = fill_pages(blocks, lambda block: utf16_len(block[0]) + 1, limit - reserve)
     pages = []
     for n, chunk in enumerate(chunks, 1):
         title = head + (rm.DIGEST_CONTINUED.format(page=n, pages=len(chunks)) if len(chunks) > 1 else "")
         body = "\n".join(text for text, _ in chunk)
         text = "\n".join(part for part in (title, body, foot if n == len(chunks) else "") if part)
-        pages.append(Page(text[:limit], tuple(r for _, rows in chunk for r in rows)))
+        pages.append(Page(text, tuple(r for _, rows in chunk for r in rows)))
     return pages
 
 
