@@ -1,4 +1,4 @@
-"""Small Chinese numerals as document headings write them (一 … 九十九)."""
+"""Small Chinese numerals as documents write them (一 … 九十九, 二〇二三): section headings, deadline phrases."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 
 
 def chinese_to_int(text: str) -> int:
-    """"十一" → 11, "二十" → 20, "5" → 5; raises ValueError for anything else."""
+    """"十一" → 11, "二十" → 20, "二〇二三" → 2023, "5" → 5; raises ValueError for anything else."""
     text = text.strip()
     if text.isdigit():
         return int(text)
@@ -18,7 +18,7 @@ def chinese_to_int(text: str) -> int:
             value = value * 10 + _DIGITS[char]
         return value
     tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
+    if (tens and tens not in _DIGITS) or (ones and ones not in _DIGITS):
         raise ValueError(f"not a Chinese numeral below 100: {text!r}")
     return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 

@@ -14,13 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from knowledge.numerals import chinese_to_int
+
 DeadlineSource = Literal["admin", "schedule", "default"]
 
 # The bundled task document (温鹿政办〔2023〕12号) covers the 2023 work year.
 DOCUMENT_YEAR = 2023
 
 _ROW_ID_RE = re.compile(r"^([KL])(\d+)-(\d+)$")
-_DIGITS = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _NUM = r"[0-9〇零一二两三四五六七八九十]+"
 _YEAR = r"(?:(?P<year>[0-9]{4}|[〇零一二三四五六七八九]{4})年)?"
 
@@ -104,23 +105,6 @@ def row_sort_key(row_id: str) -> tuple[str, int, int]:
     return (match[1], int(match[2]), int(match[3]))
 
 
-def _cn_int(text: str) -> int:
-    """Read 0–99 written in Arabic or Chinese numerals, or a four-digit year like 二〇二三."""
-    if text.isdigit():
-        return int(text)
-    if "十" not in text:
-        value = 0
-        for char in text:
-            if char not in _DIGITS:
-                raise ValueError(text)
-            value = value * 10 + _DIGITS[char]
-        return value
-    tens, _, ones = text.partition("十")
-    if (tens and tens not in _DIGITS) or (ones and ones not in _DIGITS):
-        raise ValueError(text)
-    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
-
-
 def _month_end(year: int, month: int) -> date:
     """Last day of a month; calendar.monthrange knows leap years."""
     return date(year, month, calendar.monthrange(year, month)[1])
@@ -143,13 +127,13 @@ def _strip_wrapping(text: str) -> str:
 def _resolve(kind: str, groups: dict[str, str | None], year: int) -> tuple[date, str]:
     """Turn one matched pattern into a date and a human-readable reason."""
     if groups.get("year"):
-        year = _cn_int(groups["year"] or "")
+        year = chinese_to_int(groups["year"] or "")
     if kind in ("iso", "day"):
-        return date(year, _cn_int(groups["month"] or ""), _cn_int(groups["day"] or "")), "explicit date"
+        return date(year, chinese_to_int(groups["month"] or ""), chinese_to_int(groups["day"] or "")), "explicit date"
     if kind == "month_end":
-        return _month_end(year, _cn_int(groups["month"] or "")), "end of month"
+        return _month_end(year, chinese_to_int(groups["month"] or "")), "end of month"
     if kind == "dekad":
-        month, part = _cn_int(groups["month"] or ""), groups["part"]
+        month, part = chinese_to_int(groups["month"] or ""), groups["part"]
         # 旬 are ten-day thirds; 下旬 runs to the month end, which may be the 28th–31st.
         if part == "上":
             return date(year, month, 10), "end of first ten days (上旬)"
@@ -157,7 +141,7 @@ def _resolve(kind: str, groups: dict[str, str | None], year: int) -> tuple[date,
             return date(year, month, 20), "end of middle ten days (中旬)"
         return _month_end(year, month), "end of month (下旬)"
     if kind == "quarter":
-        quarter = _cn_int(groups["quarter"] or "")
+        quarter = chinese_to_int(groups["quarter"] or "")
         if not 1 <= quarter <= 4:
             raise ValueError(quarter)
         return _month_end(year, quarter * 3), f"end of quarter {quarter}"
