@@ -26,7 +26,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes, ExtBot
 
-from bot.config import Settings
+from bot.config import InDoubt, Settings
 from bot.reminders.render import Page, render_digest
 from handlers import CommandSpec, is_group, runtime_of
 from handlers.sending import retry_seconds
@@ -34,7 +34,6 @@ from knowledge.bootstrap import KnowledgeBase
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
 from knowledge.reminders import log as rlog
-from knowledge.reminders.log import InDoubt
 from knowledge.reminders.plan import ChatDigest, DueRow
 from knowledge.reminders.store import drop_recorded, plan, policy_from
 from knowledge.reminders.subscriptions import move_chat, pause_chat
@@ -344,7 +343,7 @@ def options_from(settings: Settings, *, rate: float | None = None, concurrency: 
         rate=reminders.send_rate if rate is None else rate,
         concurrency=reminders.concurrency if concurrency is None else concurrency,
         claim_timeout=timedelta(minutes=reminders.claim_timeout_minutes) if claim_timeout is None else claim_timeout,
-        in_doubt=in_doubt or ("resend" if reminders.in_doubt == "resend" else "skip"),
+        in_doubt=in_doubt or reminders.in_doubt,
     )
 
 

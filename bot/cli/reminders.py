@@ -14,7 +14,7 @@ from bot.cli.support import fail, open_runtime
 from bot.runtime import Runtime
 
 if TYPE_CHECKING:
-    from knowledge.reminders.log import InDoubt
+    from bot.config import InDoubt
     from knowledge.reminders.subscriptions import Target
 
 # Every `duban` command imports this module: SQLAlchemy, the planner and Telegram are imported inside

@@ -31,8 +31,6 @@ from knowledge.models import SentReminder
 from knowledge.reminders.plan import DueRow
 
 Status = Literal["claimed", "waiting", "sent", "failed", "unknown"]
-# What to do with `unknown` reminders after a crash: never resend (at most once) or resend (at least once).
-InDoubt = Literal["skip", "resend"]
 _KEY_COLUMNS = ("chat_id", "document", "row_id", "due", "days_before")
 _TABLE = cast(Table, SentReminder.__table__)
 
