@@ -1,4 +1,4 @@
-"""Inline mode: "@bot 民政局" in any chat offers the answer's summary, then its rows, ready to send."""
+"""Inline mode: "@bot 民政局" in any chat offers the answer's summary, then every row a page at a time, ready to send."""
 
 from __future__ import annotations
 
@@ -21,12 +21,15 @@ from bot.answer import Answer
 from bot.render import clip, render_html_compact, render_html_detail
 from handlers import CommandSpec, runtime_of
 from handlers import texts as tx
-from handlers.pages import GROUP_ROWS, link_payload, suggested_question
+from handlers.pages import GROUP_ROWS, MAX_SUGGESTIONS, link_payload, suggested_question
+from knowledge.catalog import Row
 
 COMMANDS: list[CommandSpec] = []
-MAX_RESULTS = 10
+PAGE_RESULTS = 20  # results per inline page; Telegram asks for the next page with `offset`
 # Answers change only when a document is imported; five minutes of client caching is safe.
 CACHE_SECONDS = 300
+# Intents that found nothing to send: the user gets an empty list and a button to ask in private.
+_NOTHING = frozenset({"none", "unknown_unit", "other_place", "other_year", "ambiguous"})
 
 
 def _article(result_id: str, title: str, description: str, text: str,
@@ -48,19 +51,38 @@ def _summary(context: ContextTypes.DEFAULT_TYPE, result_id: str, question: str, 
     return _article(result_id, title, first, page.text, markup)
 
 
+def row_title(row: Row) -> str:
+    """"五-7 · 牵头 区民政局": the row's code and who leads it."""
+    leads = row.lead_units
+    if not leads:
+        return row.label
+    shown = "、".join(leads[:2]) + (tx.INLINE_LEADS_MORE if len(leads) > 2 else "")
+    return tx.INLINE_ROW_TITLE.format(label=row.label, leads=shown)
+
+
+def found_nothing(answer: Answer) -> bool:
+    """No row and no fact to send: an inline result would only say "nothing found"."""
+    return not answer.rows and (answer.intent in _NOTHING or not answer.facts)
+
+
 def results_for(context: ContextTypes.DEFAULT_TYPE, question: str) -> list[InlineQueryResultArticle]:
-    """The summary first, then one result per row (its detail), at most MAX_RESULTS."""
+    """The summary first, then one result per row (its detail); nothing when nothing was found."""
     duban = runtime_of(context).duban
     answer = duban.ask(question)
-    results = [_summary(context, "summary", question, answer, answer.headline)]
-    for item in answer.rows[:MAX_RESULTS - 1]:
-        row = item.row
-        results.append(_article(f"row:{row.id}", row.label, row.text, render_html_detail(row)))
-    if not answer.rows:
-        for index, suggestion in enumerate(answer.suggestions[:MAX_RESULTS - 1]):
-            again = suggested_question(question, answer, suggestion)
-            title = msg.DID_YOU_MEAN + suggestion
-            results.append(_summary(context, f"suggestion:{index}", again, duban.ask(again), title))
+    if answer.rows:
+        results = [_summary(context, "summary", question, answer, answer.headline)]
+        results += [_article(f"row:{item.row.id}", row_title(item.row), item.row.text, render_html_detail(item.row))
+                    for item in answer.rows]
+        return results
+    results = []
+    # A near name the user may have meant: each is the answer about that name, never a silent swap.
+    for index, suggestion in enumerate(answer.suggestions[:MAX_SUGGESTIONS]):
+        again = suggested_question(question, answer, suggestion)
+        other = duban.ask(again)
+        if not found_nothing(other):
+            results.append(_summary(context, f"suggestion:{index}", again, other, msg.DID_YOU_MEAN + suggestion))
+    if not results and not found_nothing(answer):
+        results.append(_summary(context, "summary", question, answer, answer.headline))
     return results
 
 
@@ -69,18 +91,31 @@ def examples(context: ContextTypes.DEFAULT_TYPE) -> list[InlineQueryResultArticl
     duban = runtime_of(context).duban
     return [_summary(context, f"example:{index}", question, duban.ask(question),
                      tx.INLINE_EXAMPLE.format(question=question))
-            for index, question in enumerate(msg.EXAMPLES[:MAX_RESULTS])]
+            for index, question in enumerate(msg.EXAMPLES)]
+
+
+def _offset(raw: str) -> int:
+    return int(raw) if raw.isdigit() else 0
 
 
 async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer an inline query; the same text gives everyone the same results."""
+    """Answer an inline query a page at a time (`next_offset`); the same text gives everyone the same results."""
     query = update.inline_query
     if query is None:
         return
     question = query.query.strip()
     results = results_for(context, question) if question else examples(context)
-    button = InlineQueryResultsButton(text=tx.INLINE_START, start_parameter="inline")
-    await query.answer(results[:MAX_RESULTS], cache_time=CACHE_SECONDS, is_personal=False, button=button)
+    start = _offset(query.offset)
+    page = results[start:start + PAGE_RESULTS]
+    more = start + PAGE_RESULTS < len(results)
+    if results:
+        button = InlineQueryResultsButton(text=tx.INLINE_START, start_parameter="inline")
+    else:  # nothing to send: offer to ask in a private chat instead
+        button = InlineQueryResultsButton(text=tx.INLINE_NOTHING, start_parameter="inline")
+    # The last page omits next_offset rather than passing "": with Defaults set, PTB 22 turns an empty
+    # string (an empty sequence) into "[]", which a client would send back as the next offset.
+    await query.answer(page, cache_time=CACHE_SECONDS, is_personal=False, button=button,
+                       next_offset=str(start + PAGE_RESULTS) if more else None)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

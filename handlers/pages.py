@@ -6,6 +6,7 @@ Callback data (at most 64 bytes, version prefix "1") names everything needed to 
     1d:<row id>[:<page>:<ref>]   a row's detail, with a way back to that page
     1s:<index>:<ref>             re-ask <ref> with its <index>-th suggestion
     1e:<index>                   ask example question <index>
+    1a:<index>                   ask fallback question <index> (the list of all units, of all leaders)
     1n                           the page counter (does nothing)
 
 <ref> is `q<question>` when the question fits, so most buttons keep working after a restart, or
@@ -20,6 +21,7 @@ import hashlib
 import logging
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +53,7 @@ _PAGE = re.compile(r"1p:(\d{1,3}):(.+)", re.S)
 _DETAIL = re.compile(r"1d:([A-Z]\d{1,3}-\d{1,4})(?::(\d{1,3}):(.+))?", re.S)
 _SUGGEST = re.compile(r"1s:(\d{1,2}):(.+)", re.S)
 _EXAMPLE = re.compile(r"1e:(\d{1,2})")
+_FALLBACK = re.compile(r"1a:(\d{1,2})")
 _TOKEN = re.compile(r"t([A-Za-z0-9_-]{11})")
 
 
@@ -133,6 +136,9 @@ def _suggestion_rows(context: ContextTypes.DEFAULT_TYPE, answer: Answer, questio
     for index, suggestion in enumerate(answer.suggestions[:MAX_SUGGESTIONS]):
         prefix = f"1s:{index}:"
         rows.append([_button(suggestion, prefix + ref_for(context, question, prefix))])
+    if answer.intent == "unknown_unit" and not answer.suggestions:
+        # No name is close enough to offer: the whole list instead, never a guess.
+        rows.append([_button(label, f"1a:{index}") for index, (label, _) in enumerate(tx.FALLBACKS)])
     return rows
 
 
@@ -223,7 +229,9 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     elif message is None:  # too old for Telegram to show us, or sent inline
         await _alert(query, tx.STALE)
     elif match := _EXAMPLE.fullmatch(data):
-        await _on_example(query, context, message, int(match.group(1)))
+        await _on_example(query, context, message, msg.EXAMPLES, int(match.group(1)))
+    elif match := _FALLBACK.fullmatch(data):
+        await _on_example(query, context, message, [q for _, q in tx.FALLBACKS], int(match.group(1)))
     elif match := _PAGE.fullmatch(data):
         await _on_page(query, context, int(match.group(1)), match.group(2))
     elif match := _DETAIL.fullmatch(data):
@@ -236,12 +244,13 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def _on_example(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, message: Message,
-                      index: int) -> None:
-    if index >= len(msg.EXAMPLES):
+                      questions: Sequence[str], index: int) -> None:
+    """A button that asks a fixed question: the answer comes as a new message."""
+    if index >= len(questions):
         await _alert(query, tx.FORGED)
         return
     await query.answer()
-    await reply_answer(message, context, msg.EXAMPLES[index])
+    await reply_answer(message, context, questions[index])
 
 
 async def _on_page(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, page: int, ref: str) -> None:

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -117,7 +117,8 @@ async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | Non
 
 
 def _refusal_markup(resolution: Resolution, action: str) -> InlineKeyboardMarkup | None:
-    buttons = [b for s in resolution.suggestions[:3] if (b := _button(s, action, s)) is not None]
+    buttons = [b for s in resolution.suggestions[:3]
+               if (b := _button(rm.SUGGESTION_BUTTON.format(name=s), action, s)) is not None]
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
 
@@ -232,7 +233,8 @@ async def on_sub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     runtime = runtime_of(context)
     resolution = resolve_targets(runtime.duban, text)
     if not resolution.ok:
-        await _reply(message, html.escape(resolution.problem), _refusal_markup(resolution, "a"))
+        # A suggestion button only asks "did you mean X?": nothing is subscribed that the user did not name.
+        await _reply(message, html.escape(resolution.problem), _refusal_markup(resolution, "c"))
         return
     user = update.effective_user
     text = await subscribe_text(runtime, message.chat.id, message.chat.type, resolution,
@@ -312,7 +314,7 @@ async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     message = query.message if isinstance(query.message, Message) else None
     parts = (query.data or "").split(":", 2)
-    if message is None or len(parts) != 3 or parts[1] not in ("r", "a"):
+    if message is None or len(parts) != 3 or parts[1] not in ("r", "a", "c", "x"):
         await query.answer(rm.STALE, show_alert=True)
         return
     if not await may_change(context, message, query.from_user):
@@ -320,6 +322,13 @@ async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     runtime = runtime_of(context)
     chat_id = message.chat.id
+    if parts[1] == "x":
+        await query.answer()
+        await query.edit_message_text(rm.SUB_CANCELLED)
+        return
+    if parts[1] == "c":
+        await _confirm(query, runtime, parts[2])
+        return
     if parts[1] == "a":
         resolution = resolve_targets(runtime.duban, parts[2])
         if not resolution.ok:
@@ -340,6 +349,21 @@ async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except BadRequest as error:
         if "not modified" not in error.message.lower():
             raise
+
+
+async def _confirm(query: CallbackQuery, runtime: Runtime, name: str) -> None:
+    """A suggested name pressed: say what subscribing to it means, and let the user confirm or not."""
+    resolution = resolve_targets(runtime.duban, name)
+    if not resolution.ok:
+        await query.answer(resolution.problem[:200], show_alert=True)
+        return
+    rows = frozenset().union(*(target_rows(runtime.catalog, t) for t in resolution.targets))
+    label = rr.target_list(resolution.targets)
+    buttons = [b for b in (_button(rm.CONFIRM_BUTTON.format(target=label), "a", name),
+                           _button(rm.CANCEL_BUTTON, "x", "")) if b is not None]
+    await query.answer()
+    await query.edit_message_text(html.escape(rm.CONFIRM_SUB.format(target=label, n=len(rows))),
+                                  reply_markup=InlineKeyboardMarkup([buttons]))
 
 
 async def on_deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -47,6 +47,8 @@ PAGE_OF = "{page}/{pages}"
 SHOW_ALL = "展开全部 {n} 项"
 OPEN_PRIVATE = "私聊查看"
 BACK = "↩ 返回列表"
+# When no name is close to an unknown one: buttons listing everything, as (label, question asked).
+FALLBACKS = (("全部牵头单位", "文件里有哪些牵头单位"), ("全部区领导", "有哪些区领导"))
 
 # Callback answers (shown as alerts or toasts, at most 200 characters)
 STALE = "这条回答已经过期了，请重新提问。"
@@ -58,6 +60,9 @@ NO_SUCH_PAGE = "没有这一页了，请重新提问。"
 INLINE_EXAMPLE = "例：{question}"
 INLINE_MORE = "在私聊中查看全部"
 INLINE_START = "私聊督办助手"
+INLINE_NOTHING = "没有找到，点这里私聊提问"
+INLINE_ROW_TITLE = "{label} · 牵头 {leads}"
+INLINE_LEADS_MORE = "等"
 
 # Errors
 # The apology names what failed: answering (a bug, logged) or sending (Telegram refused the reply).

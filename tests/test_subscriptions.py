@@ -196,11 +196,13 @@ def test_resolution_follows_question_resolution(duban: Duban, text: str, targets
 
 @pytest.mark.parametrize(("text", "says", "suggests"), [
     ("潘旭", "潘旭", "潘旭光"),
-    ("火星街道", "火星街道", "五马街道"),
+    ("区教育厅", "区教育厅", "区教育局"),
+    ("火星街道", "火星街道", None),  # 五马街道 shares only 街道: no stranger is offered
     ("K5-99", "K5-99", "K5-17"),
     ("老年食堂", "老年食堂", None),
-    ("区民政局 火星街道", "火星街道", "五马街道"),
-], ids=["partial_leader_name", "unknown_street", "unknown_row", "topic_not_a_name", "one_bad_piece_refuses_all"])
+    ("区民政局 区教育厅", "区教育厅", "区教育局"),
+], ids=["partial_leader_name", "close_unit_name", "unknown_street", "unknown_row", "topic_not_a_name",
+        "one_bad_piece_refuses_all"])
 def test_unknown_names_are_refused_with_suggestions(duban: Duban, text: str, says: str,
                                                     suggests: str | None) -> None:
     resolution = resolve_targets(duban, text)
@@ -209,6 +211,7 @@ def test_unknown_names_are_refused_with_suggestions(duban: Duban, text: str, say
     if suggests:
         assert suggests in resolution.suggestions and suggests in resolution.problem
     else:
+        assert resolution.suggestions == []
         assert "/sub 编号" in resolution.problem
 
 
@@ -236,9 +239,13 @@ async def test_private_sub_mysubs_button_and_unsub(fake: FakeBotApi, rt: Runtime
         await fake.send_text(chat, user, "/sub K5-12 潘旭")
         [refusal] = await fake.wait_for_bot_messages(chat)
         assert "没有找到“潘旭”" in refusal.text and "潘旭光" in refusal.text
-        assert refusal.button_texts == ["潘旭光"]
-        await fake.press_button(chat, user, refusal, button_text="潘旭光")
+        assert refusal.button_texts == ["潘旭光？"]
+        await fake.press_button(chat, user, refusal, button_text="潘旭光？")  # a suggestion only asks
         await fake.wait_for_call("editMessageText")
+        assert refusal.text.startswith("要订阅“潘旭光”吗？共 1 项工作")
+        assert refusal.button_texts == ["订阅 潘旭光", "不用了"]
+        await fake.press_button(chat, user, refusal, button_text="订阅 潘旭光")
+        await fake.wait_for_call("editMessageText", lambda c: "已订阅" in str(c.params.get("text")))
         assert "已订阅 潘旭光" in fake.bot_messages(chat)[-1].text
 
         await fake.send_text(chat, user, "/mysubs")
@@ -358,7 +365,10 @@ async def test_commands_do_their_database_work_off_the_event_loop(fake: FakeBotA
         await fake.send_text(chat, admin, "/sub 区民政局")
         await fake.send_text(chat, admin, "/sub 潘旭")
         _, refusal = await fake.wait_for_bot_messages(chat, 2)
-        await fake.press_button(chat, admin, refusal, button_text="潘旭光")  # sb:a: subscribes
+        await fake.press_button(chat, admin, refusal, button_text="潘旭光？")  # sb:c: only asks
+        await fake.wait_for_call("editMessageText")
+        assert "要订阅“潘旭光”吗" in refusal.text
+        await fake.press_button(chat, admin, refusal, button_text="订阅 潘旭光")  # sb:a: subscribes
         await fake.wait_for_call("editMessageText")
         await fake.send_text(chat, admin, "/mysubs")
         [listing] = await fake.wait_for_bot_messages(chat)

@@ -44,6 +44,7 @@ from bot.config import Settings
 from bot.render import render_text
 from bot.runtime import Runtime
 from handlers import texts as tx
+from handlers.inline import PAGE_RESULTS
 from handlers.pages import PAGE_ITEMS
 
 fake = make_fake_bot_fixture()
@@ -300,12 +301,25 @@ async def test_joining_a_group_says_hello_once(fake: FakeBotApi, bot: Any) -> No
 async def test_suggestions_are_buttons_that_ask_again(fake: FakeBotApi, bot: Any) -> None:
     user = fake.add_user("Li")
     chat = group(fake, user)
-    reply = await ask(fake, chat, user, f"@{BOT} 火星街道有什么任务")
-    assert "火星街道" in visible(reply)
-    choice = reply.button_texts[0]
-    await press(fake, chat, user, reply, button(reply, choice)["callback_data"])
+    reply = await ask(fake, chat, user, f"@{BOT} 区交警大队负责哪些工作")
+    assert "区交警大队" in visible(reply)
+    assert reply.button_texts == ["市公安局交管局一大队", "市公安局交管局二大队"]  # both close, neither guessed
+    await press(fake, chat, user, reply, button(reply, "市公安局交管局一大队")["callback_data"])
     await fake.wait_for_call("editMessageText")
-    assert visible(reply).startswith(choice)
+    assert visible(reply).startswith("市公安局交管局一大队")
+
+
+@pytest.mark.parametrize("name", ["区气象局", "火星街道"])
+async def test_an_unknown_unit_gets_no_stranger_but_the_whole_list(fake: FakeBotApi, bot: Any, name: str) -> None:
+    """No unrelated unit is offered for a name nothing in the document resembles; the lists of all are."""
+    user = fake.add_user("Li")
+    chat = fake.private_chat(user)
+    reply = await ask(fake, chat, user, f"{name}负责哪些工作")
+    assert f"没有找到“{name}”" in visible(reply) and "您是不是要找" not in reply.text
+    assert reply.button_texts == [label for label, _ in tx.FALLBACKS]
+    await press(fake, chat, user, reply, button(reply, "全部牵头单位")["callback_data"])
+    [units] = await fake.wait_for_bot_messages(chat)
+    assert "个牵头单位" in visible(units).splitlines()[0]
 
 
 # --- inline mode ---------------------------------------------------------------------------------
@@ -314,15 +328,40 @@ async def test_suggestions_are_buttons_that_ask_again(fake: FakeBotApi, bot: Any
 async def test_inline_query_lists_summary_then_rows(fake: FakeBotApi, bot: Any) -> None:
     user = fake.add_user("Li")
     answer = await fake.wait_for_inline_answer(await fake.inline_query(user, "伍国军分管哪些工作"))
-    assert len(answer.results) == 10 and not answer.is_personal and answer.cache_time == 300
+    assert len(answer.results) == PAGE_RESULTS and not answer.is_personal and answer.cache_time == 300
     summary, *rows = answer.results
     assert summary["title"].startswith("伍国军") and summary["reply_markup"]["inline_keyboard"][0][0]["url"]
-    assert [r["title"] for r in rows[:2]] == ["五-1", "五-2"]
+    assert [r["title"] for r in rows[:2]] == ["五-1 · 牵头 区人力社保局", "五-2 · 牵头 区委组织部"]
+    row = bot.bot_data["runtime"].catalog.by_id["K5-1"]
+    assert row.text.startswith(rows[0]["description"].rstrip("…"))
     assert rows[0]["input_message_content"]["message_text"].startswith("<b>五-1")
 
     empty = await fake.wait_for_inline_answer(await fake.inline_query(user, ""))
     assert [r["title"] for r in empty.results] == [tx.INLINE_EXAMPLE.format(question=q) for q in msg.EXAMPLES]
     assert empty.button == {"text": tx.INLINE_START, "start_parameter": "inline"}
+
+
+async def test_inline_pages_through_every_row(fake: FakeBotApi, bot: Any) -> None:
+    """A leader's 27 rows: the summary and rows page by page with next_offset, each row once."""
+    user = fake.add_user("Li")
+    titles: list[str] = []
+    offset = ""
+    for _ in range(5):
+        answer = await fake.wait_for_inline_answer(await fake.inline_query(user, "伍国军分管哪些工作", offset=offset))
+        titles += [r["title"] for r in answer.results]
+        offset = answer.next_offset
+        if not offset:
+            break
+    rows = [t for t in titles if " · 牵头 " in t]
+    assert len(titles) == 28 and len(rows) == len(set(rows)) == 27 and not offset
+
+
+@pytest.mark.parametrize("nonsense", ["qwxzz", "今天天气怎么样", "区气象局负责哪些工作"])
+async def test_inline_nonsense_offers_nothing_to_send(fake: FakeBotApi, bot: Any, nonsense: str) -> None:
+    user = fake.add_user("Li")
+    answer = await fake.wait_for_inline_answer(await fake.inline_query(user, nonsense))
+    assert answer.results == [] and answer.next_offset == ""
+    assert answer.button == {"text": tx.INLINE_NOTHING, "start_parameter": "inline"}
 
 
 # --- formatting and faults -----------------------------------------------------------------------
@@ -334,7 +373,8 @@ async def test_html_special_characters_in_questions(fake: FakeBotApi, bot: Any, 
     reply = await ask(fake, fake.private_chat(user), user, question)
     assert visible(reply).splitlines()[0] == render_text(bot.bot_data["runtime"].duban.ask(question)).splitlines()[0]
     inline = await fake.wait_for_inline_answer(await fake.inline_query(user, question))
-    assert inline.results
+    answer = bot.bot_data["runtime"].duban.ask(question)
+    assert bool(inline.results) == bool(answer.rows) or inline.button["text"] == tx.INLINE_NOTHING
 
 
 @_retry_after_warning

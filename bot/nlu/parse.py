@@ -228,7 +228,7 @@ class Parser:
                 if miss.unit is None:
                     query.intent = "unknown_unit"
                     query.unknown = name
-                    query.suggestions = list(miss.suggestions or miss.nearest)
+                    query.suggestions = list(miss.suggestions)  # only close names; never the merely nearest
                     return rest
                 if miss.unit not in query.units:
                     query.units.append(miss.unit)

@@ -67,6 +67,11 @@ BLOCKED = "对方已屏蔽机器人"
 SUB_COUNT = "{n}. {target}（{count} 项）{state}"
 CLEAR_FALLBACK = "进度表或默认期限"
 UNSUB_BUTTON = "取消 {target}"
+SUGGESTION_BUTTON = "{name}？"
+CONFIRM_SUB = "要订阅“{target}”吗？共 {n} 项工作，临近期限时提醒本聊天。"
+CONFIRM_BUTTON = "订阅 {target}"
+CANCEL_BUTTON = "不用了"
+SUB_CANCELLED = "好的，没有订阅。"
 
 # Command menu descriptions
 CMD_SUB = "订阅期限提醒：/sub 单位、区领导或任务编号"

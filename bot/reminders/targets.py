@@ -10,6 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from bot.nlu.link import SUGGEST_SCORE
 from bot.pipeline import Duban
 from bot.reminders import messages as rm
 from knowledge.catalog import Catalog
@@ -108,7 +109,8 @@ def nearest_names(catalog: Catalog, name: str, limit: int = 3) -> list[str]:
     for leader in catalog.leaders:
         spellings[leader] = leader
     found: list[str] = []
-    for match in difflib.get_close_matches(name, list(spellings), n=limit * 3, cutoff=0.5):
+    # The same closeness as a question's "did you mean" (bot/nlu/link.py), so /sub never offers a stranger.
+    for match in difflib.get_close_matches(name, list(spellings), n=limit * 3, cutoff=SUGGEST_SCORE / 100):
         canonical = spellings[match]
         if canonical not in found:
             found.append(canonical)
