@@ -48,7 +48,8 @@ def export_command(
     doc: DocOption = None,
 ) -> None:
     """Print a stored document back. Example: duban export --json > lucheng.json"""
-    from knowledge.export import UnknownDocument, export_document, find_document
+    from knowledge.catalog import UnknownDocument
+    from knowledge.export import export_document, find_document
 
     runtime = open_runtime()
     with runtime.knowledge.sessions() as session:

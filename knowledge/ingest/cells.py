@@ -66,7 +66,10 @@ def layout_words(path: Path = LAYOUTS_FILE) -> LayoutWords:
             columns.setdefault(fold(str(word)), role)
     labels = tuple(sorted(((w, r) for w, r in columns.items() if r not in ("no", "text", "group", "note")),
                           key=lambda pair: len(pair[0]), reverse=True))
-    by_length = lambda words: tuple(sorted((str(w) for w in words), key=len, reverse=True))  # noqa: E731
+
+    def by_length(words: list[object]) -> tuple[str, ...]:
+        return tuple(sorted((str(w) for w in words), key=len, reverse=True))
+
     return LayoutWords(
         columns=columns, labels=labels,
         lead_marks=tuple(str(m) for m in data["leads"]["marks"]),
