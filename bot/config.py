@@ -17,6 +17,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal
 
+from knowledge.progress.settings import ProgressSettings, progress_settings
+
 InDoubt = Literal["skip", "resend"]
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_PORT = 8443
@@ -47,8 +49,14 @@ SCHEMA: dict[str, Any] = {
         "check_minutes": "int", "send_rate": "number", "concurrency": "int", "claim_timeout_minutes": "number",
         "in_doubt": "choice", "default_deadline": "deadline",
     },
+    "progress": {  # knowledge/progress/settings.py reads and checks the values
+        "period": "choice", "due_rule": "str", "yellow_days": "int", "remind_days_before": "days",
+        "office_after_days": "days", "office_chat_id": "int", "include_supporting": "bool", "share_text": "bool",
+        "close_days_after": "int", "chart_font": "str",
+    },
 }
-CHOICES: dict[str, tuple[str, ...]] = {"log_level": LOG_LEVELS, "reminders.in_doubt": ("skip", "resend")}
+CHOICES: dict[str, tuple[str, ...]] = {"log_level": LOG_LEVELS, "reminders.in_doubt": ("skip", "resend"),
+                                       "progress.period": ("quarter", "month")}
 _KIND_HINT: dict[str, str] = {
     "str": "一个字符串（加引号）", "path": "一个路径字符串", "int": "一个整数（不加引号）",
     "number": "一个数字（不加引号）", "bool": "true 或 false（不加引号）", "time": "\"HH:MM\" 格式的时间",
@@ -94,6 +102,7 @@ class Settings:
     webhook_secret: str | None = None
     webhook_certificate: Path | None = None
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    progress: ProgressSettings = field(default_factory=ProgressSettings)
     config_path: Path | None = None
     log_level: str = "INFO"
 
@@ -128,6 +137,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         webhook_secret=env.get("DUBAN_WEBHOOK_SECRET") or webhook.get("secret_token") or None,
         webhook_certificate=Path(certificate).expanduser() if certificate else None,
         reminders=reminder_settings(raw.get("reminders", {})),
+        progress=_progress(raw.get("progress", {})),
         config_path=path,
         log_level=_log_level(env.get("DUBAN_LOG_LEVEL") or raw.get("log_level") or "INFO"),
     )
@@ -306,6 +316,13 @@ def _time(value: object, key: str) -> time | None:
         return time.fromisoformat(str(value))
     except ValueError:
         raise ConfigError(f"{key} 应为 HH:MM 格式的时间，收到 {value!r}") from None
+
+
+def _progress(table: Mapping[str, Any]) -> ProgressSettings:
+    try:
+        return progress_settings(dict(table))
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def reminder_settings(table: Mapping[str, Any]) -> ReminderSettings:

@@ -11,6 +11,7 @@ import typer
 
 from bot import failures
 from bot.cli import reminders as reminders_cli
+from bot.cli import report as report_cli
 from bot.cli.support import fail, open_runtime
 from bot.config import ConfigError
 
@@ -19,6 +20,7 @@ app = typer.Typer(help="督办 Duban: questions and reminders about a government
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 reminders_cli.register(app)
+report_cli.register(app)
 
 DocOption = Annotated[str | None, typer.Option("--doc", help="Document key (default: the newest document).")]
 

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Engine, create_engine
 
 from knowledge.models import Base
+from knowledge.progress import models as _progress_models  # noqa: F401  (registers the progress tables)
 
 config = context.config
 target_metadata = Base.metadata

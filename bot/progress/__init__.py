@@ -1,0 +1,1 @@
+"""Progress reporting in the bot: the running document's reporting rules, messages, rendering, questions."""

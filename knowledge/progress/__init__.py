@@ -1,0 +1,1 @@
+"""Progress reports (督办 itself): who speaks for a unit, reports per row and period, colours, bulletins."""
