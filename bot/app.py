@@ -26,7 +26,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings
 from bot.runtime import Runtime
-from handlers import GROUP, PRIVATE, RUNTIME_KEY, ask, delivery, errors, inline, pages, start, subscriptions
+from handlers import GROUP, PRIVATE, RUNTIME_KEY, ask, delivery, errors, inline, pages, progress, start, subscriptions
 from handlers.sending import ChatOrderedProcessor, PatientLimiter
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 # Every handler module, in the order their commands appear in the menus. Imported, not named: a renamed
 # or missing module stops the bot at start-up instead of silently turning its feature off.
-HANDLER_MODULES: tuple[ModuleType, ...] = (start, ask, inline, pages, subscriptions, delivery, errors)
+HANDLER_MODULES: tuple[ModuleType, ...] = (start, ask, inline, pages, subscriptions, delivery, progress, errors)
 # Edited messages are left out on purpose: answering an edit would post a second reply.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
 TIMEZONE = ZoneInfo("Asia/Shanghai")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from knowledge.progress.store import EventInfo
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports this module at start-up: no SQLAlchemy for `duban ask`
+    from knowledge.progress.store import EventInfo
 
 CMD_BIND = "申请为本单位报送进展：/bind 单位名称"
 CMD_BINDS = "（管理员）查看和管理报送绑定"
