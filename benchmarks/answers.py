@@ -108,6 +108,9 @@ def run(duban: Duban, rounds: int = 20) -> dict[str, Any]:
         figures["reminders due for 100,000 subscriptions"] = bench_reminders()
     except ImportError:
         pass
+    from benchmarks.progress import bench_progress
+
+    figures["progress: 200 units × 176 rows × 4 quarters (/overview, export)"] = bench_progress()
     from benchmarks.telegram import run_in_checkout  # a child process in the source checkout
 
     figures["Telegram end to end through the fake Bot API (200 questions)"] = run_in_checkout()

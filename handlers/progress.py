@@ -104,10 +104,10 @@ def _period(reporting: Reporting, now: datetime) -> Period:
 # --- database steps (worker threads) ------------------------------------------------------------------
 
 
-def _status(runtime: Runtime, period: Period, now: datetime) -> PeriodStatus:
+def _status(runtime: Runtime, period: Period, now: datetime, units: list[str] | None = None) -> PeriodStatus:
     with runtime.knowledge.sessions() as session:
         return period_status(session, reporting_for(runtime), period, now,
-                             configured_default=runtime.settings.default_deadline)
+                             configured_default=runtime.settings.default_deadline, detail_units=units or ())
 
 
 def _bound(sessions: Sessions, chat_id: int) -> list[str]:
@@ -276,7 +276,7 @@ async def _report_list(message: Message, context: ContextTypes.DEFAULT_TYPE, run
     reporting = reporting_for(runtime)
     now = _now(context, runtime)
     period = _period(reporting, now)
-    status = await asyncio.to_thread(_status, runtime, period, now)
+    status = await asyncio.to_thread(_status, runtime, period, now, units)
     for unit in units:
         text, missing = pr.unit_report_text(unit, status, reporting.duties_of.get(unit, []),
                                             reporting.closes(period))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.progress.periods import Period, period_of
 from knowledge.progress.status import Reporting
-from knowledge.progress.store import approved_chats, period_reports
+from knowledge.progress.store import approved_chats, reported_pairs
 from knowledge.reminders.deadlines import Deadline
 from knowledge.reminders.plan import ChatDigest, ChatRows, DueRow, ReminderPolicy, due_at, reminder_instant
 
@@ -59,7 +59,7 @@ def unit_chases(session: Session, reporting: Reporting, policy: ReminderPolicy, 
     chases: list[UnitChase] = []
     for period in _periods(reporting, instant):
         due = reporting.due(period)
-        reported = {(row, unit) for _, row, unit, *_ in period_reports(session, reporting.catalog.key, [str(period)])}
+        reported = set(reported_pairs(session, reporting.catalog.key, str(period), instant))
         owed: dict[int, ChatRows] = {}
         units_of: dict[int, tuple[str, ...]] = {}
         for chat_id, (chat_type, units) in chats.items():

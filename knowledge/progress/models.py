@@ -37,7 +37,7 @@ class ProgressReport(Base):
 
     __tablename__ = "progress_reports"
     __table_args__ = (UniqueConstraint("document", "row_id", "unit", "period"),
-                      Index("ix_progress_reports_period", "document", "period"),
+                      Index("ix_progress_reports_period", "document", "period", "row_id", "unit", "reported_at"),
                       Index("ix_progress_reports_message", "chat_id", "message_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

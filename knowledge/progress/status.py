@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -16,7 +17,7 @@ from knowledge.progress.colours import COLOURS, Colour, colour_of
 from knowledge.progress.language import language
 from knowledge.progress.periods import DueRule, Period, PeriodKind, period_of
 from knowledge.progress.settings import ProgressSettings
-from knowledge.progress.store import period_reports
+from knowledge.progress.store import lagging_rows, report_details, reported_pairs
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,23 +182,26 @@ def _deadline_for(dues: list[date], today: date) -> date | None:
 
 
 def period_status(session: Session, reporting: Reporting, period: Period, as_of: datetime, *,
-                  configured_default: object = None) -> PeriodStatus:
-    """Every row's state and colour for `period` as of `as_of`, and the units that still owe reports."""
+                  configured_default: object = None, detail_units: Iterable[str] = ()) -> PeriodStatus:
+    """Every row's state and colour for `period` as of `as_of`, and the units that still owe reports.
+
+    `reports` holds the lead units' reports, plus every report of `detail_units` (a unit's /report).
+    """
     catalog, settings = reporting.catalog, reporting.settings
     today = as_of.date()
     due = reporting.due(period)
-    now_key, before_key = str(period), str(period.previous())
+    reported = set(reported_pairs(session, catalog.key, str(period), as_of))
+    lag_before = lagging_rows(session, catalog.key, str(period.previous()),
+                              [(d.row.id, u) for d in reporting.duties for u in d.leads])
+    extra = set(detail_units)
+    wanted = [(d.row.id, u) for d in reporting.duties for u in (*d.leads, *(s for s in d.supporters if s in extra))
+              if (d.row.id, u) in reported]
     current: dict[tuple[str, str], tuple[str, int | None, str, datetime]] = {}
-    lagging_before: set[str] = set()
-    for p, r_id, r_unit, r_status, r_percent, r_text, r_at in period_reports(session, catalog.key,
-                                                                             (now_key, before_key)):
-        if p == now_key:
-            if r_at.tzinfo is None:  # SQLite returns naive datetimes for timezone-aware columns
-                r_at = r_at.replace(tzinfo=as_of.tzinfo)
-            if r_at <= as_of:
-                current[(r_id, r_unit)] = (r_status, r_percent, r_text, r_at)
-        elif r_status == "滞后":
-            lagging_before.add(r_id)
+    for r_id, r_unit, r_status, r_percent, r_text, r_at in report_details(session, catalog.key, str(period),
+                                                                           wanted):
+        if r_at.tzinfo is None:  # SQLite returns naive datetimes (stored in the office's zone)
+            r_at = r_at.replace(tzinfo=as_of.tzinfo)
+        current[(r_id, r_unit)] = (r_status, r_percent, r_text, r_at)
     deadlines = _row_deadlines(session, catalog, configured_default)
     rows: list[RowState] = []
     missing: dict[str, list[str]] = {}
@@ -214,9 +218,10 @@ def period_status(session: Session, reporting: Reporting, period: Period, as_of:
             for lead in duty.leads:
                 missing.setdefault(lead, []).append(row_id)
         for supporter in duty.supporters:
-            if (row_id, supporter) not in current:
+            if (row_id, supporter) not in reported:
                 missing.setdefault(supporter, []).append(row_id)
-        colour = colour_of(status, lagging_before=row_id in lagging_before,
+        lagging_before = any((row_id, lead) in lag_before for lead in duty.leads)
+        colour = colour_of(status, lagging_before=lagging_before,
                            deadline=_deadline_for(deadlines.get(row_id, []), today), report_due=due,
                            today=today, yellow_days=settings.yellow_days)
         rows.append(RowState(duty, status, percent, text, unit, reported_at, colour))

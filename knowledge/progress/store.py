@@ -244,19 +244,42 @@ def latest_report(session: Session, document: str, row_id: str, unit: str, up_to
     return _report(found) if found is not None else None
 
 
-ReportRow = tuple[str, str, str, str, int | None, str, datetime]
+ReportRow = tuple[str, str, str, int | None, str, datetime]
 
 
-def period_reports(session: Session, document: str, periods: Iterable[str]) -> list[ReportRow]:
-    """(period, row id, unit, status, percent, text, reported at) of the periods' current reports.
+def reported_pairs(session: Session, document: str, period: str, up_to: datetime) -> list[tuple[str, str]]:
+    """(row id, unit) of every report of the period made up to `up_to`: who has reported.
 
-    Plain tuples through Core: /overview reads 35,000 of them and ORM objects would cost ten times more.
+    Two plain columns through Core: /overview reads 35,000 of them at 200 units, and whole reports
+    (text, timestamps) would cost ten times more; the details are read for the few pairs shown.
     """
     r = ProgressReport
-    query = select(r.period, r.row_id, r.unit, r.status, r.percent, r.text, r.reported_at).where(
-        r.document == document, r.period.in_(list(periods)))
-    return [(p, row, unit, status, percent, text, at) for p, row, unit, status, percent, text, at
-            in session.execute(query)]
+    query = select(r.row_id, r.unit).where(r.document == document, r.period == period, r.reported_at <= up_to)
+    # The session's connection, not session.execute: column tuples need no ORM loading (3x faster).
+    return [(row_id, unit) for row_id, unit in session.connection().execute(query)]
+
+
+def report_details(session: Session, document: str, period: str,
+                   pairs: Iterable[tuple[str, str]]) -> list[ReportRow]:
+    """(row id, unit, status, percent, text, reported at) of the period's reports for the given pairs."""
+    from sqlalchemy import tuple_
+
+    r = ProgressReport
+    wanted = list(pairs)
+    rows: list[ReportRow] = []
+    for start in range(0, len(wanted), 500):  # bounded IN lists
+        query = select(r.row_id, r.unit, r.status, r.percent, r.text, r.reported_at).where(
+            r.document == document, r.period == period, tuple_(r.row_id, r.unit).in_(wanted[start:start + 500]))
+        rows += [(row_id, unit, status, percent, text, at) for row_id, unit, status, percent, text, at
+                 in session.connection().execute(query)]
+    return rows
+
+
+def lagging_rows(session: Session, document: str, period: str, pairs: Iterable[tuple[str, str]]
+                 ) -> set[tuple[str, str]]:
+    """Those of the (row id, unit) pairs reported 滞后 in the period."""
+    return {(row_id, unit) for row_id, unit, status, *_ in report_details(session, document, period, pairs)
+            if status == "滞后"}
 
 
 def events(session: Session, *, document: str | None = None, period: str | None = None, unit: str | None = None,

@@ -52,7 +52,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("document", "row_id", "unit", "period"),
     )
-    op.create_index("ix_progress_reports_period", "progress_reports", ["document", "period"])
+    op.create_index("ix_progress_reports_period", "progress_reports",
+                    ["document", "period", "row_id", "unit", "reported_at"])  # covering: who reported, index only
     op.create_index("ix_progress_reports_message", "progress_reports", ["chat_id", "message_id"])
     op.create_table(
         "progress_events",
