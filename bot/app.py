@@ -26,7 +26,19 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings
 from bot.runtime import Runtime
-from handlers import GROUP, PRIVATE, RUNTIME_KEY, ask, delivery, errors, inline, pages, progress, start, subscriptions
+from handlers import (
+    GROUP,
+    PRIVATE,
+    RUNTIME_KEY,
+    ask,
+    delivery,
+    errors,
+    inline,
+    pages,
+    progress,
+    start,
+    subscriptions,
+)
 from handlers.sending import ChatOrderedProcessor, PatientLimiter
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Alembic migrations of Duban's schema; files are named NNNN_name.py, and the highest NNNN is the head.
 
-Early files hold revision "NNNN"; later ones a revision named for their feature ("0003_progress_reports"),
+Early files hold revision "NNNN"; later ones a revision named for their feature ("0004_progress_reports"),
 so helpers landing in parallel cannot collide on an id. The head's id is read from its file's
 `revision = "…"` line (cheap: no Alembic, no SQLAlchemy)."""
 

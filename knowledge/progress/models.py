@@ -1,7 +1,7 @@
 """Tables of progress reporting: bindings of chats to units, reports (current state), and the event log.
 
 They share knowledge.models.Base, so Alembic's autogenerate and `Base.metadata` see them; the
-migration is knowledge/migrations/versions/0003_progress_reports.py.
+migration is knowledge/migrations/versions/0004_progress_reports.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """progress reports: chats bound to units, reports per row and period, their audit log, published periods
 
-Revision ID: 0003_progress_reports
-Revises: 0002
+Revision ID: 0004_progress_reports
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_progress_reports"
-down_revision = "0002"
+revision = "0004_progress_reports"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
