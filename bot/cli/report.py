@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import getpass
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -169,7 +171,9 @@ def log_command(period: Annotated[str | None, typer.Option("--period", help="Onl
     with runtime.knowledge.sessions() as session:
         entries = events(session, document=runtime.catalog.key, period=period, unit=name,
                          row_id=row.upper() if row else None, limit=limit)
-    for e in entries:
+    zone = ZoneInfo(runtime.settings.reminders.timezone)
+    for e in entries:  # SQLite gives the stored wall time, PostgreSQL the session's zone: show the office's
+        e = replace(e, at=e.at.astimezone(zone) if e.at.tzinfo else e.at.replace(tzinfo=zone))
         if as_json:
             typer.echo(json.dumps({"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "unit": e.unit,
                                    "row": e.row_id, "period": e.period, "status": e.status, "percent": e.percent,

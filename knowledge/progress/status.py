@@ -199,8 +199,8 @@ def period_status(session: Session, reporting: Reporting, period: Period, as_of:
     current: dict[tuple[str, str], tuple[str, int | None, str, datetime]] = {}
     for r_id, r_unit, r_status, r_percent, r_text, r_at in report_details(session, catalog.key, str(period),
                                                                            wanted):
-        if r_at.tzinfo is None:  # SQLite returns naive datetimes (stored in the office's zone)
-            r_at = r_at.replace(tzinfo=as_of.tzinfo)
+        # SQLite returns naive datetimes (stored in the office's zone), PostgreSQL the session's zone.
+        r_at = r_at.replace(tzinfo=as_of.tzinfo) if r_at.tzinfo is None else r_at.astimezone(as_of.tzinfo)
         current[(r_id, r_unit)] = (r_status, r_percent, r_text, r_at)
     deadlines = _row_deadlines(session, catalog, configured_default)
     rows: list[RowState] = []
