@@ -1,4 +1,5 @@
-"""Answer → plain text, Telegram HTML pages, or CONTRACT §2's JSON object."""
+"""Answer → plain text, Telegram HTML pages, or CONTRACT §2's JSON object; `fill_pages` and `utf16_len` here are
+the one Telegram paginator and length count (reminder digests use them too)."""
 
 from __future__ import annotations
 
