@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import (
     BotCommand,
+    BotCommandScope,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
@@ -27,9 +28,11 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from bot.config import ConfigError, Settings
 from bot.runtime import Runtime
 from handlers import (
+    CONTEXT_TYPES,
     GROUP,
     PRIVATE,
-    RUNTIME_KEY,
+    App,
+    Context,
     ask,
     delivery,
     errors,
@@ -53,12 +56,11 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, U
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 # Answering takes well under a millisecond, so concurrency only overlaps the HTTP round trips.
 CONCURRENT_UPDATES = 16
-COMMANDS_KEY = "commands"
 # How often a running bot looks for a newer import (one small query).
 REFRESH_SECONDS = 60
 # Questions that touch every lazily built part of the pipeline (the first unknown name costs ~0.5 s).
 WARM_UP = ("帮助", "区民政局负责哪些民生实事", "火星街道有什么任务")
-_SCOPES = {PRIVATE: BotCommandScopeAllPrivateChats(), GROUP: BotCommandScopeAllGroupChats()}
+_SCOPES: dict[str, BotCommandScope] = {PRIVATE: BotCommandScopeAllPrivateChats(), GROUP: BotCommandScopeAllGroupChats()}
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -99,9 +101,9 @@ def bot_commands(modules: Sequence[ModuleType]) -> dict[str, list[BotCommand]]:
     return menus
 
 
-async def _refresh(context: Any) -> None:
+async def _refresh(context: Context) -> None:
     """Pick up a `duban import` made while the bot runs: answers and reminders then use the new rows."""
-    runtime: Runtime = context.application.bot_data[RUNTIME_KEY]
+    runtime = context.bot_data.runtime
     if await asyncio.to_thread(runtime.stale):
         runtime.reload()
         await asyncio.to_thread(_warm_up, runtime)
@@ -114,26 +116,26 @@ def _warm_up(runtime: Runtime) -> None:
         runtime.duban.ask(question)
 
 
-async def _post_init(application: AnyApplication) -> None:
+async def _post_init(application: App) -> None:
     """Load the document before the first question arrives, then publish the command menus."""
-    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+    runtime = application.bot_data.runtime
     _warm_up(runtime)
     if application.job_queue is not None:
         application.job_queue.run_repeating(_refresh, interval=REFRESH_SECONDS, first=REFRESH_SECONDS,
                                             name="knowledge:refresh")
-    for scope, commands in application.bot_data[COMMANDS_KEY].items():
+    for scope, commands in application.bot_data.commands.items():
         if commands:
             await application.bot.set_my_commands(commands, scope=_SCOPES[scope])
 
 
-async def _post_shutdown(application: AnyApplication) -> None:
-    runtime: Runtime = application.bot_data[RUNTIME_KEY]
+async def _post_shutdown(application: App) -> None:
+    runtime = application.bot_data.runtime
     if "knowledge" in runtime.__dict__:  # opened lazily; close only what was opened
         runtime.knowledge.close()
 
 
 def build_application(runtime: Runtime, *, token: str | None = None, base_url: str | None = None,
-                      rate_limiter: bool = True) -> AnyApplication:
+                      rate_limiter: bool = True) -> App:
     """The Application with every handler module registered; nothing is sent until it starts."""
     settings = runtime.settings
     token = token or settings.telegram_token
@@ -143,7 +145,7 @@ def build_application(runtime: Runtime, *, token: str | None = None, base_url: s
     defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=TIMEZONE, allow_sending_without_reply=True,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
-        ApplicationBuilder().token(token).defaults(defaults).concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
+        ApplicationBuilder().token(token).context_types(CONTEXT_TYPES).defaults(defaults).concurrent_updates(ChatOrderedProcessor(CONCURRENT_UPDATES))
                .post_init(_post_init).post_shutdown(_post_shutdown))
     if rate_limiter:
         builder = builder.rate_limiter(PatientLimiter())
@@ -153,8 +155,8 @@ def build_application(runtime: Runtime, *, token: str | None = None, base_url: s
         if file_url := file_url_for(base):
             builder = builder.base_file_url(file_url)
     application = builder.build()
-    application.bot_data[RUNTIME_KEY] = runtime
-    application.bot_data[COMMANDS_KEY] = bot_commands(register_handlers(application))
+    application.bot_data.runtime = runtime
+    application.bot_data.commands = bot_commands(register_handlers(application))
     return application
 
 

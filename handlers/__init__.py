@@ -14,15 +14,26 @@ Conventions every handler module follows (bot/app.py relies on them):
 - Button data starting with "1" belongs to handlers/pages.py, whose router (group 0) answers every
   button nobody else took with a polite "unknown button" alert. Another module uses its own prefix
   and handles it in group -1, raising `ApplicationHandlerStop` (handlers/subscriptions.py: "sb:").
-- The process's `Runtime` is `runtime_of(context)`.
+- Handlers take a `Context` (PTB's CallbackContext with `BotData` as bot_data, set by bot/app.py through
+  `CONTEXT_TYPES`): the process's `Runtime` is `context.bot_data.runtime`, checked by mypy.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
+
+from telegram import BotCommand
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+    from handlers.delivery import ReminderService
+    from handlers.progress_chase import Chaser
 
 Scope = Literal["private", "group"]
 PRIVATE: Scope = "private"
@@ -31,7 +42,37 @@ BOTH: tuple[Scope, ...] = (PRIVATE, GROUP)
 CommandSpec = tuple[str, str, tuple[Scope, ...]]
 
 QUESTION_GROUP = 1
-RUNTIME_KEY = "runtime"
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class BotData:
+    """Everything the process keeps in `application.bot_data`, typed. PTB makes it with no arguments, so
+    bot/app.py sets `runtime` right after building the Application."""
+
+    _runtime: Runtime | None = None
+    commands: dict[str, list[BotCommand]] = field(default_factory=dict)  # published menus (bot/app.py)
+    questions: OrderedDict[str, str] = field(default_factory=OrderedDict)  # recent questions (handlers/pages.py)
+    alerts: dict[str, float] = field(default_factory=dict)  # last admin alert per error (handlers/errors.py)
+    reminders: ReminderService | None = None  # the delivery job's state (handlers/delivery.py)
+    clock: Clock | None = None  # a test's clock for reminders; real time when None
+    chaser: Chaser | None = None  # the progress-chasing job's state (handlers/progress_chase.py)
+    progress_locks: dict[int, asyncio.Lock] = field(default_factory=dict)  # per chat (handlers/progress.py)
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            raise RuntimeError("bot_data.runtime is not set: build the Application with bot.app.build_application")
+        return self._runtime
+
+    @runtime.setter
+    def runtime(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)
+App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
 
 
 def is_group(chat_type: str) -> bool:
@@ -39,8 +80,3 @@ def is_group(chat_type: str) -> bool:
     compact, only administrators change subscriptions and sends are paced. Every feature asks this here."""
     return chat_type in ("group", "supergroup")
 
-
-def runtime_of(context: Any) -> Runtime:
-    """The Runtime stored in `application.bot_data` by bot/app.py."""
-    runtime: Runtime = context.bot_data[RUNTIME_KEY]
-    return runtime

@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 from telegram import Message, MessageEntity, Update
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from handlers import BOTH, QUESTION_GROUP, CommandSpec, is_group
+from handlers import BOTH, QUESTION_GROUP, CommandSpec, Context, is_group
 from handlers import texts as tx
 from handlers.pages import reply_answer
 
@@ -61,7 +61,7 @@ def command_question(command: str, args: str) -> str:
     return _TEMPLATES.get(command, "{}").format(args) if args else ""
 
 
-async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_command(update: Update, context: Context) -> None:
     """/ask 问题, /unit 单位, /leader 姓名, /item 五-12."""
     message = update.effective_message
     if message is None or not message.text:
@@ -78,7 +78,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await reply_answer(message, context, question)
 
 
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_text(update: Update, context: Context) -> None:
     """Plain text in private, or a group message addressed to the bot: a question."""
     message = update.effective_message
     if message is None or not message.text:

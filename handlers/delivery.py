@@ -24,11 +24,11 @@ import httpx
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, ContextTypes, ExtBot
+from telegram.ext import Application, ExtBot
 
 from bot.config import InDoubt, Settings
 from bot.reminders.render import Page, render_digest
-from handlers import CommandSpec, is_group, runtime_of
+from handlers import BotData, Clock, CommandSpec, Context, is_group
 from handlers.sending import retry_seconds
 from knowledge.bootstrap import KnowledgeBase
 from knowledge.catalog import Catalog
@@ -41,9 +41,6 @@ from knowledge.reminders.subscriptions import move_chat, pause_chat
 log = logging.getLogger(__name__)
 
 COMMANDS: list[CommandSpec] = []  # delivery only; the commands live in handlers/subscriptions.py
-CLOCK_KEY = "reminders.clock"
-SERVICE_KEY = "reminders.service"
-Clock = Callable[[], datetime]
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
@@ -51,10 +48,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def now_of(context: Any) -> datetime:
+def now_of(context: Context) -> datetime:
     """The bot's clock: real time, or the one a test put in bot_data."""
-    clock: Clock = context.bot_data.get(CLOCK_KEY) or utc_now
-    return clock()
+    return (context.bot_data.clock or utc_now)()
 
 
 def instance_id() -> str:
@@ -363,15 +359,17 @@ class ReminderService:
             log.info("previous reminder run still in progress; skipping this one")
             return None
         async with self._lock:
-            runtime = runtime_of(application)
+            runtime = application.bot_data.runtime
             deliverer = Deliverer(application.bot, runtime.knowledge, runtime.catalog, runtime.settings,
                                   instance=self.instance, options=self.options)
             self.last = await deliverer.run(self.clock())
             return self.last
 
 
-async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    service: ReminderService = context.bot_data[SERVICE_KEY]
+async def _job(context: Context) -> None:
+    service = context.bot_data.reminders
+    if service is None:  # register() sets it before scheduling this job
+        raise RuntimeError("the reminder job runs without its ReminderService")
     await service.run(context.application)
 
 
@@ -388,14 +386,11 @@ def register(application: AnyApplication, *, clock: Clock | None = None,
     if application.job_queue is None:
         log.warning("python-telegram-bot has no JobQueue (install the job-queue extra): reminders are off")
         return
-    runtime = application.bot_data.get("runtime")
-    if options is None and runtime is not None:
-        options = options_from(runtime.settings)
-    service = ReminderService(options, clock)
-    application.bot_data[SERVICE_KEY] = service
-    if clock is not None:
-        application.bot_data[CLOCK_KEY] = clock
-    minutes = runtime.settings.reminders.check_minutes if runtime is not None else 5
+    bot_data: BotData = application.bot_data
+    settings = bot_data.runtime.settings
+    service = ReminderService(options or options_from(settings), clock)
+    bot_data.reminders, bot_data.clock = service, clock
+    minutes = settings.reminders.check_minutes
     jobs = application.job_queue
     jobs.run_once(_job, when=service.options.start_delay, name="reminders:catch-up")
     jobs.run_repeating(_job, interval=timedelta(minutes=minutes), first=_next_boundary(utc_now(), minutes),

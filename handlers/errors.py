@@ -10,10 +10,10 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from bot.render import clip, quoted
-from handlers import CommandSpec, is_group, runtime_of
+from handlers import CommandSpec, Context, is_group
 from handlers import texts as tx
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 COMMANDS: list[CommandSpec] = []
 # One admin alert per kind of error per window, so a failing dependency cannot flood the admin chat.
 ALERT_WINDOW_SECONDS = 300.0
-_ALERTS_KEY = "error_alerts"
 
 
 def describe(update: object) -> str:
@@ -42,7 +41,7 @@ def describe(update: object) -> str:
     return ", ".join(parts)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Handle an exception raised while processing an update (or while polling).
 
     A 429 never gets here from a reply (handlers/sending.py waits it out); what does is a real failure,
@@ -63,7 +62,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _alert_admin(context, error, where)
 
 
-async def _apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _apologise(update: object, context: Context) -> None:
     if not isinstance(update, Update) or update.effective_chat is None or update.inline_query is not None:
         return
     message = update.effective_message
@@ -84,11 +83,11 @@ async def _apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None
         log.warning("could not apologise in chat %s: %s", update.effective_chat.id, error)
 
 
-async def _alert_admin(context: ContextTypes.DEFAULT_TYPE, error: BaseException | None, where: str) -> None:
-    chat_id = runtime_of(context).settings.admin_chat_id
+async def _alert_admin(context: Context, error: BaseException | None, where: str) -> None:
+    chat_id = context.bot_data.runtime.settings.admin_chat_id
     if chat_id is None or error is None:
         return
-    alerts: dict[str, float] = context.bot_data.setdefault(_ALERTS_KEY, {})
+    alerts = context.bot_data.alerts
     kind = type(error).__name__
     now = time.monotonic()
     if now - alerts.get(kind, -ALERT_WINDOW_SECONDS) < ALERT_WINDOW_SECONDS:

@@ -13,13 +13,13 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import Application, ContextTypes, InlineQueryHandler
+from telegram.ext import Application, InlineQueryHandler
 from telegram.helpers import create_deep_linked_url
 
 from bot import messages as msg
 from bot.answer import Answer
 from bot.render import clip, render_html_compact, render_html_detail
-from handlers import CommandSpec, runtime_of
+from handlers import CommandSpec, Context
 from handlers import texts as tx
 from handlers.pages import GROUP_ROWS, MAX_SUGGESTIONS, link_payload, suggested_question
 from knowledge.catalog import Row
@@ -39,7 +39,7 @@ def _article(result_id: str, title: str, description: str, text: str,
                                     description=clip(description, 200) or None)
 
 
-def _summary(context: ContextTypes.DEFAULT_TYPE, result_id: str, question: str, answer: Answer,
+def _summary(context: Context, result_id: str, question: str, answer: Answer,
              title: str) -> InlineQueryResultArticle:
     """The answer's compact form; a link opens the whole answer in a private chat."""
     page, hidden = render_html_compact(answer, GROUP_ROWS)
@@ -65,9 +65,9 @@ def found_nothing(answer: Answer) -> bool:
     return not answer.rows and (answer.intent in _NOTHING or not answer.facts)
 
 
-def results_for(context: ContextTypes.DEFAULT_TYPE, question: str) -> list[InlineQueryResultArticle]:
+def results_for(context: Context, question: str) -> list[InlineQueryResultArticle]:
     """The summary first, then one result per row (its detail); nothing when nothing was found."""
-    duban = runtime_of(context).duban
+    duban = context.bot_data.runtime.duban
     answer = duban.ask(question)
     if answer.rows:
         results = [_summary(context, "summary", question, answer, answer.headline)]
@@ -86,9 +86,9 @@ def results_for(context: ContextTypes.DEFAULT_TYPE, question: str) -> list[Inlin
     return results
 
 
-def examples(context: ContextTypes.DEFAULT_TYPE) -> list[InlineQueryResultArticle]:
+def examples(context: Context) -> list[InlineQueryResultArticle]:
     """An empty query: the example questions, each sending its answer."""
-    duban = runtime_of(context).duban
+    duban = context.bot_data.runtime.duban
     return [_summary(context, f"example:{index}", question, duban.ask(question),
                      tx.INLINE_EXAMPLE.format(question=question))
             for index, question in enumerate(msg.EXAMPLES)]
@@ -98,7 +98,7 @@ def _offset(raw: str) -> int:
     return int(raw) if raw.isdigit() else 0
 
 
-async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_inline(update: Update, context: Context) -> None:
     """Answer an inline query a page at a time (`next_offset`); the same text gives everyone the same results."""
     query = update.inline_query
     if query is None:

@@ -27,13 +27,13 @@ from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler
 from telegram.helpers import create_deep_linked_url
 
 from bot import messages as msg
 from bot.answer import Answer
 from bot.render import clip, html_pages, render_html_compact, render_html_detail
-from handlers import CommandSpec, is_group, runtime_of
+from handlers import CommandSpec, Context, is_group
 from handlers import texts as tx
 from knowledge.catalog import Row
 
@@ -46,7 +46,6 @@ DETAIL_COLUMNS = 3
 MAX_SUGGESTIONS = 6
 MEMORY_SIZE = 20_000
 CALLBACK_BYTES = 64
-_MEMORY_KEY = "questions"
 LINK_PREFIXES = ("q_", "page_")
 
 _PAGE = re.compile(r"1p:(\d{1,3}):(.+)", re.S)
@@ -68,12 +67,12 @@ class View:
 # --- remembering questions -----------------------------------------------------------------------
 
 
-def _memory(context: ContextTypes.DEFAULT_TYPE) -> OrderedDict[str, str]:
-    memory: OrderedDict[str, str] = context.bot_data.setdefault(_MEMORY_KEY, OrderedDict())
+def _memory(context: Context) -> OrderedDict[str, str]:
+    memory = context.bot_data.questions
     return memory
 
 
-def remember(context: ContextTypes.DEFAULT_TYPE, question: str) -> str:
+def remember(context: Context, question: str) -> str:
     """A stable 11-character token for `question`, kept in a bounded in-memory table."""
     token = base64.urlsafe_b64encode(hashlib.blake2b(question.encode(), digest_size=8).digest())
     key = token.decode().rstrip("=")
@@ -85,14 +84,14 @@ def remember(context: ContextTypes.DEFAULT_TYPE, question: str) -> str:
     return key
 
 
-def ref_for(context: ContextTypes.DEFAULT_TYPE, question: str, prefix: str) -> str:
+def ref_for(context: Context, question: str, prefix: str) -> str:
     """The question itself when `prefix` + it fits in callback data, else a remembered token."""
     if len((prefix + "q" + question).encode()) <= CALLBACK_BYTES:
         return "q" + question
     return "t" + remember(context, question)
 
 
-def resolve_ref(context: ContextTypes.DEFAULT_TYPE, ref: str) -> str | None:
+def resolve_ref(context: Context, ref: str) -> str | None:
     """The question a ref names, or None when it is forged or forgotten."""
     if ref.startswith("q") and ref[1:].strip():
         return ref[1:]
@@ -101,7 +100,7 @@ def resolve_ref(context: ContextTypes.DEFAULT_TYPE, ref: str) -> str | None:
     return None
 
 
-def link_payload(context: ContextTypes.DEFAULT_TYPE, question: str) -> str:
+def link_payload(context: Context, question: str) -> str:
     """A /start deep-link payload ([A-Za-z0-9_-], ≤ 64) that leads to the full answer in private."""
     encoded = base64.urlsafe_b64encode(question.encode()).decode().rstrip("=")
     if len(encoded) + 2 <= CALLBACK_BYTES:
@@ -109,7 +108,7 @@ def link_payload(context: ContextTypes.DEFAULT_TYPE, question: str) -> str:
     return "page_" + remember(context, question)
 
 
-def question_of_payload(context: ContextTypes.DEFAULT_TYPE, payload: str) -> str | None:
+def question_of_payload(context: Context, payload: str) -> str | None:
     """The question a deep-link payload carries, or None when it is malformed or forgotten."""
     if payload.startswith("page_"):
         return _memory(context).get(payload[5:])
@@ -130,7 +129,7 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(clip(text, 40), callback_data=data)
 
 
-def _suggestion_rows(context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str
+def _suggestion_rows(context: Context, answer: Answer, question: str
                      ) -> list[list[InlineKeyboardButton]]:
     rows = []
     for index, suggestion in enumerate(answer.suggestions[:MAX_SUGGESTIONS]):
@@ -142,14 +141,14 @@ def _suggestion_rows(context: ContextTypes.DEFAULT_TYPE, answer: Answer, questio
     return rows
 
 
-def page_view(context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str, page: int) -> View:
+def page_view(context: Context, answer: Answer, question: str, page: int) -> View:
     """Page `page` of the answer with a detail button per row, suggestions, and ◀ n/N ▶."""
     pages = html_pages(answer, items_per_page=PAGE_ITEMS)
     page = min(max(page, 0), len(pages) - 1)
     shown = pages[page]
     keyboard: list[list[InlineKeyboardButton]] = []
     if not answer.detail:
-        catalog = runtime_of(context).catalog
+        catalog = context.bot_data.runtime.catalog
         buttons = []
         for row_id in shown.row_ids:
             prefix = f"1d:{row_id}:{page}:"
@@ -169,7 +168,7 @@ def page_view(context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str,
     return View(shown.text, InlineKeyboardMarkup(keyboard) if keyboard else None)
 
 
-def compact_view(context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: str) -> View:
+def compact_view(context: Context, answer: Answer, question: str) -> View:
     """A group's view: the summary and first rows, with buttons to see the rest here or in private."""
     compact, hidden = render_html_compact(answer, GROUP_ROWS)
     if not hidden:
@@ -184,7 +183,7 @@ def compact_view(context: ContextTypes.DEFAULT_TYPE, answer: Answer, question: s
     return View(compact.text, InlineKeyboardMarkup(keyboard))
 
 
-def detail_view(context: ContextTypes.DEFAULT_TYPE, row: Row, question: str | None, page: int) -> View:
+def detail_view(context: Context, row: Row, question: str | None, page: int) -> View:
     """One row in full, with a button back to the page it was opened from."""
     if question is None:
         return View(render_html_detail(row))
@@ -193,9 +192,9 @@ def detail_view(context: ContextTypes.DEFAULT_TYPE, row: Row, question: str | No
     return View(render_html_detail(row), InlineKeyboardMarkup([[back]]))
 
 
-async def reply_answer(message: Message, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+async def reply_answer(message: Message, context: Context, question: str) -> None:
     """Answer `question` under `message`: full pages in private, compact (quoting the asker) in groups."""
-    answer = runtime_of(context).duban.ask(question)
+    answer = context.bot_data.runtime.duban.ask(question)
     group = is_group(message.chat.type)
     view = compact_view(context, answer, question) if group else page_view(context, answer, question, 0)
     await message.reply_html(view.text, reply_markup=view.markup, do_quote=group)
@@ -217,7 +216,7 @@ async def _show(query: CallbackQuery, view: View) -> None:
             raise
 
 
-async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_callback(update: Update, context: Context) -> None:
     """Route a button press; anything unrecognised or stale gets an alert, never an exception."""
     query = update.callback_query
     if query is None:
@@ -243,7 +242,7 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _alert(query, tx.FORGED)
 
 
-async def _on_example(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, message: Message,
+async def _on_example(query: CallbackQuery, context: Context, message: Message,
                       questions: Sequence[str], index: int) -> None:
     """A button that asks a fixed question: the answer comes as a new message."""
     if index >= len(questions):
@@ -253,12 +252,12 @@ async def _on_example(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, 
     await reply_answer(message, context, questions[index])
 
 
-async def _on_page(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, page: int, ref: str) -> None:
+async def _on_page(query: CallbackQuery, context: Context, page: int, ref: str) -> None:
     question = resolve_ref(context, ref)
     if question is None:
         await _alert(query, tx.STALE)
         return
-    answer = runtime_of(context).duban.ask(question)
+    answer = context.bot_data.runtime.duban.ask(question)
     if page >= len(html_pages(answer, items_per_page=PAGE_ITEMS)):
         await _alert(query, tx.NO_SUCH_PAGE)
         return
@@ -266,9 +265,9 @@ async def _on_page(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, pag
     await _show(query, page_view(context, answer, question, page))
 
 
-async def _on_detail(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, row_id: str, page: int,
+async def _on_detail(query: CallbackQuery, context: Context, row_id: str, page: int,
                      ref: str | None) -> None:
-    row = runtime_of(context).catalog.by_id.get(row_id)
+    row = context.bot_data.runtime.catalog.by_id.get(row_id)
     if row is None:
         await _alert(query, tx.NO_SUCH_ROW)
         return
@@ -276,13 +275,13 @@ async def _on_detail(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, r
     await _show(query, detail_view(context, row, resolve_ref(context, ref) if ref else None, page))
 
 
-async def _on_suggestion(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, message: Message,
+async def _on_suggestion(query: CallbackQuery, context: Context, message: Message,
                          index: int, ref: str) -> None:
     question = resolve_ref(context, ref)
     if question is None:
         await _alert(query, tx.STALE)
         return
-    duban = runtime_of(context).duban
+    duban = context.bot_data.runtime.duban
     answer = duban.ask(question)
     if index >= len(answer.suggestions):
         await _alert(query, tx.FORGED)

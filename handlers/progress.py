@@ -26,7 +26,6 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     filters,
 )
@@ -37,7 +36,7 @@ from bot.progress.chat import read_report_words
 from bot.progress.questions import answer_progress, read_question
 from bot.progress.runtime import local, reporting_for
 from bot.runtime import Runtime
-from handlers import BOTH, PRIVATE, CommandSpec, runtime_of
+from handlers import BOTH, PRIVATE, CommandSpec, Context
 from handlers.ask import ADDRESSED_TO_BOT, strip_mentions
 from handlers.delivery import now_of
 from handlers.subscriptions import may_change
@@ -63,11 +62,10 @@ Sessions = sessionmaker[Session]
 MAX_ROW_BUTTONS = 24
 
 
-def chat_lock(context: Any, chat_id: int) -> asyncio.Lock:
+def chat_lock(context: Context, chat_id: int) -> asyncio.Lock:
     """One lock per chat around "store, confirm, remember the confirmation": a reply to the confirmation,
     handled concurrently, waits until the report knows its message."""
-    locks: dict[int, asyncio.Lock] = context.bot_data.setdefault("progress.locks", {})
-    return locks.setdefault(chat_id, asyncio.Lock())
+    return context.bot_data.progress_locks.setdefault(chat_id, asyncio.Lock())
 
 
 def _data(*parts: str) -> str:
@@ -132,11 +130,11 @@ def resolve_unit(runtime: Runtime, text: str) -> str | None:
     return name
 
 
-async def on_bind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_bind(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     text = " ".join(context.args or []).strip()
     if not text:
         await _reply(message, html.escape(pm.BIND_USAGE))
@@ -168,7 +166,7 @@ async def on_bind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(message, html.escape(pm.BIND_NO_ADMIN))
 
 
-async def _ask_admins(context: ContextTypes.DEFAULT_TYPE, runtime: Runtime, binding: store.BindingInfo,
+async def _ask_admins(context: Context, runtime: Runtime, binding: store.BindingInfo,
                       who: str) -> bool:
     """The request with 批准/拒绝 buttons in the office's chat, else in each admin's private chat."""
     text = pm.BIND_REQUEST.format(id=binding.id, who=html.escape(who), chat=html.escape(binding.chat_title),
@@ -187,12 +185,12 @@ async def _ask_admins(context: ContextTypes.DEFAULT_TYPE, runtime: Runtime, bind
     return sent
 
 
-async def on_binds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_binds(update: Update, context: Context) -> None:
     """/binds (admins): pending requests with approve/refuse, approved bindings with revoke."""
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     if not _is_admin(runtime, user.id if user else None):
         await _reply(message, pm.ADMINS_ONLY)
         return
@@ -220,10 +218,10 @@ async def on_binds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(message, "\n".join(lines), InlineKeyboardMarkup(buttons[:90]))
 
 
-async def _decide(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, binding_id: int) -> None:
+async def _decide(update: Update, context: Context, action: str, binding_id: int) -> None:
     query = update.callback_query
     assert query is not None
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     if not _is_admin(runtime, query.from_user.id):
         await query.answer(pm.ADMINS_ONLY, show_alert=True)
         return
@@ -271,7 +269,7 @@ def _unit_for(reporting: Reporting, units: list[str], row_id: str) -> tuple[str,
     return None
 
 
-async def _report_list(message: Message, context: ContextTypes.DEFAULT_TYPE, runtime: Runtime,
+async def _report_list(message: Message, context: Context, runtime: Runtime,
                        units: list[str]) -> None:
     reporting = reporting_for(runtime)
     now = _now(context, runtime)
@@ -288,12 +286,12 @@ async def _report_list(message: Message, context: ContextTypes.DEFAULT_TYPE, run
             rows = []
 
 
-async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_report(update: Update, context: Context) -> None:
     """/report: the unit's rows for the period; /report 五-12 推进中 40% 说明: a report in one line."""
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     units = await asyncio.to_thread(_bound, runtime.knowledge.sessions, message.chat.id)
     if not units:
         await _reply(message, html.escape(pm.NOT_BOUND))
@@ -321,7 +319,7 @@ def _row_code(runtime: Runtime, text: str) -> str | None:
     return query.items[0] if query.intent == "item" and len(query.items) == 1 else None
 
 
-async def _store_and_confirm(message: Message, context: ContextTypes.DEFAULT_TYPE, runtime: Runtime,
+async def _store_and_confirm(message: Message, context: Context, runtime: Runtime,
                              units: list[str], row_id: str, status: str | None, percent: int | None, text: str, *,
                              unchanged: bool, user_id: int | None) -> None:
     """Check, store in one transaction, then confirm with a message whose replies edit the report."""
@@ -375,7 +373,7 @@ def _saved_text(report: store.ReportInfo, duty: Duty, period: Period, reporting:
                            closes=pr.cn_day(reporting.closes(period)))
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Context) -> None:
     try:
         await _press(update, context)
     except Exception as error:  # reported like any handler error, but the press stays ours
@@ -383,7 +381,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _press(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
@@ -396,7 +394,7 @@ async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if action in ("ba", "br", "bx") and len(args) == 1 and args[0].isdigit():
         await _decide(update, context, action, int(args[0]))
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     units = await asyncio.to_thread(_bound, runtime.knowledge.sessions, message.chat.id)
     if not units:  # an unbound chat (or a forged button) cannot write
         await query.answer(pm.FORGED, show_alert=True)
@@ -436,14 +434,14 @@ async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --- replies edit a report -------------------------------------------------------------------------------
 
 
-async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_reply(update: Update, context: Context) -> None:
     """A reply to a report's confirmation edits that report (until the period closes); other replies pass."""
     message, user = update.effective_message, update.effective_user
     reply_to = message.reply_to_message if message is not None else None
     if message is None or not message.text or reply_to is None or reply_to.from_user is None \
             or reply_to.from_user.id != context.bot.id:
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
 
     def find() -> store.ReportInfo | None:
         with runtime.knowledge.sessions() as session:
@@ -494,12 +492,12 @@ async def on_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --- the office: /overview, /export, /chart --------------------------------------------------------------
 
 
-async def _office(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[Message, Runtime, Period,
+async def _office(update: Update, context: Context) -> tuple[Message, Runtime, Period,
                                                                               datetime] | None:
     message, user = update.effective_message, update.effective_user
     if message is None:
         return None
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     if not _is_admin(runtime, user.id if user else None):
         await _reply(message, pm.ADMINS_ONLY)
         return None
@@ -514,7 +512,7 @@ async def _office(update: Update, context: ContextTypes.DEFAULT_TYPE) -> tuple[M
     return message, runtime, period, now
 
 
-async def on_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_overview(update: Update, context: Context) -> None:
     found = await _office(update, context)
     if found is None:
         return
@@ -524,7 +522,7 @@ async def on_overview(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _reply(message, page)
 
 
-async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_export(update: Update, context: Context) -> None:
     found = await _office(update, context)
     if found is None:
         return
@@ -544,7 +542,7 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                                  do_quote=_group(message))
 
 
-async def on_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_chart(update: Update, context: Context) -> None:
     """/chart: per leader; /chart 单位 (or /chart unit): per unit."""
     found = await _office(update, context)
     if found is None:
@@ -575,12 +573,12 @@ async def on_chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --- progress questions ---------------------------------------------------------------------------------
 
 
-async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_question(update: Update, context: Context) -> None:
     """A progress question ("哪些工作滞后了") is answered here; any other text goes on to handlers/ask.py."""
     message, user = update.effective_message, update.effective_user
     if message is None or not message.text:
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     text = strip_mentions(message.text, context.bot.username)
     if text.startswith("/"):  # /ask 哪些工作滞后了
         text = " ".join(context.args or [])

@@ -21,7 +21,7 @@ from bot.progress import messages as pm
 from bot.progress import render as pr
 from bot.progress.runtime import local, reporting_for
 from bot.runtime import Runtime
-from handlers import runtime_of
+from handlers import Context
 from handlers.delivery import instance_id, now_of, utc_now
 from knowledge.db import transaction
 from knowledge.progress.chase import OfficeChase, UnitChase, log_document, office_chases, unit_chases
@@ -132,11 +132,10 @@ class Chaser:
         return report
 
 
-CHASER_KEY = "progress.chaser"
-
-
-async def _job(context: Any) -> None:
-    chaser: Chaser = context.bot_data[CHASER_KEY]
+async def _job(context: Context) -> None:
+    chaser = context.bot_data.chaser
+    if chaser is None:  # schedule() sets it before starting this job
+        raise RuntimeError("the progress chase runs without its Chaser")
     await chaser.run(context.bot, now_of(context))
 
 
@@ -144,8 +143,8 @@ def schedule(application: Any) -> None:
     """Run the chaser every `check_minutes`, and once shortly after start (the catch-up within grace)."""
     from handlers.progress import office_chat
 
-    runtime = runtime_of(application)
-    application.bot_data[CHASER_KEY] = Chaser(runtime, office_chat(runtime))
+    runtime = application.bot_data.runtime
+    application.bot_data.chaser = Chaser(runtime, office_chat(runtime))
     if application.job_queue is None:
         return
     minutes = runtime.settings.reminders.check_minutes

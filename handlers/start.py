@@ -8,10 +8,10 @@ from typing import Any
 
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import Application, ChatMemberHandler, CommandHandler, filters
 
 from bot import messages as msg
-from handlers import BOTH, CommandSpec, is_group, runtime_of
+from handlers import BOTH, CommandSpec, Context, is_group
 from handlers import texts as tx
 from handlers.pages import LINK_PREFIXES, question_of_payload, reply_answer
 from knowledge.catalog import Catalog
@@ -45,7 +45,7 @@ def examples_keyboard() -> InlineKeyboardMarkup:
                                  for i, q in enumerate(msg.EXAMPLES)])
 
 
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_start(update: Update, context: Context) -> None:
     """/start, or /start <payload> from a "私聊查看" link: continue that answer here."""
     message = update.effective_message
     if message is None:
@@ -57,11 +57,11 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await reply_answer(message, context, question)
             return
         await message.reply_text(tx.EXPIRED_LINK)
-    await message.reply_html(intro(runtime_of(context).catalog), reply_markup=examples_keyboard(),
+    await message.reply_html(intro(context.bot_data.runtime.catalog), reply_markup=examples_keyboard(),
                              do_quote=is_group(message.chat.type))
 
 
-async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_help(update: Update, context: Context) -> None:
     """How to ask, in private, in groups and inline."""
     message = update.effective_message
     if message is None:
@@ -69,7 +69,7 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_html(tx.HELP.format(bot=context.bot.username or ""), do_quote=is_group(message.chat.type))
 
 
-async def on_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_membership(update: Update, context: Context) -> None:
     """Say hello once when added to a group; note when a user blocks the bot."""
     change = update.my_chat_member
     if change is None:
@@ -80,7 +80,7 @@ async def on_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         log.info("user %s %s the bot", chat.id, "blocked" if new == ChatMember.BANNED else "unblocked")
         return
     if is_group(chat.type) and new in _PRESENT and old not in _PRESENT:
-        title = html.escape(runtime_of(context).catalog.title, quote=False)
+        title = html.escape(context.bot_data.runtime.catalog.title, quote=False)
         await context.bot.send_message(chat.id, tx.GROUP_HELLO.format(title=title, bot=context.bot.username))
 
 

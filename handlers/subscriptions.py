@@ -26,14 +26,13 @@ from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
 )
 
 from bot.reminders import messages as rm
 from bot.reminders import render as rr
 from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets
 from bot.runtime import Runtime
-from handlers import BOTH, PRIVATE, CommandSpec, is_group, runtime_of
+from handlers import BOTH, PRIVATE, CommandSpec, Context, is_group
 from handlers.delivery import now_of
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
@@ -91,7 +90,7 @@ def _button(text: str, *parts: str) -> InlineKeyboardButton | None:
         return None
 
 
-async def may_change(context: ContextTypes.DEFAULT_TYPE, message: Message, user: User | None) -> bool:
+async def may_change(context: Context, message: Message, user: User | None) -> bool:
     """Private chats: always. Groups: only administrators (and anonymous admins posting as the group)."""
     chat = message.chat
     if not is_group(chat.type):
@@ -108,7 +107,7 @@ async def may_change(context: ContextTypes.DEFAULT_TYPE, message: Message, user:
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
-def _args(context: ContextTypes.DEFAULT_TYPE) -> str:
+def _args(context: Context) -> str:
     return " ".join(context.args or []).strip()
 
 
@@ -218,7 +217,7 @@ async def subscribe_text(runtime: Runtime, chat_id: int, chat_type: str, resolut
     return "\n".join(lines)
 
 
-async def on_sub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_sub(update: Update, context: Context) -> None:
     """/sub 区民政局 | 伍国军 | K5-12 | 全部."""
     message = update.effective_message
     if message is None:
@@ -230,7 +229,7 @@ async def on_sub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await may_change(context, message, update.effective_user):
         await _reply(message, rm.GROUP_ONLY_ADMINS)
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     resolution = resolve_targets(runtime.duban, text)
     if not resolution.ok:
         # A suggestion button only asks "did you mean X?": nothing is subscribed that the user did not name.
@@ -242,7 +241,7 @@ async def on_sub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(message, text)
 
 
-async def on_unsub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_unsub(update: Update, context: Context) -> None:
     """/unsub 区民政局 | 全部; without an argument, the /mysubs list with its buttons."""
     message = update.effective_message
     if message is None:
@@ -254,7 +253,7 @@ async def on_unsub(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await may_change(context, message, update.effective_user):
         await _reply(message, rm.GROUP_ONLY_ADMINS)
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     chat_id = message.chat.id
     if text in ALL_WORDS:
         removed = await asyncio.to_thread(_remove_all, runtime.knowledge.sessions, chat_id)
@@ -288,17 +287,17 @@ async def _resume_private(runtime: Runtime, message: Message) -> None:
         await asyncio.to_thread(_resume, runtime.knowledge.sessions, message.chat.id)
 
 
-async def on_mysubs(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_mysubs(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     await _resume_private(runtime, message)
     text, markup = await mysubs_view(runtime, message.chat.id)
     await _reply(message, text, markup)
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Context) -> None:
     """sb:r:<id> removes a subscription; sb:a:<name> subscribes to a suggested name. Group admins only."""
     try:
         await _press(update, context)
@@ -308,7 +307,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _press(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
@@ -320,7 +319,7 @@ async def _press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await may_change(context, message, query.from_user):
         await query.answer(rm.GROUP_ONLY_ADMINS, show_alert=True)
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     chat_id = message.chat.id
     if parts[1] == "x":
         await query.answer()
@@ -366,13 +365,13 @@ async def _confirm(query: CallbackQuery, runtime: Runtime, name: str) -> None:
                                   reply_markup=InlineKeyboardMarkup([buttons]))
 
 
-async def on_deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_deadlines(update: Update, context: Context) -> None:
     """Upcoming and overdue deadlines of every row the chat's subscriptions cover (paused ones too:
     pausing stops sending, not knowing)."""
     message = update.effective_message
     if message is None:
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     await _resume_private(runtime, message)
     # Reading the deadlines of every row is the slow part of /deadlines: it runs in the thread too.
     subs, deadlines = await asyncio.to_thread(_chat_deadlines, runtime.knowledge.sessions, runtime.catalog,
@@ -387,12 +386,12 @@ async def on_deadlines(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await _reply(message, page)
 
 
-async def on_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_deadline(update: Update, context: Context) -> None:
     """/deadline K5-12 2023-06-30 完成过半 (admins listed in DUBAN_ADMINS only)."""
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    runtime = runtime_of(context)
+    runtime = context.bot_data.runtime
     if user is None or user.id not in runtime.settings.admins:
         await _reply(message, rm.ADMINS_ONLY)
         return

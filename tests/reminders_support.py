@@ -21,7 +21,7 @@ import handlers.subscriptions
 from bot.config import Settings
 from bot.pipeline import Duban
 from bot.runtime import Runtime
-from handlers import RUNTIME_KEY
+from handlers import CONTEXT_TYPES
 from handlers.delivery import Deliverer, DeliveryOptions
 from knowledge.bootstrap import KnowledgeBase
 from knowledge.catalog import Catalog
@@ -73,8 +73,8 @@ def build_app(fake: FakeBotApi, runtime: Runtime, clock: Clock | None = None,
               options: DeliveryOptions = FAST) -> AnyApplication:
     """An Application on the fake with the pages router (to prove our buttons win), subscriptions and
     the reminder job (its catch-up far in the future unless `options` says otherwise)."""
-    app = application_builder(fake).build()
-    app.bot_data[RUNTIME_KEY] = runtime
+    app = application_builder(fake).context_types(CONTEXT_TYPES).build()
+    app.bot_data.runtime = runtime
     handlers.pages.register(app)
     handlers.subscriptions.register(app)
     handlers.delivery.register(app, clock=clock, options=options)

@@ -20,8 +20,6 @@ from reminders_support import Clock, at
 from bot.app import build_application, polling
 from bot.config import Settings
 from bot.runtime import Runtime
-from handlers.delivery import CLOCK_KEY
-from handlers.progress_chase import CHASER_KEY, Chaser
 from knowledge.progress.settings import ProgressSettings
 from knowledge.progress.store import events
 from knowledge.progress.workbook import COLUMNS
@@ -81,7 +79,7 @@ async def office(fake: FakeBotApi, database_url: str, tmp_path: Path) -> AsyncIt
     runtime = Runtime(settings=settings)
     clock = Clock(at(2023, 6, 8, 8, 0))
     app = build_application(runtime, token=fake.token, base_url=fake.base_url, rate_limiter=False)
-    app.bot_data[CLOCK_KEY] = clock
+    app.bot_data.clock = clock
     async with polling(app, timeout=1.0):
         yield Office(app, runtime, clock, admin, group, clerk, fake.private_chat(clerk), other,
                      fake.private_chat(other))
@@ -120,7 +118,8 @@ async def test_bind_report_edit_overview_export(fake: FakeBotApi, office: Office
     assert "已经处理过了" in await press(fake, o.office, o.admin, request, data=approve)
 
     # Chasing before the due date (Q2 is due 06-20, a Tuesday): 7 days before is 06-13 at 09:00.
-    chaser: Chaser = o.app.bot_data[CHASER_KEY]
+    chaser = o.app.bot_data.chaser
+    assert chaser is not None
     assert (await chaser.run(o.app.bot, at(2023, 6, 13, 8, 59))).units == 0
     first = await chaser.run(o.app.bot, at(2023, 6, 13, 9, 0))
     again = await chaser.run(o.app.bot, at(2023, 6, 13, 9, 5))

@@ -36,7 +36,6 @@ from telegram.error import NetworkError, RetryAfter, TimedOut
 from bot.config import ReminderSettings, Settings
 from bot.pipeline import Duban
 from bot.runtime import Runtime
-from handlers.delivery import SERVICE_KEY, ReminderService
 from knowledge.catalog import Catalog
 from knowledge.reminders.store import policy_from
 from knowledge.reminders.subscriptions import Target, list_subscriptions
@@ -70,7 +69,8 @@ async def test_sub_then_one_digest_on_each_reminder_day(fake: FakeBotApi, rt: Ru
         chat = fake.private_chat(user)
         await fake.send_text(chat, user, "/sub 区民政局")
         await fake.wait_for_bot_messages(chat)
-        service: ReminderService = app.bot_data[SERVICE_KEY]
+        service = app.bot_data.reminders
+        assert service is not None
         days: dict[str, list[str]] = {}
         seen = len(fake.bot_messages(chat))  # the /sub reply
         # Every 5 minutes from 09:00 to 09:30 on the reminder days, and a quiet day in between.
@@ -294,7 +294,8 @@ async def test_403_pauses_the_chat_until_it_writes_again(fake: FakeBotApi, rt: R
     for chat in chats:
         add_subscription(rt.knowledge, chat.id, Target("unit", "区民政局"))
     fake.block_user(users[1])
-    service: ReminderService = app.bot_data[SERVICE_KEY]
+    service = app.bot_data.reminders
+    assert service is not None
     async with polling(app):
         first = await service.run(app)
         clock.advance(minutes=5)
@@ -342,14 +343,14 @@ async def test_fan_out_stays_under_telegrams_flood_limits(flood_fake: FakeBotApi
 
 async def test_the_real_application_wires_commands_buttons_and_job(fake: FakeBotApi, rt: Runtime) -> None:
     """bot/app.py's Application (every handler module, AIORateLimiter): menus, /sub, a button, a digest."""
-    from bot.app import COMMANDS_KEY, build_application
+    from bot.app import build_application
 
     app = build_application(rt, token=fake.token, base_url=fake.base_url)
     async with polling(app):
         user = fake.add_user("王芳")
         chat = fake.private_chat(user)
         # The menus bot/app.py publishes at start-up.
-        private, group = ({c.command for c in app.bot_data[COMMANDS_KEY][scope]} for scope in ("private", "group"))
+        private, group = ({c.command for c in app.bot_data.commands[scope]} for scope in ("private", "group"))
         assert {"sub", "unsub", "mysubs", "deadlines", "deadline"} <= private
         assert {"sub", "unsub", "mysubs", "deadlines"} <= group and "deadline" not in group
         await fake.send_text(chat, user, "/sub 区民政局")
@@ -360,7 +361,8 @@ async def test_the_real_application_wires_commands_buttons_and_job(fake: FakeBot
         assert (await fake.wait_for_callback_answer(query)).text == "已取消订阅 区民政局。"
         await fake.send_text(chat, user, "/sub 区民政局")
         await fake.wait_for_bot_messages(chat)
-        service: ReminderService = app.bot_data[SERVICE_KEY]
+        service = app.bot_data.reminders
+        assert service is not None
         service.clock = Clock(at(2023, 12, 1))
         report = await service.run(app)
         assert report is not None and report.messages == 1

@@ -33,7 +33,6 @@ import handlers
 from bot import messages as msg
 from bot.app import (
     ALLOWED_UPDATES,
-    COMMANDS_KEY,
     HANDLER_MODULES,
     bot_commands,
     build_application,
@@ -107,7 +106,7 @@ def button(message: FakeMessage, text: str) -> dict[str, Any]:
 
 async def test_command_menus_are_published(fake: FakeBotApi, bot: Any) -> None:
     user = fake.add_user("Li")
-    published = bot.bot_data[COMMANDS_KEY]  # every handler module's COMMANDS, reminders' included
+    published = bot.bot_data.commands  # every handler module's COMMANDS, reminders' included
     for scope, chat in (("private", fake.private_chat(user)), ("group", group(fake, user))):
         menu = {c["command"]: c["description"] for c in fake.effective_commands(chat, user)}
         assert list(menu) == [c.command for c in published[scope]]
@@ -332,7 +331,7 @@ async def test_inline_query_lists_summary_then_rows(fake: FakeBotApi, bot: Any) 
     summary, *rows = answer.results
     assert summary["title"].startswith("伍国军") and summary["reply_markup"]["inline_keyboard"][0][0]["url"]
     assert [r["title"] for r in rows[:2]] == ["五-1 · 牵头 区人力社保局", "五-2 · 牵头 区委组织部"]
-    row = bot.bot_data["runtime"].catalog.by_id["K5-1"]
+    row = bot.bot_data.runtime.catalog.by_id["K5-1"]
     assert row.text.startswith(rows[0]["description"].rstrip("…"))
     assert rows[0]["input_message_content"]["message_text"].startswith("<b>五-1")
 
@@ -371,9 +370,9 @@ async def test_inline_nonsense_offers_nothing_to_send(fake: FakeBotApi, bot: Any
 async def test_html_special_characters_in_questions(fake: FakeBotApi, bot: Any, question: str) -> None:
     user = fake.add_user("Li")
     reply = await ask(fake, fake.private_chat(user), user, question)
-    assert visible(reply).splitlines()[0] == render_text(bot.bot_data["runtime"].duban.ask(question)).splitlines()[0]
+    assert visible(reply).splitlines()[0] == render_text(bot.bot_data.runtime.duban.ask(question)).splitlines()[0]
     inline = await fake.wait_for_inline_answer(await fake.inline_query(user, question))
-    answer = bot.bot_data["runtime"].duban.ask(question)
+    answer = bot.bot_data.runtime.duban.ask(question)
     assert bool(inline.results) == bool(answer.rows) or inline.button["text"] == tx.INLINE_NOTHING
 
 
