@@ -41,6 +41,9 @@ NOT_ABOUT_DOCUMENT = "抱歉，这个问题不在《政府工作报告重点工�
 OTHER_YEAR = "这份文件是 {year} 年的责任分解，回答不了其他年份的问题。"
 OTHER_PLACE = "这份文件只涉及本区的单位，没有“{name}”的任务。"
 UNKNOWN_UNIT = "文件中没有找到“{name}”这个单位。"
+# Notes on how a question's names were read
+READ_AS = "已将“{written}”理解为“{name}”"
+NOT_A_UNIT_NOTE = "文件中没有“{name}”这个单位"
 DID_YOU_MEAN = "您是不是要找："
 AMBIGUOUS = "“{name}”可能指：{options}。请说明是哪一位（或哪一个）。"
 HELP = "我是督办助手，可以回答关于《{title}》的问题。"

@@ -1,23 +1,19 @@
-"""Units as the document means them: canonical names, spellings and groups, read from data files."""
+"""Units as the document means them: canonical names, spellings and groups, from the language data."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-DATA = Path(__file__).with_name("data")
-UNITS_FILE = DATA / "units.toml"
-PLACES_FILE = DATA / "places.toml"
+from knowledge.language import DATA, READER_FILES, GroupSpec, Language, language
+
 BUNDLED_DOCUMENT = DATA / "lucheng-2023-tasks.txt"
 
 _PARENS = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": "", '"': "“"})
 _SECOND_NAME = re.compile(r"^(.+?)（(.+)）$")
-# Parentheses that qualify a name rather than give the body's second nameplate.
-_QUALIFIERS = {"筹"}
 
 
 class VocabularyError(ValueError):
@@ -51,13 +47,16 @@ def spelling(name: str) -> str:
 class Vocabulary:
     """Resolves names as written to canonical units; learns the document's new units as it goes."""
 
-    def __init__(self, units: list[UnitEntry], streets: list[str], street_suffixes: list[str],
-                 group_patterns: list[tuple[str, GroupInfo]]) -> None:
+    def __init__(self, units: list[UnitEntry], streets: Iterable[str], street_suffixes: Iterable[str],
+                 group_patterns: list[tuple[str, GroupInfo]], unit_prefixes: Iterable[str],
+                 qualifiers: Iterable[str]) -> None:
         self.entries: dict[str, UnitEntry] = {}
         self._lookup: dict[str, str] = {}
         self.streets = list(streets)
         self.street_suffixes = tuple(street_suffixes)
         self.group_patterns = group_patterns
+        self.unit_prefixes = tuple(unit_prefixes)
+        self.qualifiers = frozenset(qualifiers)
         for entry in units:
             self._add(entry)
         for street in streets:
@@ -89,7 +88,7 @@ class Vocabulary:
         if match := _SECOND_NAME.match(key):
             first, second = match.groups()
             entry = self.resolve(first)
-            names = [key] if second in _QUALIFIERS else [key, second]
+            names = [key] if second in self.qualifiers else [key, second]
             for name in names:
                 if spelling(name) not in self._lookup:
                     entry.aliases.add(name)
@@ -108,7 +107,7 @@ class Vocabulary:
 
     def _add_short_form(self, entry: UnitEntry) -> None:
         # "区民政局" is typed "民政局"; only when that short form means nothing else already.
-        short = entry.name[1:] if entry.name.startswith(("区", "市")) and len(entry.name) > 3 else ""
+        short = entry.name[1:] if entry.name.startswith(self.unit_prefixes) and len(entry.name) > 3 else ""
         if entry.kind == "street":
             short = next((entry.name.removesuffix(s) for s in self.street_suffixes
                           if entry.name.endswith(s) and len(entry.name) - len(s) >= 2), "")
@@ -123,28 +122,26 @@ class Vocabulary:
                 self._add_short_form(entry)
 
 
-def _group_info(table: dict[str, object]) -> GroupInfo:
-    return GroupInfo(covers=str(table.get("covers", "")), all=bool(table.get("all", False)),
-                     explain=str(table.get("explain", "")))
+def _group_info(spec: GroupSpec) -> GroupInfo:
+    return GroupInfo(covers=spec.covers, all=spec.all, explain=spec.explain)
 
 
-def load_vocabulary(units_file: Path = UNITS_FILE, places_file: Path = PLACES_FILE) -> Vocabulary:
-    """Read units.toml and places.toml into a fresh vocabulary."""
-    units_data = tomllib.loads(units_file.read_text(encoding="utf-8"))
-    places = tomllib.loads(places_file.read_text(encoding="utf-8"))
-    entries = [UnitEntry(name=str(u["name"]), kind=str(u.get("kind", "department")),
-                         aliases={str(a) for a in u.get("aliases", [])}) for u in units_data.get("unit", [])]
-    entries += [UnitEntry(name=str(g["name"]), kind="group", aliases={str(a) for a in g.get("aliases", [])},
-                          group=_group_info(g)) for g in places.get("group", [])]
-    patterns = [(str(p["suffix"]), _group_info(p)) for p in places.get("group_pattern", [])]
-    return Vocabulary(entries, [str(s) for s in places.get("streets", [])],
-                      [str(s) for s in places.get("street_suffixes", ["街道", "镇"])], patterns)
+def load_vocabulary(data: Language | None = None) -> Vocabulary:
+    """A fresh vocabulary from the units and places of the language data (the bundled files by default)."""
+    data = data or language()
+    places = data.places
+    entries = [UnitEntry(name=u.name, kind=u.kind, aliases=set(u.aliases)) for u in data.units]
+    entries += [UnitEntry(name=g.name, kind="group", aliases=set(g.aliases), group=_group_info(g))
+                for g in places.groups]
+    patterns = [(p.suffix, _group_info(p)) for p in places.group_patterns]
+    return Vocabulary(entries, places.streets, places.street_suffixes, patterns, places.unit_prefixes,
+                      data.qualifiers)
 
 
 @cache
 def data_fingerprint() -> str:
-    """A digest of the unit data files: an import made with other data is out of date."""
+    """A digest of the data files the document reader uses: an import made with other data is out of date."""
     digest = hashlib.sha256()
-    for path in (UNITS_FILE, PLACES_FILE):
-        digest.update(path.read_bytes())
+    for name in READER_FILES:
+        digest.update((DATA / name).read_bytes())
     return digest.hexdigest()

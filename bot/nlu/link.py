@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from bot.nlu.lexicon import Entity, Lexicon
+from knowledge.language import language
 
-# Endings that make an unknown span look like the name of a body ("民正局", "区法院").
-ORG_SUFFIXES = ("办公室", "管委会", "中心", "集团", "专班", "街道", "公司", "总会", "大队", "分局", "局", "办", "委",
-                "部", "院", "队", "镇", "联", "会")
-# Endings that make a span a body's name even when it resembles none of the document's units.
-STRONG_ORG_SUFFIXES = ("办公室", "管委会", "中心", "集团", "专班", "街道", "大队", "分局", "局", "办", "委")
 _MASK = "\x00"
 _ORG_SPAN = re.compile(r"[\u4e00-\u9fff]{2,14}")
 # A near-miss name is taken without asking when it scores this high and clearly beats the runner-up.
@@ -89,9 +86,10 @@ def _part_of_a_place_phrase(text: str, mention: Mention, lexicon: Lexicon) -> bo
 def foreign_place(text: str, mention: Mention, lexicon: Lexicon, stop: frozenset[str]) -> str:
     """"杭州市" in "杭州市民政局", "龙湾区" in "龙湾区住建局": another place's body, not one of ours ("" if none)."""
     start = mention.start
-    if mention.surface[0] in "区市县":
+    levels = lexicon.language.names.levels
+    if mention.surface[0] in levels:
         level, before = mention.surface[0], text[max(0, start - 2):start]
-    elif start >= 1 and text[start - 1] in "区市县":
+    elif start >= 1 and text[start - 1] in levels:
         level, before = text[start - 1], text[max(0, start - 3):start - 1]
     else:
         return ""
@@ -126,13 +124,15 @@ def same_sound(a: str, b: str) -> bool:
     return _pinyin(a) == _pinyin(b)
 
 
-def org_spans(chunk: str) -> list[str]:
-    """Candidate body names in leftover text: spans ending in an organisation suffix."""
+def org_spans(chunk: str, suffixes: Sequence[str] | None = None) -> list[str]:
+    """Candidate body names in leftover text: spans ending in an organisation suffix (grammar.toml's
+    `org_suffixes` unless given)."""
+    endings = language().names.org_suffixes if suffixes is None else suffixes
     spans: list[str] = []
     for match in _ORG_SPAN.finditer(chunk):
         run = match.group()
         for end in range(len(run), 2, -1):
-            suffix = next((s for s in ORG_SUFFIXES if run[:end].endswith(s)), "")
+            suffix = next((s for s in endings if run[:end].endswith(s)), "")
             # A bare "办公室" is some unit's office, not a unit: a name needs two characters before its ending.
             if suffix and end - len(suffix) >= 2:
                 spans.append(run[:end])
@@ -146,7 +146,8 @@ def near_miss(written: str, lexicon: Lexicon) -> NearMiss:
     from rapidfuzz.distance import Levenshtein
 
     surfaces = lexicon.unit_surfaces
-    candidates = {written[i:] for i in range(0, max(1, len(written) - 2))}
+    # In order (a dict, not a set): units scoring alike are then ranked the same way in every process.
+    candidates = dict.fromkeys(written[i:] for i in range(0, max(1, len(written) - 2)))
     best: dict[str, float] = {}
     for candidate in candidates:
         sound = _pinyin(candidate)

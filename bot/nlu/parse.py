@@ -1,33 +1,130 @@
-"""parse(question) → Query: normalize, find the focus sentence, link names, read cues, keep topic words."""
+"""parse(question) → Query: normalize, find the focus sentence, link names, read cues, keep topic words.
+
+Each step returns what it read (cue reading, quoted phrases, names, topic words); `parse` puts the
+pieces into one `Query` at the end instead of passing a half-filled query from step to step.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
+from bot import messages as msg
 from bot.nlu.lexicon import Lexicon
-from bot.nlu.link import STRONG_ORG_SUFFIXES, Mention, find_mentions, foreign_place, near_miss, org_spans
+from bot.nlu.link import Mention, find_mentions, foreign_place, near_miss, org_spans, same_sound
 from bot.nlu.normalize import normalize, sentences
-from bot.nlu.query import Intent, Kind, Query, Role
+from bot.nlu.query import Intent, Kind, Query, Role, Shape
 from bot.nlu.segment import Segmenter
+from knowledge.language import Counting, Language
 from knowledge.numerals import chinese_to_int
 
 _GAP = "|"
 # Past this many characters a sentence is read from its last asking clause.
 _LONG = 60
 _CLAUSE_END = re.compile(r"(?<=[，；：,;:])")
-_SHAPES = ("off_topic", "other_year", "multi_lead", "leaders_overview", "units_overview", "star_meaning")
-_YEAR = re.compile(r"(?<!\d)(20\d\d)\s*年")
+_SHAPES: tuple[Shape, ...] = ("off_topic", "other_year", "multi_lead", "leaders_overview", "units_overview",
+                              "star_meaning")
 _QUOTED = re.compile(r"[“‘\"']([^”’\"']{2,40})[”’\"']")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _ROW_CODE = re.compile(r"(?<![A-Za-z])([KkLl])\s*(\d{1,3})\s*-\s*(\d{1,3})")
+# Section numbers as the document writes them ("五-12"): Chinese numerals, read by knowledge.numerals.
 _SECTION_CODE = re.compile(r"([一二三四五六七八九十]{1,3})\s*-\s*(\d{1,3})")
-_LIVELIHOOD_CODE = re.compile(r"民生实事\s*(?:第\s*)?(\d{1,3})\s*-\s*(\d{1,3})")
-_COUNT = re.compile(r"(多少|几)\s*(项|条|件|个(?=\s*(?:工作|任务|事项|项目|民生实事|重点工作|实事)))"
-                    r"|(多少|几)\s*(?=(?:民生实事|重点工作|实事|工作|任务|事项))"
-                    r"|(数量|总数|项数|条数|一共|总共|共有|合计)")
+_TOPIC_SPLIT = re.compile(r"[|，。！？；：、“”‘’（）《》,.!?;:()\s\"'-]+")
+
+
+def _alternatives(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+def _count_pattern(count: Counting) -> re.Pattern[str]:
+    """"多少项", "几个任务", "多少民生实事", "一共": the question counts rows (grammar.toml [count])."""
+    asks, nouns = _alternatives(count.asks), _alternatives(count.nouns)
+    measures = _alternatives((*count.measures, f"{count.classifier}(?=\\s*(?:{nouns}))"))
+    return re.compile(rf"({asks})\s*({measures})|({asks})\s*(?=(?:{nouns}))|({_alternatives(count.totals)})")
+
+
+def _year_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """A year as questions write it ("2023年", "2023 年"), from grammar.toml's `year_forms`."""
+    written = []
+    for form in forms:
+        before, _, after = form.partition("{year}")
+        written.append(rf"{re.escape(before)}(20\d\d)\s*{re.escape(after)}")
+    return re.compile(r"(?<!\d)(?:" + "|".join(written) + ")")
+
+
+@dataclass(frozen=True, slots=True)
+class _CueReading:
+    """What the cue phrases say, and the text left once they are taken out."""
+
+    rest: str
+    found: dict[str, list[str]]
+    shapes: frozenset[Shape]
+    role: Role | None
+    kind: Kind | None
+    count: bool
+    together: bool
+    has_note: bool
+    topic_cue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Quoted:
+    """Quoted stretches, each looked up verbatim, and the text left without them."""
+
+    rest: str
+    terms: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, list[str]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Who a question names so far, the alternatives worth offering, and how loosely read names were taken."""
+
+    units: tuple[str, ...] = ()
+    leaders: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def named(self) -> bool:
+        """Whether a unit or a leader is named (a category alone does not count)."""
+        return bool(self.units or self.leaders)
+
+    def adding(self, slot: Literal["units", "leaders", "categories"], name: str, note: str = "") -> _Names:
+        """These names with one more in `slot` (kept once), and a note on how it was read."""
+        present: tuple[str, ...] = getattr(self, slot)
+        names = present if name in present else (*present, name)
+        notes = (*self.notes, note) if note else self.notes
+        if slot == "units":
+            return replace(self, units=names, notes=notes)
+        if slot == "leaders":
+            return replace(self, leaders=names, notes=notes)
+        return replace(self, categories=names, notes=notes)
+
+    def noting(self, note: str) -> _Names:
+        return replace(self, notes=(*self.notes, note))
+
+
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """A name the parser will not guess: ambiguous, or like no unit of the document."""
+
+    intent: Literal["ambiguous", "unknown_unit"]
+    unknown: str
+    suggestions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Topic:
+    """Topic words: required ones, optional ones (verbs of doing), and each stretch's phrase."""
+
+    terms: tuple[str, ...]
+    optional: tuple[str, ...]
+    phrases: tuple[tuple[str, list[str]], ...]
 
 
 @dataclass
@@ -43,7 +140,15 @@ class Parser:
         # Cue phrases carry the intent, not the topic: none of them is a topic word.
         cues = self.lexicon.cues.lists
         self.action = frozenset(cues.get("action", ()))
-        self.stop = frozenset(w for name, words in cues.items() if name != "action" for w in words) | self.lexicon.own_places
+        self.stop = (frozenset(w for name, words in cues.items() if name != "action" for w in words)
+                     | self.lexicon.own_places | self.lexicon.document_words)
+        grammar: Language = self.lexicon.language
+        self._count = _count_pattern(grammar.count)
+        self._year = _year_pattern(grammar.names.year_forms)
+        ordinal = re.escape(grammar.names.ordinal)
+        self._livelihood_code = re.compile(rf"(?:{_alternatives(grammar.names.livelihood_code)})\s*"
+                                           rf"(?:{ordinal}\s*)?(\d{{1,3}})\s*-\s*(\d{{1,3}})")
+        self._role_links = "".join(grammar.names.role_links)
 
     @cached_property
     def segmenter(self) -> Segmenter:
@@ -52,7 +157,11 @@ class Parser:
         return Segmenter(text, self.lexicon.words, self.cache_dir)
 
     def parse(self, question: str) -> Query:
-        """Read one question."""
+        """Read one question: row codes; else the asking sentence's names, cue phrases and topic words.
+
+        A question is refused rather than guessed (intent other_place, ambiguous, unknown_unit) as soon as
+        a name is another place's body, could mean two things, or is like no unit of the document.
+        """
         text = normalize(question)
         if not _HAS_WORD.search(text):
             return Query(question=question, intent="none", text=text)
@@ -60,51 +169,71 @@ class Parser:
             return Query(question=question, intent="item", text=text, items=codes)
         focus = self._last_clause(self._focus(text))
         mentions = find_mentions(focus, self.lexicon)
-        query = Query(question=question, intent="none", text=focus)
-        rest = _blank(focus, [(m.start, m.end) for m in mentions])
-        rest, cues = self._read_cues(query, rest, focus)
-        rest = self._quoted(query, rest)
+        cues = self._read_cues(_blank(focus, [(m.start, m.end) for m in mentions]), focus)
+        quoted = self._quoted(cues.rest)
+        query = Query(question=question, intent="none", text=focus, kind=cues.kind, role=cues.role,
+                      terms=list(quoted.terms), phrases=list(quoted.phrases), quoted=set(quoted.terms),
+                      count=cues.count, has_note=cues.has_note, topic_cue=cues.topic_cue, shapes=set(cues.shapes),
+                      together=cues.together)
+        if place := self._other_place(focus, mentions):
+            return replace(query, intent="other_place", unknown=place)
+        names, refusal = self._entities([m for m in mentions if not m.weak], _Names())
+        query = replace(query, unit_roles=self._roles_by_position(focus, mentions),
+                        shapes=self._shapes(cues, names))
+        if refusal is not None:
+            return _with_names(query, names, refusal)
+        names, rest = self._names(mentions, names, quoted.rest)
+        if isinstance(rest, _Refusal):
+            return _with_names(query, names, rest)
+        topic = self._topic(rest)
+        terms = list(dict.fromkeys([*quoted.terms, *topic.terms]))
+        query = _with_names(replace(query, terms=terms, optional_terms=list(topic.optional),
+                                    phrases=[*quoted.phrases, *topic.phrases], synonyms=self._synonyms(terms)),
+                            names)
+        return replace(query, intent=self._intent(query, focus, cues.found))
+
+    def _other_place(self, focus: str, mentions: list[Mention]) -> str:
+        """"杭州市民政局": the first unit named as another place's body ("" if none)."""
         for mention in mentions:
             if mention.entity.type in ("unit", "street") and (place := foreign_place(focus, mention, self.lexicon,
                                                                                        self.stop)):
-                query.intent = "other_place"
-                query.unknown = place + mention.surface.lstrip(place[-1])
-                return query
-        self._fill_entities(query, [m for m in mentions if not m.weak])
-        query.unit_roles = self._roles_by_position(focus, mentions)
+                return place + mention.surface.lstrip(place[-1])
+        return ""
+
+    def _shapes(self, cues: _CueReading, names: _Names) -> set[Shape]:
+        shapes = set(cues.shapes)
         # "区民政局今年的预算": the document says 预算 somewhere, but nowhere about this unit or leader.
-        if cues["off_topic_in_document"] and self._unanswerable_for_names(query, cues["off_topic_in_document"]):
-            query.shapes.add("off_topic")
-        if query.intent == "ambiguous":
-            return query
-        if not query.units and not query.leaders:
-            rest = self._leader_typos(query, rest)
-        if not query.units and not query.leaders:
-            self._fill_entities(query, [m for m in mentions if m.weak])
-            if query.intent == "ambiguous":
-                return query
-        rest = self._near_misses(query, rest)
-        if query.intent == "unknown_unit":
-            return query
-        if not query.units and not query.leaders:
-            rest = self._short_unit_typos(query, rest)
-        terms, query.optional_terms, phrases = self._terms(rest)
-        if len(phrases) > 1:
-            # Beside real topic words a lone character ("由谁来建" → 来) is grammar; alone ("鞋") it is the topic.
-            phrases = [p for p in phrases if len(p[0]) > 1] or phrases[:1]
-            terms = [t for t in terms if any(t in words for _, words in phrases)]
-        query.terms = list(dict.fromkeys([*query.terms, *terms]))
-        query.phrases += phrases
-        query.synonyms = {w: self.lexicon.synonyms[w] for w in query.terms if w in self.lexicon.synonyms}
-        for word in query.terms:
-            if len(word) >= 3 and word not in query.synonyms:
-                query.synonyms[word] = self._looser_forms(word)
-        query.intent = self._intent(query, focus, cues)
-        return query
+        in_document = cues.found["off_topic_in_document"]
+        if in_document and self._unanswerable_for_names(names, in_document):
+            shapes.add("off_topic")
+        return shapes
+
+    def _names(self, mentions: list[Mention], names: _Names, rest: str) -> tuple[_Names, str | _Refusal]:
+        """Beyond the certain names: a leader's or a short unit's typo, a title alone, a mistyped unit.
+        Returns the names and the text left, or the refusal that ends the reading."""
+        if not names.named:
+            names, rest = self._leader_typos(names, rest)
+        if not names.named:
+            names, refusal = self._entities([m for m in mentions if m.weak], names)
+            if refusal is not None:
+                return names, refusal
+        names, left = self._near_misses(names, rest)
+        if isinstance(left, _Refusal) or names.named:
+            return names, left
+        return self._short_unit_typos(names, left)
+
+    def _synonyms(self, terms: list[str]) -> dict[str, tuple[str, ...]]:
+        """Everyday words → the document's words; other long words → their looser forms."""
+        synonyms = self.lexicon.synonyms
+        found = {w: synonyms[w] for w in terms if w in synonyms}
+        for word in terms:
+            if len(word) >= 3 and word not in found:
+                found[word] = self._looser_forms(word)
+        return found
 
     def _row_codes(self, text: str) -> list[str]:
         codes = [f"{m.group(1).upper()}{int(m.group(2))}-{int(m.group(3))}" for m in _ROW_CODE.finditer(text)]
-        codes += [f"L{int(m.group(1))}-{int(m.group(2))}" for m in _LIVELIHOOD_CODE.finditer(text)]
+        codes += [f"L{int(m.group(1))}-{int(m.group(2))}" for m in self._livelihood_code.finditer(text)]
         for match in _SECTION_CODE.finditer(text):
             codes.append(f"K{chinese_to_int(match.group(1))}-{int(match.group(2))}")
         catalog = self.lexicon.catalog
@@ -130,13 +259,20 @@ class Parser:
         if len(parts) <= 1:
             return text
         asks = self.lexicon.cues["list"] + self.lexicon.cues["who_unit"] + self.lexicon.cues["number"]
-        for wanted in (lambda s: bool(find_mentions(s, self.lexicon)), lambda s: any(c in s for c in asks)):
+        def names_something(sentence: str) -> bool:
+            return bool(find_mentions(sentence, self.lexicon))
+
+        def asks_something(sentence: str) -> bool:
+            return any(cue in sentence for cue in asks)
+
+        for wanted in (names_something, asks_something):
             for index in range(len(parts) - 1, -1, -1):
                 if wanted(parts[index]):
                     return "".join(parts[index:])
         return text
 
-    def _read_cues(self, query: Query, rest: str, focus: str) -> tuple[str, dict[str, list[str]]]:
+    def _read_cues(self, rest: str, focus: str) -> _CueReading:
+        """The cue phrases found in `rest` (the focus without its names), and `rest` without them."""
         cues = self.lexicon.cues
         found = {name: cues.found(name, rest) for name in
                  ("lead", "support", "not_lead", "livelihood", "key_task", "who_unit", "who_leader", "number",
@@ -144,137 +280,120 @@ class Parser:
         # A personal or unanswerable word the document itself uses ("一般公共预算收入") asks about the document.
         found["off_topic_in_document"] = [c for c in found["off_topic"] if self.lexicon.catalog.containing(c)]
         found["off_topic"] = [c for c in found["off_topic"] if c not in found["off_topic_in_document"]]
-        query.shapes = {name for name in _SHAPES if found[name]}
-        for name in _SHAPES:  # shape phrases contain role words (牵头单位): take them out first
-            for cue in found[name]:
+        shapes = frozenset(name for name in _SHAPES if found[name])
+        for shape in _SHAPES:  # shape phrases contain role words (牵头单位): take them out first
+            for cue in found[shape]:
                 rest = rest.replace(cue, _GAP)
         found["lead"] = cues.found("lead", rest)
         found["support"] = cues.found("support", rest)
-        if found["not_lead"] or (found["support"] and not found["lead"]):
-            query.role = "support"
-        elif found["lead"] and not found["support"]:
-            query.role = "lead"  # "牵头或参与" asks for both: no role
-        kind: Kind | None = None
-        if found["livelihood"] and not found["key_task"]:
-            kind = "livelihood"
-        elif found["key_task"] and not found["livelihood"]:
-            kind = "key_task"
-        query.kind = kind
-        query.count = bool(_COUNT.search(focus))
-        query.together = bool(found["together"]) and not found["separately"]
-        query.has_note = bool(found["has_note"])
-        query.topic_cue = bool(cues.found("topic", focus))
         for name in ("not_lead", "lead", "support", "livelihood", "key_task", "who_unit", "who_leader", "help",
                      "together", "separately", "has_note"):
             for cue in found[name]:
                 rest = rest.replace(cue, _GAP)
-        return rest, found
+        return _CueReading(rest=rest, found=found, shapes=shapes, role=_role(found), kind=_kind(found),
+                           count=bool(self._count.search(focus)),
+                           together=bool(found["together"]) and not found["separately"],
+                           has_note=bool(found["has_note"]), topic_cue=bool(cues.found("topic", focus)))
 
-    def _unanswerable_for_names(self, query: Query, cues: list[str]) -> bool:
+    def _unanswerable_for_names(self, names: _Names, cues: list[str]) -> bool:
         """Whether some such word appears in none of the named units' or leaders' rows."""
         catalog = self.lexicon.catalog
-        named = [row for unit in query.units for row in catalog.by_unit.get(unit, ())]
-        named += [row for leader in query.leaders for row in catalog.by_leader.get(leader, ())]
+        named = [row for unit in names.units for row in catalog.by_unit.get(unit, ())]
+        named += [row for leader in names.leaders for row in catalog.by_leader.get(leader, ())]
         return bool(named) and any(all(cue not in catalog.haystack[r.id] for r in named) for cue in cues)
 
-    def _roles_by_position(self, focus: str, mentions: list[Mention]) -> dict[str, str]:
+    def _roles_by_position(self, focus: str, mentions: list[Mention]) -> dict[str, Role]:
         """"区发改局牵头、七都街道参与": the role word right after each unit's name, when there is one."""
-        roles: dict[str, str] = {}
+        roles: dict[str, Role] = {}
         lead, support = self.lexicon.cues["lead"], self.lexicon.cues["support"]
         for mention in mentions:
             if mention.entity.type not in ("unit", "street"):
                 continue
-            after = focus[mention.end:mention.end + 5].lstrip("的是作为")
+            after = focus[mention.end:mention.end + 5].lstrip(self._role_links)
             if after.startswith(tuple(support)):
                 roles[mention.entity.name] = "support"
             elif after.startswith(tuple(lead)):
                 roles[mention.entity.name] = "lead"
         return roles
 
-    def _fill_entities(self, query: Query, mentions: list[Mention]) -> None:
+    def _entities(self, mentions: list[Mention], names: _Names) -> tuple[_Names, _Refusal | None]:
+        """`names` with the mentioned entities added, up to the first mention that could mean two things."""
         for mention in mentions:
             if mention.ambiguous:
-                query.intent = "ambiguous"
-                query.unknown = mention.surface
-                query.suggestions = list(dict.fromkeys(e.name for e in mention.entities))
-                return
+                options = tuple(dict.fromkeys(e.name for e in mention.entities))
+                return names, _Refusal("ambiguous", mention.surface, options)
             entity = mention.entity
-            target = {"unit": query.units, "street": query.units, "group": query.units,
-                      "leader": query.leaders, "category": query.categories}[entity.type]
-            if entity.name not in target:
-                target.append(entity.name)
+            slot: Literal["units", "leaders", "categories"] = (
+                "leaders" if entity.type == "leader" else "categories" if entity.type == "category" else "units")
+            names = names.adding(slot, entity.name)
             # "张区长" is taken as the 区长 张崇波, but the other 张 is offered too.
             others = [e.name for e in mention.entities if e.name != entity.name]
-            query.suggestions.extend(n for n in others if n not in query.suggestions)
+            offered = names.suggestions
+            names = replace(names, suggestions=(*offered, *dict.fromkeys(n for n in others if n not in offered)))
+        return names, None
 
-    def _near_misses(self, query: Query, rest: str) -> str:
-        """Link mistyped unit names; returns `rest` without the spans it linked."""
+    def _near_misses(self, names: _Names, rest: str) -> tuple[_Names, str | _Refusal]:
+        """Link mistyped unit names; returns the names and `rest` without the spans it linked, or the
+        refusal of a name like no unit of the document."""
         catalog = self.lexicon.catalog
         if all(self._only_stop(chunk) for chunk in rest.split(_GAP)):
-            return rest
+            return names, rest
+        strong = self.lexicon.language.names.strong_org_suffixes
         for chunk in rest.split(_GAP):
-            for run in org_spans(chunk):
+            for run in org_spans(chunk, self.lexicon.language.names.org_suffixes):
                 # A run whose ending the document itself contains ("需要区法院") is a topic, not a name.
                 if any(catalog.containing(run[i:]) for i in range(len(run) - 2)) or self._is_cue(run):
                     continue
                 name = self._without_leading_stop(run)
                 miss = near_miss(run, self.lexicon)
-                if miss.unit is None and not miss.suggestions and not name.endswith(STRONG_ORG_SUFFIXES):
+                if miss.unit is None and not miss.suggestions and not name.endswith(strong):
                     continue  # nothing like a unit of this document: read it as topic words
-                if miss.unit is None and (query.units or query.leaders):
+                if miss.unit is None and names.named:
                     # "我在街道办上班，…区民政局…": a known name was asked about; the stray one is only noted.
-                    query.notes.append(f"文件中没有“{name}”这个单位")
+                    names = names.noting(msg.NOT_A_UNIT_NOTE.format(name=name))
                     continue
                 if miss.unit is None:
-                    query.intent = "unknown_unit"
-                    query.unknown = name
-                    query.suggestions = list(miss.suggestions)  # only close names; never the merely nearest
-                    return rest
-                if miss.unit not in query.units:
-                    query.units.append(miss.unit)
-                query.notes.append(f"已将“{name}”理解为“{miss.unit}”")
+                    # Only close names; never the merely nearest.
+                    return names, _Refusal("unknown_unit", name, tuple(miss.suggestions))
+                names = names.adding("units", miss.unit, msg.READ_AS.format(written=name, name=miss.unit))
                 rest = rest.replace(run, _GAP)
-        return rest
+        return names, rest
 
     def _without_leading_stop(self, run: str) -> str:
         """"我是区气象局" → "区气象局": the name starts after the words that only introduce it."""
         words = self._cut(run)
-        while len(words) > 1 and words[0] in self.stop and words[0] not in ("区", "市"):
+        while len(words) > 1 and words[0] in self.stop and words[0] not in self.lexicon.language.places.unit_prefixes:
             words.pop(0)
         return "".join(words)
 
-    def _quoted(self, query: Query, rest: str) -> str:
+    def _quoted(self, rest: str) -> _Quoted:
         """A quoted stretch (备注写着“根据工作需要”) is looked up verbatim, not word by word."""
+        terms: list[str] = []
+        phrases: list[tuple[str, list[str]]] = []
         for match in _QUOTED.finditer(rest):
             text = match.group(1)
             if _GAP in text or self._only_stop(text):
                 continue
             # Verbatim first; failing that, every word of it in any order ("一号工程" → 一号改革工程).
             words = [w for w in self._cut(text) if w not in self.stop and _HAS_WORD.search(w)] or [text]
-            query.terms.append(text)
-            query.phrases.append((text, words))
-            query.quoted.add(text)
+            terms.append(text)
+            phrases.append((text, words))
             rest = rest.replace(match.group(0), _GAP)
-        return rest
+        return _Quoted(rest, tuple(terms), tuple(phrases))
 
-    def _leader_typos(self, query: Query, rest: str) -> str:
+    def _leader_typos(self, names: _Names, rest: str) -> tuple[_Names, str]:
         """A leader's name typed with one wrong character that sounds the same (伍国君 → 伍国军)."""
-        from bot.nlu.link import same_sound
-
         for leader in self.lexicon.catalog.leader_titles:
             size = len(leader)
             for start in range(len(rest) - size + 1):
                 span = rest[start:start + size]
                 if sum(a != b for a, b in zip(span, leader, strict=True)) == 1 and same_sound(span, leader):
-                    query.leaders.append(leader)
-                    query.notes.append(f"已将“{span}”理解为“{leader}”")
-                    return rest.replace(span, _GAP)
-        return rest
+                    names = names.adding("leaders", leader, msg.READ_AS.format(written=span, name=leader))
+                    return names, rest.replace(span, _GAP)
+        return names, rest
 
-    def _short_unit_typos(self, query: Query, rest: str) -> str:
+    def _short_unit_typos(self, names: _Names, rest: str) -> tuple[_Names, str]:
         """A two-character unit name with its second character mistyped by sound (残连 → 残联)."""
-        from bot.nlu.link import same_sound
-
         short = self.lexicon.short_unit_surfaces
         for start in range(len(rest) - 1):
             span = rest[start:start + 2]
@@ -282,10 +401,9 @@ class Parser:
                 continue
             for surface, unit in short.items():
                 if surface[0] == span[0] and not self.lexicon.catalog.containing(span) and same_sound(span, surface):
-                    query.units.append(unit)
-                    query.notes.append(f"已将“{span}”理解为“{unit}”")
-                    return rest.replace(span, _GAP)
-        return rest
+                    return names.adding("units", unit, msg.READ_AS.format(written=span, name=unit)), rest.replace(
+                        span, _GAP)
+        return names, rest
 
     def _is_cue(self, span: str) -> bool:
         return all(word in self.stop or word in self.lexicon.words for word in self._cut(span))
@@ -322,13 +440,22 @@ class Parser:
     def _cut(self, text: str) -> list[str]:
         return self.segmenter.cut(text)
 
+    def _topic(self, rest: str) -> _Topic:
+        """The topic words of what is left; beside real topic words a lone character ("由谁来建" → 来) is
+        grammar, alone ("鞋") it is the topic."""
+        terms, optional, phrases = self._terms(rest)
+        if len(phrases) > 1:
+            phrases = [p for p in phrases if len(p[0]) > 1] or phrases[:1]
+            terms = [t for t in terms if any(t in words for _, words in phrases)]
+        return _Topic(tuple(terms), tuple(optional), tuple(phrases))
+
     def _terms(self, rest: str) -> tuple[list[str], list[str], list[tuple[str, list[str]]]]:
         """Topic words left after names and cues: required ones, optional ones (verbs of doing), and
         each stretch's phrase from its first to its last required word."""
         required: list[str] = []
         optional: list[str] = []
         phrases: list[tuple[str, list[str]]] = []
-        for chunk in re.split(r"[|，。！？；：、“”‘’（）《》,.!?;:()\s\"'-]+", rest):
+        for chunk in _TOPIC_SPLIT.split(rest):
             if not chunk or self._only_stop(chunk):
                 continue
             words: list[tuple[int, int, str]] = []
@@ -360,7 +487,7 @@ class Parser:
         asks_number = bool(found["number"]) and not query.count
         if "off_topic" in query.shapes:
             return "none"
-        years = {int(y) for y in _YEAR.findall(focus)}
+        years = {int(y) for match in self._year.finditer(focus) for y in match.groups() if y}
         if "other_year" in query.shapes or (years and self.lexicon.catalog.year not in years):
             return "other_year"
         # No name and no topic word worth the name: the question is about the document's shape.
@@ -392,6 +519,32 @@ class Parser:
         if query.kind and self.lexicon.cues.found("list", focus):
             return "keyword"
         return "none"
+
+
+def _role(found: dict[str, list[str]]) -> Role | None:
+    """The role asked about; "牵头或参与" asks for both, so none."""
+    if found["not_lead"] or (found["support"] and not found["lead"]):
+        return "support"
+    if found["lead"] and not found["support"]:
+        return "lead"
+    return None
+
+
+def _kind(found: dict[str, list[str]]) -> Kind | None:
+    if found["livelihood"] and not found["key_task"]:
+        return "livelihood"
+    if found["key_task"] and not found["livelihood"]:
+        return "key_task"
+    return None
+
+
+def _with_names(query: Query, names: _Names, refusal: _Refusal | None = None) -> Query:
+    """The query with the names read, or refused with the name it will not guess."""
+    query = replace(query, units=list(names.units), leaders=list(names.leaders), categories=list(names.categories),
+                    notes=list(names.notes), suggestions=list(refusal.suggestions if refusal else names.suggestions))
+    if refusal is not None:
+        query = replace(query, intent=refusal.intent, unknown=refusal.unknown)
+    return query
 
 
 def _cover(word: str, parts: list[str]) -> list[str]:

@@ -11,6 +11,8 @@ Intent = Literal[
 ]
 Kind = Literal["key_task", "livelihood"]
 Role = Literal["lead", "support"]
+# Question shapes read from cue phrases: about a person or office, another year, the document's own make-up.
+Shape = Literal["off_topic", "other_year", "multi_lead", "leaders_overview", "units_overview", "star_meaning"]
 
 
 @dataclass
@@ -38,9 +40,8 @@ class Query:
     has_note: bool = False
     topic_cue: bool = False
     # Each unit's own role when the question gives different ones ("A牵头、B配合的工作").
-    unit_roles: dict[str, str] = field(default_factory=dict)
-    # Question shapes read from cue phrases (off_topic, multi_lead, leaders_overview, units_overview, star_meaning).
-    shapes: set[str] = field(default_factory=set)
+    unit_roles: dict[str, Role] = field(default_factory=dict)
+    shapes: set[Shape] = field(default_factory=set)
     together: bool = False
     unknown: str = ""
     suggestions: list[str] = field(default_factory=list)

@@ -24,6 +24,7 @@ from knowledge.ingest.document import (
     Section,
     UnitMention,
 )
+from knowledge.language import language
 from knowledge.numerals import chinese_to_int
 from knowledge.sources import default_key
 
@@ -51,8 +52,6 @@ _LIVELIHOOD_COLUMNS = {
 # Columns a continuation row leaves empty (序号, 项目名称): a merged cell there must not repeat its text.
 CONTINUATION_COLUMNS = frozenset(name for names in (_KEY_COLUMNS, _LIVELIHOOD_COLUMNS)
                                  for name, field_name in names.items() if field_name in ("no", "category"))
-LEADER_TITLES = ("常务副区长", "副区长", "区长", "常委", "副县长", "县长", "副市长", "市长", "副镇长", "镇长",
-                 "副书记", "书记", "副主任", "主任", "部长")
 
 
 def collapse(text: str) -> str:
@@ -83,14 +82,14 @@ def parse_units(cell: str, is_group: Callable[[str], bool]) -> list[UnitMention]
     ]
 
 
-def parse_leader(text: str) -> tuple[str, list[str]]:
-    """Split "林杰常委、常务副区长" into the name and its titles."""
+def parse_leader(text: str, titles: Sequence[str] | None = None) -> tuple[str, list[str]]:
+    """Split "林杰常委、常务副区长" into the name and its titles (titles.toml's unless given)."""
     text = collapse(text).replace(" ", "")
-    first = min((i for t in LEADER_TITLES if (i := text.find(t)) > 0), default=-1)
+    known = language().titles.titles if titles is None else titles
+    first = min((i for t in known if (i := text.find(t)) > 0), default=-1)
     if first < 0:
         return text, []
-    titles = [t for t in re.split(r"[、，,]", text[first:]) if t]
-    return text[:first], titles
+    return text[:first], [t for t in re.split(r"[、，,]", text[first:]) if t]
 
 
 def person(name: str) -> str:
@@ -171,12 +170,14 @@ def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
 class TextReader:
     """Reads one notice from its text; `read` returns a `Document` or raises `DocumentError`."""
 
-    def __init__(self, is_group: Callable[[str], bool]) -> None:
+    def __init__(self, is_group: Callable[[str], bool], titles: Sequence[str] | None = None) -> None:
         self.is_group = is_group
         # Set once 附件 1's first row or leader heading is read: from then on the document is of this shape and
         # its errors stand (except a missing 附件 2 the notice did not announce: one table may be another shape).
         self.reached_tables = False
         self.announced_two = False  # the notice lists a second attachment ("附件：1. … 2. …")
+        # The leader titles that end a section heading's name (titles.toml's unless given).
+        self.titles = tuple(language().titles.titles if titles is None else titles)
 
     def read_path(self, path: Path, key: str | None = None) -> Document:
         """Read a file, naming it in every error."""
@@ -301,7 +302,7 @@ class TextReader:
         heading = collapse(match.group(2))
         leader, titles = "", list[str]()
         if lead := _LEADER_HEADING.match(heading.replace(" ", "")):
-            leader, titles = parse_leader(lead.group(1))
+            leader, titles = parse_leader(lead.group(1), self.titles)
             self.reached_tables = True  # "二、林杰常委、常务副区长牵头重点工作": this document's own shape
         section = Section(number=value, heading=heading, leader=leader, leader_titles=titles)
         document.sections.append(section)

@@ -1,0 +1,344 @@
+"""Every language data file under knowledge/data/, read once into frozen typed objects.
+
+`cues.toml` (intent cue phrases, stop words), `topics.toml` (everyday synonyms, words kept whole),
+`grammar.toml` (counting, name endings, levels of government, figure measures, command words),
+`titles.toml` (leader titles), `units.toml` and `places.toml` (the district's bodies, streets, groups).
+Nothing else opens these files. A key a file does not define is an error naming the file and the key,
+so a misspelt list name never silently turns a rule off.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).with_name("data")
+# The files whose words the document reader uses: an import made with other ones is out of date.
+READER_FILES = ("units.toml", "places.toml", "titles.toml")
+
+# cues.toml: table → the cue lists it holds. The parser reads each list by its name.
+CUE_LISTS: Mapping[str, tuple[str, ...]] = {
+    "role": ("lead", "support", "not_lead"),
+    "kind": ("livelihood", "key_task"),
+    "ask": ("who_unit", "who_leader", "number", "count_measures", "list", "help", "together", "topic", "has_note",
+            "separately"),
+    "shape": ("off_topic", "other_year", "multi_lead", "leaders_overview", "units_overview", "star_meaning"),
+    "words": ("stop", "action"),
+}
+
+
+class LanguageError(ValueError):
+    """A language data file has a key it should not, or a value of the wrong type; the message names both."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Cue phrase lists by name, each sorted longest first."""
+
+    lists: Mapping[str, tuple[str, ...]]
+
+    def __getitem__(self, name: str) -> tuple[str, ...]:
+        return self.lists.get(name, ())
+
+    def found(self, name: str, text: str) -> list[str]:
+        """The cue phrases of list `name` that occur in `text`."""
+        return [cue for cue in self[name] if cue in text]
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    """Everyday words → the document's words, and document words segmentation must keep whole."""
+
+    synonyms: Mapping[str, tuple[str, ...]]
+    keep: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpec:
+    """A body as units.toml lists it."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSpec:
+    """A group addressee (各街镇 …), or with `suffix` a pattern of them, as places.toml lists it."""
+
+    name: str
+    aliases: tuple[str, ...]
+    covers: str
+    all: bool
+    explain: str
+    suffix: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Places:
+    """The district: its name, the ways questions name it, its streets and its group addressees."""
+
+    district: str
+    city: str
+    own_places: frozenset[str]
+    streets: tuple[str, ...]
+    street_suffixes: tuple[str, ...]
+    # A unit's name starts with its level ("区民政局") and is typed without it ("民政局").
+    unit_prefixes: tuple[str, ...]
+    groups: tuple[GroupSpec, ...]
+    group_patterns: tuple[GroupSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Titles:
+    """Leader titles: one list for the document reader and the lexicon."""
+
+    titles: tuple[str, ...]
+    levels: tuple[str, ...]
+    abbreviations: Mapping[str, str]
+
+    def address_forms(self, level: str) -> tuple[str, ...]:
+        """Titles people put after a leader's surname in a document of this level ("区"), and the
+        abbreviations: a title naming another level (市长) is no leader of this document."""
+        own = [t for t in self.titles if not any(other in t for other in self.levels if other != level)]
+        return tuple(dict.fromkeys([*own, *self.abbreviations]))
+
+
+@dataclass(frozen=True, slots=True)
+class Counting:
+    """How a question asks for a number of rows rather than a figure."""
+
+    asks: tuple[str, ...]
+    measures: tuple[str, ...]
+    classifier: str
+    nouns: tuple[str, ...]
+    totals: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """How a row states a figure: the measures a question may ask for, and what may stand around a number."""
+
+    measures: tuple[str, ...]
+    each: str
+    magnitudes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The shape of names in questions: bodies' endings, levels of government, row-number words."""
+
+    org_suffixes: tuple[str, ...]
+    strong_org_suffixes: tuple[str, ...]
+    levels: tuple[str, ...]
+    spoken_endings: tuple[str, ...]
+    branch_endings: tuple[str, ...]
+    role_links: tuple[str, ...]
+    livelihood_code: tuple[str, ...]
+    ordinal: str
+    year_forms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Commands:
+    """Words the subscription commands take besides names."""
+
+    all: frozenset[str]
+    clear: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """All of Duban's language data."""
+
+    cues: Cues
+    topics: Topics
+    units: tuple[UnitSpec, ...]
+    # Parentheses that qualify a name ("（筹）") rather than give the body's second nameplate.
+    qualifiers: frozenset[str]
+    places: Places
+    titles: Titles
+    count: Counting
+    figure: Figures
+    names: Names
+    commands: Commands
+
+
+class _File:
+    """One data file's tables, checked key by key as they are read."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        try:
+            self.data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise LanguageError(f"{self.name}: {error}") from error
+
+    def table(self, data: Mapping[str, Any], where: str, allowed: Iterable[str]) -> Mapping[str, Any]:
+        """`data` after checking it is a table holding no key outside `allowed`."""
+        if not isinstance(data, Mapping):
+            raise LanguageError(f"{self.name}: '{where}' must be a table")
+        known = tuple(allowed)
+        for key in data:
+            if key not in known:
+                place = f"{where}.{key}" if where else key
+                raise LanguageError(f"{self.name}: unknown key '{place}' (known here: {', '.join(known)})")
+        return data
+
+    def tables(self, key: str, allowed: Iterable[str]) -> list[Mapping[str, Any]]:
+        """The array of tables `[[key]]`, each checked."""
+        items = self.data.get(key, [])
+        if not isinstance(items, list):
+            raise LanguageError(f"{self.name}: '{key}' must be an array of tables ([[{key}]])")
+        known = tuple(allowed)
+        return [self.table(item, f"{key}[{n}]", known) for n, item in enumerate(items)]
+
+    def words(self, data: Mapping[str, Any], key: str, where: str, default: Iterable[str] | None = None
+              ) -> tuple[str, ...]:
+        """A list of strings (required unless a default is given)."""
+        if key not in data:
+            if default is None:
+                raise LanguageError(f"{self.name}: missing key '{where}{key}'")
+            return tuple(default)
+        value = data[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise LanguageError(f"{self.name}: '{where}{key}' must be a list of strings")
+        return tuple(value)
+
+    def text(self, data: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+        """One string (required unless a default is given)."""
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            raise LanguageError(f"{self.name}: '{where}{key}' must be a string")
+        return value
+
+
+def _cues(path: Path) -> Cues:
+    file = _File(path)
+    file.table(file.data, "", CUE_LISTS)
+    lists: dict[str, tuple[str, ...]] = {}
+    for table, names in CUE_LISTS.items():
+        data = file.table(file.data.get(table, {}), table, names)
+        for name in names:
+            # Longest first, so a phrase wins over a shorter one it contains.
+            lists[name] = tuple(sorted(set(file.words(data, name, f"{table}.", ())), key=len, reverse=True))
+    return Cues(lists)
+
+
+def _topics(path: Path) -> Topics:
+    file = _File(path)
+    file.table(file.data, "", ("synonyms", "segmentation"))
+    synonyms = file.table(file.data.get("synonyms", {}), "synonyms", file.data.get("synonyms", {}))
+    segmentation = file.table(file.data.get("segmentation", {}), "segmentation", ("keep",))
+    return Topics({word: file.words(synonyms, word, "synonyms.") for word in synonyms},
+                  frozenset(file.words(segmentation, "keep", "segmentation.", ())))
+
+
+def _units(path: Path) -> tuple[tuple[UnitSpec, ...], frozenset[str]]:
+    file = _File(path)
+    file.table(file.data, "", ("qualifiers", "unit"))
+    units = tuple(UnitSpec(file.text(u, "name", "unit."), file.text(u, "kind", "unit.", "department"),
+                           file.words(u, "aliases", "unit.", ()))
+                  for u in file.tables("unit", ("name", "kind", "aliases")))
+    return units, frozenset(file.words(file.data, "qualifiers", "", ()))
+
+
+def _group(file: _File, data: Mapping[str, Any], where: str) -> GroupSpec:
+    all_ = data.get("all", False)
+    if not isinstance(all_, bool):
+        raise LanguageError(f"{file.name}: '{where}all' must be true or false")
+    return GroupSpec(name=file.text(data, "name", where, ""), aliases=file.words(data, "aliases", where, ()),
+                     covers=file.text(data, "covers", where, ""), all=all_,
+                     explain=file.text(data, "explain", where, ""), suffix=file.text(data, "suffix", where, ""))
+
+
+def _places(path: Path) -> Places:
+    file = _File(path)
+    data = file.table(file.data, "", ("district", "city", "own_places", "streets", "street_suffixes", "unit_prefixes",
+                                      "group", "group_pattern"))
+    groups = tuple(_group(file, g, "group.") for g in file.tables("group", ("name", "aliases", "covers", "all",
+                                                                           "explain")))
+    patterns = tuple(_group(file, p, "group_pattern.")
+                     for p in file.tables("group_pattern", ("suffix", "covers", "all", "explain")))
+    return Places(district=file.text(data, "district", "", ""), city=file.text(data, "city", "", ""),
+                  own_places=frozenset(file.words(data, "own_places", "", ())),
+                  streets=file.words(data, "streets", "", ()),
+                  street_suffixes=file.words(data, "street_suffixes", ""),
+                  unit_prefixes=file.words(data, "unit_prefixes", ""), groups=groups, group_patterns=patterns)
+
+
+def _titles(path: Path) -> Titles:
+    file = _File(path)
+    data = file.table(file.data, "", ("titles", "levels", "abbreviations"))
+    short = file.table(data.get("abbreviations", {}), "abbreviations", data.get("abbreviations", {}))
+    return Titles(file.words(data, "titles", ""), file.words(data, "levels", "", ()),
+                  {key: file.text(short, key, "abbreviations.") for key in short})
+
+
+_GRAMMAR: Mapping[str, tuple[str, ...]] = {
+    "count": ("asks", "measures", "classifier", "nouns", "totals"),
+    "figure": ("measures", "each", "magnitudes"),
+    "names": ("org_suffixes", "strong_org_suffixes", "levels", "spoken_endings", "branch_endings", "role_links",
+              "livelihood_code", "ordinal", "year_forms"),
+    "commands": ("all", "clear"),
+}
+
+
+def _grammar(path: Path) -> tuple[Counting, Figures, Names, Commands]:
+    file = _File(path)
+    file.table(file.data, "", _GRAMMAR)
+    part = {name: file.table(file.data.get(name, {}), name, keys) for name, keys in _GRAMMAR.items()}
+    count, figure, names, commands = part["count"], part["figure"], part["names"], part["commands"]
+    return (
+        Counting(asks=file.words(count, "asks", "count."), measures=file.words(count, "measures", "count."),
+                 classifier=file.text(count, "classifier", "count."), nouns=file.words(count, "nouns", "count."),
+                 totals=file.words(count, "totals", "count.")),
+        Figures(measures=file.words(figure, "measures", "figure."), each=file.text(figure, "each", "figure."),
+                magnitudes=file.words(figure, "magnitudes", "figure.")),
+        Names(org_suffixes=file.words(names, "org_suffixes", "names."),
+              strong_org_suffixes=file.words(names, "strong_org_suffixes", "names."),
+              levels=file.words(names, "levels", "names."), spoken_endings=file.words(names, "spoken_endings", "names."),
+              branch_endings=file.words(names, "branch_endings", "names."),
+              role_links=file.words(names, "role_links", "names."),
+              livelihood_code=file.words(names, "livelihood_code", "names."),
+              ordinal=file.text(names, "ordinal", "names."), year_forms=file.words(names, "year_forms", "names.")),
+        Commands(all=frozenset(file.words(commands, "all", "commands.")),
+                 clear=frozenset(file.words(commands, "clear", "commands."))),
+    )
+
+
+def load_language(directory: Path = DATA) -> Language:
+    """Read every language data file of `directory`."""
+    units, qualifiers = _units(directory / "units.toml")
+    count, figure, names, commands = _grammar(directory / "grammar.toml")
+    return Language(cues=_cues(directory / "cues.toml"), topics=_topics(directory / "topics.toml"), units=units,
+                    qualifiers=qualifiers, places=_places(directory / "places.toml"),
+                    titles=_titles(directory / "titles.toml"), count=count, figure=figure, names=names,
+                    commands=commands)
+
+
+@cache
+def language() -> Language:
+    """The bundled language data, read once per process."""
+    return load_language()
+
+
+def document_places(title: str, levels: Iterable[str]) -> list[str]:
+    """The places a document's title starts with, with and without their level: "温州市鹿城区人民政府办公室…"
+    → 温州市, 温州, 鹿城区, 鹿城."""
+    ends = "".join(dict.fromkeys(levels))
+    if not ends:
+        return []
+    place = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)[{re.escape(ends)}]")
+    text = title.replace(" ", "")
+    found: list[str] = []
+    position = 0
+    while match := place.match(text, position):
+        found += [match.group(0), match.group(1)]
+        position = match.end()
+    return found

@@ -1,0 +1,76 @@
+"""The language data: read in one place, strict about keys, no place or year of the bundled document."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.pipeline import Duban
+from knowledge.language import DATA, LanguageError, document_places, language, load_language
+
+LANGUAGE_FILES = ("cues.toml", "topics.toml", "grammar.toml", "titles.toml", "units.toml", "places.toml")
+
+
+def _copy(tmp_path: Path) -> Path:
+    for name in LANGUAGE_FILES:
+        shutil.copy(DATA / name, tmp_path / name)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("name", "addition", "key"), [
+    ("cues.toml", '\n[ask2]\nwho = ["谁"]\n', "ask2"),
+    ("cues.toml", '\n[extra]\n', "extra"),
+    ("grammar.toml", '\n[names2]\nx = ["局"]\n', "names2"),
+    ("titles.toml", '\n[titles2]\n', "titles2"),
+], ids=["cue-table", "empty-table", "grammar-table", "titles-table"])
+def test_unknown_table_is_an_error_naming_file_and_key(tmp_path: Path, name: str, addition: str, key: str) -> None:
+    folder = _copy(tmp_path)
+    with (folder / name).open("a", encoding="utf-8") as handle:
+        handle.write(addition)
+    with pytest.raises(LanguageError, match=rf"{name}: unknown key '{key}'"):
+        load_language(folder)
+
+
+def test_misspelt_list_inside_a_table_is_an_error(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    text = (folder / "grammar.toml").read_text(encoding="utf-8").replace("totals = [", "total = [")
+    (folder / "grammar.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(LanguageError, match=r"grammar.toml: unknown key 'count.total'"):
+        load_language(folder)
+
+
+def test_wrong_type_is_an_error(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    text = (folder / "titles.toml").read_text(encoding="utf-8")
+    (folder / "titles.toml").write_text(text.replace('levels = ["区", "县", "市", "镇"]', 'levels = "区"'),
+                                        encoding="utf-8")
+    with pytest.raises(LanguageError, match=r"titles.toml: 'levels' must be a list of strings"):
+        load_language(folder)
+
+
+def test_cue_lists_hold_no_place_or_year_of_the_bundled_document(duban: Duban) -> None:
+    catalog = duban.catalog
+    own = set(document_places(catalog.title, language().names.levels)) | {f"{catalog.year}年", str(catalog.year)}
+    cues = tomllib.loads((DATA / "cues.toml").read_text(encoding="utf-8"))
+    listed = {word for table in cues.values() for words in table.values() for word in words}
+    assert own and not own & listed
+    # …yet they are still no topic words: the lexicon derives them from the stored document.
+    assert own - {str(catalog.year)} <= duban.parser.stop
+
+
+def test_document_places_from_a_title() -> None:
+    levels = ("区", "市", "县")
+    assert document_places("温州市鹿城区人民政府办公室关于印发…", levels) == ["温州市", "温州", "鹿城区", "鹿城"]
+    assert document_places("某某县人民政府关于…", levels) == ["某某县", "某某"]
+    assert document_places("关于印发…的通知", levels) == []
+
+
+def test_one_title_list_for_reader_and_lexicon(duban: Duban) -> None:
+    titles = language().titles
+    forms = titles.address_forms("区")
+    assert "区长" in forms and "常务" in forms
+    assert "市长" not in forms and "县长" not in forms  # another level's title names no leader of a 区 document
+    assert set(forms) - set(titles.abbreviations) <= set(titles.titles)
