@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Literal
 
 from bot import messages as msg
-from bot.nlu.query import Query
+from bot.nlu.query import Intent, Query, Role
 from knowledge.catalog import Catalog, Row
+from knowledge.language import Counting, Figures, language
 from knowledge.queries import (
     UnitRow,
     leaders_of,
@@ -26,7 +30,7 @@ class AnswerRow:
     """A row in an answer; `role` is the asked unit's part in it ("lead", "support") when one was asked."""
 
     row: Row
-    role: str | None = None
+    role: Role | None = None
 
 
 @dataclass
@@ -42,7 +46,7 @@ class Answer:
     """Plain data for every renderer: headline, facts, row blocks, related rows, suggestions."""
 
     query: Query
-    intent: str
+    intent: Intent
     headline: str
     blocks: list[Block] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
@@ -57,7 +61,7 @@ class Answer:
         """"另有 10 项由全区各部门共同承担…": the group rows, counted."""
         if not self.related:
             return ""
-        parts = "，".join(f"{len(rows)} 项由{group}共同承担" for group, rows in self.related.items())
+        parts = "，".join(msg.RELATED_PART.format(n=len(rows), group=group) for group, rows in self.related.items())
         return msg.RELATED.format(parts=parts)
 
     @property
@@ -88,7 +92,8 @@ def _kind_blocks(rows: list[AnswerRow], by_role: bool) -> list[Block]:
             if of_kind:
                 blocks.append(Block(msg.KIND[kind], of_kind))
             continue
-        for role in ("lead", "support"):
+        roles: tuple[Role, ...] = ("lead", "support")
+        for role in roles:
             part = [r for r in of_kind if r.role == role]
             if part:
                 blocks.append(Block(f"{msg.KIND[kind]} · {msg.ROLE[role]}", part))
@@ -96,7 +101,7 @@ def _kind_blocks(rows: list[AnswerRow], by_role: bool) -> list[Block]:
 
 
 def _scope(query: Query) -> str:
-    return msg.KIND_NOUN.get(query.kind or "", "工作")
+    return msg.KIND_NOUN[query.kind or ""]
 
 
 def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list[str]) -> list[AnswerRow]:
@@ -146,46 +151,55 @@ def _unit_rows(query: Query, catalog: Catalog, unit: str) -> list[AnswerRow]:
 
 
 def _units(query: Query, catalog: Catalog) -> Answer:
-    notes: list[str] = []
+    """Rows of the named units: shared by all of them when the question says so, else each unit's own."""
+    # "区应急管理局牵头、区消防救援大队配合的工作": each unit in its own role, and the rows they share.
     paired = len(query.units) > 1 and len(set(query.unit_roles.values())) > 1
-    if paired:  # "区应急管理局牵头、区消防救援大队配合的工作": each unit in its own role, rows they share
-        query.together = True
-        per_unit = {unit: [r for r in _unit_rows(query, catalog, unit)
-                           if query.unit_roles.get(unit) in (None, r.role)] for unit in query.units}
-    else:
-        per_unit = {unit: _unit_rows(query, catalog, unit) for unit in query.units}
-    if len(query.units) > 1 and query.together:
-        shared = set.intersection(*({r.row.id for r in rows} for rows in per_unit.values()))
-        first = per_unit[query.units[0]]
-        rows = [r for r in first if r.row.id in shared]
-        rows = _topic_filter(query, catalog, rows, notes)
-        names = "、".join(query.units)
-        headline = msg.UNITS_TOGETHER.format(units=names, n=len(rows), scope=_scope(query))
-        result = Answer(query, "unit_items", headline, _kind_blocks(rows, by_role=False), notes=notes)
-        return result
+    per_unit = {unit: [r for r in _unit_rows(query, catalog, unit) if query.unit_roles.get(unit) in (None, r.role)]
+                for unit in query.units} if paired else {unit: _unit_rows(query, catalog, unit) for unit in query.units}
+    if len(query.units) > 1 and (paired or query.together):
+        return _units_together(query, catalog, per_unit)
+    return _units_each(query, catalog, per_unit)
+
+
+def _units_together(query: Query, catalog: Catalog, per_unit: dict[str, list[AnswerRow]]) -> Answer:
+    """"区民政局和区卫健局共同负责的工作": the rows every named unit takes part in."""
+    notes: list[str] = []
+    shared = set.intersection(*({r.row.id for r in rows} for rows in per_unit.values()))
+    rows = [r for r in per_unit[query.units[0]] if r.row.id in shared]
+    rows = _topic_filter(query, catalog, rows, notes)
+    headline = msg.UNITS_TOGETHER.format(units="、".join(query.units), n=len(rows), scope=_scope(query))
+    return Answer(query, "unit_items", headline, _kind_blocks(rows, by_role=False), notes=notes)
+
+
+def _units_each(query: Query, catalog: Catalog, per_unit: dict[str, list[AnswerRow]]) -> Answer:
+    """Each named unit's rows, narrowed by the question's leader, note, category and topic."""
+    notes: list[str] = []
     blocks: list[Block] = []
     headlines: list[str] = []
     facts: list[str] = []
     related: dict[str, list[Row]] = {}
-    for unit, rows in per_unit.items():
-        if query.leaders:  # "张伟分管的工作中区发改局参与了哪项"
-            rows = [r for r in rows if r.row.leader in query.leaders]
-        if query.has_note:  # "备注注明由区委组织部牵头的工作"
-            rows = [r for r in rows if r.row.note]
-            notes.append(msg.ONLY_NOTED)
-        rows = _topic_filter(query, catalog, _in_categories(query, rows), notes)
-        lead = sum(1 for r in rows if r.role == "lead")
-        headlines.append(_unit_headline(query, unit, rows, lead))
-        for block in _kind_blocks(rows, by_role=query.role is None):
-            prefix = f"{unit} · " if len(query.units) > 1 else ""
-            blocks.append(Block(prefix + block.title, block.rows))
+    for unit, unit_rows in per_unit.items():
+        rows = _narrowed(query, catalog, unit_rows, notes)
+        headlines.append(_unit_headline(query, unit, rows, sum(1 for r in rows if r.role == "lead")))
+        prefix = f"{unit} · " if len(query.units) > 1 else ""
+        blocks += [Block(prefix + block.title, block.rows) for block in _kind_blocks(rows, by_role=query.role is None)]
         if leaders := leaders_of(r.row for r in rows if r.role == "lead"):
             facts.append(msg.SUPERVISOR.format(unit=unit, leaders=_leader_counts(leaders)))
         if query.role != "lead" and not query.phrases:
             for group, group_rows in rows_via_groups(catalog, unit, query.kind).items():
                 related.setdefault(group, []).extend(group_rows)
-    intent = "count" if query.count else "unit_items"
+    intent: Intent = "count" if query.count else "unit_items"
     return Answer(query, intent, "；".join(headlines), blocks, facts, related, notes=notes)
+
+
+def _narrowed(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list[str]) -> list[AnswerRow]:
+    """A unit's rows narrowed by what else the question names: a leader, a note, a category, a topic."""
+    if query.leaders:  # "张伟分管的工作中区发改局参与了哪项"
+        rows = [r for r in rows if r.row.leader in query.leaders]
+    if query.has_note:  # "备注注明由区委组织部牵头的工作"
+        rows = [r for r in rows if r.row.note]
+        notes.append(msg.ONLY_NOTED)
+    return _topic_filter(query, catalog, _in_categories(query, rows), notes)
 
 
 def _unit_headline(query: Query, unit: str, rows: list[AnswerRow], lead: int) -> str:
@@ -200,7 +214,7 @@ def _unit_headline(query: Query, unit: str, rows: list[AnswerRow], lead: int) ->
 
 
 def _leader_counts(leaders: dict[str, list[Row]]) -> str:
-    return "、".join(f"{name}（{len(rows)} 项）" for name, rows in leaders.items())
+    return "、".join(msg.COUNTED.format(name=name, n=len(rows)) for name, rows in leaders.items())
 
 
 def _unit_leader(query: Query, catalog: Catalog) -> Answer:
@@ -208,7 +222,7 @@ def _unit_leader(query: Query, catalog: Catalog) -> Answer:
     blocks: list[Block] = []
     for unit in query.units:
         rows = rows_of_unit(catalog, unit, "lead", query.kind)
-        basis = "lead"
+        basis: Literal["lead", "all"] = "lead"
         if not rows:
             rows, basis = rows_of_unit(catalog, unit, None, query.kind), "all"
         leaders = leaders_of(r.row for r in rows)
@@ -223,7 +237,7 @@ def _unit_leader(query: Query, catalog: Catalog) -> Answer:
     return Answer(query, "unit_leader", headline, blocks, facts if len(facts) > 1 else [])
 
 
-def _role(row: Row, unit: str) -> str | None:
+def _role(row: Row, unit: str) -> Role | None:
     part = row.role_of(unit)
     return None if part is None else ("lead" if part.lead else "support")
 
@@ -244,12 +258,12 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
         if query.kind is None and rows:
             headline += msg.SPLIT.format(key=key, live=len(rows) - key)
         sections = [s for s in catalog.sections if s.leader == leader and s.remark and s.number not in {r.row.major for r in rows if r.row.kind == "key_task"}]
-        notes += [f"{leader}：{s.remark}" for s in sections]
+        notes += [msg.REMARK.format(leader=leader, remark=s.remark) for s in sections]
         headlines.append(headline)
         for block in _kind_blocks(rows, by_role=False):
             prefix = f"{leader} · " if len(query.leaders) > 1 else ""
             blocks.append(Block(prefix + block.title, block.rows))
-    intent = "count" if query.count else "leader_items"
+    intent: Intent = "count" if query.count else "leader_items"
     return Answer(query, intent, "；".join(headlines), blocks, notes=notes)
 
 
@@ -276,7 +290,15 @@ def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
 _DIGIT = re.compile(r"\d")
 _CLAUSE = re.compile(r"[，。；、]")
 _SPACE_BY_DIGIT = re.compile(r"(?<=\d)\s+|\s+(?=\d)")
-_MEASURE = re.compile(r"(?:多少|几)\s*([个套张处家人名所座台件辆条亩次万亿元%])")
+
+
+@cache
+def _figure_grammar(figures: Figures, count: Counting) -> tuple[re.Pattern[str], str, str]:
+    """The asked measure's pattern ("多少家" → 家), and what may stand around a figure (grammar.toml)."""
+    asks = "|".join(re.escape(a) for a in count.asks)
+    measures = "".join(re.escape(m) for m in figures.measures)
+    magnitudes = "".join(re.escape(m) for m in figures.magnitudes)
+    return re.compile(rf"(?:{asks})\s*([{measures}])"), re.escape(figures.each), magnitudes
 
 
 def _best_partial(query: Query, catalog: Catalog) -> list[Row]:
@@ -298,8 +320,10 @@ def _best_partial(query: Query, catalog: Catalog) -> list[Row]:
 
 def _figure_rows(query: Query, catalog: Catalog) -> list[Row]:
     """Rows where a shorter form of the asked phrase is followed by a figure (in the asked measure)."""
-    measure = match.group(1) if (match := _MEASURE.search(query.text)) else ""
-    figure = re.compile(r"\s*各?\s*\d[\d.,]*\s*[万亿]?\s*" + re.escape(measure))
+    grammar = language()
+    asked, each, magnitudes = _figure_grammar(grammar.figure, grammar.count)
+    measure = match.group(1) if (match := asked.search(query.text)) else ""
+    figure = re.compile(rf"\s*(?:{each})?\s*\d[\d.,]*\s*[{magnitudes}]?\s*" + re.escape(measure))
     found: dict[str, Row] = {}
     for phrase, words in query.phrases:
         forms = ["".join(words[i:]) for i in range(1, len(words) - 1)]
@@ -332,9 +356,9 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
                 line += msg.WHO_LEADER.format(leader=row.leader)
             facts.append(line)
     if query.intent == "number":
-        facts = [f"{row.label}：{figure}" for row in rows if (figure := _figure(row, query))]
+        facts = [msg.LABELLED.format(label=row.label, text=figure) for row in rows if (figure := _figure(row, query))]
     headline = _topic_headline(query, topic, rows)
-    intent = "count" if query.count else query.intent
+    intent: Intent = "count" if query.count else query.intent
     return Answer(query, intent, headline, _kind_blocks(items, by_role=False), facts)
 
 
@@ -353,7 +377,7 @@ def _topic_headline(query: Query, topic: str, rows: list[Row]) -> str:
 
 
 def _counted(counts: dict[str, int]) -> str:
-    return "、".join(f"{name}（{n} 项）" if len(counts) > 1 else name for name, n in counts.items())
+    return "、".join(msg.COUNTED.format(name=name, n=n) if len(counts) > 1 else name for name, n in counts.items())
 
 
 def _figure(row: Row, query: Query) -> str:
@@ -386,20 +410,20 @@ def _overview(query: Query, catalog: Catalog) -> Answer:
     if "leaders_overview" in query.shapes:
         leaders = {name: len(found) for name, found in leaders_of(rows).items()}
         headline = msg.LEADERS_OVERVIEW.format(scope=scope, n=len(leaders))
-        return Answer(query, "overview", headline, facts=[f"{name}：{n} 项" for name, n in leaders.items()])
+        return Answer(query, "overview", headline, facts=[msg.TALLY.format(name=name, n=n) for name, n in leaders.items()])
     units: dict[str, int] = {}
     for row in rows:
         for role in row.roles:
             if role.lead and not role.group:
                 units[role.unit] = units.get(role.unit, 0) + 1
     headline = msg.UNITS_OVERVIEW.format(scope=scope, n=len(units))
-    return Answer(query, "overview", headline, facts=[f"{name}：{n} 项" for name, n in units.items()])
+    return Answer(query, "overview", headline, facts=[msg.TALLY.format(name=name, n=n) for name, n in units.items()])
 
 
 def _notes(query: Query, catalog: Catalog) -> Answer:
     rows = [AnswerRow(r) for r in catalog.rows if r.note and (not query.kind or r.kind == query.kind)]
     return Answer(query, "notes", msg.WITH_NOTES.format(n=len(rows)), _kind_blocks(rows, by_role=False),
-                  [f"{r.row.label}：{r.row.note}" for r in rows])
+                  [msg.LABELLED.format(label=r.row.label, text=r.row.note) for r in rows])
 
 
 def _category(query: Query, catalog: Catalog) -> Answer:
@@ -486,7 +510,7 @@ def _keyword(query: Query, catalog: Catalog) -> Answer:
     return _topic(query, catalog)
 
 
-_HANDLERS = {
+_HANDLERS: dict[Intent, Callable[[Query, Catalog], Answer]] = {
     "unit_items": _units, "unit_leader": _unit_leader, "leader_items": _leaders, "topic_units": _topic,
     "topic_leader": _topic, "number": _topic, "keyword": _keyword, "count": _count, "category": _category,
     "item": _items, "notes": _notes, "multi_lead": _multi_lead, "overview": _overview, "help": _help, "unknown_unit": _unknown_unit, "other_place": _other_place, "other_year": _other_year, "ambiguous": _ambiguous, "none": _none,

@@ -1,4 +1,8 @@
-"""Every user-facing Chinese string, in one place."""
+"""Every user-facing Chinese string of the answers (bot/answer.py, bot/render.py and the notes bot/nlu adds).
+
+Telegram's own wording (commands, buttons, alerts) is in handlers/texts.py; the reminders feature's in
+bot/reminders/messages.py.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +39,11 @@ SCOPE_COUNT = "文件共有{scope} {n} 项"
 PROJECTS = "（{n} 个项目）"
 ITEMS = "{labels}"
 RELATED = "另有 {parts}（未计入上面，可能涉及本单位）"
+RELATED_PART = "{n} 项由{group}共同承担"
+COUNTED = "{name}（{n} 项）"
+TALLY = "{name}：{n} 项"
+LABELLED = "{label}：{text}"
+REMARK = "{leader}：{remark}"
 TOPIC_IGNORED = "没有找到与“{topic}”相关的，以下列出全部"
 NOTHING_FOUND = "没有找到与“{topic}”有关的工作。"
 NOT_ABOUT_DOCUMENT = "抱歉，这个问题不在《政府工作报告重点工作责任分解》和《民生实事项目任务分解》的范围内。"
