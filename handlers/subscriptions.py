@@ -36,6 +36,7 @@ from handlers import BOTH, PRIVATE, CommandSpec, Context, is_group
 from handlers.delivery import now_of
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
+from knowledge.language import language
 from knowledge.reminders.deadlines import Deadline, DeadlineError
 from knowledge.reminders.store import (
     admin_deadline,
@@ -70,7 +71,7 @@ COMMANDS: list[CommandSpec] = [
 Sessions = sessionmaker[Session]
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
 _PREFIX = "sb:"
-_CLEAR_WORDS = frozenset({"清除", "删除", "取消", "clear", "none"})
+_CLEAR_WORDS = language().commands.clear  # "/deadline K5-12 清除" (grammar.toml [commands])
 # Telegram's "GroupAnonymousBot": messages of anonymous group admins come from it.
 _ANONYMOUS_ADMIN = 1087968824
 
@@ -314,7 +315,7 @@ async def _press(update: Update, context: Context) -> None:
     message = query.message if isinstance(query.message, Message) else None
     parts = (query.data or "").split(":", 2)
     if message is None or len(parts) != 3 or parts[1] not in ("r", "a", "c", "x"):
-        await query.answer(rm.STALE, show_alert=True)
+        await query.answer(rm.MYSUBS_EXPIRED, show_alert=True)
         return
     if not await may_change(context, message, query.from_user):
         await query.answer(rm.GROUP_ONLY_ADMINS, show_alert=True)
@@ -341,7 +342,7 @@ async def _press(update: Update, context: Context) -> None:
     removed: SubscriptionInfo | None = None
     if parts[2].isdigit():
         removed = await asyncio.to_thread(_remove_id, runtime.knowledge.sessions, chat_id, int(parts[2]))
-    await query.answer(rm.UNSUBSCRIBED.format(targets=removed.target.label) if removed else rm.STALE)
+    await query.answer(rm.UNSUBSCRIBED.format(targets=removed.target.label) if removed else rm.MYSUBS_EXPIRED)
     text, markup = await mysubs_view(runtime, chat_id)
     try:
         await query.edit_message_text(text, reply_markup=markup)

@@ -1,4 +1,7 @@
-"""Chinese strings only Telegram users see (answer wording lives in bot/messages.py).
+"""Chinese strings only Telegram users see: /start, /help, commands, buttons, alerts, errors.
+
+Answer wording lives in bot/messages.py, the reminders feature's (/sub, /deadlines, digests) in
+bot/reminders/messages.py.
 
 Strings containing `{…}` placeholders are `str.format` templates; values put into HTML templates
 must be escaped by the caller.

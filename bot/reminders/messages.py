@@ -1,7 +1,8 @@
 """Every user-facing Chinese string of the reminders feature (subscriptions, deadlines, digests).
 
 Strings containing `{…}` placeholders are `str.format` templates. Layout lives in `bot/reminders/render.py`,
-the Telegram handlers in `handlers/subscriptions.py`; neither holds wording of its own.
+the Telegram handlers in `handlers/subscriptions.py`; neither holds wording of its own. A name `/sub` cannot
+read is refused in the answers' words (`bot.messages.AMBIGUOUS`, `DID_YOU_MEAN`), as a question would be.
 """
 
 from __future__ import annotations
@@ -24,9 +25,7 @@ UNKNOWN_NAME = "没有找到“{name}”对应的单位、区领导或任务编�
 NAME_HINT = "要订阅某一项工作，可以先提问（例如“老年食堂谁管？”）查到任务编号，再发送 /sub 编号。"
 UNKNOWN_ROW = "文件中没有任务编号 {row}。{hint}"
 ROW_RANGE = "现有编号为 {first} 至 {last}。"
-AMBIGUOUS = "“{name}”可能指：{options}。请写出完整名称。"
-DID_YOU_MEAN = "您是不是要找：{options}"
-STALE = "这个按钮已经失效了，请重新发送 /mysubs。"
+MYSUBS_EXPIRED = "这个按钮已经失效了，请重新发送 /mysubs。"
 GROUP_ONLY_ADMINS = "抱歉，只有本群的管理员可以更改本群的订阅。您可以私聊我订阅自己的提醒。"
 ADMINS_ONLY = "抱歉，只有督办管理员可以设置任务期限。"
 DEADLINE_USAGE = ("用法：/deadline 任务编号 日期 [阶段说明]，例如\n/deadline K5-12 2023-06-30 完成过半\n"

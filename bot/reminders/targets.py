@@ -10,14 +10,17 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from bot import messages as msg
 from bot.nlu.link import SUGGEST_SCORE
 from bot.pipeline import Duban
 from bot.reminders import messages as rm
 from knowledge.catalog import Catalog
+from knowledge.language import language
 from knowledge.reminders.deadlines import DeadlineError, normalize_row_id, row_sort_key
 from knowledge.reminders.subscriptions import Target
 
-ALL_WORDS = frozenset({"全部", "所有", "全部工作", "所有工作", "全部任务", "全部事项", "all", "ALL", "*"})
+# "/sub 全部": every row of the document (grammar.toml [commands]).
+ALL_WORDS = language().commands.all
 # Pieces are separated by spaces or list punctuation; "和/及" is left to the parser, which reads
 # "区民政局和区财政局" as two units already.
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
@@ -63,7 +66,7 @@ def _resolve_piece(duban: Duban, piece: str) -> Resolution:
     query = duban.parse(piece)
     if query.intent == "ambiguous":
         options = "、".join(query.suggestions)
-        return Resolution(problem=rm.AMBIGUOUS.format(name=query.unknown or piece, options=options),
+        return Resolution(problem=msg.AMBIGUOUS.format(name=query.unknown or piece, options=options),
                           suggestions=list(query.suggestions))
     if query.intent == "unknown_unit":
         return _unknown(catalog, query.unknown or piece, list(query.suggestions))
@@ -93,7 +96,7 @@ def _unknown(catalog: Catalog, name: str, suggestions: list[str]) -> Resolution:
         suggestions = nearest_names(catalog, name)
     problem = rm.UNKNOWN_NAME.format(name=name)
     if suggestions:
-        problem += "\n" + rm.DID_YOU_MEAN.format(options="、".join(suggestions))
+        problem += "\n" + msg.DID_YOU_MEAN + "、".join(suggestions)
     else:
         problem += "\n" + rm.NAME_HINT
     return Resolution(problem=problem, suggestions=suggestions)

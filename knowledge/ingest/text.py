@@ -340,8 +340,8 @@ class TextReader:
         return task
 
     def _livelihood(self, lines: _Lines, document: Document, source: str) -> None:
+        """附件2 to the end: its title, table headers, project rows, then the 抄送/印发 footer."""
         columns: dict[str, int] | None = None
-        project, category, k = 0, "", 0
         footer = False
         for number, raw in lines:
             where = lines.where(number)
@@ -359,28 +359,8 @@ class TextReader:
                 if columns is None:
                     raise DocumentError("表格行之前没有表头：expected “序号	项目名称	项目内容	牵头领导	牵头单位”",
                                         where, source)
-                no_cell = collapse(_cell(cells, columns, "no"))
-                if no_cell:
-                    if not no_cell.isdigit():
-                        raise DocumentError(f"序号“{no_cell}”不是数字：expected a project number", where, source)
-                    if int(no_cell) == project + 1:
-                        project, k = int(no_cell), 0
-                        category = collapse(_cell(cells, columns, "category"))
-                    elif int(no_cell) != project:
-                        raise DocumentError(f"项目序号为 {no_cell}：expected {project + 1} (or {project} "
-                                            "when a project continues after a page break)", where, source)
-                elif project == 0:
-                    raise DocumentError("第一行缺少项目序号：expected a project number", where, source)
-                text = collapse(_cell(cells, columns, "text"))
-                units = [u.lstrip("*＊") for u in split_units(collapse(_cell(cells, columns, "units")))]
-                if not text or not units:
-                    missing = "项目内容" if not text else "牵头单位"
-                    raise DocumentError(f"民生实事第 {project} 项缺少{missing}：expected a non-empty cell",
-                                        where, source)
-                k += 1
-                document.livelihood.append(LivelihoodItem(
-                    project=project, category=category, k=k, text=text,
-                    leader=person(_cell(cells, columns, "leader")), lead_units=units, line=number))
+                last = document.livelihood[-1] if document.livelihood else None
+                document.livelihood.append(self._livelihood_item(cells, columns, last, number, where, source))
                 continue
             if line.startswith(("抄送", "主送")):
                 footer = True
@@ -396,6 +376,31 @@ class TextReader:
         if not footer:
             raise DocumentError("文件结束于附件 2 表格之中，缺少“抄送”/“印发”落款：the file looks truncated",
                                 lines.end, source)
+
+    def _livelihood_item(self, cells: list[str], columns: dict[str, int], last: LivelihoodItem | None,
+                         number: int, where: int | str, source: str) -> LivelihoodItem:
+        """One row of the 附件2 table: a project's first row (with its 序号 and 项目名称), or one continuing the
+        project of the row before it (those cells left empty, or repeated after a page break)."""
+        project, category, k = (last.project, last.category, last.k) if last else (0, "", 0)
+        no_cell = collapse(_cell(cells, columns, "no"))
+        if no_cell:
+            if not no_cell.isdigit():
+                raise DocumentError(f"序号“{no_cell}”不是数字：expected a project number", where, source)
+            if int(no_cell) == project + 1:
+                project, k = int(no_cell), 0
+                category = collapse(_cell(cells, columns, "category"))
+            elif int(no_cell) != project:
+                raise DocumentError(f"项目序号为 {no_cell}：expected {project + 1} (or {project} "
+                                    "when a project continues after a page break)", where, source)
+        elif project == 0:
+            raise DocumentError("第一行缺少项目序号：expected a project number", where, source)
+        text = collapse(_cell(cells, columns, "text"))
+        units = [u.lstrip("*＊") for u in split_units(collapse(_cell(cells, columns, "units")))]
+        if not text or not units:
+            missing = "项目内容" if not text else "牵头单位"
+            raise DocumentError(f"民生实事第 {project} 项缺少{missing}：expected a non-empty cell", where, source)
+        return LivelihoodItem(project=project, category=category, k=k + 1, text=text,
+                              leader=person(_cell(cells, columns, "leader")), lead_units=units, line=number)
 
     @staticmethod
     def _footer_line(line: str, document: Document) -> None:
