@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from knowledge.ingest.document import UnitMention, UnitRole
+from knowledge.language import language
 from knowledge.reminders.deadlines import DeadlineError, parse_deadline
 
 LAYOUTS_FILE = Path(__file__).resolve().parents[1] / "data" / "layouts.toml"
@@ -81,7 +82,7 @@ def layout_words(path: Path = LAYOUTS_FILE) -> LayoutWords:
         chrome=tuple(str(w) for w in data["page"]["chrome_starts"]),
         footer=tuple(str(w) for w in data["page"]["footer_starts"]),
         livelihood=tuple(str(w) for w in data["kinds"]["livelihood"]),
-        titles=by_length(data["leaders"]["titles"]),
+        titles=by_length(language().titles.titles),  # one list with the lexicon's (titles.toml)
     )
 
 
