@@ -82,7 +82,7 @@ def layout_words(path: Path = LAYOUTS_FILE) -> LayoutWords:
         chrome=tuple(str(w) for w in data["page"]["chrome_starts"]),
         footer=tuple(str(w) for w in data["page"]["footer_starts"]),
         livelihood=tuple(str(w) for w in data["kinds"]["livelihood"]),
-        titles=by_length(language().titles.titles),  # one list with the lexicon's (titles.toml)
+        titles=tuple(sorted(language().titles.titles, key=len, reverse=True)),  # the lexicon's list too
     )
 
 
