@@ -181,3 +181,48 @@ def test_binds_add_list_remove(cli: typer.Typer) -> None:
     run(cli, "binds", "add", "4242", "火星局", code=1)
     actions = [json.loads(line)["action"] for line in run(cli, "report", "log", "--json").splitlines()]
     assert actions == ["bind_approve", "bind_revoke"]
+
+
+def test_missing_lists_match_the_row_by_row_definition(database_url: str) -> None:
+    """The grouped index (one aggregate query) gives exactly what a walk over every (row, unit) duty gives:
+    a unit owes a row it leads unless one of the row's leads reported, a row it supports unless it did;
+    units in the order of their first missing row, a row's leads before its supporters."""
+    import random
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from knowledge.bootstrap import open_knowledge
+    from knowledge.catalog import load_catalog
+    from knowledge.db import transaction
+    from knowledge.progress import store
+    from knowledge.progress.periods import Period
+    from knowledge.progress.settings import ProgressSettings
+    from knowledge.progress.status import Reporting, period_status
+
+    knowledge = open_knowledge(database_url)
+    with knowledge.sessions() as session:
+        catalog = load_catalog(session)
+    reporting = Reporting(catalog, replace(ProgressSettings(), include_supporting=True))
+    assert any(len(d.leads) > 1 for d in reporting.duties) and any(d.supporters for d in reporting.duties)
+    pairs = [(d.row.id, u) for d in reporting.duties for u in (*d.leads, *d.supporters)]
+    chosen = random.Random(12).sample(pairs, len(pairs) // 2)
+    at = datetime(2023, 6, 1, 2, 0, tzinfo=UTC)
+    with transaction(knowledge.sessions) as session:
+        for row_id, unit in chosen:
+            store.record_report(session, catalog.key, store.ReportInput(row_id, unit, "2023Q2", "推进中"),
+                                actor="test", chat_id=None, now=at)
+    with knowledge.sessions() as session:
+        result = period_status(session, reporting, Period(2023, "quarter", 2), at)
+    knowledge.close()
+    done = set(chosen)
+    expected: dict[str, list[str]] = {}
+    for duty in reporting.duties:
+        if not any((duty.row.id, u) in done for u in duty.leads):
+            for lead in duty.leads:
+                expected.setdefault(lead, []).append(duty.row.id)
+        for supporter in duty.supporters:
+            if (duty.row.id, supporter) not in done:
+                expected.setdefault(supporter, []).append(duty.row.id)
+    assert list(result.missing.items()) == list(expected.items())
+    assert {s.row.id for s in result.rows if s.status} == {d.row.id for d in reporting.duties
+                                                          if any((d.row.id, u) in done for u in d.leads)}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.progress.periods import Period, period_of
 from knowledge.progress.status import Reporting
-from knowledge.progress.store import approved_chats, reported_pairs
+from knowledge.progress.store import approved_chats, period_index
 from knowledge.reminders.deadlines import Deadline
 from knowledge.reminders.plan import ChatDigest, ChatRows, DueRow, ReminderPolicy, due_at, reminder_instant
 
@@ -59,7 +59,7 @@ def unit_chases(session: Session, reporting: Reporting, policy: ReminderPolicy, 
     chases: list[UnitChase] = []
     for period in _periods(reporting, instant):
         due = reporting.due(period)
-        reported = set(reported_pairs(session, reporting.catalog.key, str(period), instant))
+        reported = period_index(session, reporting.catalog.key, str(period), instant)
         owed: dict[int, ChatRows] = {}
         units_of: dict[int, tuple[str, ...]] = {}
         for chat_id, (chat_type, units) in chats.items():
@@ -67,9 +67,9 @@ def unit_chases(session: Session, reporting: Reporting, policy: ReminderPolicy, 
             for unit in units:
                 for duty, lead in reporting.duties_of.get(unit, []):
                     # A row led by two units is reported once by either; a supporter reports its own.
-                    if lead and any((duty.row.id, u) in reported for u in duty.leads):
+                    if lead and any(reported.has(duty.row.id, u) for u in duty.leads):
                         continue
-                    if not lead and (duty.row.id, unit) in reported:
+                    if not lead and reported.has(duty.row.id, unit):
                         continue
                     owed_rows.add(duty.row.id)
             if owed_rows:

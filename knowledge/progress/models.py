@@ -37,7 +37,9 @@ class ProgressReport(Base):
 
     __tablename__ = "progress_reports"
     __table_args__ = (UniqueConstraint("document", "row_id", "unit", "period"),
-                      Index("ix_progress_reports_period", "document", "period", "row_id", "unit", "reported_at"),
+                      # Who reported what in a period, grouped by unit, read from the index alone (store.period_index).
+                      Index("ix_progress_reports_unit", "document", "period", "unit", "row_id", "status",
+                            "reported_at", "id"),
                       Index("ix_progress_reports_message", "chat_id", "message_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,7 @@ from knowledge.progress.colours import COLOURS, Colour, colour_of
 from knowledge.progress.language import language
 from knowledge.progress.periods import DueRule, Period, PeriodKind, period_of
 from knowledge.progress.settings import ProgressSettings
-from knowledge.progress.store import lagging_rows, report_details, reported_pairs
+from knowledge.progress.store import PeriodIndex, period_index, reports_by_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,34 @@ class Reporting:
             for unit in duty.supporters:
                 result[unit].append((duty, False))
         return dict(result)
+
+    @cached_property
+    def _rows_of(self) -> dict[str, tuple[tuple[str, ...], frozenset[str]]]:
+        """unit → (ids of the rows it reports on, in document order; those among them it leads)."""
+        return {unit: (tuple(d.row.id for d, _ in duties), frozenset(d.row.id for d, lead in duties if lead))
+                for unit, duties in self.duties_of.items()}
+
+    @cached_property
+    def _place(self) -> dict[tuple[str, str], tuple[int, int]]:
+        """(row id, unit) → (the row's position, the unit's among the row's leads then supporters)."""
+        return {(d.row.id, unit): (n, k) for n, d in enumerate(self.duties)
+                for k, unit in enumerate((*d.leads, *d.supporters))}
+
+    def missing(self, index: PeriodIndex, lead_done: set[str]) -> dict[str, list[str]]:
+        """unit → the rows it still owes, in document order; units in the order of their first missing row
+        (a row's leads before its supporters). A row led by several units is owed by none once one reported.
+
+        One list comprehension per unit against the unit's reported rows: 35,000 (row, unit) duties at 200
+        units cost a few milliseconds.
+        """
+        owed: dict[str, list[str]] = {}
+        for unit, (ids, leads) in self._rows_of.items():
+            got = index.rows.get(unit, {})
+            excused = leads & lead_done
+            if rows := [r for r in ids if r not in got and r not in excused]:
+                owed[unit] = rows
+        place = self._place
+        return dict(sorted(owed.items(), key=lambda item: place[(item[1][0], item[0])]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,25 +214,24 @@ def period_status(session: Session, reporting: Reporting, period: Period, as_of:
     """Every row's state and colour for `period` as of `as_of`, and the units that still owe reports.
 
     `reports` holds the lead units' reports, plus every report of `detail_units` (a unit's /report).
+    Two aggregate queries (this period's reports, and the previous period's 滞后 ones, grouped by unit)
+    say who reported what; the texts are read by id only for the reports shown.
     """
     catalog, settings = reporting.catalog, reporting.settings
     today = as_of.date()
     due = reporting.due(period)
-    reported = set(reported_pairs(session, catalog.key, str(period), as_of))
-    lag_before = lagging_rows(session, catalog.key, str(period.previous()),
-                              [(d.row.id, u) for d in reporting.duties for u in d.leads])
-    extra = set(detail_units)
-    wanted = [(d.row.id, u) for d in reporting.duties for u in (*d.leads, *(s for s in d.supporters if s in extra))
-              if (d.row.id, u) in reported]
+    index = period_index(session, catalog.key, str(period), as_of)
+    wanted = [found for d in reporting.duties for u in d.leads if (found := index.id(d.row.id, u)) is not None]
+    wanted += [int(found) for u in set(detail_units) for found in index.rows.get(u, {}).values()]
     current: dict[tuple[str, str], tuple[str, int | None, str, datetime]] = {}
-    for r_id, r_unit, r_status, r_percent, r_text, r_at in report_details(session, catalog.key, str(period),
-                                                                           wanted):
+    for r_id, r_unit, r_status, r_percent, r_text, r_at in reports_by_id(session, wanted):
         # SQLite returns naive datetimes (stored in the office's zone), PostgreSQL the session's zone.
         r_at = r_at.replace(tzinfo=as_of.tzinfo) if r_at.tzinfo is None else r_at.astimezone(as_of.tzinfo)
         current[(r_id, r_unit)] = (r_status, r_percent, r_text, r_at)
     deadlines = _row_deadlines(session, catalog, configured_default)
+    lagging = period_index(session, catalog.key, str(period.previous()), as_of, status="滞后")
     rows: list[RowState] = []
-    missing: dict[str, list[str]] = {}
+    lead_done: set[str] = set()
     for duty in reporting.duties:
         row_id = duty.row.id
         lead_reports = [(current[(row_id, u)], u) for u in duty.leads if (row_id, u) in current]
@@ -214,15 +241,11 @@ def period_status(session: Session, reporting: Reporting, period: Period, as_of:
         text = unit = ""
         if lead_reports:
             (status, percent, text, reported_at), unit = max(lead_reports, key=lambda r: r[0][3])
-        else:
-            for lead in duty.leads:
-                missing.setdefault(lead, []).append(row_id)
-        for supporter in duty.supporters:
-            if (row_id, supporter) not in reported:
-                missing.setdefault(supporter, []).append(row_id)
-        lagging_before = any((row_id, lead) in lag_before for lead in duty.leads)
-        colour = colour_of(status, lagging_before=lagging_before,
+            lead_done.add(row_id)
+        colour = colour_of(status, lagging_before=any(lagging.has(row_id, lead) for lead in duty.leads),
                            deadline=_deadline_for(deadlines.get(row_id, []), today), report_due=due,
                            today=today, yellow_days=settings.yellow_days)
         rows.append(RowState(duty, status, percent, text, unit, reported_at, colour))
+    missing = reporting.missing(index, lead_done)
     return PeriodStatus(period, due, as_of, reporting.rule_for(period), rows, missing, current)
+
