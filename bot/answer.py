@@ -289,7 +289,8 @@ def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
 
 _DIGIT = re.compile(r"\d")
 _CLAUSE = re.compile(r"[，。；、]")
-_SPACE_BY_DIGIT = re.compile(r"(?<=\d)\s+|\s+(?=\d)")
+# Possessive, and the second branch only at the start of a run: each run of spaces is scanned once.
+_SPACE_BY_DIGIT = re.compile(r"(?<=\d)\s++|(?<!\s)\s++(?=\d)")
 
 
 @cache
@@ -323,7 +324,8 @@ def _figure_rows(query: Query, catalog: Catalog) -> list[Row]:
     grammar = language()
     asked, each, magnitudes = _figure_grammar(grammar.figure, grammar.count)
     measure = match.group(1) if (match := asked.search(query.text)) else ""
-    figure = re.compile(rf"\s*(?:{each})?\s*\d[\d.,]*\s*[{magnitudes}]?\s*" + re.escape(measure))
+    # Possessive runs: "\s*各?\s*" would split a long run of spaces every way before failing.
+    figure = re.compile(rf"\s*+(?:(?:{each})\s*+)?\d[\d.,]*+\s*+[{magnitudes}]?\s*+" + re.escape(measure))
     found: dict[str, Row] = {}
     for phrase, words in query.phrases:
         forms = ["".join(words[i:]) for i in range(1, len(words) - 1)]

@@ -316,6 +316,9 @@ def explain(error: BaseException) -> Failure:
     if type(error).__name__ == "DocumentError":
         return Failure(mask(f"导入失败，数据库未作任何改动。{error}"))
     for cause in _chain(error):
+        if type(cause).__name__ == "CommandError" and "Can't locate revision" in str(cause):
+            return Failure(f"{_database()} 的结构版本比这个 duban 新（由更新的版本升级过）。请升级 duban，"
+                           "或换一个数据库（DUBAN_DATABASE_URL）。")
         if _is_database_error(cause) and (failure := _database_failure(cause)):
             return failure
     for cause in _chain(error):

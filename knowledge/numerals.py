@@ -8,7 +8,7 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 def chinese_to_int(text: str) -> int:
     """"十一" → 11, "二十" → 20, "二〇二三" → 2023, "5" → 5; raises ValueError for anything else."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdecimal() and len(text) <= 9:  # not isdigit: "①" is a digit that int() refuses
         return int(text)
     if not text or any(c not in _DIGITS and c != "十" for c in text):
         raise ValueError(f"not a Chinese numeral: {text!r}")

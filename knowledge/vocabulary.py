@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -13,7 +12,17 @@ from knowledge.language import DATA, READER_FILES, GroupSpec, Language, language
 BUNDLED_DOCUMENT = DATA / "lucheng-2023-tasks.txt"
 
 _PARENS = str.maketrans({"(": "（", ")": "）", " ": "", "\u3000": "", '"': "“"})
-_SECOND_NAME = re.compile(r"^(.+?)（(.+)）$")
+
+
+def second_name(key: str) -> tuple[str, str] | None:
+    """X（Y） → (X, Y), split at the first （ after the first character (a pattern such as ^(.+?)（(.+)）$
+    would retry every （ against the whole rest: quadratic on a cell full of parentheses)."""
+    if not key.endswith("）"):
+        return None
+    opening = key.find("（", 1)
+    if opening < 0 or opening + 1 >= len(key) - 1:
+        return None
+    return key[:opening], key[opening + 1:-1]
 
 
 class VocabularyError(ValueError):
@@ -85,8 +94,8 @@ class Vocabulary:
         key = spelling(written)
         if owner := self._lookup.get(key):
             return self.entries[owner]
-        if match := _SECOND_NAME.match(key):
-            first, second = match.groups()
+        if parts := second_name(key):
+            first, second = parts
             entry = self.resolve(first)
             names = [key] if second in self.qualifiers else [key, second]
             for name in names:

@@ -235,7 +235,10 @@ class Parser:
         codes = [f"{m.group(1).upper()}{int(m.group(2))}-{int(m.group(3))}" for m in _ROW_CODE.finditer(text)]
         codes += [f"L{int(m.group(1))}-{int(m.group(2))}" for m in self._livelihood_code.finditer(text)]
         for match in _SECTION_CODE.finditer(text):
-            codes.append(f"K{chinese_to_int(match.group(1))}-{int(match.group(2))}")
+            try:
+                codes.append(f"K{chinese_to_int(match.group(1))}-{int(match.group(2))}")
+            except ValueError:  # 十十-1 names no section
+                continue
         catalog = self.lexicon.catalog
         return [code for code in dict.fromkeys(codes) if code in catalog.by_id]
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.ingest.document import Document, DocumentError
+from knowledge.ingest.limits import LIMITS, check_office
 from knowledge.ingest.text import CONTINUATION_COLUMNS, TextReader, collapse, is_header, table_line
 from knowledge.sources import default_key
 
@@ -84,7 +85,8 @@ def _properties(element: Any, container: str, name: str) -> Any:
 def _number(element: Any, container: str, name: str, default: int) -> int:
     found = _properties(element, container, name)
     value = None if found is None else found.get(_VAL)
-    return int(value) if value and value.isdigit() else default
+    # isdecimal, not isdigit: "①" is a digit that int() refuses; a forged 5,000-digit value would too.
+    return int(value) if value and value.isascii() and value.isdecimal() and len(value) <= 9 else default
 
 
 class _TableWalk:
@@ -100,11 +102,13 @@ class _TableWalk:
     def rows(self, table: Any) -> Iterator[list[str]]:
         above: dict[int, str] = {}  # grid column → the text a vertical merge there continues
         for row in _children(table, _TR):
-            before = _number(row, "trPr", "gridBefore", 0)
+            before = min(_number(row, "trPr", "gridBefore", 0), LIMITS.columns + 1)
             cells = [""] * before
             continued: list[int] = []
             for tc in _children(row, _TC):
                 column, span = len(cells), max(1, _number(tc, "tcPr", "gridSpan", 1))
+                if column + span > LIMITS.columns:  # a forged gridSpan/gridBefore would allocate it all
+                    raise DocumentError(f"表格行跨越 {column + span} 列，超过上限 {LIMITS.columns}：不像是一份正常的表格")
                 vertical = _properties(tc, "tcPr", "vMerge")
                 horizontal = _properties(tc, "tcPr", "hMerge")
                 if horizontal is not None and horizontal.get(_VAL, "continue") == "continue":
@@ -153,4 +157,5 @@ class DocxReader(TextReader):
     """Reads a .docx copy of the notice with the text reader's rules."""
 
     def read_path(self, path: Path, key: str | None = None) -> Document:
+        check_office(path, "docx")  # unpacked size, parts: before parsing
         return self.read_lines(docx_lines(path), key=key or default_key(path), source=str(path))

@@ -25,12 +25,15 @@ from knowledge.ingest.document import (
     UnitMention,
 )
 from knowledge.language import language
+from knowledge.ingest.limits import check_file, check_lines
 from knowledge.numerals import chinese_to_int
 from knowledge.sources import default_key
 
 _ATTACHMENT = re.compile(r"^附件\s*([0-9一二三四五六七八九十]+)\s*$")
 _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(.+)$")
-_DOC_NUMBER = re.compile(r"\S+〔\s*(\d{4})\s*〕\s*\d+\s*号")
+# Anchored on 〔 with the issuer before it checked by a look-behind: "\S+〔" would rescan each run of
+# non-spaces from every start position (quadratic on one long line).
+_DOC_NUMBER = re.compile(r"(?<=\S)〔\s*(\d{4})\s*〕\s*\d+\s*号")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(印发)?$")
 _FOOTNOTE = re.compile(r"^注\s*[:：]")
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -100,7 +103,28 @@ def person(name: str) -> str:
 def attachment_number(line: str) -> int | None:
     """N for an "附件 N" line, else None."""
     match = _ATTACHMENT.match(collapse(line.replace("\t", " ")))
-    return chinese_to_int(match.group(1)) if match else None
+    try:
+        return chinese_to_int(match.group(1)) if match else None
+    except ValueError:  # 附件 十十 names no attachment
+        return None
+
+
+def _numeral(text: str, what: str, where: int | str | None, source: str) -> int:
+    """A heading's number, or a DocumentError naming it (十十, 百, ①)."""
+    try:
+        return chinese_to_int(text)
+    except ValueError:
+        raise DocumentError(f"{what}“{text[:20]}”不是可识别的序号：expected 1–99 written as 一…九十九 or digits",
+                            where, source) from None
+
+
+def _date(match: re.Match[str], where: int | str | None, source: str) -> date:
+    """The date a 年月日 line names, or a DocumentError for one that does not exist (2023年2月30日)."""
+    year, month, day = (int(g) for g in match.groups()[:3])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DocumentError(f"日期“{year}年{month}月{day}日”不存在：expected a real date", where, source) from None
 
 
 def is_header(cells: Sequence[str]) -> bool:
@@ -181,6 +205,7 @@ class TextReader:
 
     def read_path(self, path: Path, key: str | None = None) -> Document:
         """Read a file, naming it in every error."""
+        check_file(path)
         data = path.read_bytes()
         try:
             text = data.decode("utf-8-sig")
@@ -209,6 +234,7 @@ class TextReader:
         return self._read(_Lines(lines, labels), key, source)
 
     def _read(self, lines: _Lines, key: str, source: str) -> Document:
+        check_lines(lines.lines, lines.labels, source)  # before any pattern runs over a line
         document = Document(key=key, title="", issuer="", doc_number="", year=0, issued=None,
                             source_name=Path(source).name if source else key)
         attachment = self._notice(lines, document, source)
@@ -230,7 +256,7 @@ class TextReader:
 
     def _notice(self, lines: _Lines, document: Document, source: str) -> int | None:
         listing = False
-        for _number, raw in lines:
+        for number, raw in lines:
             line = collapse(raw)
             if not line:
                 continue
@@ -238,7 +264,7 @@ class TextReader:
             if listing and re.match(r"^2\s*[.．、]", line):
                 self.announced_two = True
             if match := _ATTACHMENT.match(line):
-                return chinese_to_int(match.group(1))
+                return _numeral(match.group(1), "附件编号", lines.where(number), source)
             if not document.issuer and line.endswith("文件"):
                 document.issuer = line.removesuffix("文件").strip()
             elif match := _DOC_NUMBER.search(line):
@@ -250,7 +276,7 @@ class TextReader:
             elif not document.addressees and line.endswith(("：", ":")) and len(line) < 80:
                 document.addressees = line.rstrip("：:")
             elif match := _DATE.match(line):
-                document.issued = date(*(int(g) for g in match.groups()[:3]))
+                document.issued = _date(match, lines.where(number), source)
         return None
 
     def _key_tasks(self, lines: _Lines, document: Document, source: str) -> int | None:
@@ -263,7 +289,7 @@ class TextReader:
             if not line:
                 continue
             if match := _ATTACHMENT.match(line):
-                return chinese_to_int(match.group(1))
+                return _numeral(match.group(1), "附件编号", where, source)
             cells = raw.split("\t")
             if is_header(cells):
                 if section is None:
@@ -296,7 +322,7 @@ class TextReader:
 
     def _section(self, match: re.Match[str], document: Document, where: int | str, source: str) -> Section:
         expected = len(document.sections) + 1
-        value = chinese_to_int(match.group(1))
+        value = _numeral(match.group(1), "分节序号", where, source)
         if value != expected:
             raise DocumentError(f"分节序号为“{match.group(1)}”：expected section {expected}", where, source)
         heading = collapse(match.group(2))
@@ -325,7 +351,7 @@ class TextReader:
             previous.units.extend(parse_units(units_cell, self.is_group))
             previous.note = collapse(f"{previous.note}{note}")
             return previous
-        if not no_cell.isdigit():
+        if not (no_cell.isdecimal() and len(no_cell) <= 9):  # not isdigit: int("①") fails
             raise DocumentError(f"序号“{no_cell}”不是数字：expected a row number", where, source)
         expected = len(section.tasks) + 1
         if int(no_cell) != expected:
@@ -350,7 +376,7 @@ class TextReader:
                 continue
             cells = raw.split("\t")
             if footer:
-                self._footer_line(line, document)
+                self._footer_line(line, document, where, source)
                 continue
             if is_header(cells):
                 columns = _columns(cells, _LIVELIHOOD_COLUMNS, where, source)
@@ -364,7 +390,7 @@ class TextReader:
                 continue
             if line.startswith(("抄送", "主送")):
                 footer = True
-                self._footer_line(line, document)
+                self._footer_line(line, document, where, source)
                 continue
             if not columns and not document.livelihood_title:
                 document.livelihood_title = line
@@ -384,7 +410,7 @@ class TextReader:
         project, category, k = (last.project, last.category, last.k) if last else (0, "", 0)
         no_cell = collapse(_cell(cells, columns, "no"))
         if no_cell:
-            if not no_cell.isdigit():
+            if not (no_cell.isdecimal() and len(no_cell) <= 9):  # not isdigit: int("①") fails
                 raise DocumentError(f"序号“{no_cell}”不是数字：expected a project number", where, source)
             if int(no_cell) == project + 1:
                 project, k = int(no_cell), 0
@@ -403,9 +429,9 @@ class TextReader:
                               leader=person(_cell(cells, columns, "leader")), lead_units=units, line=number)
 
     @staticmethod
-    def _footer_line(line: str, document: Document) -> None:
+    def _footer_line(line: str, document: Document, where: int | str, source: str) -> None:
         if match := _DATE.match(line):
-            document.printed = date(*(int(g) for g in match.groups()[:3]))
+            document.printed = _date(match, where, source)
         elif line.startswith("抄送") or (document.cc and not document.cc.endswith("。")):
             document.cc = collapse(f"{document.cc}{line}")
 

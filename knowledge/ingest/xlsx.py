@@ -19,6 +19,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from knowledge.ingest.document import Document, DocumentError
+from knowledge.ingest.limits import check_office
 from knowledge.ingest.text import (
     CONTINUATION_COLUMNS,
     TextReader,
@@ -123,4 +124,5 @@ class XlsxReader(TextReader):
     """Reads an .xlsx copy of the notice with the text reader's rules."""
 
     def read_path(self, path: Path, key: str | None = None) -> Document:
+        check_office(path, "xlsx")  # unpacked size, parts, sheet dimensions: before parsing
         return self.read_lines(xlsx_lines(path), key=key or default_key(path), source=str(path))
