@@ -96,7 +96,7 @@ def test_file_size_cap(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     with path.open("wb") as handle:
         handle.truncate(LIMITS.file_bytes + 1)
-    with pytest.raises(DocumentError, match="超过上限 50.0 MB"):
+    with pytest.raises(DocumentError, match=r"超过上限 50\.0 MB"):
         read_document(path)
 
 

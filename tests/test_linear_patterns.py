@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-MODULES = ["knowledge.ingest.text", "knowledge.ingest.limits", "knowledge.vocabulary", "knowledge.reminders.deadlines",
+MODULES = ["knowledge.ingest.text", "knowledge.ingest.general", "knowledge.ingest.cells", "knowledge.ingest.limits", "knowledge.vocabulary", "knowledge.reminders.deadlines",
            "bot.nlu.parse", "bot.nlu.link", "bot.nlu.normalize", "bot.nlu.segment", "bot.answer",
            "bot.reminders.targets", "bot.failures"]
 LENGTH = 40_000

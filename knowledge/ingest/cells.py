@@ -35,7 +35,7 @@ NUMBERED = re.compile(r"^(\d{1,3}(?:-\d{1,3})?[.．、](?!\d)|[（(]\d{1,3}[)）
 SECTION = re.compile(r"^([一二三四五六七八九十百]{1,3})\s*[、.．]\s*(\S.*)$")
 _PERCENT = re.compile(r"^\d+(?:\.\d+)?%")
 _DATEISH = re.compile(r"(\d{1,2}月|\d{4}年|年底|年内|年末|季度|上半年|下半年|月底|月末|旬|长期|持续|常态化|全年|"
-                      r"[一二三四五六七八九十]+月|\d{4}[-./]\d{1,2})")
+                      r"[一二三四五六七八九十]{1,3}月|\d{4}[-./]\d{1,2})")  # bounded: a run of numerals is scanned once
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
 

@@ -134,6 +134,8 @@ def docx_lines(path: Path) -> list[tuple[str, str]]:
     """The (location, line) pairs of a .docx body; raises DocumentError for a file python-docx cannot open."""
     import docx  # python-docx, imported here so that reading other formats does not load it
 
+    check_office(path, "docx")  # unpacked size and parts, before python-docx unpacks anything
+
     try:
         body = docx.Document(str(path)).element.body
     except Exception as error:  # a zip, XML or package error from a damaged or mislabelled file
@@ -157,5 +159,4 @@ class DocxReader(TextReader):
     """Reads a .docx copy of the notice with the text reader's rules."""
 
     def read_path(self, path: Path, key: str | None = None) -> Document:
-        check_office(path, "docx")  # unpacked size, parts: before parsing
         return self.read_lines(docx_lines(path), key=key or default_key(path), source=str(path))

@@ -18,6 +18,7 @@ from typing import Any
 
 from knowledge.ingest.document import DocumentError
 from knowledge.ingest.docx import docx_lines
+from knowledge.ingest.limits import LIMITS, check_file, check_lines
 from knowledge.ingest.text import CONTINUATION_COLUMNS, collapse, table_line
 from knowledge.ingest.xlsx import xlsx_lines
 
@@ -155,6 +156,8 @@ def _html_rows(table: Any) -> Iterator[list[str]]:
                 column = _advance(pending, column)
             text = _cell_text(td)
             span = _int(td.get("colspan"), 1)
+            if column + span > LIMITS.columns:  # a thousand colspan=999 cells would fill memory first
+                raise DocumentError(f"网页表格行超过 {LIMITS.columns} 列：不像是一份正常的表格")
             down = _int(td.get("rowspan"), 1)
             for offset in range(span):
                 cells.append(text if offset == 0 else "")
@@ -264,5 +267,9 @@ FORMATS: dict[str, Callable[[Path], Located]] = {
 
 
 def located_lines(path: Path) -> Located:
-    """The located lines of a file, by its suffix (the caller checked it is known)."""
-    return FORMATS[path.suffix.lower()](path)
+    """The located lines of a file, by its suffix (the caller checked it is known), within the reader limits:
+    the file's size before it is read, the lines' length and number before any pattern runs over them."""
+    check_file(path)
+    located = FORMATS[path.suffix.lower()](path)
+    check_lines((line for _where, line in located.lines), (where for where, _line in located.lines), str(path))
+    return located

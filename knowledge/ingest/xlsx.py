@@ -93,6 +93,8 @@ def xlsx_lines(path: Path) -> list[tuple[str, str]]:
     """The (location, line) pairs of a workbook's visible sheets; raises DocumentError for a bad file."""
     import openpyxl  # imported here so that reading other formats does not load it
 
+    check_office(path, "xlsx")  # unpacked size, parts and sheet dimensions, before openpyxl reads a cell
+
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # a zip, XML or package error from a damaged or mislabelled file
@@ -124,5 +126,4 @@ class XlsxReader(TextReader):
     """Reads an .xlsx copy of the notice with the text reader's rules."""
 
     def read_path(self, path: Path, key: str | None = None) -> Document:
-        check_office(path, "xlsx")  # unpacked size, parts, sheet dimensions: before parsing
         return self.read_lines(xlsx_lines(path), key=key or default_key(path), source=str(path))
