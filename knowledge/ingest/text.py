@@ -24,8 +24,8 @@ from knowledge.ingest.document import (
     Section,
     UnitMention,
 )
-from knowledge.language import language
 from knowledge.ingest.limits import check_file, check_lines
+from knowledge.language import language
 from knowledge.numerals import chinese_to_int
 from knowledge.sources import default_key
 
