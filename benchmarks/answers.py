@@ -58,6 +58,48 @@ def latency(duban: Duban, asked: list[str], rounds: int) -> dict[str, float]:
             "max_ms": samples[-1], "answers": len(samples)}
 
 
+def conversations() -> list[list[str]]:
+    """The golden conversations (every line with `turns`), else a fixed one."""
+    found: list[list[str]] = []
+    for path in sorted((GOLDEN / "conversation").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and "turns" in (gold := json.loads(line)):
+                found.append(gold["turns"])
+    return found or [["区民政局负责哪些民生实事", "那配合的呢", "下一页", "第2条详细说说"]]
+
+
+def conversation_latency(duban: Duban, rounds: int, store: str = "memory") -> dict[str, float]:
+    """p50/p99/max per message with context on: each golden conversation replayed as one chat, plus every
+    single gold question; `store` "memory" (duban ask --conversation) or "sqlite" (the bot and console,
+    context read and written in the database on every message)."""
+    from bot.dialogue.engine import Conversation
+    from bot.dialogue.store import ContextStore, DatabaseStore, MemoryStore
+
+    chats = conversations() + [[q] for q in questions()]
+    with tempfile.TemporaryDirectory() as folder:
+        base = None
+        context_store: ContextStore = MemoryStore()
+        if store == "sqlite":
+            from knowledge.bootstrap import open_knowledge
+
+            base = open_knowledge(f"sqlite:///{Path(folder) / 'bench.sqlite3'}", bundled=False)
+            context_store = DatabaseStore(base.sessions)
+        chat = Conversation(duban, context_store)
+        samples: list[float] = []
+        for round_ in range(rounds + 1):  # round 0 warms up
+            for number, turns in enumerate(chats):
+                for message in turns:
+                    start = time.perf_counter()
+                    chat.reply(f"{round_}:{number}", message)
+                    if round_:
+                        samples.append((time.perf_counter() - start) * 1000)
+        if base is not None:
+            base.close()
+    samples.sort()
+    return {"p50_ms": statistics.median(samples), "p99_ms": samples[int(len(samples) * 0.99) - 1],
+            "max_ms": samples[-1], "messages": len(samples)}
+
+
 def cold_start(question: str, runs: int = 5) -> dict[str, float]:
     """Wall time and peak RSS of `duban ask QUESTION` as a new process (snapshot warm, then from nothing)."""
     duban = str(Path(sys.executable).with_name("duban"))
@@ -98,6 +140,10 @@ def run(duban: Duban, rounds: int = 20) -> dict[str, Any]:
     figures: dict[str, Any] = {
         f"answer latency, {len(duban.catalog.rows)} rows": small,
         f"answer latency, {len(big_catalog.rows)} rows (100 documents)": large,
+        f"per message with context on (memory), {len(duban.catalog.rows)} rows":
+            conversation_latency(duban, max(2, rounds // 4)),
+        f"per message with context on (SQLite store), {len(duban.catalog.rows)} rows":
+            conversation_latency(duban, max(1, rounds // 10), "sqlite"),
         "in-process peak RSS (MB)": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "cold start of duban ask": cold_start("区民政局负责哪些民生实事"),
         "cold start of duban ask (topic question)": cold_start("今年新增多少养老床位"),

@@ -36,6 +36,7 @@ SCHEMA: dict[str, Any] = {
     "document": "str",
     "admins": "ids",
     "log_level": "choice",
+    "conversation": {"expiry_minutes": "number"},
     "telegram": {
         "token": "str",
         "base_url": "str",
@@ -105,6 +106,8 @@ class Settings:
     progress: ProgressSettings = field(default_factory=ProgressSettings)
     config_path: Path | None = None
     log_level: str = "INFO"
+    # A conversation forgets its context after this many minutes without a message.
+    conversation_expiry_minutes: float = 30.0
 
     @property
     def debug(self) -> bool:
@@ -140,6 +143,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         progress=_progress(raw.get("progress", {})),
         config_path=path,
         log_level=_log_level(env.get("DUBAN_LOG_LEVEL") or raw.get("log_level") or "INFO"),
+        conversation_expiry_minutes=_expiry(env.get("DUBAN_CONVERSATION_EXPIRY_MINUTES"),
+                                            raw.get("conversation", {}).get("expiry_minutes")),
     )
     if settings.webhook_certificate is not None and not settings.webhook_certificate.is_file():
         raise ConfigError(f"telegram.webhook.certificate：找不到证书文件 {settings.webhook_certificate}")
@@ -279,6 +284,19 @@ def _document(value: str | None) -> str | None:
     if value is not None and not 0 < len(value.strip()) <= MAX_KEY:
         raise ConfigError(f"DUBAN_DOCUMENT / document 应为 duban docs 列出的文件键，收到 {value!r}")
     return value.strip() if value else None
+
+
+def _expiry(env_value: str | None, value: float | None) -> float:
+    """Minutes a conversation is remembered: a positive number (DUBAN_CONVERSATION_EXPIRY_MINUTES overrides)."""
+    if env_value:
+        try:
+            value = float(env_value.strip())
+        except ValueError:
+            raise ConfigError(f"DUBAN_CONVERSATION_EXPIRY_MINUTES 应为分钟数，收到 {env_value!r}") from None
+    minutes = 30.0 if value is None else float(value)
+    if not 0 < minutes <= 7 * 24 * 60:
+        raise ConfigError(f"conversation.expiry_minutes 应在 0 到 10080（7 天）之间，收到 {value!r}")
+    return minutes
 
 
 def _log_level(value: str) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.grading import grade
+from bot.grading import Grade, grade
 from bot.pipeline import Duban
 from bot.render import to_json
 
@@ -42,13 +42,35 @@ def read_gold(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def gold_name(gold: dict[str, Any]) -> str:
+    """How a gold line is named in reports and the known-failures file: its question, or its turns joined."""
+    return str(gold["q"]) if "q" in gold else " || ".join(gold["turns"])
+
+
+def grade_turns(duban: Duban, gold: dict[str, Any]) -> Grade:
+    """A conversation line: its turns answered in one fresh conversation; the last reply is graded with the
+    top-level fields, and every turn with `per_turn` when the line gives it (all must hold)."""
+    from bot.dialogue.engine import Conversation
+
+    chat = Conversation(duban)
+    replies = [to_json(chat.reply("gold", turn)) for turn in gold["turns"]]
+    final = grade(gold, replies[-1])
+    problems = list(final.problems)
+    for number, (expected, got) in enumerate(zip(gold.get("per_turn", []), replies, strict=False), start=1):
+        if number < len(replies) and not (turn := grade(expected, got)).correct:
+            problems += [f"turn {number}: {p}" for p in turn.problems]
+    return Grade(not problems, final.recall, final.precision, tuple(problems))
+
+
 def evaluate(duban: Duban, golds: list[dict[str, Any]]) -> Report:
-    """Grade every gold question."""
+    """Grade every gold question (and conversation)."""
+    from bot.dialogue.engine import Conversation
+
+    alone = Conversation(duban)
     report = Report()
     recalls = precisions = 0.0
     for gold in golds:
-        got = to_json(duban.ask(gold["q"]))
-        result = grade(gold, got)
+        result = grade_turns(duban, gold) if "turns" in gold else grade(gold, to_json(alone.answer(gold["q"])))
         kind = gold.get("type", "?")
         report.by_type[kind][1] += 1
         report.total += 1
@@ -56,7 +78,7 @@ def evaluate(duban: Duban, golds: list[dict[str, Any]]) -> Report:
             report.correct += 1
             report.by_type[kind][0] += 1
         else:
-            report.failures.append((gold["q"], kind, result.problems))
+            report.failures.append((gold_name(gold), kind, result.problems))
         recalls += result.recall
         precisions += result.precision
     report.recall = recalls / max(1, report.total)

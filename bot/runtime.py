@@ -13,6 +13,7 @@ from bot.pipeline import Duban
 from knowledge.catalog import Catalog
 
 if TYPE_CHECKING:
+    from bot.dialogue.engine import Conversation
     from knowledge.bootstrap import KnowledgeBase
 
 
@@ -63,6 +64,22 @@ class Runtime:
         snapshot.save(self.cache_dir, url, key, catalog, duban.lexicon)
         return duban
 
+    @cached_property
+    def conversation(self) -> Conversation:
+        """Conversations of `duban ask --conversation`: one process, kept in memory only."""
+        from bot.dialogue.engine import Conversation
+        from bot.dialogue.store import MemoryStore
+
+        return Conversation(self.duban, MemoryStore(self.settings.conversation_expiry_minutes))
+
+    @cached_property
+    def chats(self) -> Conversation:
+        """Conversations kept in the database too (the bot, the console): a restart continues them."""
+        from bot.dialogue.engine import Conversation
+        from bot.dialogue.store import DatabaseStore
+
+        return Conversation(self.duban, DatabaseStore(self.knowledge.sessions, self.settings.conversation_expiry_minutes))
+
     def stale(self) -> bool:
         """Whether an import since the snapshot was taken changed the knowledge base (a database read)."""
         if "duban" not in self.__dict__:
@@ -75,5 +92,5 @@ class Runtime:
 
     def reload(self) -> None:
         """Forget the snapshot after an import, so the next question sees the new document."""
-        for name in ("catalog", "duban"):  # the next snapshot check sees the new revision
+        for name in ("catalog", "duban", "conversation", "chats"):  # the next snapshot check sees the new revision
             self.__dict__.pop(name, None)

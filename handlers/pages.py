@@ -194,8 +194,12 @@ def detail_view(context: Context, row: Row, question: str | None, page: int) -> 
 
 async def reply_answer(message: Message, context: Context, question: str) -> None:
     """Answer `question` under `message`: full pages in private, compact (quoting the asker) in groups."""
-    answer = context.bot_data.runtime.duban.ask(question)
+    from bot.dialogue.store import conversation_key
+
     group = is_group(message.chat.type)
+    # A private chat is one conversation; in a group each user's messages to the bot are their own.
+    user = message.from_user.id if message.from_user is not None else None
+    answer = context.bot_data.runtime.chats.reply(conversation_key(message.chat.id, user, private=not group), question)
     view = compact_view(context, answer, question) if group else page_view(context, answer, question, 0)
     await message.reply_html(view.text, reply_markup=view.markup, do_quote=group)
 

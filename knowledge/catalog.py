@@ -84,6 +84,18 @@ class SectionInfo:
     remark: str
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    """What the notice says about itself, read at import: who issued it, when, adopted where, copied to whom."""
+
+    issuer: str = ""
+    printed: date | None = None
+    meeting: str = ""
+    cc: str = ""
+    key_tasks_title: str = ""
+    livelihood_title: str = ""
+
+
 @dataclass
 class Catalog:
     """A document's rows with indexes by unit, leader, category and text."""
@@ -97,6 +109,7 @@ class Catalog:
     rows: list[Row]
     units: dict[str, UnitInfo]
     revision: int = 0
+    facts: DocumentFacts = field(default_factory=DocumentFacts)
     by_id: dict[str, Row] = field(default_factory=dict)
     by_unit: dict[str, list[Row]] = field(default_factory=dict)
     # The same, with the unit's part in each row, so role questions never search a row's units.
@@ -201,4 +214,6 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     meta = session.get(Meta, "revision")
     return Catalog(key=record.key, title=record.title, doc_number=record.doc_number, year=record.year,
                    issued=record.issued, sections=sections, rows=rows, units=units,
-                   revision=int(meta.value) if meta else 0)
+                   revision=int(meta.value) if meta else 0,
+                   facts=DocumentFacts(record.issuer, record.printed, record.meeting, record.cc,
+                                       record.key_tasks_title, record.livelihood_title))

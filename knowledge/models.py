@@ -40,6 +40,7 @@ class DocumentRecord(Base):
     printed: Mapped[date | None] = mapped_column(Date)
     addressees: Mapped[str] = mapped_column(Text, default="")
     cc: Mapped[str] = mapped_column(Text, default="")
+    meeting: Mapped[str] = mapped_column(Text, default="")
     key_tasks_title: Mapped[str] = mapped_column(Text, default="")
     livelihood_title: Mapped[str] = mapped_column(Text, default="")
     source_name: Mapped[str] = mapped_column(String(300), default="")
@@ -232,3 +233,17 @@ class SentReminder(Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(String(300), default="")
+
+
+class ConversationState(Base):
+    """What one conversation (a private chat, a user in a group, the console) remembers between messages.
+
+    Kept in the database as well as in memory, so a restart or a second instance serving the same bot
+    continues the conversation; `state` is bot/dialogue/context.py's JSON, opaque here.
+    """
+
+    __tablename__ = "conversation_states"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    state: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

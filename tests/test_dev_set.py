@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.evaluate import evaluate, read_gold
+from bot.evaluate import evaluate, gold_name, read_gold
 from bot.pipeline import Duban
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -49,18 +49,15 @@ def test_known_failures_name_existing_files() -> None:
 def test_gold_file(duban: Duban, path: Path) -> None:
     name = _name(path)
     golds = read_gold(path)
-    if any("turns" in gold for gold in golds):
-        reason = UNSUPPORTED.get(path.parent.relative_to(GOLDEN).as_posix())
-        if reason is None:
-            pytest.fail(f"{name} has multi-turn `turns` lines and nothing grades them: list its directory "
-                        f"under [unsupported] in {KNOWN_FAILURES.name} with the reason, or grade them here")
+    if reason := UNSUPPORTED.get(path.parent.relative_to(GOLDEN).as_posix()):
         pytest.skip(f"{name}: {reason}")
+    # Lines with `turns` are one conversation each, graded per turn where `per_turn` is given (bot/evaluate.py).
     known = KNOWN.get(name, {})
     report = evaluate(duban, golds)
     failed = {question for question, _kind, _problems in report.failures}
     new = [f"FAIL [{kind}] {question}\n     {'; '.join(problems)}"
            for question, kind, problems in report.failures if question not in known]
-    asked = {gold["q"] for gold in golds}
+    asked = {gold_name(gold) for gold in golds}
     fixed = sorted(question for question in known if question in asked and question not in failed)
     gone = sorted(question for question in known if question not in asked)
     message = []

@@ -101,14 +101,17 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 def ask_command(
     questions: Annotated[list[str] | None, typer.Argument(help="Questions; none: one per line from stdin.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per question (CONTRACT §2).")] = False,
+    conversation: Annotated[bool, typer.Option(
+        "--conversation", help="The lines are one conversation: a message may lean on the ones before it.")] = False,
     doc: DocOption = None,
 ) -> None:
-    """Answer questions. Example: duban ask --json 区民政局负责哪些民生实事"""
+    """Answer questions. Example: duban ask --json 区民政局负责哪些民生实事
+    (printf '民政局负责啥\\n那配合的呢\\n' | duban ask --conversation)"""
     from bot.cli.ask import answer_lines
 
     runtime = open_runtime(doc, answering=True)
     source = questions if questions else (line.rstrip("\r\n") for line in sys.stdin)
-    for output in answer_lines(runtime, source, as_json):
+    for output in answer_lines(runtime, source, as_json, "ask" if conversation else None):
         sys.stdout.write(output + "\n")
         sys.stdout.flush()
 

@@ -24,14 +24,18 @@ def _refusal(question: str, reason: str, as_json: bool) -> str:
                        "answer": text, "suggestions": [], "error": reason}, ensure_ascii=False)
 
 
-def answer_lines(runtime: Runtime, questions: Iterable[str], as_json: bool) -> Iterator[str]:
-    """Answer each question; a line that cannot be handled yields an error object, and the next goes on."""
+def answer_lines(runtime: Runtime, questions: Iterable[str], as_json: bool,
+                 conversation: str | None = None) -> Iterator[str]:
+    """Answer each question; a line that cannot be handled yields an error object, and the next goes on.
+    With `conversation` (a key), the lines are the messages of that one conversation: each may lean on
+    the ones before it."""
+    chat = runtime.conversation
     for question in questions:
         if len(question) > MAX_INPUT:
             yield _refusal(question, msg.TOO_LONG.format(limit=MAX_INPUT), as_json)
             continue
         try:
-            result = runtime.duban.ask(question)
+            result = chat.answer(question) if conversation is None else chat.reply(conversation, question)
         except Exception as error:  # one bad line must not stop the lines after it
             log.exception("failed to answer %r", question[:200])
             yield _refusal(question, str(error) or type(error).__name__, as_json)

@@ -1,13 +1,46 @@
-"""The console chat: questions from the terminal or a pipe, answered as Telegram would answer them."""
+"""The console chat: questions from the terminal or a pipe, answered as Telegram would answer them.
+
+It is one conversation (kept in the database, so a restart continues it) and takes the same slash
+commands as Telegram where they make sense for a console user: /start /help /unit /leader /item
+/deadlines /sub.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from bot.cli.ask import answer_lines
+from bot.dialogue import messages as dm
+from bot.render import render_text
 from bot.runtime import Runtime
 
 QUIT = {"exit", "quit", "退出", "再见"}
+CONSOLE_KEY = "console"
+# What a command's argument becomes as a question (the same as handlers/ask.py's templates).
+TEMPLATES = {"ask": "{}", "unit": "{}负责哪些工作", "leader": "{}分管哪些工作", "item": "详细 {}"}
+ARGUMENTS = {"ask": "问题", "unit": "单位名称", "leader": "区领导姓名", "item": "编号（如 五-12）"}
+
+
+def command_reply(runtime: Runtime, line: str) -> str | None:
+    """A slash command's reply, or None when `line` is a question."""
+    if not line.startswith("/"):
+        return None
+    command, _, argument = line[1:].partition(" ")
+    command, argument = command.lower(), argument.strip()
+    chat = runtime.chats
+    if command == "start":
+        chat.forget(CONSOLE_KEY)
+        return render_text(chat.answer("你好"))
+    if command == "help":
+        return render_text(chat.answer("你能干啥")) + "\n" + "\n".join(dm.COMMANDS_HELP)
+    if command in TEMPLATES:
+        if not argument:
+            return dm.CONSOLE_USAGE.format(command=command, arg=ARGUMENTS[command])
+        return render_text(chat.reply(CONSOLE_KEY, TEMPLATES[command].format(argument)))
+    if command == "deadlines":
+        return render_text(chat.reply(CONSOLE_KEY, argument + "完成时限" if argument else "这个月有什么要到期"))
+    if command == "sub":
+        return dm.CONSOLE_NO_SUB
+    return "\n".join(dm.COMMANDS_HELP)
 
 
 def chat(runtime: Runtime) -> None:
@@ -27,5 +60,10 @@ def chat(runtime: Runtime) -> None:
             break
         if not question:
             continue
-        for output in answer_lines(runtime, [question], as_json=False):
-            print(output, flush=True)
+        try:
+            reply = command_reply(runtime, question)
+            if reply is None:
+                reply = render_text(runtime.chats.reply(CONSOLE_KEY, question))
+        except Exception as error:  # one bad line must not end the chat
+            reply = dm.CONSOLE_ERROR.format(reason=str(error) or type(error).__name__)
+        print(reply + "\n", flush=True)

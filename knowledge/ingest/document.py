@@ -126,6 +126,8 @@ class Document:
     key_tasks_title: str = ""
     livelihood_title: str = ""
     cc: str = ""
+    # The meeting that adopted the document ("十届区政府第16次常务会议"), as the notice writes it.
+    meeting: str = ""
     source_name: str = ""
     sections: list[Section] = field(default_factory=list)
     livelihood: list[LivelihoodItem] = field(default_factory=list)

@@ -34,6 +34,8 @@ _SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(.
 # Anchored on 〔 with the issuer before it checked by a look-behind: "\S+〔" would rescan each run of
 # non-spaces from every start position (quadratic on one long line).
 _DOC_NUMBER = re.compile(r"(?<=\S)〔\s*(\d{4})\s*〕\s*\d+\s*号")
+# "已经十届区政府第 16 次常务会议审议通过": the meeting that adopted the document, as written (bounded: ≤ 40 characters).
+_MEETING = re.compile(r"(?:已经|经)([^，。；]{2,40}?(?:会议|常务会|全体会))(?:审议|研究)?(?:通过|同意)")
 _DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(印发)?$")
 _FOOTNOTE = re.compile(r"^注\s*[:：]")
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -277,6 +279,8 @@ class TextReader:
                 document.addressees = line.rstrip("：:")
             elif match := _DATE.match(line):
                 document.issued = _date(match, lines.where(number), source)
+            if not document.meeting and (match := _MEETING.search(line.replace(" ", ""))):
+                document.meeting = match.group(1)
         return None
 
     def _key_tasks(self, lines: _Lines, document: Document, source: str) -> int | None:

@@ -1,0 +1,156 @@
+"""Answers read across rows: who supports, who leads, which leader; yes/no; counts, rankings and tables."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.answer import Answer
+from bot.dialogue import messages as m
+from bot.dialogue.structure import make
+from knowledge.catalog import Catalog, Row
+from knowledge.queries import leaders_of
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+_CLAUSE = re.compile(r"[，。；,;]")
+
+
+def labels(rows: list[Row]) -> str:
+    return "、".join(r.label for r in rows)
+
+
+def support_units(row: Row) -> list[str]:
+    """Supporting units as the row writes them (区委宣传部（区网信办）, not the canonical 区委宣传部 alone)."""
+    return [_written(r.written) for r in row.roles if not r.lead]
+
+
+def _written(name: str) -> str:
+    return name.replace("(", "（").replace(")", "）").lstrip("*")
+
+
+def supporting(question: str, rows: list[Row], what: str, every_unit: bool) -> Answer:
+    """Each row's lead and supporting units ("五-12：牵头 区民政局；配合 区卫生健康局、各街镇")."""
+    facts = []
+    for row in rows:
+        if every_unit:
+            facts.append(m.ALL_UNITS_ROW.format(label=row.label, units="、".join(
+                _written(r.written) + ("（牵头）" if r.lead else "") for r in row.roles) or m.SUPPORT_NONE))
+        else:
+            facts.append(m.SUPPORT_ROW.format(label=row.label, leads="、".join(row.lead_units) or m.SUPPORT_NONE,
+                                              support="、".join(support_units(row)) or m.SUPPORT_NONE))
+    template = m.UNITS_OF if every_unit else m.SUPPORT_OF
+    return make(question, "supporting", template.format(what=what, n=len(rows)), rows, facts)
+
+
+def helpers_of(question: str, catalog: Catalog, unit: str, kind: str | None) -> Answer:
+    """"哪些单位配合民政局": the units beside it in the rows it leads, with how often."""
+    rows = [row for row, part in catalog.parts.get(unit, ()) if part.lead and (not kind or row.kind == kind)]
+    counts = Counter(u for row in rows for u in support_units(row))
+    units = "、".join(f"{name}（{n} 项）" for name, n in counts.most_common()) or m.SUPPORT_NONE
+    facts = [m.SUPPORT_ROW.format(label=r.label, leads="、".join(r.lead_units),
+                                  support="、".join(support_units(r)) or m.SUPPORT_NONE) for r in rows]
+    return make(question, "supporting", m.HELPERS.format(unit=unit, n=len(rows), units=units), rows, facts)
+
+
+def leaders_of_rows(question: str, rows: list[Row]) -> Answer:
+    found = leaders_of(rows)
+    leaders = "、".join(f"{name}（{len(r)} 项）" if len(found) > 1 else name for name, r in found.items())
+    facts = [m.ROW_LEADER.format(label=r.label, leader=r.leader or m.SUPPORT_NONE) for r in rows] if len(rows) > 1 else []
+    return make(question, "topic_leader", m.LEADERS_OF_ROWS.format(leaders=leaders or m.SUPPORT_NONE, n=len(rows)),
+                rows, facts)
+
+
+def leads_of_rows(question: str, rows: list[Row]) -> Answer:
+    facts = [m.ROW_LEADS.format(label=r.label, leads="、".join(r.lead_units) or m.SUPPORT_NONE) for r in rows]
+    return make(question, "topic_units", m.LEADS_OF_ROWS.format(n=len(rows)), rows, facts)
+
+
+# --- yes/no -------------------------------------------------------------------------------------------
+
+
+def unit_decides(question: str, unit: str, rows: list[Row], what: str, lead_asked: bool) -> Answer:
+    """Is `unit` the lead (or, without 牵头, among the units) of these rows? 是/不是 first, then who is."""
+    parts = [r.role_of(unit) for r in rows]
+    yes = any(p is not None and (p.lead or not lead_asked) for p in parts)
+    if yes:
+        role = "牵头" if any(p is not None and p.lead for p in parts) else "配合"
+        return make(question, "yesno", m.YES_UNIT.format(unit=unit, what=what, role=role, labels=labels(rows)), rows)
+    leads = "、".join(dict.fromkeys(u for r in rows for u in r.lead_units)) or m.SUPPORT_NONE
+    present = [p for p in parts if p is not None]
+    part = m.UNIT_PART.format(unit=unit, role="配合") if present else m.UNIT_ABSENT.format(unit=unit)
+    return make(question, "yesno", m.NO_UNIT.format(what=what, leads=leads, labels=labels(rows), part=part), rows)
+
+
+def leader_decides(question: str, leader: str, rows: list[Row], what: str) -> Answer:
+    found = leaders_of(rows)
+    if leader in found:
+        mine = found[leader]
+        return make(question, "yesno", m.YES_LEADER.format(what=what, leader=leader, labels=labels(mine)), mine)
+    names = "、".join(found) or m.SUPPORT_NONE
+    return make(question, "yesno", m.NO_LEADER.format(what=what, leaders=names, labels=labels(rows)), rows)
+
+
+def leader_oversees(question: str, catalog: Catalog, leader: str, unit: str) -> Answer:
+    """"伍国军分管民政局吗": whether the unit's lead rows sit under that leader."""
+    rows = [row for row, part in catalog.parts.get(unit, ()) if part.lead] or list(catalog.by_unit.get(unit, ()))
+    found = leaders_of(rows)
+    if leader in found:
+        mine = found[leader]
+        return make(question, "yesno", m.YES_OVERSEE.format(unit=unit, n=len(mine), leader=leader), mine)
+    names = "、".join(f"{name}（{len(r)} 项）" for name, r in found.items()) or m.SUPPORT_NONE
+    return make(question, "yesno", m.NO_OVERSEE.format(unit=unit, leaders=names), rows)
+
+
+def title_decides(question: str, leader: str, titles: tuple[str, ...], asked: str, remark: str) -> Answer:
+    shown = "、".join(titles) or "区领导"
+    if remark and asked in remark:
+        return make(question, "yesno", m.YES + f"{leader}：{remark}")
+    yes = asked in titles
+    template = m.YES_TITLE if yes else m.NO_TITLE
+    return make(question, "yesno", template.format(leader=leader, titles=shown))
+
+
+def figure_decides(question: str, rows: list[Row], figure: str, words: list[str]) -> Answer | None:
+    """"老年食堂是新建100家吗": the clause of each row that states the topic's figure, compared."""
+    stated: list[tuple[Row, str]] = []
+    for row in rows:
+        clauses = ["".join(c.split()) for c in _CLAUSE.split(row.text)]
+        scored = [(sum(w in c for w in words), c) for c in clauses if _NUMBER.search(c)]
+        best = max((s for s, _ in scored), default=0)
+        stated += [(row, c) for s, c in scored if s == best and s > 0]
+    if not stated:
+        return None
+    yes = [(r, c) for r, c in stated if figure in _NUMBER.findall(c) or figure.rstrip("%") in
+           [n.rstrip("%") for n in _NUMBER.findall(c)]]
+    row, clause = (yes or stated)[0]
+    template = m.YES_FIGURE if yes else m.NO_FIGURE
+    deciding = list(dict.fromkeys(r for r, _ in stated))
+    return make(question, "yesno", template.format(label=row.label, clause=clause), deciding,
+                [f"{r.label}：{c}" for r, c in stated[1:]])
+
+
+# --- statistics -------------------------------------------------------------------------------------
+
+
+def unit_counts(catalog: Catalog, lead_only: bool, kind: str | None) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for row in catalog.rows:
+        if kind and row.kind != kind:
+            continue
+        for role in {r.unit: r for r in row.roles}.values():
+            if not role.group and (role.lead or not lead_only):
+                counts[role.unit] += 1
+    return counts
+
+
+def leader_counts(catalog: Catalog, kind: str | None) -> Counter[str]:
+    counts: Counter[str] = Counter({name: 0 for name in catalog.leader_titles})
+    for row in catalog.rows:
+        if row.leader and (not kind or row.kind == kind):
+            counts[row.leader] += 1
+    return counts
+
+
+def table(counts: Counter[str] | dict[str, int], limit: int | None = None) -> list[str]:
+    ordered = sorted(counts.items(), key=lambda pair: -pair[1])[:limit]
+    return [m.COUNTED.format(name=name, n=n) for name, n in ordered]

@@ -1,0 +1,831 @@
+"""One message read against its conversation's context (see engine.py for the order readings win in)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from bot.answer import Answer, answer
+from bot.dialogue import facts as f
+from bot.dialogue import messages as m
+from bot.dialogue import structure as s
+from bot.dialogue.context import Context, Focus, Subject, SubjectType
+from bot.dialogue.cues import DialogueCues
+from bot.dialogue.refs import ORDINAL_ITEM, nth_of, project_of, row_codes, section_of
+from bot.nlu.link import ORG_SUFFIXES, find_mentions
+from bot.nlu.normalize import normalize
+from bot.nlu.query import Query
+from bot.pipeline import Duban
+from knowledge.catalog import Row
+from knowledge.numerals import int_to_chinese
+
+PAGE_SIZE = 10
+_FILLER = re.compile(r"[\s，。！？,.!?~…👍🙏😊]+")
+_HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_LETTER = re.compile(r"[A-Za-z]")
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?%?)")
+_LIST_INTENTS = {"unit_items", "leader_items", "count", "category", "keyword"}
+_MAX_DEPTH = 3
+
+
+class Turn:
+    """Reads one message; `run()` returns the answer and the context to remember."""
+
+    def __init__(self, duban: Duban, cues: DialogueCues, context: Context, message: str) -> None:
+        self.duban = duban
+        self.catalog = duban.catalog
+        self.lexicon = duban.lexicon
+        self.cues = cues
+        self.ctx = context
+        self.message = message
+
+    # --- the reading order ---------------------------------------------------------------------------
+
+    def run(self) -> tuple[Answer, Context]:
+        return self.read(normalize(self.message), 0)
+
+    def read(self, text: str, depth: int) -> tuple[Answer, Context]:
+        core, pleasantry = self._strip_pleasantries(text)
+        if chosen := self._choice(core or text):
+            return self.read(chosen, depth + 1)
+        if not core:
+            if pleasantry:
+                return self._keep(self._everyday(pleasantry))
+            return self._keep(self.duban.ask(text))
+        if len(core) <= 12 and (who := self.cues.first("everyday.who", core)) and len(core) - len(who) <= 2:
+            return self._keep(s.make(self.message, "help", m.WHO_AM_I.format(title=self.catalog.title),
+                                     facts=[m.TRY.format(a=m.EXAMPLES[0], b=m.EXAMPLES[1])]))
+        if self._english(core):
+            return self._keep(self._english_answer(core))
+        for reader in (self._paging, self._nth, self._detail, self._codes_alone):
+            if (found := reader(core)) is not None:
+                return found
+        if depth < _MAX_DEPTH and (rewritten := self._new_subject(core)) is not None:
+            return self.read(rewritten, depth + 1)
+        for reader in (self._structure, self._stats, self._yesno, self._supporting, self._deadline, self._pasted):
+            if (found := reader(core)) is not None:
+                return found
+        return self._question(core)
+
+    # --- everyday chat -------------------------------------------------------------------------------
+
+    def _strip_pleasantries(self, text: str) -> tuple[str, str]:
+        """The message without leading/trailing greetings and thanks ("谢谢！那教育局…呢" → "那教育局…呢")."""
+        words = (*self.cues["everyday.greeting"], *self.cues["everyday.thanks"], *self.cues["everyday.bye"])
+        words = tuple(sorted(words, key=len, reverse=True))
+        found = ""
+        core = _FILLER.sub(" ", text).strip()
+        changed = True
+        while changed and core:
+            changed = False
+            for word in words:
+                if core.startswith(word):
+                    core, found, changed = core[len(word):].strip(), found or word, True
+                elif core.endswith(word) and len(core) > len(word) and word not in ("好",):
+                    core, found, changed = core[:-len(word)].strip(), found or word, True
+        core = core.strip()
+        if not _HAS_WORD.search(core):
+            core = ""
+        return (core.replace(" ", "，") if core else ""), found
+
+    def _everyday(self, word: str) -> Answer:
+        if word in self.cues["everyday.greeting"]:
+            headline = m.GREETING
+        elif word in self.cues["everyday.bye"]:
+            headline = m.BYE
+        else:
+            headline = m.THANKS
+        return s.make(self.message, "chat", headline, facts=[m.TRY.format(a=m.EXAMPLES[0], b=m.EXAMPLES[1])])
+
+    def _english(self, core: str) -> bool:
+        letters = len(_LETTER.findall(core))
+        visible = len(re.sub(r"[\s\d\W_]", "", core)) or 1
+        return letters >= 4 and letters / visible >= self.cues.letters_share
+
+    def _english_answer(self, core: str) -> Answer:
+        lower = core.lower()
+        names = [zh for en, zh in sorted(self.cues.english_words.items(), key=lambda p: -len(p[0])) if en in lower]
+        shape = next((zh for en, zh in sorted(self.cues.english_shapes.items(), key=lambda p: -len(p[0]))
+                      if en in lower), "")
+        if names and shape:
+            guess = names[0] + shape
+        elif names:
+            guess = names[0] + "负责哪些工作"
+        elif shape:
+            guess = ("重点工作" + shape) if "key" in lower or "task" in lower else ""
+        else:
+            guess = ""
+        headline = m.ENGLISH_GUESS.format(guess=guess) if guess else m.ENGLISH
+        return s.make(self.message, "none", headline, facts=[m.TRY.format(a=m.EXAMPLES[0], b=m.EXAMPLES[1])])
+
+    # --- ask-backs, paging, "第3条", details, codes ----------------------------------------------------
+
+    def _choice(self, core: str) -> str | None:
+        """The reply to an ask-back: "对" to the only choice, or (part of) one of the choices offered."""
+        ctx = self.ctx
+        if not ctx.choices or not ctx.question or not core:
+            return None
+        picked = ""
+        if core in self.cues["followup.yes"] and len(ctx.choices) == 1:
+            picked = ctx.choices[0]
+        else:
+            matching = [c for c in ctx.choices if core == c or (len(core) >= 2 and (core in c or c in core))]
+            if len(matching) == 1:
+                picked = matching[0]
+        if not picked:
+            return None
+        self.ctx = replace(ctx, choices=[], unclear="")
+        if ctx.unclear and ctx.unclear in ctx.question:
+            return ctx.question.replace(ctx.unclear, picked, 1)
+        return picked
+
+    def _paging(self, core: str) -> tuple[Answer, Context] | None:
+        word = self.cues.first("paging.next", core) or self.cues.first("paging.previous", core) or \
+            self.cues.first("paging.all", core)
+        if not word or len(core) - len(word) > 2:
+            return None
+        listing = [self.catalog.by_id[i] for i in self.ctx.listing if i in self.catalog.by_id]
+        if not listing:
+            return self._keep(s.make(self.message, "none", m.NO_LIST))
+        headline = self.ctx.headline or ""
+        pages = max(1, -(-len(listing) // PAGE_SIZE))
+        if word in self.cues["paging.all"]:
+            answer_ = s.make(self.message, "page", m.ALL_ROWS.format(headline=headline, n=len(listing)), listing)
+            return answer_, replace(self.ctx, rows=[r.id for r in listing])
+        step = 1 if word in self.cues["paging.next"] else -1
+        page = self.ctx.page + step
+        if page >= pages:
+            return self._keep(s.make(self.message, "page", m.LAST_PAGE.format(n=len(listing))))
+        if page < 0:
+            return self._keep(s.make(self.message, "page", m.FIRST_PAGE))
+        rows = listing[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+        text = m.PAGE.format(headline=headline, page=page + 1, pages=pages, size=PAGE_SIZE)
+        return s.make(self.message, "page", text, rows), replace(self.ctx, page=page)
+
+    def _nth(self, core: str) -> tuple[Answer, Context] | None:
+        """"第3条详细说说": the third row of the last list, in document order."""
+        if "条" not in core or (k := nth_of(core)) is None or row_codes(core, self.catalog):
+            return None
+        rest = re.sub(r"第\s*[一二三四五六七八九十两\d]{1,3}\s*条", "", core)
+        if self.cues.first("detail.words", rest) != rest.strip("的，") and rest.strip("的，。？"):
+            return None
+        listing = self.ctx.listing
+        if not listing:
+            return self._keep(s.make(self.message, "none", m.NO_NTH_LIST))
+        if not 0 < k <= len(listing):
+            return self._keep(s.make(self.message, "item", m.NO_NTH.format(n=len(listing), k=k)))
+        return self._detail_of([self.catalog.by_id[listing[k - 1]]], keep_listing=True)
+
+    def _detail(self, core: str) -> tuple[Answer, Context] | None:
+        """"详细 五-12", "展开 八-8", "五-12详细", or "详细" alone about the row just shown."""
+        word = self.cues.first("detail.words", core)
+        if not word:
+            return None
+        codes = row_codes(core, self.catalog)
+        rest = core.replace(word, "")
+        for code in codes:
+            rest = rest.replace(code.surface, "")
+        if rest.strip(" ，的。？"):
+            return None
+        if codes:
+            missing = [c for c in codes if not c.exists]
+            if missing:
+                return self._keep(s.missing_code(self.message, self.catalog, missing[0].surface, missing[0].id))
+            return self._detail_of([self.catalog.by_id[c.id] for c in codes], keep_listing=True)
+        if len(self.ctx.rows) == 1:
+            return self._detail_of([self.catalog.by_id[self.ctx.rows[0]]], keep_listing=True)
+        return self._keep(s.make(self.message, "none", m.DETAIL_WHICH))
+
+    def _detail_of(self, rows: list[Row], keep_listing: bool) -> tuple[Answer, Context]:
+        headline = m.DETAIL.format(label="、".join(r.label for r in rows))
+        result = s.make(self.message, "item", headline, rows, detail=True)
+        subjects = [Subject("code", r.label) for r in rows]
+        return result, self._remember(result, question=rows[0].label, subjects=subjects, focus="rows",
+                                      listing=self.ctx.listing if keep_listing else None)
+
+    def _codes_alone(self, core: str) -> tuple[Answer, Context] | None:
+        """A message that is only row codes ("五-12", "五-30是什么"): the rows, or that a code does not exist."""
+        codes = row_codes(core, self.catalog)
+        if not codes:
+            return None
+        rest = core
+        for code in codes:
+            rest = rest.replace(code.surface, "")
+        rest = rest.strip(" ，、和及呢吗？。")
+        if rest and rest not in ("是什么", "是啥", "讲什么", "说的什么", "内容", "的内容", "是哪项", "那"):
+            return None
+        missing = [c for c in codes if not c.exists]
+        if missing and len(missing) == len(codes):
+            return self._keep(s.missing_code(self.message, self.catalog, missing[0].surface, missing[0].id))
+        rows = [self.catalog.by_id[c.id] for c in codes if c.exists]
+        return self._detail_of(rows, keep_listing=False)
+
+    # --- follow-ups that name a new subject -------------------------------------------------------------
+
+    def _new_subject(self, core: str) -> str | None:
+        """"卫健局呢", "那托位呢", "第6项呢": the last question, about this subject instead."""
+        ctx = self.ctx
+        if not ctx.question or not ctx.subjects:
+            return None
+        opener = next((w for w in self.cues["followup.opener"] if core.startswith(w)), "")
+        closer = next((w for w in self.cues["followup.closer"] if core.rstrip("？?").endswith(w)), "")
+        if not (opener or closer):
+            return None
+        bare = core.rstrip("？?")
+        bare = bare[len(opener):] if opener else bare
+        bare = (bare[:-len(closer)] if closer else bare).strip(" ，的")
+        if not bare or self._has_cue(bare):
+            return None
+        found = self.subjects_of(bare, with_topic=False)
+        if found and sum(len(x.surface) for x in found) < len(bare) - 1:
+            return None
+        if not found:
+            if not any(x.type == "topic" for x in ctx.subjects) or len(bare) > 12:
+                return None
+            found = [Subject("topic", bare)]
+        new = found[0]
+        old = next((x for x in ctx.subjects if x.type == new.type), None) or \
+            next((x for x in ctx.subjects if _compatible(x.type, new.type)), None)
+        if old is None or old.surface not in ctx.question:
+            return None
+        return ctx.question.replace(old.surface, new.surface, 1)
+
+    def _has_cue(self, text: str) -> bool:
+        """Whether `text` asks something (a role, kind, who, count) rather than only naming a subject."""
+        cues = self.lexicon.cues
+        return any(cues.found(name, text) for name in ("lead", "support", "not_lead", "livelihood", "key_task",
+                                                       "who_unit", "who_leader", "number")) or \
+            self.cues.any("supporting.who_support", text) or self.cues.any("stats.leader_word", text)
+
+    def subjects_of(self, text: str, with_topic: bool = True, query: Query | None = None) -> list[Subject]:
+        """The stretches of `text` that name what it asks about, by kind."""
+        found: list[Subject] = [Subject("code", c.surface) for c in row_codes(text, self.catalog)]
+        if section := section_of(text):
+            found.append(Subject("section", section[1]))
+        if not found:
+            found += [Subject("ordinal", x.group(0)) for x in ORDINAL_ITEM.finditer(text)]
+        for mention in find_mentions(text, self.lexicon):
+            kind = mention.entity.type
+            subject_type: SubjectType = "leader" if kind == "leader" else "category" if kind == "category" else "unit"
+            found.append(Subject(subject_type, mention.surface))
+        if with_topic and query is not None:
+            found += [Subject("topic", phrase) for phrase, _ in query.phrases if len(phrase) > 1 and phrase in text]
+        return found
+
+    # --- the document's structure and facts ------------------------------------------------------------
+
+    def _structure(self, core: str) -> tuple[Answer, Context] | None:
+        cues, catalog = self.cues, self.catalog
+        counting = bool(re.search(r"多少|几[项条个]|几$", core))
+        if (fact := s.document_fact(self.message, catalog, cues)) is not None and \
+                (cues.any("facts.document", core) or len(core) <= 10) and not self._names(core):
+            return self._keep(fact)
+        if cues.any("structure.division", core):
+            return self._remember_plain(s.division(self.message, catalog))
+        if cues.any("structure.unled", core):
+            return self._remember_plain(s.unled(self.message, catalog))
+        if re.search(r"附件\s*[2二]\s*(?:是什么|是啥|讲什么|讲的什么|说的什么|讲的啥|的内容|内容)?$", core.rstrip("？?")):
+            return self._remember_plain(s.attachments(self.message, catalog))
+        if (cues.any("structure.projects_list", core) and re.search(r"分别|哪些|什么|都有", core)
+                and not project_of(core) and not self._names(core)):
+            return self._remember_plain(s.projects_overview(self.message, catalog))
+        if self._names(core) or row_codes(core, catalog):
+            return None
+        if project := project_of(core):
+            result = s.project_answer(self.message, catalog, project[0], counting)
+            return result, self._remember(result, subjects=self.subjects_of(core))
+        if section := section_of(core):
+            asks_leader = bool(self.lexicon.cues.found("who_leader", core)) or "谁负责" in core or "谁分管" in core
+            if self.cues.any("yesno.infix", core) or self._yesno_suffix(core):
+                return None
+            result = s.section_answer(self.message, catalog, section[0], cues, counting, asks_leader)
+            section_info = next((x for x in catalog.sections if x.number == section[0]), None)
+            after = self._remember(result, subjects=self.subjects_of(core))
+            if asks_leader and section_info is not None and section_info.leader:
+                after.question, after.subjects = f"{section_info.leader}分管哪些工作", [Subject("leader", section_info.leader)]
+                after.focus = "question"
+            return result, after
+        if (match := ORDINAL_ITEM.fullmatch(core.strip("？?是什么啥"))) is not None:
+            return self._ordinal_ask_back(match.group(0))
+        return None
+
+    def _ordinal_ask_back(self, ordinal: str) -> tuple[Answer, Context] | None:
+        from bot.dialogue.refs import number
+
+        n = number(re.sub(r"[第项\s]", "", ordinal))
+        if n is None:
+            return None
+        projects = s.project_rows(self.catalog, n)
+        section = next((x for x in self.catalog.sections if x.number == n), None)
+        if not projects or section is None:
+            return None
+        headline = m.ORDINAL_WHICH.format(ordinal=ordinal, n=n, category=projects[0].category,
+                                          cn=int_to_chinese(n), leader=section.leader)
+        choices = [f"民生实事第{n}项", f"第{int_to_chinese(n)}部分"]
+        result = s.make(self.message, "ambiguous", headline)
+        result.suggestions = choices
+        return result, Context(question=ordinal, unclear=ordinal, choices=choices)
+
+    # --- statistics ---------------------------------------------------------------------------------------
+
+    def _stats(self, core: str) -> tuple[Answer, Context] | None:
+        cues, catalog = self.cues, self.catalog
+        kind = self._kind(core)
+        scope = {"key_task": "重点工作", "livelihood": "民生实事"}.get(kind or "", "")
+        if cues.any("stats.leaders", core) and len(core) <= 10:
+            counts = f.leader_counts(catalog, None)
+            facts = [m.LEADER_LINE.format(name=n, titles="、".join(catalog.leader_titles.get(n, ())) or "区领导",
+                                          n=counts[n]) for n in catalog.leader_titles]
+            return self._keep(s.make(self.message, "overview", m.LEADERS_LIST.format(n=len(facts)), facts=facts))
+        if core.strip("？?") in cues["stats.units"] or core.strip("？?") in ("有哪些单位", "都有哪些单位"):
+            counts = f.unit_counts(catalog, True, None)
+            total = len(f.unit_counts(catalog, False, None))
+            return self._keep(s.make(self.message, "overview", m.UNITS_LIST.format(n=total),
+                                     facts=f.table(counts, 15)))
+        most = cues.first("stats.most", core)
+        least = cues.first("stats.least", core)
+        leader_word = cues.any("stats.leader_word", core) or "谁分管" in core
+        if (most or least) and not self._names(core):
+            if leader_word:
+                counts = f.leader_counts(catalog, kind)
+                ranked = sorted(counts.items(), key=lambda p: p[1], reverse=bool(most))
+                top, n = ranked[0]
+                headline = m.RANK_LEADERS.format(scope=scope or "工作", most="多" if most else "少", top=top, n=n)
+                result = s.make(self.message, "stats", headline, facts=f.table(counts))
+                return result, Context(question=f"{top}分管哪些工作", subjects=[Subject("leader", top)],
+                                       focus="question")
+            lead_only = "牵头" in core
+            counts = f.unit_counts(catalog, lead_only, kind)
+            top, n = counts.most_common(1)[0]
+            headline = m.RANK_UNITS.format(scope=scope, role="牵头" if lead_only else "参与", top=top, n=n)
+            result = s.make(self.message, "stats", headline, facts=f.table(counts, 5))
+            return result, Context(question=f"{top}负责哪些工作", subjects=[Subject("unit", top)], focus="question")
+        if cues.any("stats.each", core) and re.search(r"几|多少", core) and not self._names(core):
+            if "部分" in core:
+                return self._remember_plain(s.division(self.message, catalog))
+            if leader_word:
+                counts = f.leader_counts(catalog, kind)
+                return self._keep(s.make(self.message, "stats", m.EACH_LEADER.format(scope=scope or "工作"),
+                                         facts=f.table(counts)))
+        names = self._names(core)
+        if len(names) == 2 and re.search(r"谁|哪个|哪位", core) and re.search(r"多|少", core):
+            return self._compare(core, names, kind, scope)
+        return None
+
+    def _compare(self, core: str, names: list[tuple[str, str]], kind: str | None, scope: str
+                 ) -> tuple[Answer, Context] | None:
+        types = {t for t, _ in names}
+        if types == {"leader"}:
+            counts = f.leader_counts(self.catalog, kind)
+            role = "分管"
+        elif types == {"unit"}:
+            lead_only = "牵头" in core
+            counts = f.unit_counts(self.catalog, lead_only, kind)
+            role = "牵头" if lead_only else "参与"
+        else:
+            return None
+        picked = {name: counts.get(name, 0) for _, name in names}
+        table = "，".join(m.COUNTED.format(name=n, n=c) for n, c in picked.items())
+        (first, a), (second, b) = picked.items()
+        if a == b:
+            headline = m.COMPARE_TIE.format(scope=scope, role=role, table=table)
+        else:
+            headline = m.COMPARE.format(scope=scope, role=role, table=table, winner=first if a > b else second)
+        return self._keep(s.make(self.message, "stats", headline))
+
+    # --- yes/no ---------------------------------------------------------------------------------------
+
+    def _yesno(self, core: str) -> tuple[Answer, Context] | None:
+        cues = self.cues
+        infix = cues.first("yesno.infix", core)
+        stripped = core.rstrip("？?。 ")
+        suffix = self._yesno_suffix(stripped)
+        if not (infix or suffix) or re.search(r"谁|哪|什么|多少|几", core) or cues.any("supporting.who_support", core):
+            return None
+        rest = stripped[:-len(suffix)] if suffix else stripped
+        if infix:
+            rest = rest.replace(infix, "是" if infix in ("是不是", "是否", "是没是") else infix[0])
+        names = self._names(rest)
+        units = [n for t, n in names if t == "unit"]
+        leaders = [n for t, n in names if t == "leader"]
+        lead_asked = "牵头" in rest
+        # "林杰是常务副区长吗", "张崇波是不是总负责": a leader's title or section remark.
+        if leaders and not units:
+            leader = leaders[0]
+            titles = tuple(self.catalog.leader_titles.get(leader, ()))
+            known = sorted({t for ts in self.catalog.leader_titles.values() for t in ts} | {"总负责"}, key=len,
+                           reverse=True)
+            asked = next((t for t in known if t in rest), "")
+            if asked:
+                remark = next((x.remark for x in self.catalog.sections if x.leader == leader), "")
+                return self._keep(f.title_decides(self.message, leader, titles, asked, remark))
+        rows, what = self._deciding_rows(rest, names)
+        if leaders and units and not rows:
+            return self._remember_plain(f.leader_oversees(self.message, self.catalog, leaders[0], units[0]))
+        if leaders and not units:
+            if not rows:
+                unit = self._domain_unit(rest)
+                if unit:
+                    return self._remember_plain(f.leader_oversees(self.message, self.catalog, leaders[0], unit))
+                if self.ctx.rows:
+                    rows = [self.catalog.by_id[i] for i in self.ctx.rows if i in self.catalog.by_id]
+                    what = "、".join(r.label for r in rows)
+            if rows:
+                return self._remember_plain(f.leader_decides(self.message, leaders[0], rows, what))
+            return None
+        if units and rows:
+            return self._remember_plain(f.unit_decides(self.message, units[0], rows, what, lead_asked))
+        if not units and not leaders and rows and (figure := _FIGURE.search(rest)):
+            words = [w for w in self._topic_words(rest.replace(figure.group(1), "")) if len(w) > 1]
+            if (found := f.figure_decides(self.message, rows, figure.group(1), words)) is not None:
+                return self._remember_plain(found)
+        return None
+
+    def _yesno_suffix(self, text: str) -> str:
+        """"…吗": the particle that makes a yes/no question (not the 么 of 什么, 怎么, 那么)."""
+        text = text.rstrip("？?。 ")
+        word = next((w for w in self.cues["yesno.suffix"] if text.endswith(w)), "")
+        if word and text[:-len(word)].endswith(("什", "怎", "那", "这", "多", "要")):
+            return ""
+        return word
+
+    def _deciding_rows(self, text: str, names: list[tuple[str, str]]) -> tuple[list[Row], str]:
+        """The rows a yes/no or supporting question is about: its codes, section, project or topic."""
+        catalog = self.catalog
+        codes = [c for c in row_codes(text, catalog) if c.exists]
+        if codes:
+            rows = [catalog.by_id[c.id] for c in codes]
+            return rows, "、".join(r.label for r in rows)
+        if project := project_of(text):
+            return s.project_rows(catalog, project[0]), project[1]
+        if section := section_of(text):
+            return s.section_rows(catalog, section[0]), section[1]
+        categories = [n for t, n in names if t == "category"]
+        if categories:
+            return [r for c in categories for r in catalog.by_category.get(c, ())], "、".join(categories)
+        query = self.duban.parse(_without_names(text, self.lexicon))
+        phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1 and not _is_function(p)]
+        if not phrases:
+            return [], ""
+        topic = Query(question=text, intent="keyword", phrases=phrases, terms=[w for _, ws in phrases for w in ws],
+                      synonyms=query.synonyms, quoted=query.quoted)
+        rows = [r.row for r in answer(topic, catalog).rows]
+        return rows, "、".join(p for p, _ in phrases)
+
+    def _topic_words(self, text: str) -> list[str]:
+        return [w for _, ws in self.duban.parse(text).phrases for w in ws]
+
+    def _domain_unit(self, text: str) -> str | None:
+        """"分管教育" → 区教育局: a topic word that, with 局, is a unit's name."""
+        surfaces = self.lexicon.unit_surfaces
+        for _, words in self.duban.parse(text).phrases:
+            for word in words:
+                for form in (word + "局", "区" + word + "局"):
+                    if form in surfaces:
+                        return surfaces[form]
+        return None
+
+    # --- supporting units ---------------------------------------------------------------------------
+
+    def _supporting(self, core: str) -> tuple[Answer, Context] | None:
+        cues = self.cues
+        support = cues.first("supporting.who_support", core)
+        every = cues.first("supporting.who_all", core)
+        if not (support or every):
+            return None
+        names = self._names(core)
+        units = [n for t, n in names if t == "unit"]
+        helps = cues.first("supporting.helps", core)
+        if helps and units and core.find(helps) < core.find(next(s.surface for s in self.subjects_of(core)
+                                                                   if s.type == "unit")):
+            return self._remember_plain(f.helpers_of(self.message, self.catalog, units[0], self._kind(core)))
+        if units or [n for t, n in names if t == "leader"]:
+            return None
+        ask = support or every
+        rows, what = self._deciding_rows(core.replace(ask, "，"), names)
+        if not rows:
+            if self.ctx.rows and self._without_subject(core):
+                rows = [self.catalog.by_id[i] for i in self.ctx.rows if i in self.catalog.by_id]
+                what = "、".join(r.label for r in rows) if len(rows) <= 3 else "这些工作"
+            else:
+                return None
+        every_unit = (bool(every) and not support) or "谁牵头谁配合" in core
+        return self._remember_plain(f.supporting(self.message, rows, what, every_unit))
+
+    # --- deadlines ------------------------------------------------------------------------------------
+
+    def _deadline(self, core: str) -> tuple[Answer, Context] | None:
+        if not self.cues.any("deadlines.words", core):
+            return None
+        from knowledge.reminders.deadlines import document_default_due
+
+        due = document_default_due(self.catalog.year)
+        shown = f"{due.year}年{due.month}月{due.day}日（{due.isoformat()}）"
+        if self.cues.any("deadlines.this_month", core):
+            today = date.today()
+            month = f"{today.year}年{today.month}月"
+            if (today.year, today.month) == (due.year, due.month):
+                rows = list(self.catalog.rows)
+                return self._remember_plain(s.make(self.message, "deadline",
+                                                   m.DEADLINE_MONTH.format(month=month, n=len(rows)), rows))
+            return self._keep(s.make(self.message, "deadline", m.DEADLINE_NONE_MONTH.format(month=month, due=shown)))
+        rows, what = self._deciding_rows(core, self._names(core))
+        if not rows:
+            return None
+        headline = m.DEADLINE.format(label=what, due=shown, why=m.DEADLINE_DEFAULT)
+        return self._remember_plain(s.make(self.message, "deadline", headline, rows))
+
+    # --- pasted text ----------------------------------------------------------------------------------
+
+    def _pasted(self, core: str) -> tuple[Answer, Context] | None:
+        """A sentence copied from the document (perhaps trimmed) and what is asked about it."""
+        if len(core) < 14:
+            return None
+        from rapidfuzz import fuzz, process
+
+        haystack = {row.id: "".join(row.text.split()) for row in self.catalog.rows}
+        text = "".join(core.split())
+        best = process.extractOne(text, haystack, scorer=fuzz.partial_ratio, score_cutoff=80)
+        if best is None:
+            return None
+        row = self.catalog.by_id[best[2]]
+        # The copied part must be most of the message: a question that only mentions a phrase is not a paste.
+        overlap = fuzz.partial_ratio(haystack[row.id], text) if len(haystack[row.id]) < len(text) else best[1]
+        if overlap < 80 or not self._mostly_copied(text, haystack[row.id]):
+            return None
+        rows = [row]
+        if self.cues.any("supporting.who_support", core):
+            result = f.supporting(self.message, rows, row.label, every_unit=False)
+        elif self.cues.any("supporting.who_all", core) and "谁" not in core:
+            result = f.supporting(self.message, rows, row.label, every_unit=True)
+        elif self.lexicon.cues.found("who_leader", core) or "区领导" in core:
+            result = f.leaders_of_rows(self.message, rows)
+        elif re.search(r"谁|哪个|哪些|牵头|归|负责", core[-14:]):
+            result = f.leads_of_rows(self.message, rows)
+        else:
+            result = s.make(self.message, "item", m.DETAIL.format(label=row.label), rows, detail=True)
+        result.notes.insert(0, m.PASTED.format(label=row.label, score=round(best[1])))
+        return result, self._remember(result, question=row.label, subjects=[Subject("code", row.label)], focus="rows")
+
+    @staticmethod
+    def _mostly_copied(text: str, row_text: str) -> bool:
+        common = sum(1 for ch in set(text) if ch in row_text)
+        return common >= 0.6 * len(set(text))
+
+    # --- the question pipeline, with the context for messages that name no subject ----------------------
+
+    def _question(self, core: str) -> tuple[Answer, Context]:
+        ctx = self.ctx
+        cleaned = self._strip_followup_words(core)
+        query = self.duban.parse(cleaned or core)
+        own = bool(query.units or query.leaders or query.categories or query.items or
+                   any(len(p) > 1 and not _is_function(p) for p, _ in query.phrases))
+        narrow = self.cues.any("followup.narrow", core)
+        if own and narrow and ctx.rows and (query.units or query.leaders):
+            return self._narrow(query)
+        if own or ctx.empty:
+            if not own and self._vague(core, query):
+                return self._keep(s.make(self.message, "none", m.VAGUE))
+            return self._fresh(core, query)
+        return self._follow(core, cleaned, query)
+
+    def _vague(self, core: str, query: Query) -> bool:
+        return self.cues.any("everyday.vague", core) or bool(self.lexicon.cues.found("who_unit", core))
+
+    def _fresh(self, core: str, query: Query) -> tuple[Answer, Context]:
+        query = self.duban.parse(core)
+        if (asked := self._ambiguous_body(core, query)) is not None:
+            return asked
+        result = self._nameplate(core, query) or answer(query, self.catalog)
+        offer = result.intent == "ambiguous" or (result.intent == "none" and not query.suggestions)
+        if offer and (offered := self._nearest_leader(query)) is not None:
+            return offered
+        result = _said_empty(result)
+        focus: Focus = "question" if (query.units or query.leaders) else "rows"
+        after = self._remember(result, question=core, subjects=self.subjects_of(core, query=query), focus=focus)
+        if result.intent == "ambiguous" and query.unknown:
+            after.unclear, after.choices = query.unknown, list(result.suggestions)
+        elif result.suggestions and len(result.suggestions) <= 4:
+            surface = next((x.surface for x in after.subjects if x.type in ("unit", "leader")), "")
+            after.unclear, after.choices = surface, list(result.suggestions)
+        return result, after
+
+    def _follow(self, core: str, cleaned: str, query: Query) -> tuple[Answer, Context]:
+        """A message with no subject of its own, read against the last question or its rows."""
+        ctx = self.ctx
+        rows = [self.catalog.by_id[i] for i in ctx.rows if i in self.catalog.by_id]
+        lexicon_cues = self.lexicon.cues
+        if self.cues.any("supporting.who_support", core):
+            return self._remember_plain(f.supporting(self.message, rows, "这些工作", every_unit=False), keep_rows=True)
+        if self.cues.any("supporting.who_all", core) or "谁是" in core:
+            if "谁是" in core or "牵头" in core:
+                return self._remember_plain(f.leads_of_rows(self.message, rows), keep_rows=True)
+            return self._remember_plain(f.supporting(self.message, rows, "这些工作", every_unit=True), keep_rows=True)
+        if lexicon_cues.found("who_leader", core):
+            if ctx.focus == "question":
+                base = self.duban.parse(ctx.question)
+                if base.units and not base.leaders:
+                    base.intent, base.role = "unit_leader", None
+                    base.kind = ctx.kind or base.kind  # type: ignore[assignment]
+                    return self._remember_plain(answer(base, self.catalog), keep_rows=False)
+            return self._remember_plain(f.leaders_of_rows(self.message, rows), keep_rows=True)
+        if lexicon_cues.found("who_unit", core):
+            return self._remember_plain(f.leads_of_rows(self.message, rows), keep_rows=True)
+        if ctx.focus != "question" or not ctx.question:
+            if query.kind or query.role:
+                picked = [r for r in rows if not query.kind or r.kind == query.kind]
+                result = s.make(self.message, "keyword", f"其中{_scope(query.kind)}共 {len(picked)} 项", picked)
+                return self._remember_plain(result)
+            if query.count:
+                return self._keep(s.make(self.message, "count", f"共 {len(rows)} 项"))
+            return self._fresh(core, query)
+        base = self.duban.parse(ctx.question)
+        role = query.role or ctx.role or base.role or None
+        kind = query.kind or ctx.kind or base.kind or None
+        base.role = role  # type: ignore[assignment]
+        base.kind = kind  # type: ignore[assignment]
+        base.count = query.count and not self.cues.any("followup.relist", core)
+        if base.intent in ("count",) and not base.count:
+            base.intent = "unit_items" if base.units else "leader_items" if base.leaders else "keyword"
+        elif base.count and base.intent in ("unit_items", "leader_items"):
+            base.intent = "count"
+        result = _said_empty(answer(base, self.catalog))
+        after = self._remember(result, question=ctx.question, subjects=ctx.subjects, focus="question")
+        after.role, after.kind = role or "", kind or ""
+        return result, after
+
+    def _narrow(self, query: Query) -> tuple[Answer, Context]:
+        """"其中民政局牵头的": the last rows where that unit (in that role) or leader appears."""
+        rows = [self.catalog.by_id[i] for i in self.ctx.rows if i in self.catalog.by_id]
+        picked = []
+        for row in rows:
+            if query.kind and row.kind != query.kind:
+                continue
+            if query.leaders and row.leader not in query.leaders:
+                continue
+            if query.units:
+                parts = [row.role_of(u) for u in query.units]
+                if not any(p is not None and (query.role is None or p.lead == (query.role == "lead")) for p in parts):
+                    continue
+            picked.append(row)
+        names = "、".join(query.units + query.leaders)
+        role = {"lead": "牵头", "support": "配合"}.get(query.role or "", "参与")
+        result = _said_empty(s.make(self.message, "unit_items", f"其中{names}{role}的共 {len(picked)} 项", picked))
+        return self._remember_plain(result)
+
+    def _strip_followup_words(self, core: str) -> str:
+        text = core
+        for name in ("followup.pronoun", "followup.narrow", "followup.only"):
+            for word in self.cues[name]:
+                text = text.replace(word, "")
+        for word in self.cues["followup.opener"]:
+            if text.startswith(word):
+                text = text[len(word):]
+        text = text.rstrip("？? ")
+        for word in self.cues["followup.closer"]:
+            text = text.removesuffix(word)
+        return text.strip(" ，的")
+
+    def _nameplate(self, core: str, query: Query) -> Answer | None:
+        """A body asked about by its second nameplate (网信办 in 区委宣传部（区网信办）): only the rows where
+        that name is written, and the answer says how the document writes it."""
+        if query.intent not in ("unit_items", "count") or len(query.units) != 1:
+            return None
+        unit = query.units[0]
+        mention = next((x for x in find_mentions(core, self.lexicon) if x.entity.name == unit), None)
+        if mention is None:
+            return None
+        plate = mention.surface.replace("“", "").replace("”", "")
+        core_name = unit.replace("“", "").replace("”", "")
+        if plate in core_name or plate.removeprefix("区") in core_name:
+            return None
+        written = [(row, part) for row, part in self.catalog.parts.get(unit, ())
+                   if "（" in (shown := normalize(part.written)) and plate.removeprefix("区") in
+                   shown.split("（", 1)[1].replace("“", "").replace("”", "")]
+        if not written:
+            return None
+        result = answer(query, self.catalog)
+        ids = {row.id for row, _ in written}
+        for block in result.blocks:
+            block.rows = [r for r in block.rows if r.row.id in ids]
+        result.blocks = [b for b in result.blocks if b.rows]
+        result.related = {}
+        as_written = written[0][1].written
+        result.headline = m.AS_WRITTEN.format(name=mention.surface, written=as_written, n=len(result.rows))
+        if not result.rows:
+            result.headline = "没有。" + result.headline
+        return result
+
+    def _ambiguous_body(self, core: str, query: Query) -> tuple[Answer, Context] | None:
+        """"集团", "区委", "交管大队": a body's name that several units fit — ask which, with the choices."""
+        if query.units or query.leaders or len(query.phrases) != 1:
+            return None
+        phrase = query.phrases[0][0]
+        if len(phrase) < 2 or not phrase.endswith(ORG_SUFFIXES):
+            return None
+        units = [u.name for u in self.catalog.units.values() if u.kind != "group" and u.name in self.catalog.by_unit
+                 and _subsequence(phrase, u.name)]
+        if not 2 <= len(units) <= 12:
+            return None
+        result = s.make(self.message, "ambiguous", m.AMBIGUOUS_BODY.format(name=phrase, options="、".join(units)))
+        result.suggestions = units
+        return result, Context(question=normalize(core), unclear=phrase, choices=units)
+
+    def _nearest_leader(self, query: Query) -> tuple[Answer, Context] | None:
+        """A leader's name one character off ("王永森"): offer the nearest leader."""
+        for phrase, _ in query.phrases:
+            for start in range(len(phrase)):
+                for leader in self.catalog.leader_titles:
+                    span = phrase[start:start + len(leader)]
+                    if len(span) == len(leader) and sum(a != b for a, b in zip(span, leader, strict=True)) == 1:
+                        headline = f"文件中没有“{span}”。{m.CHOOSE}"
+                        result = s.make(self.message, "unknown_unit", headline)
+                        result.suggestions = [leader]
+                        question = query.question if span in query.question else phrase
+                        return result, Context(question=normalize(question), unclear=span, choices=[leader])
+        return None
+
+    # --- memory -----------------------------------------------------------------------------------------
+
+    def _names(self, text: str) -> list[tuple[str, str]]:
+        """(type, canonical name) of every unit, leader and category named in `text`, in order."""
+        found: list[tuple[str, str]] = []
+        for mention in find_mentions(text, self.lexicon):
+            if mention.weak or mention.ambiguous:
+                continue
+            kind = mention.entity.type
+            label = "leader" if kind == "leader" else "category" if kind == "category" else "unit"
+            if (label, mention.entity.name) not in found:
+                found.append((label, mention.entity.name))
+        return found
+
+    def _kind(self, text: str) -> str | None:
+        cues = self.lexicon.cues
+        live, key = bool(cues.found("livelihood", text)), bool(cues.found("key_task", text))
+        return "livelihood" if live and not key else "key_task" if key and not live else None
+
+    def _without_subject(self, core: str) -> bool:
+        return not self._names(core) and not row_codes(core, self.catalog)
+
+    def _keep(self, result: Answer) -> tuple[Answer, Context]:
+        """An answer that changes nothing a follow-up leans on (thanks, a count, an ask-back refused)."""
+        return result, replace(self.ctx)
+
+    def _remember_plain(self, result: Answer, keep_rows: bool = False) -> tuple[Answer, Context]:
+        if keep_rows:
+            return result, replace(self.ctx)
+        return result, self._remember(result, question=self.ctx.question if not result.rows else "",
+                                      subjects=[], focus="rows")
+
+    def _remember(self, result: Answer, question: str = "", subjects: list[Subject] | None = None,
+                  focus: Focus = "rows", listing: list[str] | None = None) -> Context:
+        ids = [item.row.id for item in result.rows]
+        ordered = sorted(ids, key=self.catalog.positions.__getitem__)
+        return Context(question=question or normalize(self.message), subjects=list(subjects or []), focus=focus,
+                       rows=ordered, listing=ordered if listing is None else listing,
+                       headline=result.headline if listing is None else self.ctx.headline)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Whether the characters of `short` appear in `long` in order ("交管大队" in "市公安局交管局一大队")."""
+    position = 0
+    for char in short:
+        position = long.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
+
+
+def _compatible(old: SubjectType, new: SubjectType) -> bool:
+    """A new subject may stand in for an old one of a related kind ("民生实事 5-1呢" after "五-12")."""
+    groups = ({"unit", "leader"}, {"code"}, {"section", "ordinal"}, {"topic", "category"})
+    return any(old in g and new in g for g in groups)
+
+
+def _is_function(phrase: str) -> bool:
+    return phrase in ("其中", "那么", "这些", "这条", "这个", "他", "它", "她")
+
+
+def _without_names(text: str, lexicon: object) -> str:
+    from bot.nlu.lexicon import Lexicon
+
+    assert isinstance(lexicon, Lexicon)
+    out = text
+    for mention in sorted(find_mentions(text, lexicon), key=lambda x: -x.start):
+        out = out[:mention.start] + "，" + out[mention.end:]
+    return out
+
+
+def _scope(kind: str | None) -> str:
+    return {"key_task": "重点工作", "livelihood": "民生实事"}.get(kind or "", "工作")
+
+
+def _said_empty(result: Answer) -> Answer:
+    """An empty list answer says 没有 first."""
+    if result.intent in _LIST_INTENTS and not result.rows and not result.headline.startswith("没有"):
+        result.headline = m.NOTHING_FOR.format(headline=result.headline)
+    return result
+
+
+__all__ = ["ORG_SUFFIXES", "Turn"]

@@ -1,0 +1,90 @@
+"""Conversations remember: follow-ups lean on the last question, a fresh question leaks nothing, the
+context expires, and it lives in the database so a restart or a second instance continues it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.dialogue.context import Context, Subject
+from bot.dialogue.engine import Conversation
+from bot.dialogue.store import DatabaseStore, MemoryStore, conversation_key
+from bot.pipeline import Duban
+from bot.render import to_json
+from knowledge.bootstrap import KnowledgeBase
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def ids(chat: Conversation, key: str, message: str) -> list[str]:
+    return [item["id"] for item in to_json(chat.reply(key, message))["items"]]
+
+
+def test_follow_up_keeps_subject_and_fresh_question_leaks_nothing(duban: Duban) -> None:
+    chat = Conversation(duban)
+    assert ids(chat, "a", "区教育局牵头哪些工作") == ["K3-2", "K3-3", "K3-4", "K3-5", "K3-6",
+                                                "L2-1", "L2-2", "L2-3", "L2-4", "L5-2"]
+    assert ids(chat, "a", "配合的呢") == ["K5-4", "K5-8", "K5-11", "K10-16"]
+    assert ids(chat, "a", "区科技局牵头哪些民生实事") == []  # afresh: neither 教育局 nor 配合 leaks
+    assert "没有" in to_json(chat.reply("b", "区科技局牵头哪些民生实事"))["answer"]
+
+
+def test_two_conversations_do_not_share_context(duban: Duban) -> None:
+    chat = Conversation(duban)
+    chat.reply("a", "区民政局负责哪些民生实事")
+    chat.reply("b", "伍国军分管哪些重点工作")
+    assert ids(chat, "a", "卫健局呢") == ["L1-1", "L5-3"]
+    assert "L1-1" in ids(chat, "b", "他分管的民生实事有哪些")
+
+
+def test_context_expires(duban: Duban) -> None:
+    clock = Clock()
+    chat = Conversation(duban, MemoryStore(expiry_minutes=30), clock=clock)
+    chat.reply("a", "区民政局负责哪些民生实事")
+    clock.now += 29 * 60
+    assert ids(chat, "a", "卫健局呢") == ["L1-1", "L5-3"]
+    clock.now += 31 * 60
+    assert ids(chat, "a", "下一页") == []
+    assert "请先提" in to_json(chat.reply("a", "第2条详细说说"))["answer"]
+
+
+def test_database_store_survives_a_restart_and_serves_a_second_instance(duban: Duban,
+                                                                        knowledge: KnowledgeBase) -> None:
+    clock = Clock()
+    first = Conversation(duban, DatabaseStore(knowledge.sessions), clock=clock)
+    key = conversation_key(42, 7, private=False)
+    first.reply(key, "张伟分管哪些民生实事")
+    second = Conversation(duban, DatabaseStore(knowledge.sessions), clock=clock)  # a restart, or another instance
+    assert ids(second, key, "第3条详细说说") == ["L2-3"]
+    assert ids(first, key, "第1条") == ["L2-1"]  # the first instance reads what the second stored
+    clock.now += 31 * 60
+    assert ids(second, key, "第1条") == []
+    assert DatabaseStore(knowledge.sessions).forget_expired(clock.now + 31 * 60) == 1  # the last reply, expired too
+
+
+def test_context_round_trips_and_damaged_json_is_a_fresh_context() -> None:
+    context = Context(question="五-12", subjects=[Subject("code", "五-12")], rows=["K5-12"], page=1)
+    assert Context.from_json(context.to_json()) == context
+    assert Context.from_json("{not json") == Context()
+
+
+def test_expiry_setting_is_validated(tmp_path: pytest.TempPathFactory) -> None:
+    assert load_settings({"DUBAN_DATA_DIR": str(tmp_path)}).conversation_expiry_minutes == 30
+    assert load_settings({"DUBAN_DATA_DIR": str(tmp_path),
+                          "DUBAN_CONVERSATION_EXPIRY_MINUTES": "5"}).conversation_expiry_minutes == 5
+    with pytest.raises(ConfigError, match="DUBAN_CONVERSATION_EXPIRY_MINUTES"):
+        load_settings({"DUBAN_DATA_DIR": str(tmp_path), "DUBAN_CONVERSATION_EXPIRY_MINUTES": "soon"})
+    with pytest.raises(ConfigError, match="expiry_minutes"):
+        load_settings({"DUBAN_DATA_DIR": str(tmp_path), "DUBAN_CONVERSATION_EXPIRY_MINUTES": "-1"})
+
+
+def test_document_facts_are_stored_at_import(duban: Duban) -> None:
+    facts = duban.catalog.facts
+    assert facts.meeting == "十届区政府第16次常务会议" and "区检察院" in facts.cc
+    assert facts.printed is not None and facts.printed.isoformat() == "2023-03-03"
