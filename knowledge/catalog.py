@@ -212,8 +212,9 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     ]
     sections = [SectionInfo(s.number, s.heading, s.leader, tuple(s.leader_titles), s.remark) for s in record.sections]
     meta = session.get(Meta, "revision")
+    meeting = session.get(Meta, f"meeting:{record.id}")  # written by ingest/store.py's meeting_key
     return Catalog(key=record.key, title=record.title, doc_number=record.doc_number, year=record.year,
                    issued=record.issued, sections=sections, rows=rows, units=units,
                    revision=int(meta.value) if meta else 0,
-                   facts=DocumentFacts(record.issuer, record.printed, record.meeting, record.cc,
+                   facts=DocumentFacts(record.issuer, record.printed, meeting.value if meeting else "", record.cc,
                                        record.key_tasks_title, record.livelihood_title))

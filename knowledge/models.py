@@ -40,7 +40,6 @@ class DocumentRecord(Base):
     printed: Mapped[date | None] = mapped_column(Date)
     addressees: Mapped[str] = mapped_column(Text, default="")
     cc: Mapped[str] = mapped_column(Text, default="")
-    meeting: Mapped[str] = mapped_column(Text, default="")
     key_tasks_title: Mapped[str] = mapped_column(Text, default="")
     livelihood_title: Mapped[str] = mapped_column(Text, default="")
     source_name: Mapped[str] = mapped_column(String(300), default="")

@@ -8,7 +8,7 @@ from pathlib import Path
 from knowledge.vocabulary import data_fingerprint
 
 # Bump when a reader or the store changes what an import produces: stale automatic imports redo themselves.
-READER_VERSION = "2"  # 2: the adopting meeting is read from the notice
+READER_VERSION = "2"  # 2: the adopting meeting is read from the notice (stored as a meta fact)
 MAX_KEY = 100  # the documents.key column
 
 

@@ -579,8 +579,11 @@ class Turn:
         ctx = self.ctx
         cleaned = self._strip_followup_words(core)
         query = self.duban.parse(cleaned or core)
-        own = bool(query.units or query.leaders or query.categories or query.items or
+        own = bool(query.units or query.leaders or query.categories or query.items or query.unknown or
+                   query.intent in ("unknown_unit", "other_place", "other_year", "ambiguous") or
                    any(len(p) > 1 and not _is_function(p) for p, _ in query.phrases))
+        # "重点工作有多少项" asks about the whole document: without a follow-up word it is not a follow-up.
+        own = own or (query.intent not in ("none", "help") and not self._leans(core))
         narrow = self.cues.any("followup.narrow", core)
         if own and narrow and ctx.rows and (query.units or query.leaders):
             return self._narrow(query)
@@ -590,6 +593,16 @@ class Turn:
             return self._fresh(core, query)
         return self._follow(core, cleaned, query)
 
+    def _leans(self, core: str) -> bool:
+        """Whether the message has a word that leans on the conversation (那, 呢, 只看, 其中, 他, 列出来, who-asks)."""
+        cues = self.cues
+        return (any(core.startswith(w) for w in cues["followup.opener"]) or
+                core.rstrip("？?").endswith(cues["followup.closer"]) or
+                any(cues.any(name, core) for name in ("followup.only", "followup.narrow", "followup.pronoun",
+                                                      "followup.relist", "supporting.who_support",
+                                                      "supporting.who_all")) or
+                bool(self.lexicon.cues.found("who_leader", core) or self.lexicon.cues.found("who_unit", core)))
+
     def _vague(self, core: str, query: Query) -> bool:
         return self.cues.any("everyday.vague", core) or bool(self.lexicon.cues.found("who_unit", core))
 
@@ -597,7 +610,7 @@ class Turn:
         query = self.duban.parse(core)
         if (asked := self._ambiguous_body(core, query)) is not None:
             return asked
-        result = self._nameplate(core, query) or answer(query, self.catalog)
+        result = self._nameplate(core, query) or self.duban.ask(core)
         offer = result.intent == "ambiguous" or (result.intent == "none" and not query.suggestions)
         if offer and (offered := self._nearest_leader(query)) is not None:
             return offered

@@ -58,6 +58,10 @@ def store_document(session: Session, document: Document, vocabulary: Vocabulary,
         items.append(item)
     record.items = items
     session.add(record)
+    if document.meeting:
+        # The adopting meeting has no documents column (yesterday's databases must still import): a meta fact.
+        session.flush()
+        session.merge(Meta(key=meeting_key(record.id), value=document.meeting))
     bump_revision(session)
     session.flush()
     return record
@@ -107,6 +111,11 @@ def sync_units(session: Session, vocabulary: Vocabulary) -> dict[str, Unit]:
                     for alias, owner in wanted_aliases.items() if alias not in kept)
     session.flush()
     return existing
+
+
+def meeting_key(document_id: int) -> str:
+    """The meta key of a stored document's adopting meeting."""
+    return f"meeting:{document_id}"
 
 
 def bump_revision(session: Session) -> None:

@@ -1,4 +1,4 @@
-"""conversation states (what each chat remembers between messages) and the adopting meeting of a document
+"""conversation states: what each chat remembers between messages (issue 9)
 
 Revision ID: 0003_conversation_states
 Revises: 0002
@@ -17,9 +17,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # The meeting that adopted a document, read at import from now on (empty for documents imported before).
-    with op.batch_alter_table("documents", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("meeting", sa.Text(), nullable=False, server_default=""))
     # A new table: reminders and subscriptions are left untouched.
     op.create_table(
         "conversation_states",
@@ -36,5 +33,4 @@ def downgrade() -> None:
     with op.batch_alter_table("conversation_states", schema=None) as batch_op:
         batch_op.drop_index("ix_conversation_states_updated_at")
     op.drop_table("conversation_states")
-    with op.batch_alter_table("documents", schema=None) as batch_op:
-        batch_op.drop_column("meeting")
+
