@@ -4,6 +4,7 @@ projects, "第3条" of the last list. Pure functions of the text and the catalog
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.catalog import Catalog
@@ -39,9 +40,9 @@ def row_codes(text: str, catalog: Catalog) -> list[CodeRef]:
     """Every row code in `text`: K5-12, 五-12, 民生实事 5-1 — including codes the document lacks (五-30)."""
     found: list[tuple[int, CodeRef]] = []
     taken: list[tuple[int, int]] = []
-    for pattern, make in ((LIVELIHOOD_CODE, lambda m: f"L{int(m.group(1))}-{int(m.group(2))}"),
-                          (ROW_CODE, lambda m: f"{m.group(1).upper()}{int(m.group(2))}-{int(m.group(3))}"),
-                          (SECTION_CODE, lambda m: f"K{chinese_to_int(m.group(1))}-{int(m.group(2))}")):
+    makers: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+        (LIVELIHOOD_CODE, _livelihood_id), (ROW_CODE, _written_id), (SECTION_CODE, _section_id))
+    for pattern, make in makers:
         for match in pattern.finditer(text):
             if any(a < match.end() and match.start() < b for a, b in taken):
                 continue
@@ -49,6 +50,18 @@ def row_codes(text: str, catalog: Catalog) -> list[CodeRef]:
             code = make(match)
             found.append((match.start(), CodeRef(match.group(0), code, code in catalog.by_id)))
     return [ref for _, ref in sorted(found, key=lambda pair: pair[0])]
+
+
+def _livelihood_id(match: re.Match[str]) -> str:
+    return f"L{int(match.group(1))}-{int(match.group(2))}"
+
+
+def _written_id(match: re.Match[str]) -> str:
+    return f"{match.group(1).upper()}{int(match.group(2))}-{int(match.group(3))}"
+
+
+def _section_id(match: re.Match[str]) -> str:
+    return f"K{chinese_to_int(match.group(1))}-{int(match.group(2))}"
 
 
 def section_of(text: str) -> tuple[int, str] | None:
