@@ -8,13 +8,13 @@ from datetime import date
 from bot.answer import Answer, AnswerRow, Block
 from bot.dialogue import messages as m
 from bot.dialogue.cues import DialogueCues
-from bot.nlu.query import Query
+from bot.nlu.query import Intent, Query
 from knowledge.catalog import Catalog, Row
 from knowledge.numerals import int_to_chinese
 from knowledge.queries import leaders_of
 
 
-def make(question: str, intent: str, headline: str, rows: list[Row] | None = None, facts: list[str] | None = None,
+def make(question: str, intent: Intent, headline: str, rows: list[Row] | None = None, facts: list[str] | None = None,
          detail: bool = False, title: str = "") -> Answer:
     """An answer of plain rows (one block) and fact lines."""
     blocks = [Block(title, [AnswerRow(r) for r in rows])] if rows else []

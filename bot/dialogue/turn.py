@@ -13,7 +13,7 @@ from bot.dialogue import structure as s
 from bot.dialogue.context import Context, Focus, Subject, SubjectType
 from bot.dialogue.cues import DialogueCues
 from bot.dialogue.refs import ORDINAL_ITEM, nth_of, project_of, row_codes, section_of
-from bot.nlu.link import ORG_SUFFIXES, find_mentions
+from bot.nlu.link import find_mentions
 from bot.nlu.normalize import normalize
 from bot.nlu.query import Query
 from bot.pipeline import Duban
@@ -287,6 +287,8 @@ class Turn:
             return self._remember_plain(s.unled(self.message, catalog))
         if re.search(r"附件\s*[2二]\s*(?:是什么|是啥|讲什么|讲的什么|说的什么|讲的啥|的内容|内容)?$", core.rstrip("？?")):
             return self._remember_plain(s.attachments(self.message, catalog))
+        if "民生" in core and re.search(r"(?:几|多少)个?(?:大)?项目", core) and not self._names(core):
+            return self._keep(s.projects_overview(self.message, catalog))
         if (cues.any("structure.projects_list", core) and re.search(r"分别|哪些|什么|都有", core)
                 and not project_of(core) and not self._names(core)):
             return self._remember_plain(s.projects_overview(self.message, catalog))
@@ -735,7 +737,7 @@ class Turn:
         if query.units or query.leaders or len(query.phrases) != 1:
             return None
         phrase = query.phrases[0][0]
-        if len(phrase) < 2 or not phrase.endswith(ORG_SUFFIXES):
+        if len(phrase) < 2 or not phrase.endswith(self.lexicon.language.names.org_suffixes):
             return None
         units = [u.name for u in self.catalog.units.values() if u.kind != "group" and u.name in self.catalog.by_unit
                  and _subsequence(phrase, u.name)]
@@ -841,4 +843,4 @@ def _said_empty(result: Answer) -> Answer:
     return result
 
 
-__all__ = ["ORG_SUFFIXES", "Turn"]
+__all__ = ["Turn"]

@@ -8,6 +8,8 @@ from typing import Literal
 Intent = Literal[
     "unit_items", "unit_leader", "leader_items", "topic_units", "topic_leader", "number", "count",
     "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes", "other_place", "multi_lead", "overview", "other_year",
+    # Answers of the conversation layer (bot/dialogue): structure, yes/no, statistics, chat, paging.
+    "section", "project", "document", "unled", "supporting", "yesno", "stats", "deadline", "chat", "page",
 ]
 Kind = Literal["key_task", "livelihood"]
 Role = Literal["lead", "support"]

@@ -1,7 +1,7 @@
 """conversation states: what each chat remembers between messages (issue 9)
 
-Revision ID: 0004_conversation_states
-Revises: 0003
+Revision ID: 0005_conversation_states
+Revises: 0004_progress_reports
 Create Date: 2026-11-28 10:00:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_conversation_states"
-down_revision = "0003"
+revision = "0005_conversation_states"
+down_revision = "0004_progress_reports"
 branch_labels = None
 depends_on = None
 
