@@ -1,7 +1,7 @@
 """conversation states: what each chat remembers between messages (issue 9)
 
-Revision ID: 0005_conversation_states
-Revises: 0004_progress_reports
+Revision ID: 0006_conversation_states
+Revises: 0005_progress_index
 Create Date: 2026-11-28 10:00:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_conversation_states"
-down_revision = "0004_progress_reports"
+revision = "0006_conversation_states"
+down_revision = "0005_progress_index"
 branch_labels = None
 depends_on = None
 
