@@ -77,6 +77,8 @@ LEAD_MARK = "（牵头）"
 ERROR_QUESTION = "这条消息无法处理：{reason}"
 EMPTY_QUESTION = "请输入一个问题。"
 TOO_LONG = "问题太长了（超过 {limit} 字），请精简后再问。"
+# stderr of `duban ask`/`duban chat`: the line is still answered, with the bytes replaced by �.
+BAD_BYTES = "第 {line} 行有 {count} 个字节不是有效的 UTF-8，已替换为 � 后照常回答。"
 
 # Telegram HTML pages
 CONTINUED = "（续）"

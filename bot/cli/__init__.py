@@ -107,13 +107,13 @@ def ask_command(
 ) -> None:
     """Answer questions. Example: duban ask --json 区民政局负责哪些民生实事
     (printf '民政局负责啥\\n那配合的呢\\n' | duban ask --conversation)"""
+    from bot.cli import textio
     from bot.cli.ask import answer_lines
 
     runtime = open_runtime(doc, answering=True)
-    source = questions if questions else (line.rstrip("\r\n") for line in sys.stdin)
+    source = textio.arguments(questions) if questions else textio.input_lines()
     for output in answer_lines(runtime, source, as_json, "ask" if conversation else None):
-        sys.stdout.write(output + "\n")
-        sys.stdout.flush()
+        textio.write_line(output)
 
 
 @app.command("chat")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from bot.cli.textio import input_lines, write_line
 from bot.dialogue import messages as dm
 from bot.render import render_text
 from bot.runtime import Runtime
@@ -49,21 +50,19 @@ def chat(runtime: Runtime) -> None:
     catalog = runtime.catalog
     if interactive:
         print(f"督办助手 · {catalog.title}（{catalog.doc_number}）\n输入问题，例如：区民政局负责哪些民生实事；输入“退出”结束。")
-    while True:
-        if interactive:
-            print("> ", end="", flush=True)
-        line = sys.stdin.readline()
-        if not line:
-            break
+    if interactive:
+        print("> ", end="", flush=True)
+    for line in input_lines():  # bytes that are not UTF-8 are replaced and reported, never fatal
         question = line.strip()
         if question.lower() in QUIT:
             break
-        if not question:
-            continue
-        try:
-            reply = command_reply(runtime, question)
-            if reply is None:
-                reply = render_text(runtime.chats.reply(CONSOLE_KEY, question))
-        except Exception as error:  # one bad line must not end the chat
-            reply = dm.CONSOLE_ERROR.format(reason=str(error) or type(error).__name__)
-        print(reply + "\n", flush=True)
+        if question:
+            try:
+                reply = command_reply(runtime, question)
+                if reply is None:
+                    reply = render_text(runtime.chats.reply(CONSOLE_KEY, question))
+            except Exception as error:  # one bad line must not end the chat
+                reply = dm.CONSOLE_ERROR.format(reason=str(error) or type(error).__name__)
+            write_line(reply + "\n")
+        if interactive:
+            print("> ", end="", flush=True)

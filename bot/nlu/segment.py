@@ -9,7 +9,9 @@ left over after names and cues are recognized.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import logging
 import os
 import re
@@ -20,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+log = logging.getLogger(__name__)
 # A high frequency keeps the lexicon's names and cue phrases in one piece.
 _LEXICON_FREQ = 200_000
 _MAX_WORD = 8
@@ -82,19 +85,35 @@ class Segmenter:
         digest.update("\n".join(self.words).encode())
         path = self.cache_dir / f"jieba-{digest.hexdigest()[:20]}.txt"
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             # Write then rename: two processes building at once never read half a file.
             fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(compact_dictionary(self.text, self.words))
-            os.replace(temporary, path)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(compact_dictionary(self.text, self.words))
+                os.replace(temporary, path)
+            except BaseException:  # a full disk: no half-written temporary file left behind
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
         return path
 
     @cached_property
     def tokenizer(self) -> Any:
         jieba = _import_jieba()
         jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer(dictionary=str(self.dictionary_path))
+        try:
+            path = self.dictionary_path
+            if not os.access(self.cache_dir, os.W_OK):  # jieba would log a traceback failing to cache
+                raise PermissionError(f"{self.cache_dir} is not writable")
+        except OSError as error:  # the cache is an optimisation: build the same dictionary in memory
+            log.warning("word-segmentation cache not used (%s); building it in memory", error)
+            tokenizer = jieba.Tokenizer()
+            data = io.BytesIO(compact_dictionary(self.text, self.words).encode("utf-8"))
+            tokenizer.FREQ, tokenizer.total = tokenizer.gen_pfdict(data)
+            tokenizer.initialized = True
+            return tokenizer
+        tokenizer = jieba.Tokenizer(dictionary=str(path))
         tokenizer.tmp_dir = str(self.cache_dir)
         tokenizer.initialize()
         return tokenizer
