@@ -4,7 +4,7 @@ Conventions every handler module follows (bot/app.py relies on them):
 
 - `register(application)` adds the module's handlers; it must not send anything.
 - `COMMANDS: list[CommandSpec]` lists the module's slash commands as `(name, 中文说明, scopes)`,
-  scopes being a tuple of `PRIVATE` and/or `GROUP`; bot/app.py publishes them with set_my_commands
+  scopes being a tuple of `PRIVATE`, `GROUP` and/or `ADMIN`; bot/app.py publishes them with set_my_commands
   in HANDLER_MODULES order.
 - A new module is added to bot/app.py's HANDLER_MODULES (imported there, so a rename fails loudly);
   tests/test_telegram_e2e.py checks that every module here with a `register` is in that list.
@@ -35,9 +35,10 @@ if TYPE_CHECKING:
     from handlers.delivery import ReminderService
     from handlers.progress_chase import Chaser
 
-Scope = Literal["private", "group"]
+Scope = Literal["private", "group", "admin"]
 PRIVATE: Scope = "private"
 GROUP: Scope = "group"
+ADMIN: Scope = "admin"  # the private menus of the users in DUBAN_ADMINS only (their own chat scope)
 BOTH: tuple[Scope, ...] = (PRIVATE, GROUP)
 CommandSpec = tuple[str, str, tuple[Scope, ...]]
 
@@ -73,6 +74,8 @@ class BotData:
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
 CONTEXT_TYPES = ContextTypes(bot_data=BotData)
 App = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
+# A command no module registered gets "未知命令" from handlers/ask.py, after everything else.
+UNKNOWN_GROUP = 2
 
 
 def is_group(chat_type: str) -> bool:

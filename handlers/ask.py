@@ -13,7 +13,8 @@ from typing import Any
 from telegram import Message, MessageEntity, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from handlers import BOTH, QUESTION_GROUP, CommandSpec, Context, is_group
+from bot.render import quoted
+from handlers import BOTH, QUESTION_GROUP, UNKNOWN_GROUP, CommandSpec, Context, is_group
 from handlers import texts as tx
 from handlers.pages import reply_answer
 
@@ -75,7 +76,31 @@ async def on_command(update: Update, context: Context) -> None:
         await message.reply_text(tx.COMMAND_USAGE.get(command, tx.COMMAND_USAGE["ask"]),
                                  do_quote=is_group(message.chat.type))
         return
+    item = context.bot_data.runtime.duban.ask(question) if command == "item" else None
+    if item is not None and not (item.detail and item.rows):
+        # /item names one row: anything else (五-99, a topic) is a code the document lacks, not a question.
+        await message.reply_text(tx.NO_SUCH_ITEM.format(code=quoted(question)), do_quote=is_group(message.chat.type))
+        return
     await reply_answer(message, context, question)
+
+
+def _known_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> frozenset[str]:
+    return frozenset(name for handlers in application.handlers.values() for handler in handlers
+                     if isinstance(handler, CommandHandler) for name in handler.commands)
+
+
+async def on_unknown_command(update: Update, context: Context) -> None:
+    """"/foo" in private, or "/foo@thisbot" in a group: say so. A bare "/foo" in a group may be another bot's."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    match = _COMMAND.match(message.text)
+    if match is None or match.group(1).lower() in _known_commands(context.application):
+        return
+    addressed = f"@{context.bot.username}".lower() in message.text.split(maxsplit=1)[0].lower()
+    if is_group(message.chat.type) and not addressed:
+        return
+    await message.reply_text(tx.UNKNOWN_COMMAND, do_quote=is_group(message.chat.type))
 
 
 async def on_text(update: Update, context: Context) -> None:
@@ -99,3 +124,4 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     private = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
     groups = filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT
     application.add_handler(MessageHandler(updates & (private | groups), on_text), group=QUESTION_GROUP)
+    application.add_handler(MessageHandler(updates & filters.COMMAND, on_unknown_command), group=UNKNOWN_GROUP)

@@ -26,16 +26,15 @@ COMMANDS: list[CommandSpec] = [
 _PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
-def intro(catalog: Catalog) -> str:
-    """The document, its numbers and what can be asked, as HTML."""
+def intro(catalog: Catalog, group: bool = False, bot: str = "") -> str:
+    """Three lines, as HTML: what the bot knows, how to ask in this kind of chat, and reminders."""
     key = [r for r in catalog.rows if r.kind == "key_task"]
     live = [r for r in catalog.rows if r.kind == "livelihood"]
     units = {role.unit for row in catalog.rows for role in row.roles if not role.group}
+    how = tx.START_HOW_GROUP.format(bot=bot) if group else tx.START_HOW_PRIVATE
     return tx.START.format(
         title=html.escape(catalog.title, quote=False), doc_number=html.escape(catalog.doc_number, quote=False),
-        key=len(key), sections=len(catalog.sections),
-        leaders=len({s.leader for s in catalog.sections if s.leader}),
-        live=len(live), projects=len({r.major for r in live}), units=len(units),
+        key=len(key), live=len(live), units=len(units), how=how,
     )
 
 
@@ -57,16 +56,22 @@ async def on_start(update: Update, context: Context) -> None:
             await reply_answer(message, context, question)
             return
         await message.reply_text(tx.EXPIRED_LINK)
-    await message.reply_html(intro(context.bot_data.runtime.catalog), reply_markup=examples_keyboard(),
-                             do_quote=is_group(message.chat.type))
+    group = is_group(message.chat.type)
+    await message.reply_html(intro(context.bot_data.runtime.catalog, group, context.bot.username or ""),
+                             reply_markup=examples_keyboard(), do_quote=group)
 
 
 async def on_help(update: Update, context: Context) -> None:
-    """How to ask, in private, in groups and inline."""
-    message = update.effective_message
+    """Every feature, as it is used in this kind of chat; admins also see their commands (in private)."""
+    message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    await message.reply_html(tx.HELP.format(bot=context.bot.username or ""), do_quote=is_group(message.chat.type))
+    bot = context.bot.username or ""
+    if is_group(message.chat.type):
+        await message.reply_html(tx.HELP_GROUP.format(bot=bot), do_quote=True)
+        return
+    admin = user is not None and user.id in context.bot_data.runtime.settings.admins
+    await message.reply_html(tx.HELP_PRIVATE.format(bot=bot, admin=tx.HELP_ADMIN if admin else ""))
 
 
 async def on_membership(update: Update, context: Context) -> None:

@@ -31,19 +31,19 @@ from telegram.ext import (
 from bot.reminders import messages as rm
 from bot.reminders import render as rr
 from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets
+from bot.render import quoted
 from bot.runtime import Runtime
-from handlers import BOTH, PRIVATE, CommandSpec, Context, is_group
+from handlers import ADMIN, BOTH, CommandSpec, Context, is_group
 from handlers.delivery import now_of
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
 from knowledge.language import language
-from knowledge.reminders.deadlines import Deadline, DeadlineError
+from knowledge.reminders.deadlines import Deadline, DeadlineError, parse_deadline
 from knowledge.reminders.store import (
-    admin_deadline,
     clear_deadlines,
+    due_from_text,
     effective,
     policy_from,
-    row_in,
     set_deadline,
 )
 from knowledge.reminders.subscriptions import (
@@ -66,7 +66,7 @@ COMMANDS: list[CommandSpec] = [
     ("unsub", rm.CMD_UNSUB, BOTH),
     ("mysubs", rm.CMD_MYSUBS, BOTH),
     ("deadlines", rm.CMD_DEADLINES, BOTH),
-    ("deadline", rm.CMD_DEADLINE, (PRIVATE,)),
+    ("deadline", rm.CMD_DEADLINE, (ADMIN,)),
 ]
 Sessions = sessionmaker[Session]
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
@@ -203,10 +203,10 @@ async def subscribe_text(runtime: Runtime, chat_id: int, chat_type: str, resolut
     fresh = [t for t in resolution.targets if t in added]
     lines = [html.escape(note) for note in resolution.notes]
     if fresh:
-        lines.append(rm.SUBSCRIBED.format(targets=html.escape(rr.target_list(fresh)), n=len(rows)))
+        lines.append(rm.SUBSCRIBED.format(targets=html.escape(rr.target_list(catalog, fresh)), n=len(rows)))
     if len(fresh) < len(resolution.targets):
         old = [t for t in resolution.targets if t not in added]
-        lines.append(rm.ALREADY.format(targets=html.escape(rr.target_list(old))))
+        lines.append(rm.ALREADY.format(targets=html.escape(rr.target_list(catalog, old))))
     if resumed:
         lines.append(rm.RESUMED)
     reminders = runtime.settings.reminders
@@ -268,9 +268,9 @@ async def on_unsub(update: Update, context: Context) -> None:
     missing = [t for t in resolution.targets if t not in gone]
     lines = []
     if gone:
-        lines.append(rm.UNSUBSCRIBED.format(targets=html.escape(rr.target_list(gone))))
+        lines.append(rm.UNSUBSCRIBED.format(targets=html.escape(rr.target_list(runtime.catalog, gone))))
     if missing:
-        lines.append(rm.NOT_SUBSCRIBED.format(targets=html.escape(rr.target_list(missing))))
+        lines.append(rm.NOT_SUBSCRIBED.format(targets=html.escape(rr.target_list(runtime.catalog, missing))))
     await _reply(message, "\n".join(lines))
 
 
@@ -278,8 +278,8 @@ async def mysubs_view(runtime: Runtime, chat_id: int) -> tuple[str, InlineKeyboa
     """The chat's subscriptions and one remove button per subscription (callback data: sb:r:<id>)."""
     subs = await asyncio.to_thread(_subscriptions, runtime.knowledge.sessions, chat_id)
     counts = {s.id: len(target_rows(runtime.catalog, s.target)) for s in subs}
-    buttons = [[b] for s in subs if (b := _button(rm.UNSUB_BUTTON.format(target=s.target.label), "r", str(s.id))) is not None]
-    return rr.render_subscriptions(subs, counts), InlineKeyboardMarkup(buttons) if buttons else None
+    buttons = [[b] for s in subs if (b := _button(rm.UNSUB_BUTTON.format(target=rr.target_label(runtime.catalog, s.target)), "r", str(s.id))) is not None]
+    return rr.render_subscriptions(runtime.catalog, subs, counts), InlineKeyboardMarkup(buttons) if buttons else None
 
 
 async def _resume_private(runtime: Runtime, message: Message) -> None:
@@ -342,7 +342,7 @@ async def _press(update: Update, context: Context) -> None:
     removed: SubscriptionInfo | None = None
     if parts[2].isdigit():
         removed = await asyncio.to_thread(_remove_id, runtime.knowledge.sessions, chat_id, int(parts[2]))
-    await query.answer(rm.UNSUBSCRIBED.format(targets=removed.target.label) if removed else rm.MYSUBS_EXPIRED)
+    await query.answer(rm.UNSUBSCRIBED.format(targets=rr.target_label(runtime.catalog, removed.target)) if removed else rm.MYSUBS_EXPIRED)
     text, markup = await mysubs_view(runtime, chat_id)
     try:
         await query.edit_message_text(text, reply_markup=markup)
@@ -358,7 +358,7 @@ async def _confirm(query: CallbackQuery, runtime: Runtime, name: str) -> None:
         await query.answer(resolution.problem[:200], show_alert=True)
         return
     rows = frozenset().union(*(target_rows(runtime.catalog, t) for t in resolution.targets))
-    label = rr.target_list(resolution.targets)
+    label = rr.target_list(runtime.catalog, resolution.targets)
     buttons = [b for b in (_button(rm.CONFIRM_BUTTON.format(target=label), "a", name),
                            _button(rm.CANCEL_BUTTON, "x", "")) if b is not None]
     await query.answer()
@@ -388,7 +388,7 @@ async def on_deadlines(update: Update, context: Context) -> None:
 
 
 async def on_deadline(update: Update, context: Context) -> None:
-    """/deadline K5-12 2023-06-30 完成过半 (admins listed in DUBAN_ADMINS only)."""
+    """/deadline 五-12 2023-06-30 完成过半 (admins listed in DUBAN_ADMINS only)."""
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
@@ -401,23 +401,55 @@ async def on_deadline(update: Update, context: Context) -> None:
         await _reply(message, html.escape(rm.DEADLINE_USAGE))
         return
     catalog = runtime.catalog
+    row_id, args = _deadline_row(runtime, args)
+    if row_id is None:
+        await _reply(message, html.escape(rm.DEADLINE_BAD_ROW.format(text=quoted(args[0]))))
+        return
+    label = catalog.by_id[row_id].label
+    if args[1].lower() in _CLEAR_WORDS:
+        n = await asyncio.to_thread(_clear_deadlines, runtime.knowledge.sessions, catalog.key, row_id)
+        await _reply(message, rm.DEADLINE_CLEARED.format(row=label, n=n, fallback=rm.CLEAR_FALLBACK))
+        return
     try:
-        if args[1].lower() in _CLEAR_WORDS:
-            row_id = row_in(catalog, args[0])
-            n = await asyncio.to_thread(_clear_deadlines, runtime.knowledge.sessions, catalog.key, row_id)
-            await _reply(message, rm.DEADLINE_CLEARED.format(row=row_id, n=n, fallback=rm.CLEAR_FALLBACK))
-            return
-        deadline = admin_deadline(catalog, args[0], args[1], " ".join(args[2:]))
-        row_id = deadline.row_id
-    except DeadlineError as error:
-        await _reply(message, html.escape(rm.DEADLINE_BAD.format(error=error)))
+        due = due_from_text(args[1], catalog.year)
+    except DeadlineError:
+        # The phrase reader's errors are for operators' logs; the admin in the chat gets a sentence.
+        no_date = _open_ended(args[1], catalog.year)
+        template = rm.DEADLINE_NO_DATE if no_date else rm.DEADLINE_BAD_DATE
+        await _reply(message, html.escape(template.format(text=quoted(args[1]))))
+        return
+    try:
+        deadline = Deadline(row_id, due, " ".join(args[2:]).strip(), "admin")
+    except DeadlineError as error:  # a milestone too long: that message is Chinese already
+        await _reply(message, html.escape(str(error)))
         return
     replaced = await asyncio.to_thread(_set_deadline, runtime.knowledge.sessions, catalog.key, deadline,
                                        f"telegram:{user.id}", now_of(context))
     template = rm.DEADLINE_REPLACED if replaced else rm.DEADLINE_SET
     milestone = f"（{deadline.milestone}）" if deadline.milestone else ""
-    await _reply(message, html.escape(template.format(row=row_id, due=rr.cn_date(deadline.due),
+    await _reply(message, html.escape(template.format(row=label, due=rr.cn_date(deadline.due),
                                                       milestone=milestone)))
+
+
+def _deadline_row(runtime: Runtime, args: list[str]) -> tuple[str | None, list[str]]:
+    """The one row /deadline names, in any written form (五-12, K5-12, ｋ５－１２, 民生实事5-1 or 民生实事 5-1),
+    read as /sub reads it, and the arguments with that row as one: [row as written, date, milestone…]."""
+    for width in (1, 2):
+        if len(args) < width + 1:
+            break
+        written = "".join(args[:width])
+        resolution = resolve_targets(runtime.duban, written)
+        if resolution.ok and len(resolution.targets) == 1 and resolution.targets[0].kind == "row":
+            return resolution.targets[0].value, [written, *args[width:]]
+    return None, args
+
+
+def _open_ended(text: str, year: int) -> bool:
+    """A phrase such as 长期坚持: understood, but it names no date."""
+    try:
+        return parse_deadline(text, year).due is None
+    except DeadlineError:
+        return False
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -27,10 +27,12 @@ from knowledge.bootstrap import KnowledgeBase
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
 from knowledge.models import SentReminder
+from knowledge.numerals import chinese_to_int
 from knowledge.reminders.subscriptions import Target, subscribe
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-ROW_ID = re.compile(r"\b[KL]\d+-\d+\b")
+# A listed row as users see it: "• 五-12 …" or "• 民生实事 5-1 …" (the document's own numbering).
+ROW_LABEL = re.compile(r"^• (?:民生实事 (\d+)-(\d+)|([一二三四五六七八九十]+)-(\d+))", re.M)
 # No pacing and no start-up delay: tests control time themselves.
 FAST = DeliveryOptions(rate=0, group_interval=0, concurrency=4, start_delay=3600,
                        claim_timeout=timedelta(0))
@@ -81,9 +83,14 @@ def build_app(fake: FakeBotApi, runtime: Runtime, clock: Clock | None = None,
     return app
 
 
+def row_ids(text: str) -> list[str]:
+    """Row ids (K5-12, L5-1) of the rows a message lists, in order, read back from their labels."""
+    return [f"L{p}-{k}" if p else f"K{chinese_to_int(s)}-{n}" for p, k, s, n in ROW_LABEL.findall(text)]
+
+
 def rows_in(messages: Iterable[FakeMessage]) -> list[str]:
-    """Row ids listed in messages, in order (labels such as 五-7 are not matched)."""
-    return [m for message in messages for m in ROW_ID.findall(message.text)]
+    """Row ids listed in messages, in order."""
+    return [m for message in messages for m in row_ids(message.text)]
 
 
 def log_rows(knowledge: KnowledgeBase) -> list[SentReminder]:

@@ -137,7 +137,7 @@ def test_at_option_and_status(cli: typer.Typer) -> None:
     naive = due(cli, "2023-12-01T09:00")  # no offset: the policy's zone
     assert naive["at"] == "2023-12-01T09:00:00+08:00" and len(naive["chats"]) == 1  # type: ignore[arg-type]
     text = run(cli, "reminders", "due", "--at", "2023-12-01T09:00+08:00")
-    assert "chat 4242 (private)" in text and "K5-12" in text and "还有 30 天到期" in text
+    assert "chat 4242 (private)" in text and "五-12" in text and "还有 30 天到期" in text
     assert "no reminders recorded" in run(cli, "reminders", "status")
     assert json.loads(run(cli, "reminders", "status", "--json"))["in_doubt"] == []
     assert "0 in-doubt reminder(s)" in run(cli, "reminders", "requeue-unknown")

@@ -17,7 +17,6 @@ from fakebot.fixtures import make_fake_bot_fixture, polling
 from reminders_support import (
     FAST,
     MINSHENG_ROWS,
-    ROW_ID,
     Clock,
     SessionThreads,
     add_subscription,
@@ -28,6 +27,7 @@ from reminders_support import (
     fast_runtime,
     log_rows,
     private_chats,
+    row_ids,
     rows_in,
 )
 from telegram import Bot
@@ -89,7 +89,7 @@ async def test_sub_then_one_digest_on_each_reminder_day(fake: FakeBotApi, rt: Ru
     assert "还有 9 天到期" in week[0] and "还有 2 天到期" in last[0] and "已逾期 2 天" in overdue[0]
     assert "今天到期" not in last[0]
     for texts in (first, week, last, overdue):
-        assert sorted(ROW_ID.findall(texts[0])) == sorted(MINSHENG_ROWS)
+        assert sorted(row_ids(texts[0])) == sorted(MINSHENG_ROWS)
     assert not any(r.late for r in log_rows(rt.knowledge))
 
 
@@ -367,4 +367,4 @@ async def test_the_real_application_wires_commands_buttons_and_job(fake: FakeBot
         report = await service.run(app)
         assert report is not None and report.messages == 1
         [digest] = await fake.wait_for_bot_messages(chat)
-        assert sorted(ROW_ID.findall(digest.text)) == sorted(MINSHENG_ROWS)
+        assert sorted(row_ids(digest.text)) == sorted(MINSHENG_ROWS)

@@ -4,6 +4,7 @@ including who may change a group's subscriptions."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -183,10 +184,13 @@ def test_deadline_precedence_admin_schedule_default(rt: Runtime) -> None:
     ("K5-12", [Target("row", "K5-12")]),
     ("ｋ５－１２", [Target("row", "K5-12")]),
     ("五-12", [Target("row", "K5-12")]),
+    ("民生实事5-1", [Target("row", "L5-1")]),
+    ("民生实事 5-1", [Target("row", "L5-1")]),
     ("全部", [Target("all")]),
     ("区民政局 K5-12，伍国军", [Target("unit", "区民政局"), Target("row", "K5-12"), Target("leader", "伍国军")]),
     ("区民政局和区财政局", [Target("unit", "区民政局"), Target("unit", "区财政局")]),
-], ids=["canonical", "short_form", "typo", "leader_typo", "alias", "leader", "row", "fullwidth_row", "section_code", "all",
+], ids=["canonical", "short_form", "typo", "leader_typo", "alias", "leader", "row", "fullwidth_row", "section_code",
+        "livelihood_code", "livelihood_code_spaced", "all",
         "several", "joined_by_he"])
 def test_resolution_follows_question_resolution(duban: Duban, text: str, targets: list[Target]) -> None:
     resolution = resolve_targets(duban, text)
@@ -198,7 +202,7 @@ def test_resolution_follows_question_resolution(duban: Duban, text: str, targets
     ("潘旭", "潘旭", "潘旭光"),
     ("区教育厅", "区教育厅", "区教育局"),
     ("火星街道", "火星街道", None),  # 五马街道 shares only 街道: no stranger is offered
-    ("K5-99", "K5-99", "K5-17"),
+    ("K5-99", "K5-99", "五-17"),
     ("老年食堂", "老年食堂", None),
     ("区民政局 区教育厅", "区教育厅", "区教育局"),
 ], ids=["partial_leader_name", "close_unit_name", "unknown_street", "unknown_row", "topic_not_a_name",
@@ -260,7 +264,7 @@ async def test_private_sub_mysubs_button_and_unsub(fake: FakeBotApi, rt: Runtime
 
         await fake.send_text(chat, user, "/unsub 潘旭光 K5-12")
         [done] = await fake.wait_for_bot_messages(chat)
-        assert "已取消订阅 潘旭光" in done.text and "没有订阅 K5-12" in done.text
+        assert "已取消订阅 潘旭光" in done.text and "没有订阅 五-12" in done.text
     with rt.knowledge.sessions() as session:
         assert list_subscriptions(session, chat.id) == []
 
@@ -322,16 +326,25 @@ async def test_deadline_is_admin_only_and_shows_in_deadlines(fake: FakeBotApi, r
         [refused] = await fake.wait_for_bot_messages(other_chat)
         assert "只有督办管理员" in refused.text
 
-        await fake.send_text(admin_chat, admin, "/deadline K5-12 2023-06-30 完成过半")
+        await fake.send_text(admin_chat, admin, "/deadline 五-12 2023-06-30 完成过半")
         [done] = await fake.wait_for_bot_messages(admin_chat)
-        assert "已设置 K5-12 的期限：2023年6月30日（完成过半）" in done.text
-        await fake.send_text(admin_chat, admin, "/deadline K5-13 三季度末")
-        await fake.send_text(admin_chat, admin, "/deadline K5-14 长期坚持")
-        await fake.send_text(admin_chat, admin, "/deadline K9-99 2023-06-30")
-        set13, open_ended, unknown = await fake.wait_for_bot_messages(admin_chat, 3)
-        assert "2023年9月30日" in set13.text
+        assert "已设置 五-12 的期限：2023年6月30日（完成过半）" in done.text
+        # Every written form of a row code, and every refusal in Chinese with the row as users number it.
+        for command in ("/deadline ｋ５－１３ 三季度末", "/deadline K5-14 长期坚持", "/deadline K9-99 2023-06-30",
+                        "/deadline 五-15 2023-02-30", "/deadline 五-15 下辈子"):
+            await fake.send_text(admin_chat, admin, command)
+        set13, open_ended, unknown, impossible, unreadable = await fake.wait_for_bot_messages(admin_chat, 5)
+        assert "已设置 五-13 的期限：2023年9月30日" in set13.text
         assert "长期坚持" in open_ended.text and "没有具体日期" in open_ended.text
-        assert "K9-99" in unknown.text
+        assert "没有找到任务编号“K9-99”" in unknown.text
+        assert "看不懂期限“2023-02-30”" in impossible.text and "看不懂期限“下辈子”" in unreadable.text
+        for reply in (set13, open_ended, unknown, impossible, unreadable):
+            assert not re.search(r"[A-Za-z]{3,}", reply.text.replace("K9-99", "")), reply.text
+        await fake.send_text(admin_chat, admin, "/deadline 民生实事 5-1 2023-11-30")
+        await fake.send_text(admin_chat, admin, "/deadline 民生实事5-1 清除")
+        set_l, cleared_l = await fake.wait_for_bot_messages(admin_chat, 2)
+        assert "已设置 民生实事 5-1 的期限：2023年11月30日" in set_l.text
+        assert "已清除 民生实事 5-1 的 1 个管理员期限" in cleared_l.text
 
         await fake.send_text(other_chat, someone, "/deadlines")
         [none] = await fake.wait_for_bot_messages(other_chat)
@@ -347,7 +360,7 @@ async def test_deadline_is_admin_only_and_shows_in_deadlines(fake: FakeBotApi, r
 
         await fake.send_text(admin_chat, admin, "/deadline K5-12 清除")
         [cleared] = await fake.wait_for_bot_messages(admin_chat)
-        assert "已清除 K5-12 的 1 个管理员期限" in cleared.text
+        assert "已清除 五-12 的 1 个管理员期限" in cleared.text
     with rt.knowledge.sessions() as session:
         assert [s.deadline.row_id for s in stored_deadlines(session, rt.catalog.key)] == ["K5-13"]
 

@@ -159,8 +159,12 @@ async def test_start_shows_the_document_and_example_buttons(fake: FakeBotApi, bo
 
 @pytest.mark.parametrize(("command", "expected"), [
     ("/unit 区民政局", "区民政局共涉及"), ("/leader 伍国军", "伍国军"), ("/item 五-12", "责任单位：区民政局（牵头）"),
-    ("/item K5-12", "牵头区领导：伍国军"), ("/ask", "请在命令后写上问题"), ("/unit", "请在命令后写上单位名称"),
-], ids=["unit", "leader", "item-label", "item-id", "ask-empty", "unit-empty"])
+    ("/item K5-12", "牵头区领导：伍国军"), ("/item ｋ５－１２", "牵头区领导：伍国军"),
+    ("/item 民生实事5-1", "牵头单位：区民政局"), ("/item L5-1", "牵头单位：区民政局"),
+    ("/item 五-99", "文件中没有编号“五-99”的条目"), ("/item 老年食堂", "文件中没有编号“老年食堂”的条目"),
+    ("/ask", "请在命令后写上问题"), ("/unit", "请在命令后写上单位名称"), ("/unknowncmd", tx.UNKNOWN_COMMAND),
+], ids=["unit", "leader", "item-label", "item-id", "item-fullwidth", "item-livelihood", "item-livelihood-id",
+        "item-missing", "item-topic", "ask-empty", "unit-empty", "unknown-command"])
 async def test_commands(fake: FakeBotApi, bot: Any, command: str, expected: str) -> None:
     user = fake.add_user("Li")
     reply = await ask(fake, fake.private_chat(user), user, command)
@@ -284,6 +288,52 @@ async def test_group_chatter_is_ignored(any_fake: FakeBotApi, tg_runtime: Runtim
         await fake.assert_no_bot_messages(chat, wait=0.1)
         reply = await ask(fake, chat, user, f"/unit@{BOT} 区民政局")
         assert visible(reply).startswith("区民政局")
+
+
+async def test_group_start_help_and_small_talk_fit_the_group(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = group(fake, user)
+    intro = await ask(fake, chat, user, f"/start@{BOT}")
+    text = visible(intro)
+    assert len(text.splitlines()) == 3 and f"@{BOT}" in text and f"/ask@{BOT}" in text and "直接发问题" not in text
+    assert "/sub" in text and intro.button_texts == list(msg.EXAMPLES)
+    help_text = visible(await ask(fake, chat, user, f"/help@{BOT}"))
+    assert f"/sub@{BOT}" in help_text and "/deadline " not in help_text
+    for small_talk in ("谢谢", "你好"):
+        sent = await fake.send_text(chat, user, small_talk, reply_to=intro)
+        [reply] = await fake.wait_for_bot_messages(chat)
+        assert visible(reply) == tx.GROUP_NOT_ABOUT.format(bot=BOT) and reply.reply_to is sent
+        assert len(reply.text.replace(BOT, "")) <= 30 and not reply.buttons
+    unknown = await ask(fake, chat, user, f"/nosuch@{BOT}")
+    assert visible(unknown) == tx.UNKNOWN_COMMAND
+
+
+async def test_private_start_and_help_list_every_feature(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Li")
+    chat = fake.private_chat(user)
+    intro = visible(await ask(fake, chat, user, "/start"))
+    assert len(intro.splitlines()) == 3 and "直接发问题" in intro
+    help_text = visible(await ask(fake, chat, user, "/help"))
+    for feature in ("/unit", "/leader", "/item", "/sub", "/mysubs", "/deadlines", "/unsub", f"@{BOT}"):
+        assert feature in help_text, feature
+    assert "/deadline " not in help_text  # an admin command, for admins only
+    assert fake.bot_profile["description:"]["description"] == tx.DESCRIPTION
+    assert fake.bot_profile["short_description:"]["short_description"] == tx.SHORT_DESCRIPTION
+
+
+async def test_admin_commands_only_in_admins_menus(fake: FakeBotApi, tg_runtime: Runtime,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    admin, user = fake.add_user("Admin"), fake.add_user("Li")
+    admin_chat, user_chat = fake.private_chat(admin), fake.private_chat(user)
+    monkeypatch.setattr(tg_runtime, "settings", dataclasses.replace(tg_runtime.settings, admins=frozenset({admin.id})))
+    async with running(fake, tg_runtime):
+        admin_menu = [c["command"] for c in fake.effective_commands(admin_chat, admin)]
+        user_menu = [c["command"] for c in fake.effective_commands(user_chat, user)]
+        group_menu = [c["command"] for c in fake.effective_commands(group(fake, admin, user), admin)]
+        assert "deadline" in admin_menu and "deadline" not in user_menu and "deadline" not in group_menu
+        assert set(user_menu) < set(admin_menu)
+        help_text = visible(await ask(fake, admin_chat, admin, "/help"))
+        assert "/deadline 五-12" in help_text
 
 
 async def test_joining_a_group_says_hello_once(fake: FakeBotApi, bot: Any) -> None:

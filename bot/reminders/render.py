@@ -48,15 +48,22 @@ def step_label(days_before: int, due: date) -> str:
     return rm.STEP_OVERDUE.format(n=-days_before, due=shown)
 
 
-def target_list(targets: Iterable[Target]) -> str:
-    return "、".join(t.label for t in targets)
+def target_label(catalog: Catalog, target: Target) -> str:
+    """How users see a target: a row by the document's own numbering (五-12, 民生实事 5-1), never its key."""
+    row = catalog.by_id.get(target.value) if target.kind == "row" else None
+    return row.label if row is not None else target.label
+
+
+def target_list(catalog: Catalog, targets: Iterable[Target]) -> str:
+    return "、".join(target_label(catalog, t) for t in targets)
 
 
 def row_line(catalog: Catalog, row_id: str, milestone: str = "", *, markup: bool = True) -> str:
-    """• K5-7（五-7）新改建老年食堂… 牵头：区民政局；阶段：完成过半."""
+    """• 五-7 新改建老年食堂… 牵头：区民政局；阶段：完成过半."""
     esc: Callable[[str], str] = html.escape if markup else str
     row = catalog.by_id.get(row_id)
-    code = f"<b>{esc(row_id)}</b>" if markup else row_id
+    shown = row.label if row is not None else row_id
+    code = f"<b>{esc(shown)}</b>" if markup else shown
     if row is None:
         return f"• {code}" + (" " + esc(rm.ROW_MILESTONE.format(milestone=milestone)) if milestone else "")
     text = row.text if len(row.text) <= _SNIPPET else row.text[:_SNIPPET] + "…"
@@ -68,7 +75,7 @@ def row_line(catalog: Catalog, row_id: str, milestone: str = "", *, markup: bool
     if milestone:
         extra.append(rm.ROW_MILESTONE.format(milestone=milestone))
     tail = f"\n  {esc('；'.join(extra))}" if extra else ""
-    return f"• {code}（{esc(row.label)}）{esc(text)}{tail}"
+    return f"• {code} {esc(text)}{tail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +161,13 @@ def render_deadlines(catalog: Catalog, deadlines: dict[str, list[Deadline]], tod
     return [page.text for page in paginate(rm.DEADLINES_HEAD.format(today=cn_date(today)), blocks, "", limit)]
 
 
-def render_subscriptions(subs: Sequence[SubscriptionInfo], counts: dict[int, int]) -> str:
+def render_subscriptions(catalog: Catalog, subs: Sequence[SubscriptionInfo], counts: dict[int, int]) -> str:
     """/mysubs' text: one line per subscription with its row count and pause state."""
     if not subs:
         return rm.NO_SUBS
     lines = [rm.MYSUBS]
     for n, sub in enumerate(subs, 1):
         state = rm.PAUSED.format(reason=html.escape(sub.paused_reason or rm.BLOCKED)) if sub.paused else ""
-        lines.append(rm.SUB_COUNT.format(n=n, target=html.escape(sub.target.label), count=counts.get(sub.id, 0),
+        lines.append(rm.SUB_COUNT.format(n=n, target=html.escape(target_label(catalog, sub.target)), count=counts.get(sub.id, 0),
                                          state=state))
     return "\n".join(lines)

@@ -48,12 +48,19 @@ def resolve_targets(duban: Duban, text: str) -> Resolution:
     if not pieces:
         result.problem = rm.SUB_USAGE
         return result
-    for piece in pieces:
-        one = _resolve_piece(duban, piece)
+    index = 0
+    while index < len(pieces):
+        one = _resolve_piece(duban, pieces[index])
+        if one.problem and index + 1 < len(pieces):
+            # A name written with a space inside ("民生实事 5-1") is one piece.
+            joined = _resolve_piece(duban, pieces[index] + pieces[index + 1])
+            if not joined.problem:
+                one, index = joined, index + 1
         if one.problem:
             return one
         result.notes += one.notes
         result.targets += [t for t in one.targets if t not in result.targets]
+        index += 1
     return result
 
 
@@ -85,9 +92,10 @@ def _resolve_row(catalog: Catalog, piece: str) -> Resolution:
     if row_id in catalog.by_id:
         return Resolution([Target("row", row_id)])
     prefix = row_id.split("-")[0]
-    same = sorted((r for r in catalog.by_id if r.split("-")[0] == prefix), key=row_sort_key)
-    hint = rm.ROW_RANGE.format(prefix=prefix, first=same[0], last=same[-1]) if same else ""
-    return Resolution(problem=rm.UNKNOWN_ROW.format(row=row_id, hint=hint), suggestions=same[-1:])
+    same = [catalog.by_id[r].label for r in sorted((r for r in catalog.by_id if r.split("-")[0] == prefix),
+                                                   key=row_sort_key)]
+    hint = rm.ROW_RANGE.format(first=same[0], last=same[-1]) if same else ""
+    return Resolution(problem=rm.UNKNOWN_ROW.format(row=piece, hint=hint), suggestions=same[-1:])
 
 
 def _unknown(catalog: Catalog, name: str, suggestions: list[str]) -> Resolution:
