@@ -7,7 +7,7 @@ import contextlib
 import logging
 import re
 import secrets
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
@@ -19,12 +19,10 @@ from telegram import (
     BotCommandScope,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
-    BotCommandScopeChat,
     LinkPreviewOptions,
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings
@@ -131,24 +129,9 @@ async def _post_init(application: App) -> None:
     for scope, commands in menus.items():
         if commands and scope in _SCOPES:
             await application.bot.set_my_commands(commands, scope=_SCOPES[scope])
-    await publish_admin_menus(application, runtime.settings.admins, menus)
     # What an empty chat with the bot shows before /start, and the bot's profile line.
     await application.bot.set_my_description(tx.DESCRIPTION)
     await application.bot.set_my_short_description(tx.SHORT_DESCRIPTION)
-
-
-async def publish_admin_menus(application: AnyApplication, admins: Iterable[int],
-                              menus: dict[str, list[BotCommand]]) -> None:
-    """Admin-only commands appear only in each admin's own private menu (BotCommandScopeChat)."""
-    if not menus.get(ADMIN):
-        return
-    commands = menus[PRIVATE] + [c for c in menus[ADMIN] if c not in menus[PRIVATE]]
-    for admin in admins:
-        try:
-            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin))
-        except TelegramError as error:  # an admin who never opened the bot has no chat yet
-            log.warning("admin %s: could not publish the admin command menu (%s); it appears after "
-                        "they send /start", admin, error)
 
 
 async def _post_shutdown(application: App) -> None:

@@ -53,6 +53,7 @@ class BotData:
 
     _runtime: Runtime | None = None
     commands: dict[str, list[BotCommand]] = field(default_factory=dict)  # published menus (bot/app.py)
+    admin_menus: set[int] = field(default_factory=set)  # admins whose own menu is published (handlers/start.py)
     questions: OrderedDict[str, str] = field(default_factory=OrderedDict)  # recent questions (handlers/pages.py)
     alerts: dict[str, float] = field(default_factory=dict)  # last admin alert per error (handlers/errors.py)
     reminders: ReminderService | None = None  # the delivery job's state (handlers/delivery.py)

@@ -6,12 +6,19 @@ import html
 import logging
 from typing import Any
 
-from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    BotCommandScopeChat,
+    ChatMember,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
 from telegram.constants import ChatType
-from telegram.ext import Application, ChatMemberHandler, CommandHandler, filters
+from telegram.error import TelegramError
+from telegram.ext import Application, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages as msg
-from handlers import BOTH, CommandSpec, Context, is_group
+from handlers import ADMIN, BOTH, PRIVATE, CommandSpec, Context, is_group
 from handlers import texts as tx
 from handlers.pages import LINK_PREFIXES, question_of_payload, reply_answer
 from knowledge.catalog import Catalog
@@ -74,6 +81,27 @@ async def on_help(update: Update, context: Context) -> None:
     await message.reply_html(tx.HELP_PRIVATE.format(bot=bot, admin=tx.HELP_ADMIN if admin else ""))
 
 
+async def publish_admin_menu(update: Update, context: Context) -> None:
+    """An admin's first private message in this process: put the admin-only commands in their menu.
+
+    Done here rather than at start-up because Telegram refuses a chat scope for a user who has not
+    opened the bot yet; the admin commands stay out of everyone else's menus either way.
+    """
+    user = update.effective_user
+    published = context.bot_data.admin_menus
+    menus = context.bot_data.commands
+    if user is None or user.id in published or not menus.get(ADMIN) \
+            or user.id not in context.bot_data.runtime.settings.admins:
+        return
+    published.add(user.id)
+    commands = menus.get(PRIVATE, []) + [c for c in menus[ADMIN] if c not in menus.get(PRIVATE, [])]
+    try:
+        await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(user.id))
+    except TelegramError as error:
+        published.discard(user.id)
+        log.warning("admin %s: could not publish the admin command menu: %s", user.id, error)
+
+
 async def on_membership(update: Update, context: Context) -> None:
     """Say hello once when added to a group; note when a user blocks the bot."""
     change = update.my_chat_member
@@ -90,8 +118,10 @@ async def on_membership(update: Update, context: Context) -> None:
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """/start, /help and the bot's own membership changes."""
+    """/start, /help, the admins' own menus, and the bot's own membership changes."""
     updates = filters.UpdateType.MESSAGE
+    # Runs beside the other handlers (its own group), never instead of them.
+    application.add_handler(MessageHandler(updates & filters.ChatType.PRIVATE, publish_admin_menu), group=-2)
     application.add_handler(CommandHandler("start", on_start, filters=updates))
     application.add_handler(CommandHandler("help", on_help, filters=updates))
     application.add_handler(ChatMemberHandler(on_membership, ChatMemberHandler.MY_CHAT_MEMBER))

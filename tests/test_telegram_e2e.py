@@ -327,13 +327,15 @@ async def test_admin_commands_only_in_admins_menus(fake: FakeBotApi, tg_runtime:
     admin_chat, user_chat = fake.private_chat(admin), fake.private_chat(user)
     monkeypatch.setattr(tg_runtime, "settings", dataclasses.replace(tg_runtime.settings, admins=frozenset({admin.id})))
     async with running(fake, tg_runtime):
+        assert "deadline" not in [c["command"] for c in fake.effective_commands(admin_chat, admin)]
+        help_text = visible(await ask(fake, admin_chat, admin, "/help"))  # the admin's first message
+        assert "/deadline 五-12" in help_text
+        await fake.wait_for_call("setMyCommands", lambda c: c.params.get("scope", {}).get("type") == "chat")
         admin_menu = [c["command"] for c in fake.effective_commands(admin_chat, admin)]
         user_menu = [c["command"] for c in fake.effective_commands(user_chat, user)]
         group_menu = [c["command"] for c in fake.effective_commands(group(fake, admin, user), admin)]
         assert "deadline" in admin_menu and "deadline" not in user_menu and "deadline" not in group_menu
         assert set(user_menu) < set(admin_menu)
-        help_text = visible(await ask(fake, admin_chat, admin, "/help"))
-        assert "/deadline 五-12" in help_text
 
 
 async def test_joining_a_group_says_hello_once(fake: FakeBotApi, bot: Any) -> None:
