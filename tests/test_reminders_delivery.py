@@ -342,7 +342,7 @@ async def test_fan_out_stays_under_telegrams_flood_limits(flood_fake: FakeBotApi
 
 
 async def test_the_real_application_wires_commands_buttons_and_job(fake: FakeBotApi, rt: Runtime) -> None:
-    """bot/app.py's Application (every handler module, AIORateLimiter): menus, /sub, a button, a digest."""
+    """bot/app.py's Application (every handler module, its rate limiter): menus, /sub, a button, a digest."""
     from bot.app import build_application
 
     app = build_application(rt, token=fake.token, base_url=fake.base_url)
@@ -350,9 +350,11 @@ async def test_the_real_application_wires_commands_buttons_and_job(fake: FakeBot
         user = fake.add_user("王芳")
         chat = fake.private_chat(user)
         # The menus bot/app.py publishes at start-up.
-        private, group = ({c.command for c in app.bot_data.commands[scope]} for scope in ("private", "group"))
-        assert {"sub", "unsub", "mysubs", "deadlines", "deadline"} <= private
+        private, group, admin = ({c.command for c in app.bot_data.commands[scope]}
+                                 for scope in ("private", "group", "admin"))
+        assert {"sub", "unsub", "mysubs", "deadlines"} <= private and "deadline" not in private
         assert {"sub", "unsub", "mysubs", "deadlines"} <= group and "deadline" not in group
+        assert admin == {"deadline"}  # the admins' own menus only
         await fake.send_text(chat, user, "/sub 区民政局")
         await fake.wait_for_bot_messages(chat)
         await fake.send_text(chat, user, "/mysubs")
