@@ -200,9 +200,11 @@ async def reply_answer(message: Message, context: Context, question: str) -> Non
     # A private chat is one conversation; in a group each user's messages to the bot are their own.
     user = message.from_user.id if message.from_user is not None else None
     answer = context.bot_data.runtime.chats.reply(conversation_key(message.chat.id, user, private=not group), question)
-    if group and answer.intent == "none":
-        # Thanks or small talk said to the bot in a group: a few words, not examples read out to everyone.
-        await message.reply_text(tx.GROUP_NOT_ABOUT.format(bot=context.bot.username or ""), do_quote=True)
+    if group and answer.intent in ("none", "chat"):
+        # Thanks, greetings or anything else off the document said to the bot in a group: a few words,
+        # never the examples read out to everyone.
+        words = answer.headline if answer.intent == "chat" else tx.GROUP_NOT_ABOUT.format(bot=context.bot.username or "")
+        await message.reply_text(words, do_quote=True)
         return
     view = compact_view(context, answer, question) if group else page_view(context, answer, question, 0)
     await message.reply_html(view.text, reply_markup=view.markup, do_quote=group)
