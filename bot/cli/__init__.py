@@ -27,21 +27,28 @@ DocOption = Annotated[str | None, typer.Option("--doc", help="Document key (defa
 
 @app.command("import")
 def import_command(
-    path: Annotated[Path, typer.Argument(help="The document file: the notice as .txt (tab-separated export), .docx or .xlsx.")],
+    path: Annotated[Path, typer.Argument(help="The document: .txt, .docx, .xlsx, .html/.htm, .pdf (text layer), "
+                                              "or .doc/.wps/.xls with LibreOffice installed.")],
     key: Annotated[str | None, typer.Option(help="Document key; default: the file name without suffix.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what was understood; store nothing.")] = False,
 ) -> None:
-    """Import a document; re-importing the same key replaces it. Example: duban import lucheng-2024-tasks.txt"""
-    from knowledge.ingest import DocumentError, import_document
+    """Import a document; re-importing the same key replaces it. Example: duban import --dry-run notice.html"""
+    from knowledge.ingest import DocumentError, import_document, read_document
+    from knowledge.ingest.summary import summary_lines
 
+    if dry_run:
+        try:
+            document = read_document(path, key)
+        except DocumentError as error:
+            raise fail(f"无法读取，未作任何改动。{error}") from None
+        typer.echo("\n".join(["（试读，未保存）", *summary_lines(document)]))
+        return
     runtime = open_runtime()
     try:
         document = import_document(runtime.knowledge.sessions, path, key)
     except DocumentError as error:
         raise fail(f"导入失败，数据库未作任何改动。{error}") from None
-    projects = len({item.project for item in document.livelihood})
-    typer.echo(f"已导入 {document.key}：{document.title}\n"
-               f"重点工作 {len(document.key_tasks)} 项（{len(document.sections)} 个部分），"
-               f"民生实事 {len(document.livelihood)} 项（{projects} 个项目）")
+    typer.echo("\n".join(["已导入。", *summary_lines(document)]))
 
 
 @app.command("export")

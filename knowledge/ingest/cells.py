@@ -31,7 +31,7 @@ _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 _SEPARATORS = "、，,；;/／\n"
 NUMBER = re.compile(r"^(?:\d{1,3}(?:[-－—.．]\d{1,3})?|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）])[.．、]?$")
 # A numbered line: "1." "1、" "（1）" "（一）" "1-1" then the text.
-NUMBERED = re.compile(r"^(\d{1,3}(?:-\d{1,3})?[.．、](?!\d)|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）])\s*(\S.*)$")
+NUMBERED = re.compile(r"^(\d{1,3}(?:-\d{1,3})?\s?[.．、](?!\d)|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）])\s*(\S.*)$")
 SECTION = re.compile(r"^([一二三四五六七八九十百]{1,3})\s*[、.．]\s*(\S.*)$")
 _PERCENT = re.compile(r"^\d+(?:\.\d+)?%")
 _DATEISH = re.compile(r"(\d{1,2}月|\d{4}年|年底|年内|年末|季度|上半年|下半年|月底|月末|旬|长期|持续|常态化|全年|"
@@ -47,6 +47,9 @@ class LayoutWords:
     labels: tuple[tuple[str, Role], ...]  # longest first, for `牵头单位：…` lines
     lead_marks: tuple[str, ...]
     lead_suffixes: tuple[str, ...]
+    all_lead_suffixes: tuple[str, ...]
+    trailing_words: tuple[str, ...]
+    leader_verbs: tuple[str, ...]
     first_listed: tuple[tuple[str, ...], ...]
     unit_endings: tuple[str, ...]
     group_starts: tuple[str, ...]
@@ -75,6 +78,9 @@ def layout_words(path: Path = LAYOUTS_FILE) -> LayoutWords:
         columns=columns, labels=labels,
         lead_marks=tuple(str(m) for m in data["leads"]["marks"]),
         lead_suffixes=by_length(data["leads"]["suffixes"]),
+        all_lead_suffixes=by_length(data["leads"]["all_lead_suffixes"]),
+        trailing_words=by_length(data["leads"]["trailing_words"]),
+        leader_verbs=tuple(str(w) for w in data["sections"]["leader_verbs"]),
         first_listed=tuple(tuple(str(w) for w in words) for words in data["leads"]["first_listed"]),
         unit_endings=by_length(data["units"]["endings"]),
         group_starts=by_length(data["units"]["group_starts"]),
@@ -127,12 +133,47 @@ def is_number(cell: str) -> bool:
     return bool(NUMBER.match(fold(cell)))
 
 
+_RULE_NOTE = re.compile(r"[（(][^（()）]*(?:牵头|下同|汇总)[^（()）]*[)）]?$")
+
+
 def _split(cell: str) -> list[str]:
-    """Split a unit cell at separators and spaces outside parentheses, dropping a trailing 。."""
-    return [name for name in (n.rstrip("。.") for n in split_names(cell, _SEPARATORS)) if name]
+    """Split a unit cell into names: at separators outside parentheses; spaces split only where both sides
+    are names ("市 财政局" is one name typeset apart); "各县、市、区政府" stays one name; a trailing 。/等
+    and a parenthesised rule note ("（列第一位的为牵头单位，下同）") are not part of a name."""
+    cell = _RULE_NOTE.sub("", cell.strip().rstrip("。.；;"))
+    names: list[str] = []
+    for part in split_names(cell, _SEPARATORS.replace(" ", ""), spaces=False):
+        tokens = part.split()
+        first = len(names)
+        buffer = ""
+        for position, token in enumerate(tokens):
+            buffer += token
+            rest = "".join(tokens[position + 1:])
+            if looks_like_unit(buffer) and (not rest or looks_like_unit(rest) or len(rest) > 3):
+                names.append(buffer)
+                buffer = ""
+        if buffer:
+            if len(names) > first and not looks_like_unit(buffer) and len(buffer) <= 2:
+                names[-1] += buffer
+            else:
+                names.append(buffer)
+    merged: list[str] = []
+    levels = layout_words().levels
+    for name in names:
+        name = name.rstrip("。.")
+        for word in layout_words().trailing_words:
+            if name.endswith(word) and len(name) > len(word) + 1:
+                name = name[: -len(word)]
+        if merged and merged[-1].startswith("各") and merged[-1][-1:] in levels and (
+                name in levels or name[:1] in levels):
+            merged[-1] += "、" + name  # 各县、市、区政府: one group written with 、 inside
+            continue
+        if name:
+            merged.append(name)
+    return merged
 
 
-def split_names(cell: str, separators: str) -> list[str]:
+def split_names(cell: str, separators: str, spaces: bool = True) -> list[str]:
     """Split at `separators` and spaces outside parentheses (a 、 inside 各县（市、区） does not split)."""
     names: list[str] = []
     depth = 0
@@ -142,7 +183,7 @@ def split_names(cell: str, separators: str) -> list[str]:
             depth += 1
         elif char in _CLOSE:
             depth = max(0, depth - 1)
-        if depth == 0 and (char in separators or char.isspace()):
+        if depth == 0 and (char in separators or (spaces and char.isspace())):
             if current:
                 names.append("".join(current))
             current = []
@@ -235,8 +276,12 @@ def strip_title(name: str) -> str:
 
 
 def parse_unit_cell(cell: str) -> list[tuple[str, bool]]:
-    """(name as written without its mark, marked lead) for each unit of a cell."""
-    return [_bare(name) for name in _split(cell) if _bare(name)[0]]
+    """(name as written without its mark, marked lead) for each unit of a cell; "…分别牵头" marks them all."""
+    text = cell.strip().rstrip("。.；;")
+    every = next((s for s in layout_words().all_lead_suffixes if text.endswith(s)), "")
+    if every:
+        return [(_bare(name)[0], True) for name in _split(text[: -len(every)]) if _bare(name)[0]]
+    return [_bare(name) for name in _split(text) if _bare(name)[0]]
 
 
 def qualify(names: list[str]) -> list[str]:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -71,9 +72,9 @@ def html_lines(path: Path) -> Located:
     """A page's text in order, each innermost table's rows as tab-joined cells (rowspans resolved)."""
     import lxml.html  # imported here: reading other formats does not load it
 
-    data = path.read_bytes()
+    text = _html_text(path.read_bytes())
     try:
-        root = lxml.html.document_fromstring(data)
+        root = lxml.html.document_fromstring(text)
     except Exception as error:  # lxml raises its own parser errors for empty or non-HTML files
         raise DocumentError(f"无法读取网页文件（{type(error).__name__}: {error}）：expected an HTML page",
                             None, str(path)) from None
@@ -118,6 +119,19 @@ def html_lines(path: Path) -> Located:
     walk(body if body is not None else root)
     flush()
     return Located(out)
+
+
+def _html_text(data: bytes) -> str:
+    """The page as text: its declared charset, else UTF-8, else GB18030 (Chinese sites without a declaration)."""
+    declared = re.search(rb"charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", data[:4096])
+    encodings = [declared.group(1).decode("ascii")] if declared else []
+    for encoding in [*encodings, "utf-8", "gb18030"]:
+        try:
+            text = data.decode("gb18030" if encoding.lower() in ("gb2312", "gbk") else encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses a str that declares its encoding
+    return data.decode("utf-8", errors="replace")
 
 
 def _cell_text(cell: Any) -> str:

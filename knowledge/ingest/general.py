@@ -63,6 +63,7 @@ class RawRow:
     cells: dict[Role, list[str]] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     labelled_lead: bool = False  # a lead column or 牵头单位 label exists for this row
+    cell_count: int = 0  # non-empty cells of a table row as written (a cut-off last row has fewer)
 
     def add(self, role: Role, value: str) -> None:
         if value.strip():
@@ -87,7 +88,7 @@ class GeneralReader:
     """Reads (location, line) pairs into a Document; raises DocumentError when no table is found."""
 
     def __init__(self, located: Sequence[tuple[int | str, str]], key: str, source: str = "") -> None:
-        self.located = [(where, raw.rstrip("\r\n")) for where, raw in located]
+        self.located = [(where, _unpipe(raw.rstrip("\r\n"))) for where, raw in located]
         self.key = key
         self.source = source
         self.warnings: list[ReadWarning] = []
@@ -103,6 +104,7 @@ class GeneralReader:
         tables = self._tables()
         if not tables:
             tables = self._labelled()
+        self._cut_last(tables)
         rows = [row for table in tables for row in table.rows]
         if not rows:
             raise DocumentError("找不到任何任务表格：expected a header row such as “序号 工作任务 牵头单位 完成时限” "
@@ -235,7 +237,7 @@ class GeneralReader:
             position += 1
         tabbed = sum("\t" in raw for _w, raw, _n in body)
         if tabbed and tabbed >= len(body) / 3:
-            table.layout, table.why = "tab", "表格行以制表符分列（按表头位置对应各列）"
+            table.layout, table.why = "tab", "表格行分列（制表符或 |）：按表头位置对应各列，位置不符时按内容判断"
             self._tab_rows(table, roles, body)
         elif written == "lines" or not any(re.match(r"^\S+\s+\S", C.collapse(r)) for _w, r, _n in body[:5]):
             table.layout, table.why = "lines", "表头每格一行（网页表格复制为文本）：按序号分行，按内容判断各格属于哪一列"
@@ -277,7 +279,9 @@ class GeneralReader:
                 self._maybe_section(C.collapse(nonempty[0]))
                 continue
             values: dict[Role, list[str]] = {}
-            if len(cells) >= len(roles):
+            positional = len(cells) >= len(roles) and all(
+                _fits(role, cell) for role, cell in zip(roles, cells, strict=False) if cell.strip() and role in UNIT_ROLES)
+            if positional:
                 for role, cell in zip(roles, cells, strict=False):
                     if cell.strip():
                         values.setdefault(role, []).append(cell)
@@ -293,13 +297,14 @@ class GeneralReader:
                 self._fill(previous, table, values, names)  # a row the page break split
                 continue
             row = self._new_row(table, no or (previous.no_text if previous else ""), where, number)
+            row.cell_count = len([c for c in cells if c.strip()])
             self._fill(row, table, values, names)
             if row.group:
                 group = row.group
             else:
                 row.group = group
-            if previous is not None and not no:
-                _inherit(row, previous)
+            if previous is not None and (not no or not any(row.cells.get(r) for r in UNIT_ROLES)):
+                _inherit(row, previous)  # a merged (rowspan) cell: the units above cover this row too
 
     def _line_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
         names = {r: c for c, r in table.columns}
@@ -324,6 +329,7 @@ class GeneralReader:
             while rest:
                 values, rest = _assign(rest, [r for r in roles if r != "no"])
                 row = self._new_row(table, no, where, number)
+                row.cell_count = 1 + sum(len(v) for v in values.values())
                 self._fill(row, table, values, names)
                 if row.group:
                     group = row.group
@@ -366,7 +372,7 @@ class GeneralReader:
     def _labelled(self) -> list[RawTable]:
         words = C.layout_words()
         pattern = "|".join(re.escape(w) for w, _r in words.labels)
-        label = re.compile(rf"(?:^|[（(；;，,。\s])\s*({pattern})\s*[:：]\s*")
+        label = re.compile(rf"(?:^|[（(\[【［；;，,。\s])\s*({pattern})\s*[:：]\s*")
         roles = dict(words.labels)
         table = RawTable("key_task", "", "labels", "", [], self.located[0][0] if self.located else 0)
         current: RawRow | None = None
@@ -398,7 +404,7 @@ class GeneralReader:
                 table.rows.append(current)
                 inline = [m for m in label.finditer(C.simplified(text))]
                 if inline:
-                    head = text[: inline[0].start()].rstrip("（( ")
+                    head = text[: inline[0].start()].rstrip("（(【［[ ")
                     current.text = C.collapse(head)
                     self._labels(current, text, inline, roles)
                     labelled = True
@@ -424,11 +430,27 @@ class GeneralReader:
         simplified = C.simplified(text)
         for position, match in enumerate(found):
             end = found[position + 1].start() if position + 1 < len(found) else len(simplified)
-            value = text[match.end():end].strip().rstrip("）)。；;，, ")
+            value = _unclosed(text[match.end():end].strip().rstrip("。；;，, "))
             role = roles[C.fold(match.group(1))]
             if role == "lead":
                 row.labelled_lead = True
             row.add(role, value)
+
+    def _cut_last(self, tables: list[RawTable]) -> None:
+        """The document's last row, when the copy ends inside it: its last unit is cut short ("区"), or it
+        has fewer cells than the table's other rows. Imported rows are the complete ones (a warning names it)."""
+        table = next((t for t in reversed(tables) if t.rows), None)
+        if table is None or len(table.rows) < 2:
+            return
+        last = table.rows[-1]
+        names = [n for role in sorted(UNIT_ROLES) for cell in last.cells.get(role, []) for n, _m in C.parse_unit_cell(cell)]
+        filled = [r.cell_count for r in table.rows[:-1]]
+        typical = max(set(filled), key=filled.count)
+        short = table.layout in ("tab", "lines") and last.cell_count < typical
+        if (names and not C.looks_like_unit(names[-1])) or short or not names:
+            table.rows.pop()
+            self.warnings.append(ReadWarning(last.where, f"文件在第 {last.no_text or len(table.rows) + 1} 项中断："
+                                                         "这一项不完整，未导入"))
 
     # --- rows → the document
 
@@ -437,7 +459,7 @@ class GeneralReader:
         marked = any(name_marked for row in rows for role in ("units", "support")
                      for cell in row.cells.get(role, []) for _n, name_marked in C.parse_unit_cell(cell))
         labelled = any(row.labelled_lead for row in rows)
-        rule = ("lead" if labelled else "marks" if marked else "first" if self.first_listed else "none")
+        rule = ("lead" if labelled else "first" if self.first_listed else "marks" if marked else "none")
         document.lead_marked = rule != "none"
         used: set[str] = set()
         for table in tables:
@@ -456,15 +478,15 @@ class GeneralReader:
             lead_names = {C.fold(n) for n, _m in lead}
             others = [(n, False) for n, _m in listed if C.fold(n) not in lead_names]
             return C.mentions(lead, "lead") + C.mentions(others, "support")
-        if rule == "marks":
+        if rule == "first" and listed and not any(m for _n, m in listed):
+            return C.mentions(listed[:1], "lead") + C.mentions(listed[1:], "support")
+        if rule in ("marks", "first"):
             mentions = C.mentions(listed)
             bodies = [m for m in mentions if not C.is_group_name(m.name)]
             if not any(m.starred for m in mentions) and len(bodies) == 1:
                 return [UnitMention(m.name, m is bodies[0], False, "lead" if m is bodies[0] else "support",
                                     m.qualified) for m in mentions]
             return mentions
-        if rule == "first" and listed:
-            return C.mentions(listed[:1], "lead") + C.mentions(listed[1:], "support")
         named = [n for n, _m in listed if not C.is_group_name(n)]
         if len(named) == 1:
             return [UnitMention(m.name, not C.is_group_name(m.name), False,
@@ -518,6 +540,25 @@ class GeneralReader:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有责任单位"))
                 if not row.text:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有任务内容"))
+
+
+def _unclosed(value: str) -> str:
+    """Drop closing brackets that close the label's own bracket, not a name's ("县发改局(粮食局)" keeps its own)."""
+    def surplus(text: str) -> int:
+        return sum(text.count(c) for c in ")）]】］") - sum(text.count(c) for c in "(（[【［")
+
+    while value and value[-1] in ")）]】］" and surplus(value) > 0:
+        value = value[:-1].rstrip("。；;，, ")
+    return value
+
+
+def _unpipe(line: str) -> str:
+    """Cells a web page's copy separates with `|` become tab-separated; a lone `|` (an empty cell) nothing."""
+    text = line.strip()
+    if "|" not in text or "\t" in text:
+        return line
+    cells = [c.strip() for c in text.strip("|").split("|")]
+    return "\t".join(cells) if len(cells) >= 2 else cells[0]
 
 
 def _is_header(roles: Sequence[Role | None]) -> bool:
@@ -601,7 +642,8 @@ def _section_leaders(heading: str) -> list[str]:
     for word, role in words.labels:
         if role == "leader" and (match := re.search(rf"{re.escape(word)}\s*[:：]\s*([^）)；;]+)", heading)):
             return C.split_people(match.group(1))
-    if match := re.match(r"^(.{2,12}?)(?:同志)?(?:牵头|负责)", heading.replace(" ", "")):
+    verbs = "|".join(words.leader_verbs)
+    if match := re.match(rf"^(.{{2,12}}?)(?:同志)?(?:{verbs})", heading.replace(" ", "")):
         name = C.strip_title(match.group(1))
         if name != match.group(1) and 2 <= len(name) <= 4:
             return [name]

@@ -1,0 +1,139 @@
+"""Full-length generated documents of each layout, written as .txt, .html, .pdf, .docx and .xlsx, read to the same rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.ingest import read_document
+from knowledge.ingest.formats import soffice
+
+UNITS = ["县发改局", "县财政局", "县住建局", "县教育局", "县民政局", "县交通运输局", "县卫生健康局", "县水利局"]
+LEADERS = ["张伟", "李强", "王芳"]
+HEADER = ["序号", "工作任务", "牵头单位", "配合单位", "责任领导", "完成时限"]
+ROWS = 60
+
+
+def _rows() -> list[list[str]]:
+    rows = []
+    for n in range(1, ROWS + 1):
+        lead = UNITS[n % len(UNITS)]
+        support = "、".join(u for u in (UNITS[(n + 1) % len(UNITS)], UNITS[(n + 3) % len(UNITS)]) if u != lead)
+        rows.append([str(n), f"推进第{n}项重点工程建设，完成年度投资{n * 3}亿元。", lead, support,
+                     LEADERS[n % len(LEADERS)], f"{n % 12 + 1}月底前"])
+    return rows
+
+
+TITLE = "某某县人民政府办公室关于印发2024年重点工作任务分解的通知"
+
+
+def _label_lines() -> list[str]:
+    lines = [TITLE, "一、经济发展"]
+    for row in _rows():
+        lines += [f"{row[0]}.{row[1]}", f"牵头单位：{row[2]}", f"配合单位：{row[3]}", f"责任领导：{row[4]}",
+                  f"完成时限：{row[5]}"]
+    return lines
+
+
+def _write_txt(path: Path, layout: str) -> Path:
+    if layout == "table":
+        text = "\n".join([TITLE, "\t".join(HEADER), *("\t".join(r) for r in _rows())])
+    else:
+        text = "\n".join(_label_lines())
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _write_html(path: Path, layout: str) -> Path:
+    if layout == "table":
+        cells = "".join(f"<th>{h}</th>" for h in HEADER)
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in _rows())
+        content = f"<p>{TITLE}</p><table><tr>{cells}</tr>{body}</table>"
+    else:
+        content = "".join(f"<p>{line}</p>" for line in _label_lines())
+    path.write_text(f"<html><head><title>x</title></head><body><div>{content}</div><p>分享到:</p></body></html>",
+                    encoding="utf-8")
+    return path
+
+
+def _write_docx(path: Path, layout: str) -> Path:
+    import docx
+
+    document = docx.Document()
+    if layout == "table":
+        document.add_paragraph(TITLE)
+        table = document.add_table(rows=1 + ROWS, cols=len(HEADER))
+        for i, row in enumerate([HEADER, *_rows()]):
+            for j, cell in enumerate(row):
+                table.cell(i, j).text = cell
+    else:
+        for line in _label_lines():
+            document.add_paragraph(line)
+    document.save(str(path))
+    return path
+
+
+def _write_xlsx(path: Path, layout: str) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append([TITLE])
+    for row in [HEADER, *_rows()] if layout == "table" else [[line] for line in _label_lines()[1:]]:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def _write_pdf(path: Path, layout: str) -> Path:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=9, leading=12)
+    story: list[object] = [Paragraph(TITLE, style)]
+    if layout == "table":
+        table = Table([HEADER, *_rows()], colWidths=[30, 330, 80, 160, 50, 60], repeatRows=1)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 8),
+                                   ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        story.append(table)
+    else:
+        story += [Paragraph(line, style) for line in _label_lines()[1:]]
+    SimpleDocTemplate(str(path), pagesize=landscape(A4)).build(story)  # type: ignore[arg-type]
+    return path
+
+
+WRITERS = {".txt": _write_txt, ".html": _write_html, ".docx": _write_docx, ".xlsx": _write_xlsx, ".pdf": _write_pdf}
+
+
+def _shape(path: Path) -> list[tuple[str, str, list[tuple[str, str]], list[str], str]]:
+    document = read_document(path, key="variant")
+    return [(t.code, t.text, [(u.name, u.part) for u in t.units], t.details.leaders, t.details.deadline)
+            for t in document.key_tasks]
+
+
+@pytest.mark.parametrize("layout", ["table", "labels"])
+@pytest.mark.parametrize("suffix", [".html", ".docx", ".xlsx", ".pdf"])
+def test_formats_read_to_the_same_rows(tmp_path: Path, suffix: str, layout: str) -> None:
+    expected = _shape(_write_txt(tmp_path / "notice.txt", layout))
+    assert len(expected) == ROWS
+    assert expected[0][2][0][1] == "lead" and expected[0][3] and expected[0][4]
+    assert _shape(WRITERS[suffix](tmp_path / f"notice{suffix}", layout)) == expected
+
+
+def test_old_office_formats_need_libreoffice(tmp_path: Path) -> None:
+    path = tmp_path / "notice.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 not really a doc")
+    if soffice() is None:
+        with pytest.raises(Exception, match="LibreOffice"):
+            read_document(path)
+        pytest.skip("LibreOffice is not installed: .doc/.wps/.xls conversion untested "
+                    "(scripts/with-libreoffice installs it and runs this test)")
+    with pytest.raises(Exception, match="LibreOffice|无法"):
+        read_document(path)
