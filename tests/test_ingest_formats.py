@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.ingest import read_document
+from knowledge.ingest import DocumentError, read_document
 from knowledge.ingest.formats import soffice
 
 UNITS = ["县发改局", "县财政局", "县住建局", "县教育局", "县民政局", "县交通运输局", "县卫生健康局", "县水利局"]
@@ -131,9 +131,9 @@ def test_old_office_formats_need_libreoffice(tmp_path: Path) -> None:
     path = tmp_path / "notice.doc"
     path.write_bytes(b"\xd0\xcf\x11\xe0 not really a doc")
     if soffice() is None:
-        with pytest.raises(Exception, match="LibreOffice"):
+        with pytest.raises(DocumentError, match="LibreOffice"):
             read_document(path)
         pytest.skip("LibreOffice is not installed: .doc/.wps/.xls conversion untested "
                     "(scripts/with-libreoffice installs it and runs this test)")
-    with pytest.raises(Exception, match="LibreOffice|无法"):
+    with pytest.raises(DocumentError, match=r"LibreOffice|无法"):
         read_document(path)
