@@ -31,6 +31,7 @@ class AnswerRow:
 
     row: Row
     role: Role | None = None
+    progress: str = ""  # a progress answer's state of the row: "🟢 推进中 40%，已建成12家"
 
 
 @dataclass

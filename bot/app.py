@@ -162,6 +162,9 @@ def build_application(runtime: Runtime, *, token: str | None = None, base_url: s
             builder = builder.base_file_url(file_url)
     application = builder.build()
     application.bot_data.runtime = runtime
+    # In Telegram anyone may ask (inline mode too): unpublished report texts stay hidden from answers that
+    # do not know the asker; handlers/progress.py answers its own chats with what each may read.
+    runtime.office_view = False
     application.bot_data.commands = bot_commands(register_handlers(application))
     return application
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +20,9 @@ class Duban:
 
     catalog: Catalog
     cache_dir: Path | None = None
+    # Answers a progress Query (intent "progress") from the stored reports; set by the runtime, which can
+    # read them. None: progress cues are read as ordinary words.
+    progress: Callable[[Query], Answer] | None = None
 
     @cached_property
     def lexicon(self) -> Lexicon:
@@ -31,6 +35,14 @@ class Duban:
     def parse(self, question: str) -> Query:
         return self.parser.parse(question)
 
+    def answer(self, query: Query) -> Answer:
+        return answer(query, self.catalog)
+
     def ask(self, question: str) -> Answer:
-        """Parse and answer one question."""
+        """Parse and answer one question; a progress question goes to `progress` when reports can be read."""
+        if self.progress is not None:
+            from bot.progress.questions import read_question
+
+            if (query := read_question(self, question)) is not None:
+                return self.progress(query)
         return answer(self.parse(question), self.catalog)

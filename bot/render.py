@@ -42,7 +42,8 @@ def row_line(item: AnswerRow) -> str:
     if row.note:
         tags.append(f"{msg.DETAIL_NOTE}：{row.note}")
     suffix = f"（{'；'.join(tags)}）" if tags else ""
-    return f"{row.label} {row.text}{suffix}"
+    state = f"\n  {item.progress}" if item.progress else ""
+    return f"{row.label} {row.text}{suffix}{state}"
 
 
 def detail_lines(row: Row) -> list[str]:

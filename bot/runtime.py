@@ -13,7 +13,9 @@ from bot.pipeline import Duban
 from knowledge.catalog import Catalog
 
 if TYPE_CHECKING:
+    from bot.answer import Answer
     from bot.dialogue.engine import Conversation
+    from bot.nlu.query import Query
     from knowledge.bootstrap import KnowledgeBase
 
 
@@ -23,6 +25,8 @@ class Runtime:
 
     settings: Settings = field(default_factory=load_settings)
     document: str | None = None
+    # Whoever asks reads every unit's report texts (`duban ask`, the console: the office's own tools).
+    office_view: bool = True
 
     def __post_init__(self) -> None:
         # Settings may come from config.toml: their secrets are masked in every later log line and message.
@@ -53,14 +57,14 @@ class Runtime:
         cached = snapshot.load(self.cache_dir, url, key)
         if cached is not None:
             catalog, lexicon = cached
-            duban = Duban(catalog, cache_dir=self.cache_dir)
+            duban = Duban(catalog, cache_dir=self.cache_dir, progress=self._progress)
             duban.__dict__["lexicon"] = lexicon
             return duban
         from knowledge.catalog import load_catalog
 
         with self.knowledge.sessions() as session:
             catalog = load_catalog(session, key)
-        duban = Duban(catalog, cache_dir=self.cache_dir)
+        duban = Duban(catalog, cache_dir=self.cache_dir, progress=self._progress)
         snapshot.save(self.cache_dir, url, key, catalog, duban.lexicon)
         return duban
 
@@ -79,6 +83,13 @@ class Runtime:
         from bot.dialogue.store import DatabaseStore
 
         return Conversation(self.duban, DatabaseStore(self.knowledge.sessions, self.settings.conversation_expiry_minutes))
+
+    def _progress(self, query: Query) -> Answer:
+        """A progress question answered from the stored reports of the current period (imported only then:
+        an ordinary question never loads SQLAlchemy)."""
+        from bot.progress.runtime import answer_from_reports
+
+        return answer_from_reports(self, query, viewer_units=None if self.office_view else set())
 
     def stale(self) -> bool:
         """Whether an import since the snapshot was taken changed the knowledge base (a database read)."""

@@ -30,11 +30,13 @@ from telegram.ext import (
     filters,
 )
 
+from bot.answer import Answer
 from bot.progress import messages as pm
 from bot.progress import render as pr
 from bot.progress.chat import read_report_words
-from bot.progress.questions import answer_progress, read_question
-from bot.progress.runtime import local, reporting_for
+from bot.progress.questions import read_question
+from bot.progress.runtime import answer_from_reports, local, reporting_for
+from bot.render import render_html_pages
 from bot.runtime import Runtime
 from handlers import BOTH, PRIVATE, CommandSpec, Context
 from handlers.ask import ADDRESSED_TO_BOT, strip_mentions
@@ -582,24 +584,18 @@ async def on_question(update: Update, context: Context) -> None:
     text = strip_mentions(message.text, context.bot.username)
     if text.startswith("/"):  # /ask 哪些工作滞后了
         text = " ".join(context.args or [])
-    question = read_question(runtime.duban, text)
-    if question is None:
+    query = read_question(runtime.duban, text)
+    if query is None:
         return
-    reporting = reporting_for(runtime)
     now = _now(context, runtime)
-    period = _period(reporting, now)
     office = _is_admin(runtime, user.id if user else None) or message.chat.id == office_chat(runtime)
 
-    def work() -> tuple[PeriodStatus, list[str], bool]:
-        status = _status(runtime, period, now)
-        with runtime.knowledge.sessions() as session:
-            units = store.bound_units(session, message.chat.id)
-            published = store.is_published(session, runtime.catalog.key, str(period))
-        return status, units, published
+    def work() -> Answer:
+        # The office reads every text; a unit its own (answer_from_reports widens it once published).
+        units = None if office else set(_bound(runtime.knowledge.sessions, message.chat.id))
+        return answer_from_reports(runtime, query, now=now, viewer_units=units)
 
-    status, units, published = await asyncio.to_thread(work)
-    everyone = office or published or runtime.settings.progress.share_text
-    for page in answer_progress(question, status, viewer_units=None if everyone else set(units)):
+    for page in render_html_pages(await asyncio.to_thread(work)):
         await _reply(message, page)
     raise ApplicationHandlerStop
 

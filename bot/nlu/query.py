@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.progress.questions import ProgressAsk
 
 Intent = Literal[
     "unit_items", "unit_leader", "leader_items", "topic_units", "topic_leader", "number", "count",
-    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes", "other_place", "multi_lead", "overview", "other_year",
+    "category", "keyword", "item", "help", "none", "unknown_unit", "ambiguous", "notes", "other_place", "multi_lead", "overview", "other_year", "progress",
     # Answers of the conversation layer (bot/dialogue): structure, yes/no, statistics, chat, paging.
     "section", "project", "document", "unled", "supporting", "yesno", "stats", "deadline", "chat", "page",
 ]
@@ -48,6 +51,8 @@ class Query:
     unknown: str = ""
     suggestions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # A progress question's shape (intent "progress", read by bot/progress/questions.py).
+    progress: ProgressAsk | None = None
 
     @property
     def topic(self) -> str:

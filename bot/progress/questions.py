@@ -1,134 +1,170 @@
 """Questions that use progress ("民政局的老年食堂进展怎么样", "哪些工作滞后了", "伍国军分管的工作有几项是红灯",
-"哪些单位还没报"): cue phrases from knowledge/data/progress.toml pick the shape, the question pipeline
-(bot/nlu) reads the names and topic with the cue phrases taken out. Nothing in bot/nlu changes.
+"哪些单位还没报"), read and answered in the question pipeline (bot/pipeline.py): cue phrases from
+knowledge/data/progress.toml pick the shape, the ordinary parser reads the names and topic with the cue
+phrases taken out, and the result is a Query (intent "progress") answered as an Answer that every
+renderer (Telegram, console, `duban ask --json`) shows like any other.
 
 Priorities, in order: 没报 (units not reported) > a colour or a status asked for > 进展 of named rows.
+A cue phrase that the document itself uses (a topic such as 预警 in some notices) is not read as a cue.
 """
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from bot.pipeline import Duban
+from bot.answer import Answer, AnswerRow, Block
 from bot.progress import messages as pm
-from bot.progress import render as pr
+from knowledge.catalog import Catalog
 from knowledge.progress.colours import Colour
 from knowledge.progress.language import language
-from knowledge.progress.status import PeriodStatus, RowState
+
+if TYPE_CHECKING:  # the status types need SQLAlchemy, which a plain question never imports
+    from bot.nlu.query import Query
+    from bot.pipeline import Duban
+    from knowledge.progress.status import PeriodStatus, RowState
 
 Shape = Literal["missing", "filter", "rows"]
 _COLOUR_CUES: tuple[tuple[str, Colour], ...] = (("red", "red"), ("yellow", "yellow"), ("green", "green"))
 _STATUS_CUES = (("cannot", "无法完成"), ("lagging", "滞后"), ("done", "已完成"))
-MAX_ROWS = 30
 
 
-@dataclass
-class ProgressQuestion:
-    """What a progress question asks."""
+@dataclass(frozen=True, slots=True)
+class ProgressAsk:
+    """What a progress question asks, beyond the names and rows of its Query."""
 
-    text: str
     shape: Shape
     colour: Colour | None = None
     status: str | None = None
     count: bool = False
-    units: list[str] = field(default_factory=list)
-    leaders: list[str] = field(default_factory=list)
-    rows: list[str] | None = None  # rows the topic named; None: no topic (all rows in scope)
+    rows: tuple[str, ...] | None = None  # rows the topic named; None: no topic (all rows in scope)
 
 
-def read_question(duban: Duban, text: str) -> ProgressQuestion | None:
-    """A ProgressQuestion when the text asks about progress, else None (an ordinary question)."""
+_TEXTS: dict[int, tuple[Catalog, str]] = {}  # id → (catalog, its text): catalogs are not hashable
+
+
+def _document_text(catalog: Catalog) -> str:
+    """The document's own words, read once per catalog (a cue it uses is a topic, not a cue)."""
+    found = _TEXTS.get(id(catalog))
+    if found is None or found[0] is not catalog:
+        if len(_TEXTS) > 8:  # a process holds one or two catalogs; keep no stale ones alive
+            _TEXTS.clear()
+        found = _TEXTS[id(catalog)] = (catalog, "\n".join([catalog.title, *(f"{r.text}{r.note}" for r in catalog.rows)]))
+    return found[1]
+
+
+def read_question(duban: Duban, text: str) -> Query | None:
+    """A Query of intent "progress" (its `progress` says the shape) when the text asks about progress,
+    else None (an ordinary question)."""
     lang = language()
-    found = {name: lang.found(name, text) for name in lang.cues}
+    document = _document_text(duban.catalog)
+    found = {name: [cue for cue in lang.found(name, text) if cue not in document] for name in lang.cues}
     shape: Shape | None = None
-    question = ProgressQuestion(text, "rows")
+    colour: Colour | None = None
+    status: str | None = None
     if found.get("missing"):
         shape = "missing"
     else:
-        for name, colour in _COLOUR_CUES:
+        for name, hue in _COLOUR_CUES:
             if found.get(name):
-                shape, question.colour = "filter", colour
+                shape, colour = "filter", hue
                 break
-        for name, status in _STATUS_CUES:
+        for name, word in _STATUS_CUES:
             if shape is None and found.get(name) and not found.get("progress"):
-                shape, question.status = "filter", status
+                shape, status = "filter", word
         if shape is None and found.get("progress"):
             shape = "rows"
     if shape is None:
         return None
-    question.shape = shape
-    question.count = bool(found.get("count")) and shape != "rows"
-    rest = text
-    for words in found.values():
-        for cue in words:
-            rest = rest.replace(cue, " ")
-    query = duban.parse(rest)
-    question.units, question.leaders = list(query.units), list(query.leaders)
+    query = duban.parse(_without(text, [cue for words in found.values() for cue in words]))
+    rows: tuple[str, ...] | None = None
     if query.items:
-        question.rows = list(query.items)
+        rows = tuple(query.items)
     elif query.terms or query.categories:
-        question.rows = [item.row.id for item in duban.ask(rest).rows]
-    if shape == "rows" and not (question.units or question.leaders or question.rows):
+        rows = tuple(item.row.id for item in duban.answer(query).rows)
+    if shape == "rows" and not (query.units or query.leaders or rows):
         return None  # "进展" alone, with nothing named: an ordinary question (or a refusal) answers it
-    return question
+    query.question, query.intent = text, "progress"
+    query.progress = ProgressAsk(shape, colour, status, bool(found.get("count")) and shape != "rows", rows)
+    return query
 
 
-def _in_scope(question: ProgressQuestion, state: RowState) -> bool:
+def _without(text: str, cues: list[str]) -> str:
+    """The text with every occurrence of the cue phrases blanked, overlapping ones too (已经完成了哪些 holds
+    both 已经完成 and 完成了哪些): what is left names the rows."""
+    blank = [False] * len(text)
+    for cue in cues:
+        start = text.find(cue)
+        while start >= 0:
+            blank[start:start + len(cue)] = [True] * len(cue)
+            start = text.find(cue, start + 1)
+    return "".join(" " if gone else ch for ch, gone in zip(text, blank, strict=True)).strip()
+
+
+def _in_scope(query: Query, ask: ProgressAsk, state: RowState) -> bool:
     row = state.row
-    if question.rows is not None and row.id not in question.rows:
+    if ask.rows is not None and row.id not in ask.rows:
         return False
-    if question.leaders and row.leader not in question.leaders:
+    if query.leaders and row.leader not in query.leaders:
         return False
-    return not question.units or any(r.unit in question.units for r in row.roles)
+    if not query.units:
+        return True
+    if ask.rows is None:  # a unit's progress, or its red or 滞后 rows: the rows it leads (and reports on)
+        return any(u in query.units for u in state.duty.leads)
+    return any(r.unit in query.units for r in row.roles)
 
 
-def _scope_words(question: ProgressQuestion) -> str:
-    return "、".join([*question.leaders, *question.units]) or "全部"
+def _phrase(state: RowState, show_text: bool) -> str:
+    """🟡 推进中 40%，已建成12家 (plain text: the renderers escape)."""
+    if state.status is None:
+        return f"{pm.COLOUR_DOT[state.colour]} {pm.NOT_REPORTED_PLAIN}"
+    phrase = state.status + (f" {state.percent}%" if state.percent is not None else "")
+    if state.text:
+        phrase += "，" + (state.text if show_text else pm.HIDDEN_TEXT)
+    return f"{pm.COLOUR_DOT[state.colour]} {phrase}"
 
 
-def answer_progress(question: ProgressQuestion, status: PeriodStatus, *, viewer_units: set[str] | None) -> list[str]:
-    """The answer as HTML pages. `viewer_units`: the asker's units when they may not read other units'
-    unpublished texts (None: they may read all)."""
-    states = [s for s in status.rows if _in_scope(question, s)]
-    head = f"<b>{html.escape(status.period.label)} · {html.escape(_scope_words(question))}</b>"
-    if question.shape == "missing":
+def answer_progress(query: Query, status: PeriodStatus, *, viewer_units: set[str] | None) -> Answer:
+    """The Answer to a progress Query. `viewer_units`: the asker's units when they may not read other
+    units' unpublished texts (None: they may read all)."""
+    ask = query.progress
+    assert ask is not None, "answer_progress needs a Query read by read_question"
+    scope = "、".join([*query.leaders, *query.units]) or pm.SCOPE_ALL
+    head = pm.ASK_HEAD.format(period=status.period.label, scope=scope)
+
+    def item(state: RowState) -> AnswerRow:
+        show = viewer_units is None or state.unit in viewer_units
+        return AnswerRow(state.row, progress=_phrase(state, show))
+
+    if ask.shape == "missing":
         missing = {u: rows for u, rows in status.missing.items()
-                   if (not question.units or u in question.units)
-                   and (not question.leaders or any(status.row(r).leader in question.leaders for r in rows))}
+                   if (not query.units or u in query.units)
+                   and (not query.leaders or any(status.row(r).leader in query.leaders for r in rows))
+                   and (ask.rows is None or any(r in ask.rows for r in rows))}
         if not missing:
-            return [head + "\n" + pm.MISSING_NONE]
-        lines = [pm.MISSING_HEAD.format(n=len(missing))]
-        lines += [pm.OFFICE_UNIT.format(unit=html.escape(u), rows=html.escape("、".join(status.row(r).label
-                                                                                     for r in rows[:8])))
-                  for u, rows in missing.items()]
-        return pr.pages(head, lines)
-    if question.shape == "filter":
-        if question.colour is not None:
-            states = [s for s in states if s.colour == question.colour]
-            what = pm.COLOUR_DOT[question.colour] + {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}[question.colour]
+            return Answer(query, "progress", head + pm.MISSING_NONE_PLAIN)
+        by_id = {s.row.id: s for s in status.rows}
+        blocks = [Block(pm.ASK_UNIT_BLOCK.format(unit=unit), [item(by_id[r]) for r in rows if r in by_id
+                                                              and (ask.rows is None or r in ask.rows)
+                                                              and (not query.leaders
+                                                                   or by_id[r].row.leader in query.leaders)])
+                  for unit, rows in missing.items()]
+        return Answer(query, "progress", head + pm.ASK_MISSING.format(n=len(missing), units="、".join(missing)),
+                      blocks=blocks)
+    states = [s for s in status.rows if _in_scope(query, ask, s)]
+    if ask.shape == "filter":
+        if ask.colour is not None:
+            states = [s for s in states if s.colour == ask.colour]
+            what = pm.COLOUR_DOT[ask.colour] + pm.COLOUR_WORD[ask.colour]
         else:
-            states = [s for s in states if s.status == question.status]
-            what = question.status or ""
-        summary = f"{what}工作 {len(states)} 项。"
-        if question.count or not states:
-            return [head + "\n" + summary]
-        lines = [_line(s, viewer_units) for s in states[:MAX_ROWS]]
-        if len(states) > MAX_ROWS:
-            lines.append(pm.MORE.format(n=len(states) - MAX_ROWS))
-        return pr.pages(head + "\n" + summary, lines)
+            states = [s for s in states if s.status == ask.status]
+            what = ask.status or ""
+        return Answer(query, "progress", head + pm.ASK_FILTER.format(what=what, n=len(states)),
+                      blocks=[Block("", [item(s) for s in states])] if states else [])
     if not states:
-        return [head + "\n" + "没有找到相关工作的报送记录。"]
-    lines = [_line(s, viewer_units) for s in pr_sorted(states)[:MAX_ROWS]]
-    return pr.pages(head + "\n" + pr.counts_line(status, states), lines)
-
-
-def pr_sorted(states: list[RowState]) -> list[RowState]:
+        return Answer(query, "progress", head + pm.ASK_NO_ROWS)
+    counts = status.counts(states)
     order = {"red": 0, "yellow": 1, "green": 2}
-    return sorted(states, key=lambda s: order[s.colour])
-
-
-def _line(state: RowState, viewer_units: set[str] | None) -> str:
-    show = viewer_units is None or state.unit in viewer_units
-    return pr.state_line(state, show_text=show)
+    ordered = sorted(states, key=lambda s: order[s.colour])  # reds first, document order within a colour
+    return Answer(query, "progress", head + pm.COUNTS.format(total=len(states), **counts),
+                  blocks=[Block("", [item(s) for s in ordered])])
