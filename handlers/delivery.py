@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ExtBot
@@ -86,6 +86,7 @@ class DeliveryReport:
     deferred: int = 0
     retries: int = 0
     paused_chats: list[int] = field(default_factory=list)
+    chats: list[int] = field(default_factory=list)  # chats that got at least one message
     in_doubt: list[rlog.LogEntry] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -131,8 +132,10 @@ class Deliverer:
 
     def __init__(self, bot: Bot, knowledge: KnowledgeBase, catalog: Catalog, settings: Settings, *,
                  instance: str, options: DeliveryOptions | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, log_key: str | None = None) -> None:
         self.bot, self.knowledge, self.catalog, self.settings = bot, knowledge, catalog, settings
+        # The sent log's document key: the catalog's for deadline reminders, "<key>:progress" for chasing.
+        self.log_key = log_key or catalog.key
         self.instance = instance
         self.options = options or DeliveryOptions()
         self.policy = policy_from(settings.reminders)
@@ -159,27 +162,27 @@ class Deliverer:
 
     def _claim(self, digest: ChatDigest, key: str) -> list[DueRow]:
         with self._tx() as session:
-            return rlog.claim(session, self.catalog.key, digest.chat_id, digest.day, digest.rows,
+            return rlog.claim(session, self.log_key, digest.chat_id, digest.day, digest.rows,
                               digest=key, instance=self.instance, now=utc_now())
 
     def _mark_sent(self, chat_id: int, rows: Sequence[DueRow], key: str, message_id: int) -> None:
         with self._tx() as session:
-            rlog.mark_sent(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+            rlog.mark_sent(session, self.log_key, chat_id, rows, digest=key, instance=self.instance,
                            message_id=message_id, now=utc_now())
 
     def _mark_waiting(self, chat_id: int, rows: Sequence[DueRow], key: str, error: str) -> None:
         with self._tx() as session:
-            rlog.mark_waiting(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+            rlog.mark_waiting(session, self.log_key, chat_id, rows, digest=key, instance=self.instance,
                               error=error)
 
     def _reclaim(self, chat_id: int, rows: Sequence[DueRow], key: str) -> bool:
         with self._tx() as session:
-            return rlog.reclaim(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+            return rlog.reclaim(session, self.log_key, chat_id, rows, digest=key, instance=self.instance,
                                 now=utc_now())
 
     def _release(self, chat_id: int, rows: Sequence[DueRow], key: str) -> None:
         with self._tx() as session:
-            rlog.release(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance)
+            rlog.release(session, self.log_key, chat_id, rows, digest=key, instance=self.instance)
 
     def _move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         with self._tx() as session:
@@ -188,7 +191,7 @@ class Deliverer:
     def _record_refusal(self, chat_id: int, rows: Sequence[DueRow], key: str, error: str, gone: bool) -> None:
         """Mark the rows failed and, when the chat is gone, pause it, in one transaction."""
         with self._tx() as session:
-            rlog.mark_failed(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+            rlog.mark_failed(session, self.log_key, chat_id, rows, digest=key, instance=self.instance,
                              error=error)
             if gone:
                 pause_chat(session, chat_id, error, utc_now())
@@ -197,7 +200,7 @@ class Deliverer:
                          error: str) -> list[rlog.LogEntry]:
         """Mark the rows `unknown`; the digest's in-doubt entries, read in the same transaction."""
         with self._tx() as session:
-            rlog.mark_failed(session, self.catalog.key, chat_id, rows, digest=key, instance=self.instance,
+            rlog.mark_failed(session, self.log_key, chat_id, rows, digest=key, instance=self.instance,
                              error=f"in doubt: {error}", status="unknown")
             return [e for e in rlog.entries(session, chat_id=chat_id, status="unknown") if e.digest == key]
 
@@ -208,7 +211,7 @@ class Deliverer:
         with self.knowledge.sessions() as session:
             digests = plan(session, self.catalog, self.policy, instant,
                            configured_default=self.settings.default_deadline)
-            return drop_recorded(session, self.catalog.key, digests)
+            return drop_recorded(session, self.log_key, digests)
 
     async def run(self, instant: datetime) -> DeliveryReport:
         """Settle dead claims, then send everything due at `instant` that nobody has sent."""
@@ -241,13 +244,14 @@ class Deliverer:
         group = is_group(digest.chat_type)
         # Pace before claiming, so the claim → send window (the in-doubt window) stays milliseconds long.
         await self.pacer.wait(digest.chat_id, group)
-        key = rlog.digest_key(self.catalog.key, digest.chat_id, digest.day, digest.rows)
+        key = rlog.digest_key(self.log_key, digest.chat_id, digest.day, digest.rows)
         rows = await asyncio.to_thread(self._claim, digest, key)
         report.skipped += len(digest.rows) - len(rows)
         if not rows:
             return
         report.digests += 1
-        pages = render_digest(replace(digest, rows=list(rows)), self.catalog)
+        # In a worker thread: a subclass's texts may read the database (the office's list of late units).
+        pages = await asyncio.to_thread(self.pages, replace(digest, rows=list(rows)))
         for n, page in enumerate(pages):
             if n:
                 await self.pacer.wait(digest.chat_id, group)
@@ -257,6 +261,14 @@ class Deliverer:
                 if unsent:  # never attempted: give them back rather than leave them to look in doubt
                     await asyncio.to_thread(self._release, digest.chat_id, unsent, key)
                 return
+
+    def pages(self, digest: ChatDigest) -> list[Page]:
+        """The digest's messages (a subclass with other texts, such as progress chasing, overrides this)."""
+        return render_digest(digest, self.catalog)
+
+    def markup(self, digest: ChatDigest) -> InlineKeyboardMarkup | None:
+        """Buttons under each message of the digest: none for deadline reminders."""
+        return None
 
     async def _send_page(self, digest: ChatDigest, key: str, page: Page, remaining: Sequence[DueRow],
                          report: DeliveryReport) -> bool:
@@ -268,7 +280,7 @@ class Deliverer:
                 # A 429 comes straight back here (the bot's rate limiter is told not to retry): this loop
                 # knows the claim, marks it waiting, and waits or gives it back for a later run.
                 message = await self.bot.send_message(target, page.text, parse_mode=ParseMode.HTML,
-                                                      **self._no_limiter_retries)
+                                                      reply_markup=self.markup(digest), **self._no_limiter_retries)
             except RetryAfter as error:
                 wait = retry_seconds(error)
                 report.retries += 1
@@ -293,6 +305,8 @@ class Deliverer:
                 return False
             await asyncio.to_thread(self._mark_sent, chat_id, rows, key, message.message_id)
             report.messages += 1
+            if chat_id not in report.chats:
+                report.chats.append(chat_id)
             report.rows += len(rows)
             report.late += sum(1 for r in rows if r.late)
             return True

@@ -1,9 +1,10 @@
 """Chasing reports: a JobQueue job that reminds bound chats of their unreported rows before the due date,
 and after it sends the office's chat the list of units that have not reported.
 
-Planning is knowledge/progress/chase.py (the reminders' planner: workdays, quiet hours, grace); every
-message is claimed in the reminders' sent log before it goes out and marked after, so a restart or a
-second instance never sends it twice (a send in flight when the process dies is left `unknown`).
+Planning is knowledge/progress/chase.py (the reminders' planner: workdays, quiet hours, grace); sending is
+the reminders' own Deliverer (handlers/delivery.py) with the chase's texts: pacing, claim before send,
+429s waited out or given back to a later run, refusals pausing the chat, a send in flight when the process
+dies left `unknown` — one delivery path, recorded in the reminders' sent log under "<key>:progress".
 """
 
 from __future__ import annotations
@@ -15,20 +16,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import Forbidden, TelegramError
 
 from bot.progress import messages as pm
 from bot.progress import render as pr
 from bot.progress.runtime import local, reporting_for
+from bot.reminders.render import Page
 from bot.runtime import Runtime
 from handlers import Context
-from handlers.delivery import instance_id, now_of, utc_now
-from knowledge.db import transaction
+from handlers.delivery import Deliverer, DeliveryOptions, instance_id, now_of, options_from
 from knowledge.progress.chase import OfficeChase, UnitChase, log_document, office_chases, unit_chases
 from knowledge.progress.status import period_status
-from knowledge.reminders import log as rlog
-from knowledge.reminders.plan import DueRow
-from knowledge.reminders.store import policy_from
+from knowledge.reminders.plan import ChatDigest
+from knowledge.reminders.store import drop_recorded
 
 log = logging.getLogger(__name__)
 JOB_NAME = "progress:chase"
@@ -44,60 +43,61 @@ class ChaseReport:
     chats: list[int] = field(default_factory=list)
 
 
-class Chaser:
-    """One process's chasing: plan, claim, send, mark — the reminders' exactly-once discipline."""
+class ChaseDeliverer(Deliverer):
+    """The reminders' Deliverer, planning the chase's digests and writing the chase's texts."""
 
-    def __init__(self, runtime: Runtime, office_chat: int | None) -> None:
+    def __init__(self, bot: Bot, runtime: Runtime, office_chat: int | None, *, instance: str,
+                 options: DeliveryOptions) -> None:
+        super().__init__(bot, runtime.knowledge, runtime.catalog, runtime.settings, instance=instance,
+                         options=options, log_key=log_document(runtime.catalog.key))
+        self.runtime, self.office_chat = runtime, office_chat
+        self.instant: datetime | None = None
+        self.units: dict[int, UnitChase] = {}
+        self.offices: dict[int, OfficeChase] = {}
+        self.sent: dict[int, int] = {}  # chat id → messages sent in this run
+
+    def pending(self, instant: datetime) -> list[ChatDigest]:
+        runtime, reporting = self.runtime, reporting_for(self.runtime)
+        self.instant = instant
+        with runtime.knowledge.sessions() as session:
+            units = unit_chases(session, reporting, self.policy, instant)
+            offices = office_chases(reporting, self.policy, instant, self.office_chat)
+            self.units = {c.digest.chat_id: c for c in units}
+            self.offices = {c.chat_id: c for c in offices}
+            digests = [c.digest for c in units]
+            digests += [ChatDigest(c.chat_id, "group", [c.row], c.row.scheduled.date() if c.row.scheduled
+                                   else instant.date()) for c in offices]
+            return drop_recorded(session, self.log_key, digests)
+
+    def pages(self, digest: ChatDigest) -> list[Page]:
+        assert self.instant is not None, "pages() follows pending()"
+        instant, rows = self.instant, tuple(digest.rows)
+        office = self.offices.get(digest.chat_id)
+        if office is not None and all(r.id == office.row.id for r in rows):
+            with self.runtime.knowledge.sessions() as session:
+                status = period_status(session, reporting_for(self.runtime), office.period, instant,
+                                       configured_default=self.settings.default_deadline)
+            return [Page(pr.office_text(status, instant.date()), rows)]
+        chase = self.units[digest.chat_id]
+        text = pr.remind_text("、".join(chase.units), chase.period, rows[0].deadline, instant.date(),
+                              [self.catalog.by_id[r.id] for r in rows])
+        return [Page(text, rows)]
+
+    def markup(self, digest: ChatDigest) -> InlineKeyboardMarkup | None:
+        if digest.chat_id in self.units and digest.rows[0].id in self.catalog.by_id:
+            return InlineKeyboardMarkup([[InlineKeyboardButton(pm.REPORT_BUTTON, callback_data="pg:l")]])
+        return None
+
+
+class Chaser:
+    """One process's chasing: a ChaseDeliverer run, never two at once."""
+
+    def __init__(self, runtime: Runtime, office_chat: int | None, options: DeliveryOptions | None = None) -> None:
         self.runtime = runtime
         self.office_chat = office_chat
+        self.options = options or options_from(runtime.settings)
         self.instance = instance_id()
         self._lock = asyncio.Lock()
-
-    def _plan(self, instant: datetime) -> tuple[list[UnitChase], list[OfficeChase]]:
-        runtime = self.runtime
-        reporting = reporting_for(runtime)
-        policy = policy_from(runtime.settings.reminders)
-        with runtime.knowledge.sessions() as session:
-            units = unit_chases(session, reporting, policy, instant)
-        return units, office_chases(reporting, policy, instant, self.office_chat)
-
-    def _claim(self, chat_id: int, day: Any, rows: list[DueRow]) -> tuple[list[DueRow], str]:
-        document = log_document(self.runtime.catalog.key)
-        key = rlog.digest_key(document, chat_id, day, rows)
-        with transaction(self.runtime.knowledge.sessions) as session:
-            return rlog.claim(session, document, chat_id, day, rows, digest=key, instance=self.instance,
-                              now=utc_now()), key
-
-    def _mark(self, chat_id: int, rows: list[DueRow], key: str, message_id: int | None, error: str = "",
-              status: str = "failed") -> None:
-        document = log_document(self.runtime.catalog.key)
-        with transaction(self.runtime.knowledge.sessions) as session:
-            if message_id is not None:
-                rlog.mark_sent(session, document, chat_id, rows, digest=key, instance=self.instance,
-                               message_id=message_id, now=utc_now())
-            else:
-                rlog.mark_failed(session, document, chat_id, rows, digest=key, instance=self.instance,
-                                 error=error[:300], status=status)  # type: ignore[arg-type]
-
-    async def _send(self, bot: Bot, chat_id: int, day: Any, rows: list[DueRow], text_for: Any,
-                    markup: InlineKeyboardMarkup | None, report: ChaseReport) -> bool:
-        claimed, key = await asyncio.to_thread(self._claim, chat_id, day, rows)
-        if not claimed:
-            return False
-        text = await asyncio.to_thread(text_for, claimed)
-        try:
-            message = await bot.send_message(chat_id, text, reply_markup=markup)
-        except Forbidden as error:
-            await asyncio.to_thread(self._mark, chat_id, claimed, key, None, str(error))
-            report.failed += 1
-            return False
-        except TelegramError as error:  # may or may not have arrived: never resent automatically
-            await asyncio.to_thread(self._mark, chat_id, claimed, key, None, str(error), "unknown")
-            report.failed += 1
-            return False
-        await asyncio.to_thread(self._mark, chat_id, claimed, key, message.message_id)
-        report.chats.append(chat_id)
-        return True
 
     async def run(self, bot: Bot, instant: datetime) -> ChaseReport:
         report = ChaseReport()
@@ -105,27 +105,16 @@ class Chaser:
             return report
         async with self._lock:
             instant = local(self.runtime, instant)
-            units, offices = await asyncio.to_thread(self._plan, instant)
-            button = InlineKeyboardMarkup([[InlineKeyboardButton(pm.REPORT_BUTTON, callback_data="pg:l")]])
-            catalog = self.runtime.catalog
-            reporting = reporting_for(self.runtime)
-            for chase in units:
-                def unit_text(rows: list[DueRow], chase: UnitChase = chase) -> str:
-                    due = rows[0].deadline
-                    return pr.remind_text("、".join(chase.units), chase.period, due, instant.date(),
-                                          [catalog.by_id[r.id] for r in rows])
-                if await self._send(bot, chase.digest.chat_id, chase.digest.day, chase.digest.rows, unit_text,
-                                    button, report):
+            deliverer = ChaseDeliverer(bot, self.runtime, self.office_chat, instance=self.instance,
+                                       options=self.options)
+            sent = await deliverer.run(instant)
+            for chat_id in sent.chats:
+                report.chats.append(chat_id)
+                if chat_id in deliverer.units:
                     report.units += 1
-            for office in offices:
-                def office_text(rows: list[DueRow], office: OfficeChase = office) -> str:
-                    with self.runtime.knowledge.sessions() as session:
-                        status = period_status(session, reporting, office.period, instant,
-                                               configured_default=self.runtime.settings.default_deadline)
-                    return pr.office_text(status, instant.date())
-                day = office.row.scheduled.date() if office.row.scheduled else instant.date()
-                if await self._send(bot, office.chat_id, day, [office.row], office_text, None, report):
+                else:
                     report.office += 1
+            report.failed = sent.failed + len(sent.in_doubt)
         if report.units or report.office or report.failed:
             log.info("progress chasing at %s: %d unit reminder(s), %d office list(s), %d failed",
                      instant.isoformat(), report.units, report.office, report.failed)

@@ -216,3 +216,31 @@ async def test_a_reply_after_the_period_closed_changes_nothing(fake: FakeBotApi,
     assert "已于 6月30日 截止" in closed.text
     with o.runtime.knowledge.sessions() as session:
         assert [e.status for e in events(session, row_id="K5-12")] == ["推进中"]
+
+
+@pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
+async def test_chasing_goes_through_the_reminders_delivery(fake: FakeBotApi, office: Office) -> None:
+    """One delivery path: the chase is claimed in the reminders' sent log (document "<key>:progress"), a
+    429 is waited out as reminders wait it out, and the message carries its 填报 button."""
+    from datetime import UTC, datetime
+
+    from reminders_support import log_rows
+
+    from knowledge.db import transaction
+    from knowledge.progress import store
+
+    o = office
+    now = datetime(2023, 6, 1, tzinfo=UTC)
+    with transaction(o.runtime.knowledge.sessions) as session:
+        binding, _ = store.request_binding(session, o.clerk_chat.id, "private", "民政李", "区民政局", o.clerk.id, now)
+        store.decide_binding(session, binding.id, True, "test", now)
+    chaser = o.app.bot_data.chaser
+    assert chaser is not None
+    fake.inject_429("sendMessage", times=1, retry_after=1)
+    first = await chaser.run(o.app.bot, at(2023, 6, 13, 9, 0))
+    assert first.units == 1 and (await chaser.run(o.app.bot, at(2023, 6, 13, 9, 5))).units == 0
+    [reminder] = await fake.wait_for_bot_messages(o.clerk_chat, timeout=10)
+    assert "还有 7 天" in reminder.text and reminder.button_texts == ["填报"]
+    rows = [r for r in log_rows(o.runtime.knowledge) if r.chat_id == o.clerk_chat.id]
+    assert rows and {(r.document, r.status) for r in rows} == {(f"{o.runtime.catalog.key}:progress", "sent")}
+    assert max(r.attempts for r in rows) == 2  # the 429, then the send
