@@ -33,7 +33,7 @@ from telegram.ext import (
 from bot.answer import Answer
 from bot.progress import messages as pm
 from bot.progress import render as pr
-from bot.progress.chat import read_report_words
+from bot.progress.chat import read_report_words, row_code
 from bot.progress.questions import read_question
 from bot.progress.runtime import answer_from_reports, local, reporting_for
 from bot.render import render_html_pages
@@ -305,7 +305,7 @@ async def on_report(update: Update, context: Context) -> None:
     tokens = args.split()
     row_id, rest = None, ""
     for n in (1, 2):  # "K5-12", "五-12" or "民生实事 5-1"
-        if row_id is None and len(tokens) >= n and (row_id := _row_code(runtime, " ".join(tokens[:n]))):
+        if row_id is None and len(tokens) >= n and (row_id := row_code(runtime.duban, " ".join(tokens[:n]))):
             rest = " ".join(tokens[n:])
     words = read_report_words(rest)
     if row_id is None or (words.status is None and not words.unchanged):
@@ -313,12 +313,6 @@ async def on_report(update: Update, context: Context) -> None:
         return
     await _store_and_confirm(message, context, runtime, units, row_id, words.status, words.percent, words.text,
                              unchanged=words.unchanged, user_id=user.id if user else None)
-
-
-def _row_code(runtime: Runtime, text: str) -> str | None:
-    """K5-12, 五-12 or 民生实事 5-1 as the document's row id (the question parser reads row codes)."""
-    query = runtime.duban.parse(text)
-    return query.items[0] if query.intent == "item" and len(query.items) == 1 else None
 
 
 async def _store_and_confirm(message: Message, context: Context, runtime: Runtime,

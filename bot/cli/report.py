@@ -64,6 +64,7 @@ def add_command(
     at: AtOption = None,
 ) -> None:
     """Record a report as the office received it. Example: duban report add --row K5-12 --period 2023Q2 --status 推进中 --percent 40 --text 已建成12家"""
+    from bot.progress.chat import row_code
     from bot.progress.runtime import reporting_for
     from knowledge.db import transaction
     from knowledge.progress.intake import ReportError, check_report
@@ -73,6 +74,7 @@ def add_command(
     runtime = open_runtime()
     instant = parse_instant(at, runtime.settings.reminders.timezone)
     try:
+        row = row_code(runtime.duban, row) or row  # 五-12, 民生实事 5-1 …; as typed when it names no row
         report = check_report(reporting_for(runtime), row, parse_period(period), status, percent=percent,
                               text=text, unit=unit)
     except (ReportError, PeriodError) as error:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from knowledge.progress.language import language
+
+if TYPE_CHECKING:
+    from bot.pipeline import Duban
 
 _SEPARATORS = ("", " ", "，", ",", "；", ";", "：", ":", "。")
 _PERCENT = re.compile(r"(?:完成|进度)?\s*(\d{1,3})\s*[%％]")
@@ -41,3 +45,10 @@ def read_report_words(text: str) -> ReportWords:
                 status, text = lang.statuses[word], text[len(word):]
                 break
     return ReportWords(status, percent, text.strip(" ，,；;:："))
+
+
+def row_code(duban: Duban, text: str) -> str | None:
+    """K5-12, ｋ５－１２, 五-12 or 民生实事 5-1 as the document's row id, None when it names no one row: the
+    question parser reads row codes, so /report and `duban report add --row` accept what a question does."""
+    query = duban.parse(text)
+    return query.items[0] if query.intent == "item" and len(query.items) == 1 else None
