@@ -94,6 +94,8 @@ class DocumentFacts:
     cc: str = ""
     key_tasks_title: str = ""
     livelihood_title: str = ""
+    # The notice's sentences on when units report progress ("请各责任单位于每季度末月20日前将完成情况报…").
+    reporting: str = ""
 
 
 @dataclass
@@ -213,8 +215,10 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     sections = [SectionInfo(s.number, s.heading, s.leader, tuple(s.leader_titles), s.remark) for s in record.sections]
     meta = session.get(Meta, "revision")
     meeting = session.get(Meta, f"meeting:{record.id}")  # written by ingest/store.py's meeting_key
+    reporting = session.get(Meta, f"reporting:{record.id}")  # written by ingest/store.py's reporting_key
     return Catalog(key=record.key, title=record.title, doc_number=record.doc_number, year=record.year,
                    issued=record.issued, sections=sections, rows=rows, units=units,
                    revision=int(meta.value) if meta else 0,
                    facts=DocumentFacts(record.issuer, record.printed, meeting.value if meeting else "", record.cc,
-                                       record.key_tasks_title, record.livelihood_title))
+                                       record.key_tasks_title, record.livelihood_title,
+                                       reporting.value if reporting else ""))

@@ -226,3 +226,40 @@ def test_missing_lists_match_the_row_by_row_definition(database_url: str) -> Non
     assert list(result.missing.items()) == list(expected.items())
     assert {s.row.id for s in result.rows if s.status} == {d.row.id for d in reporting.duties
                                                           if any((d.row.id, u) in done for u in d.leads)}
+
+
+@pytest.mark.parametrize(("folder", "period", "due", "phrase"), [
+    ("caidian-2023-tasks", "2023Q1", "2023-03-30", "每季度最后一个月的30日"),
+    ("dazhu-2016-minsheng", "2016Q2", "2016-06-20", "每季度末月20日"),
+])
+def test_the_notices_own_reporting_rule_is_stored_and_read(database_url: str, folder: str, period: str, due: str,
+                                                          phrase: str) -> None:
+    """Real notices state the rule in their opening or closing paragraphs, outside the tables: the import
+    keeps those sentences and reporting reads its due dates from them."""
+    from knowledge.bootstrap import open_knowledge
+    from knowledge.catalog import load_catalog
+    from knowledge.ingest import import_document
+    from knowledge.progress.settings import ProgressSettings
+    from knowledge.progress.status import Reporting
+
+    knowledge = open_knowledge(database_url)
+    try:
+        source = Path(__file__).parent / "data" / "real" / folder / "source.txt"
+        document = import_document(knowledge.sessions, source, key=folder)
+        with knowledge.sessions() as session:
+            catalog = load_catalog(session, folder)
+    finally:
+        knowledge.close()
+    assert phrase in document.reporting and catalog.facts.reporting == document.reporting
+    assert "\n" not in document.reporting or all("报" in s for s in document.reporting.split("\n"))
+    reporting = Reporting(catalog, ProgressSettings())
+    assert reporting.document_rule is not None and phrase in reporting.document_rule.phrase
+    assert reporting.due(parse_period(period)).isoformat() == due
+
+
+@pytest.mark.parametrize(("written", "row"), [("K5-12", "K5-12"), ("五-12", "K5-12"), ("ｋ５－１２", "K5-12"),
+                                             ("五－12", "K5-12"), ("民生实事 5-1", "L5-1"), ("民生实事5-1", "L5-1")])
+def test_report_add_accepts_every_written_row_form(cli: typer.Typer, written: str, row: str) -> None:
+    """`--row` reads row codes as /report and questions do (one reader: the question parser)."""
+    out = run(cli, "report", "add", "--row", written, "--period", "2023Q2", "--status", "推进中")
+    assert f"已记录 {row}" in out

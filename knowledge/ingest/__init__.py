@@ -45,6 +45,8 @@ def read_document(path: Path, key: str | None = None, vocabulary: Vocabulary | N
 
 def read_located(located: Located, key: str, source: str, vocabulary: Vocabulary) -> Document:
     """The layout guesses in order (see the module docstring)."""
+    from knowledge.progress.language import language
+
     classic = TextReader(vocabulary.is_group)
     try:
         if located.numbered:
@@ -52,11 +54,12 @@ def read_located(located: Located, key: str, source: str, vocabulary: Vocabulary
         else:
             document = classic.read_lines(located.pairs(), key=key, source=source)
         document.reading = "bundled"
-        return document
     except DocumentError:
         if classic.reached_tables:
             raise
-    return GeneralReader(located.lines, key, source).read()
+        document = GeneralReader(located.lines, key, source).read()
+    document.reporting = "\n".join(language().rule_sentences(located.text()))
+    return document
 
 
 def import_document(factory: sessionmaker[Session], path: Path, key: str | None = None) -> Document:

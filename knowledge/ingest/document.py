@@ -140,6 +140,9 @@ class Document:
     warnings: list[ReadWarning] = field(default_factory=list)
     # Which of the ordered layout guesses read the document, and why (see knowledge/ingest/guesses.py).
     reading: str = ""
+    # The notice's own sentences on when units report ("请各责任单位于每季度末月20日前将完成情况报…"),
+    # one a line: the opening paragraphs are not rows, and progress reporting reads its due rule here.
+    reporting: str = ""
 
     @property
     def key_tasks(self) -> list[KeyTask]:

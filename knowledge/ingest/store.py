@@ -62,6 +62,9 @@ def store_document(session: Session, document: Document, vocabulary: Vocabulary,
         # The adopting meeting has no documents column (yesterday's databases must still import): a meta fact.
         session.flush()
         session.merge(Meta(key=meeting_key(record.id), value=document.meeting))
+    if document.reporting:  # as the meeting: a meta fact, read by progress reporting for its due rule
+        session.flush()
+        session.merge(Meta(key=reporting_key(record.id), value=document.reporting))
     bump_revision(session)
     session.flush()
     return record
@@ -111,6 +114,11 @@ def sync_units(session: Session, vocabulary: Vocabulary) -> dict[str, Unit]:
                     for alias, owner in wanted_aliases.items() if alias not in kept)
     session.flush()
     return existing
+
+
+def reporting_key(document_id: int) -> str:
+    """The meta key of a stored document's sentences on reporting progress."""
+    return f"reporting:{document_id}"
 
 
 def meeting_key(document_id: int) -> str:

@@ -49,6 +49,11 @@ class ProgressLanguage:
                 return DueRule(rule.period, rule.month, day, m.group(0))
         return None
 
+    def rule_sentences(self, text: str) -> list[str]:
+        """The sentences of a notice that state a reporting rule (a rule phrase and 报 in one sentence)."""
+        sentences = re.split(r"[。；;\n]", text)
+        return [s.strip() for s in sentences if "报" in s and self.find_rule(s) is not None]
+
     def default_rule(self, kind: PeriodKind) -> DueRule:
         rule = self.find_rule(self.defaults[kind])
         if rule is None or rule.period != kind:

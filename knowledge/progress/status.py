@@ -40,7 +40,7 @@ class Reporting:
     def document_rule(self) -> DueRule | None:
         """The rule the document states itself ("每季度末月20日前将完成情况报…"), if any."""
         lang = language()
-        texts = [self.catalog.title, *(s.heading + s.remark for s in self.catalog.sections),
+        texts = [self.catalog.facts.reporting, self.catalog.title, *(s.heading + s.remark for s in self.catalog.sections),
                  *(f"{r.text}{r.note}" for r in self.catalog.rows)]
         return next((rule for text in texts if (rule := lang.find_rule(text)) is not None), None)
 
