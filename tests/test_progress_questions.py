@@ -28,10 +28,7 @@ from knowledge.progress.status import Reporting, period_status
 GOLD = Path(__file__).parent / "progress_gold" / "questions.jsonl"
 # Questions of the gold set that fail today, with the reason (as tests/golden/known_failures.toml does for
 # the catalog-only sets); a listed question that passes fails the test, so the list stays honest.
-KNOWN_FAILURES = {
-    "民生实事第5项完成得怎么样": "the parser does not read 民生实事第N项 as a project (民生实事第6项 alone finds nothing "
-                          "either): the one row-ID parser (issue 13) has not landed",
-}
+KNOWN_FAILURES: dict[str, str] = {}  # question → why it fails; none today
 ZONE = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime(2023, 6, 15, 10, 0, tzinfo=ZONE)
 # (row, period, status, percent, text) on top of "推进中" from every lead unit on every row it leads, except
