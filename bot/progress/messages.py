@@ -103,6 +103,16 @@ ACTIONS = {"report": "填报", "edit": "修改", "unchanged": "无变化", "bind
            "bind_approve": "批准绑定", "bind_refuse": "拒绝绑定", "bind_revoke": "撤销绑定", "publish": "发布"}
 
 
+# Progress questions in the question pipeline (plain text: the renderers escape).
+SCOPE_ALL = "全部"
+ASK_HEAD = "{period} · {scope}："
+ASK_MISSING = "还没报送的有 {n} 个单位：{units}。"
+ASK_UNIT_BLOCK = "{unit} 未报"
+ASK_FILTER = "{what}工作 {n} 项。"
+ASK_NO_ROWS = "没有找到相关工作的报送记录。"
+LIGHT = "{colour}灯"  # 红灯, 黄灯, 绿灯
+
+
 def log_line(e: EventInfo) -> str:
     """One audit-log line for `duban report log`."""
     what = ACTIONS.get(e.action, e.action)
@@ -112,14 +122,3 @@ def log_line(e: EventInfo) -> str:
                 f"{e.status}{percent} {e.text}  (v{e.version})").rstrip()
     target = e.period if e.action == "publish" else f"{e.unit} ← chat {e.chat_id}"
     return f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor}  {what}  {target}"
-
-# Progress questions in the question pipeline (plain text: the renderers escape).
-SCOPE_ALL = "全部"
-ASK_HEAD = "{period} · {scope}："
-ASK_MISSING = "还没报送的有 {n} 个单位：{units}。"
-ASK_UNIT_BLOCK = "{unit} 未报"
-ASK_FILTER = "{what}工作 {n} 项。"
-ASK_NO_ROWS = "没有找到相关工作的报送记录。"
-MISSING_NONE_PLAIN = "各单位均已报送。"
-NOT_REPORTED_PLAIN = "未报送"
-COLOUR_WORD = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}

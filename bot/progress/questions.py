@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from bot.answer import Answer, AnswerRow, Block
 from bot.progress import messages as pm
 from knowledge.catalog import Catalog
-from knowledge.progress.colours import Colour
+from knowledge.progress.colours import COLOUR_NAMES, Colour
 from knowledge.progress.language import language
 
 if TYPE_CHECKING:  # the status types need SQLAlchemy, which a plain question never imports
@@ -117,7 +117,7 @@ def _in_scope(query: Query, ask: ProgressAsk, state: RowState) -> bool:
 def _phrase(state: RowState, show_text: bool) -> str:
     """🟡 推进中 40%，已建成12家 (plain text: the renderers escape)."""
     if state.status is None:
-        return f"{pm.COLOUR_DOT[state.colour]} {pm.NOT_REPORTED_PLAIN}"
+        return f"{pm.COLOUR_DOT[state.colour]} {pm.NOT_REPORTED}"
     phrase = state.status + (f" {state.percent}%" if state.percent is not None else "")
     if state.text:
         phrase += "，" + (state.text if show_text else pm.HIDDEN_TEXT)
@@ -142,7 +142,7 @@ def answer_progress(query: Query, status: PeriodStatus, *, viewer_units: set[str
                    and (not query.leaders or any(status.row(r).leader in query.leaders for r in rows))
                    and (ask.rows is None or any(r in ask.rows for r in rows))}
         if not missing:
-            return Answer(query, "progress", head + pm.MISSING_NONE_PLAIN)
+            return Answer(query, "progress", head + pm.MISSING_NONE)
         by_id = {s.row.id: s for s in status.rows}
         blocks = [Block(pm.ASK_UNIT_BLOCK.format(unit=unit), [item(by_id[r]) for r in rows if r in by_id
                                                               and (ask.rows is None or r in ask.rows)
@@ -155,7 +155,7 @@ def answer_progress(query: Query, status: PeriodStatus, *, viewer_units: set[str
     if ask.shape == "filter":
         if ask.colour is not None:
             states = [s for s in states if s.colour == ask.colour]
-            what = pm.COLOUR_DOT[ask.colour] + pm.COLOUR_WORD[ask.colour]
+            what = pm.COLOUR_DOT[ask.colour] + pm.LIGHT.format(colour=COLOUR_NAMES[ask.colour])
         else:
             states = [s for s in states if s.status == ask.status]
             what = ask.status or ""
