@@ -22,13 +22,20 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
-from telegram import BotCommand
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+from telegram import BotCommand, Update
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackContext,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+)
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -84,3 +91,15 @@ def is_group(chat_type: str) -> bool:
     compact, only administrators change subscriptions and sends are paced. Every feature asks this here."""
     return chat_type in ("group", "supergroup")
 
+
+
+async def keep_press(press: Callable[[Update, Context], Awaitable[None]], update: Update,
+                     context: Context) -> NoReturn:
+    """Handle a press of one of this module's own buttons (group -1, its own prefix) and stop there: an error
+    is reported like any handler error, and ApplicationHandlerStop keeps handlers/pages.py's catch-all router
+    from also answering the press as an unknown button."""
+    try:
+        await press(update, context)
+    except Exception as error:
+        await context.application.process_error(update, error)
+    raise ApplicationHandlerStop

@@ -19,7 +19,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -38,10 +37,11 @@ from bot.progress.questions import read_question
 from bot.progress.runtime import answer_from_reports, local, reporting_for
 from bot.render import render_html_pages
 from bot.runtime import Runtime
-from handlers import BOTH, PRIVATE, CommandSpec, Context
+from handlers import BOTH, PRIVATE, CommandSpec, Context, is_group, keep_press
 from handlers.ask import ADDRESSED_TO_BOT, strip_mentions
 from handlers.delivery import now_of
 from handlers.subscriptions import may_change
+from knowledge import chats
 from knowledge.db import transaction
 from knowledge.progress import store
 from knowledge.progress.intake import ReportError, check_report, unit_name
@@ -77,12 +77,8 @@ def _data(*parts: str) -> str:
     return data
 
 
-def _group(message: Message) -> bool:
-    return message.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
-
-
 async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
-    return await message.reply_html(text, reply_markup=markup, do_quote=_group(message))
+    return await message.reply_html(text, reply_markup=markup, do_quote=is_group(message.chat.type))
 
 
 def _is_admin(runtime: Runtime, user_id: int | None) -> bool:
@@ -156,7 +152,7 @@ async def on_bind(update: Update, context: Context) -> None:
 
     def work() -> tuple[store.BindingInfo, bool]:
         with transaction(runtime.knowledge.sessions) as session:
-            return store.request_binding(session, chat.id, chat.type, title, unit, user.id if user else None,
+            return store.request_binding(session, chat.id, chats.chat_type(chat.type), title, unit, user.id if user else None,
                                          _now(context, runtime))
 
     binding, fresh = await asyncio.to_thread(work)
@@ -370,11 +366,7 @@ def _saved_text(report: store.ReportInfo, duty: Duty, period: Period, reporting:
 
 
 async def on_button(update: Update, context: Context) -> None:
-    try:
-        await _press(update, context)
-    except Exception as error:  # reported like any handler error, but the press stays ours
-        await context.application.process_error(update, error)
-    raise ApplicationHandlerStop
+    await keep_press(_press, update, context)
 
 
 async def _press(update: Update, context: Context) -> None:
@@ -535,7 +527,7 @@ async def on_export(update: Update, context: Context) -> None:
     content, status = await asyncio.to_thread(work)
     caption = pm.EXPORT_CAPTION.format(period=period.label, n=len(status.rows), missing=len(status.missing))
     await message.reply_document(io.BytesIO(content), filename=f"督查通报-{period}.xlsx", caption=caption,
-                                 do_quote=_group(message))
+                                 do_quote=is_group(message.chat.type))
 
 
 async def on_chart(update: Update, context: Context) -> None:
@@ -563,7 +555,7 @@ async def on_chart(update: Update, context: Context) -> None:
         await _reply(message, text)
         return
     await message.reply_document(io.BytesIO(content), filename=f"进展图-{period}.png", caption=text,
-                                 do_quote=_group(message))
+                                 do_quote=is_group(message.chat.type))
 
 
 # --- progress questions ---------------------------------------------------------------------------------

@@ -23,7 +23,6 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
 )
@@ -33,8 +32,9 @@ from bot.reminders import render as rr
 from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets
 from bot.render import quoted
 from bot.runtime import Runtime
-from handlers import ADMIN, BOTH, CommandSpec, Context, is_group
+from handlers import ADMIN, BOTH, CommandSpec, Context, is_group, keep_press
 from handlers.delivery import now_of
+from knowledge import chats
 from knowledge.catalog import Catalog
 from knowledge.db import transaction
 from knowledge.language import language
@@ -135,7 +135,7 @@ def _group_addressees(catalog: Catalog, targets: list[Target]) -> list[str]:
 # the event loop's thread as before, never by two worker threads at once.
 
 
-def _store_subscriptions(sessions: Sessions, chat_id: int, chat_type: str, targets: list[Target],
+def _store_subscriptions(sessions: Sessions, chat_id: int, chat_type: chats.ChatType, targets: list[Target],
                          user_id: int | None, now: datetime) -> tuple[int, list[Target]]:
     """Resume a paused chat and add the targets it lacks: (subscriptions resumed, targets added)."""
     with transaction(sessions) as session:
@@ -193,7 +193,7 @@ def _set_deadline(sessions: Sessions, document: str, deadline: Deadline, set_by:
 # --- handlers --------------------------------------------------------------------------------------
 
 
-async def subscribe_text(runtime: Runtime, chat_id: int, chat_type: str, resolution: Resolution,
+async def subscribe_text(runtime: Runtime, chat_id: int, chat_type: chats.ChatType, resolution: Resolution,
                          user_id: int | None, now: datetime) -> str:
     """Store the resolved targets for a chat and say what that means (shared by /sub and its buttons)."""
     catalog = runtime.catalog
@@ -237,7 +237,7 @@ async def on_sub(update: Update, context: Context) -> None:
         await _reply(message, html.escape(resolution.problem), _refusal_markup(resolution, "c"))
         return
     user = update.effective_user
-    text = await subscribe_text(runtime, message.chat.id, message.chat.type, resolution,
+    text = await subscribe_text(runtime, message.chat.id, chats.chat_type(message.chat.type), resolution,
                                 user.id if user else None, now_of(context))
     await _reply(message, text)
 
@@ -300,12 +300,7 @@ async def on_mysubs(update: Update, context: Context) -> None:
 
 async def on_button(update: Update, context: Context) -> None:
     """sb:r:<id> removes a subscription; sb:a:<name> subscribes to a suggested name. Group admins only."""
-    try:
-        await _press(update, context)
-    except Exception as error:  # reported like any handler error, but the press stays ours
-        await context.application.process_error(update, error)
-    # Handled here: the catch-all button router of handlers/pages.py must not see it too.
-    raise ApplicationHandlerStop
+    await keep_press(_press, update, context)
 
 
 async def _press(update: Update, context: Context) -> None:
@@ -335,7 +330,7 @@ async def _press(update: Update, context: Context) -> None:
             await query.answer(resolution.problem[:200], show_alert=True)
             return
         await query.answer()
-        text = await subscribe_text(runtime, chat_id, message.chat.type, resolution, query.from_user.id,
+        text = await subscribe_text(runtime, chat_id, chats.chat_type(message.chat.type), resolution, query.from_user.id,
                                     now_of(context))
         await query.edit_message_text(text)
         return

@@ -406,3 +406,11 @@ async def test_usage_texts(fake: FakeBotApi, rt: Runtime) -> None:
         usage, empty, nothing = await fake.wait_for_bot_messages(chat, 3)
         assert "/sub 区民政局" in usage.text
         assert "还没有订阅" in empty.text and "还没有订阅" in nothing.text
+
+
+def test_chat_types_are_checked_where_strings_come_in() -> None:
+    from knowledge.chats import chat_type
+
+    assert chat_type("supergroup") == "supergroup"
+    with pytest.raises(ValueError, match="unknown chat type 'sender'"):
+        chat_type("sender")  # Telegram's inline-query chat type is no chat the bot keeps

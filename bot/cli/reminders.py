@@ -12,6 +12,7 @@ import typer
 
 from bot.cli.support import fail, open_runtime
 from bot.runtime import Runtime
+from knowledge.chats import ChatType
 
 if TYPE_CHECKING:
     from bot.config import InDoubt
@@ -175,7 +176,7 @@ def requeue_command(chat: Annotated[int | None, typer.Option(help="Only this cha
 # --- duban subscriptions ------------------------------------------------------------------------
 
 
-def _chat_type(chat_id: int, given: str | None) -> str:
+def _chat_type(chat_id: int, given: ChatType | None) -> ChatType:
     if given:
         return given
     if chat_id > 0:
@@ -221,7 +222,7 @@ def subs_list(chat: Annotated[int | None, typer.Option(help="Only this chat.")] 
 @subscriptions_app.command("add")
 def subs_add(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
              target: Annotated[list[str], typer.Argument(help="Unit, leader, row id or 全部.")],
-             chat_type: Annotated[str | None, typer.Option("--type", help="private, group or supergroup "
+             chat_type: Annotated[ChatType | None, typer.Option("--type", help="private, group or supergroup "
                                                            "(default: from the id's sign).")] = None) -> None:
     """Subscribe a chat, resolving names as questions do. Example: duban subscriptions add 4242 区民政局"""
     from knowledge.db import transaction

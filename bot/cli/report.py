@@ -18,6 +18,7 @@ import typer
 from bot.cli.reminders import parse_instant
 from bot.cli.support import fail, open_runtime
 from bot.progress import messages as pm
+from knowledge.chats import ChatType
 
 report_app = typer.Typer(help="Progress reports: record, status, bulletin workbook, chart, audit log.",
                          no_args_is_help=True)
@@ -230,7 +231,7 @@ def binds_list(status: Annotated[str | None, typer.Option(help="pending, approve
 @binds_app.command("add")
 def binds_add(chat_id: Annotated[int, typer.Argument(help="Telegram chat ID (a user's ID for a private chat).")],
               unit: Annotated[str, typer.Argument(help="The unit, e.g. 区民政局.")],
-              chat_type: Annotated[str, typer.Option("--type", help="private, group or supergroup.")] = "private",
+              chat_type: Annotated[ChatType, typer.Option("--type", help="private, group or supergroup.")] = "private",
               ) -> None:
     """Bind a chat to a unit, approved at once. Example: duban binds add 123456789 区民政局"""
     from datetime import UTC

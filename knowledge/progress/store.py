@@ -11,6 +11,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from knowledge import chats
+from knowledge.chats import ChatType
 from knowledge.progress.models import ProgressEvent, ProgressReport, PublishedPeriod, UnitBinding
 
 BindingStatus = Literal["pending", "approved", "refused", "revoked"]
@@ -23,7 +25,7 @@ class BindingInfo:
 
     id: int
     chat_id: int
-    chat_type: str
+    chat_type: ChatType
     chat_title: str
     unit: str
     status: str
@@ -84,7 +86,7 @@ class EventInfo:
 
 
 def _binding(b: UnitBinding) -> BindingInfo:
-    return BindingInfo(b.id, b.chat_id, b.chat_type, b.chat_title, b.unit, b.status, b.requested_by,
+    return BindingInfo(b.id, b.chat_id, chats.chat_type(b.chat_type), b.chat_title, b.unit, b.status, b.requested_by,
                        b.requested_at, b.decided_by, b.decided_at)
 
 
@@ -105,7 +107,7 @@ def _log(session: Session, *, at: datetime, actor: str, action: str, **fields: o
 # --- bindings -------------------------------------------------------------------------------------
 
 
-def request_binding(session: Session, chat_id: int, chat_type: str, chat_title: str, unit: str,
+def request_binding(session: Session, chat_id: int, chat_type: ChatType, chat_title: str, unit: str,
                     user_id: int | None, now: datetime) -> tuple[BindingInfo, bool]:
     """Ask for `chat_id` to speak for `unit`: (the binding, whether a new request is waiting for an admin)."""
     found = session.scalars(select(UnitBinding).where(UnitBinding.chat_id == chat_id, UnitBinding.unit == unit)
@@ -137,7 +139,7 @@ def decide_binding(session: Session, binding_id: int, approve: bool, actor: str,
 
 
 def add_binding(session: Session, chat_id: int, unit: str, actor: str, now: datetime,
-                chat_type: str = "private", chat_title: str = "") -> BindingInfo:
+                chat_type: ChatType = "private", chat_title: str = "") -> BindingInfo:
     """Bind a chat to a unit directly (an administrator's command), approved at once."""
     found = session.scalars(select(UnitBinding).where(UnitBinding.chat_id == chat_id,
                                                       UnitBinding.unit == unit)).first()
@@ -179,13 +181,13 @@ def bound_units(session: Session, chat_id: int) -> list[str]:
         UnitBinding.chat_id == chat_id, UnitBinding.status == "approved").order_by(UnitBinding.unit)))
 
 
-def approved_chats(session: Session) -> dict[int, tuple[str, list[str]]]:
+def approved_chats(session: Session) -> dict[int, tuple[ChatType, list[str]]]:
     """chat id → (chat type, units it speaks for), for reminders."""
-    chats: dict[int, tuple[str, list[str]]] = {}
-    for chat_id, chat_type, unit in session.execute(select(UnitBinding.chat_id, UnitBinding.chat_type,
+    found: dict[int, tuple[ChatType, list[str]]] = {}
+    for chat_id, stored_type, unit in session.execute(select(UnitBinding.chat_id, UnitBinding.chat_type,
                                                            UnitBinding.unit).where(UnitBinding.status == "approved")):
-        chats.setdefault(chat_id, (chat_type, []))[1].append(unit)
-    return chats
+        found.setdefault(chat_id, (chats.chat_type(stored_type), []))[1].append(unit)
+    return found
 
 
 # --- reports ----------------------------------------------------------------------------------------

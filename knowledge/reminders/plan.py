@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from chinese_calendar import constants as _cc_constants
 
+from knowledge.chats import ChatType
 from knowledge.reminders import time_zone
 from knowledge.reminders.deadlines import Deadline, row_sort_key
 
@@ -66,7 +67,7 @@ class ReminderPolicy:
 class ChatRows:
     """A chat's subscriptions already expanded to row ids by the caller."""
 
-    chat_type: str
+    chat_type: ChatType
     row_ids: frozenset[str]
 
 
@@ -96,7 +97,7 @@ class ChatDigest:
     """Everything one chat should be told for one reminder day, each row once."""
 
     chat_id: int
-    chat_type: str
+    chat_type: ChatType
     rows: list[DueRow]
     day: date
 
@@ -268,10 +269,10 @@ def due_at(
     return digests
 
 
-def expand_chats(pairs: Iterable[tuple[int, str, str]]) -> dict[int, ChatRows]:
+def expand_chats(pairs: Iterable[tuple[int, ChatType, str]]) -> dict[int, ChatRows]:
     """Build the planner's chat mapping from (chat_id, chat_type, row_id) triples, merging duplicates."""
     rows: dict[int, set[str]] = {}
-    types: dict[int, str] = {}
+    types: dict[int, ChatType] = {}
     for chat_id, chat_type, row_id in pairs:
         rows.setdefault(chat_id, set()).add(row_id)
         types[chat_id] = chat_type

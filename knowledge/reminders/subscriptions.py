@@ -10,7 +10,9 @@ from typing import Literal, cast
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from knowledge import chats
 from knowledge.catalog import Catalog
+from knowledge.chats import ChatType
 from knowledge.models import SentReminder, Subscription
 from knowledge.queries import rows_of_leader, rows_of_unit
 from knowledge.reminders.plan import ChatRows
@@ -44,7 +46,7 @@ class SubscriptionInfo:
 
     id: int
     chat_id: int
-    chat_type: str
+    chat_type: ChatType
     target: Target
     created_by: int | None
     created_at: datetime
@@ -54,7 +56,7 @@ class SubscriptionInfo:
 
 def _info(record: Subscription) -> SubscriptionInfo:
     target = Target(cast(TargetKind, record.target_kind), record.target)
-    return SubscriptionInfo(record.id, record.chat_id, record.chat_type, target, record.created_by,
+    return SubscriptionInfo(record.id, record.chat_id, chats.chat_type(record.chat_type), target, record.created_by,
                             record.created_at, record.paused, record.paused_reason)
 
 
@@ -64,7 +66,7 @@ def _find(session: Session, chat_id: int, target: Target) -> Subscription | None
         Subscription.target == target.value)).first()
 
 
-def subscribe(session: Session, chat_id: int, chat_type: str, target: Target, *,
+def subscribe(session: Session, chat_id: int, chat_type: ChatType, target: Target, *,
               created_by: int | None, now: datetime) -> bool:
     """Add a subscription; False when the chat already had it (a paused one is resumed)."""
     existing = _find(session, chat_id, target)
@@ -133,7 +135,7 @@ def resume_chat(session: Session, chat_id: int) -> int:
     return resumed
 
 
-def move_chat(session: Session, old_chat_id: int, new_chat_id: int, chat_type: str = "supergroup") -> int:
+def move_chat(session: Session, old_chat_id: int, new_chat_id: int, chat_type: ChatType = "supergroup") -> int:
     """Follow a group that Telegram migrated to a supergroup (a new chat id)."""
     moved = 0
     for record in session.scalars(select(Subscription).where(Subscription.chat_id == old_chat_id)).all():
@@ -189,15 +191,15 @@ def active_chats(session: Session, catalog: Catalog) -> dict[int, ChatRows]:
         cursor.close()
     expanded: dict[tuple[str, str], frozenset[str]] = {}
     found: dict[int, frozenset[str]] = {}
-    types: dict[int, str] = {}
-    for chat_id, chat_type, kind, value in records:
+    types: dict[int, ChatType] = {}
+    for chat_id, stored_type, kind, value in records:
         rows = expanded.get((kind, value))
         if rows is None:
             rows = expanded[(kind, value)] = target_rows(catalog, Target(cast(TargetKind, kind), value))
         previous = found.get(chat_id)
         if previous is None:
             found[chat_id] = rows
-            types[chat_id] = chat_type
+            types[chat_id] = chats.chat_type(stored_type)
         else:
             found[chat_id] = previous | rows
     canonical: dict[frozenset[str], frozenset[str]] = {}
