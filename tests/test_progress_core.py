@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 import typer
+from cli_support import cli_app, run
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from bot.cli.report import register
 from knowledge.progress.colours import colour_of
@@ -84,20 +83,8 @@ def test_settings_are_checked() -> None:
 
 
 @pytest.fixture
-def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[typer.Typer]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DUBAN_CONFIG", raising=False)
-    monkeypatch.setenv("DUBAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
-    app = typer.Typer()
-    register(app)
-    yield app
-
-
-def run(app: typer.Typer, *args: str, code: int = 0) -> str:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == code, f"duban {' '.join(args)} -> {result.exit_code}: {result.output}"
-    return result.output
+def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
+    return cli_app(register, database_url, tmp_path, monkeypatch)
 
 
 def status(app: typer.Typer, period: str, at: str) -> dict[str, object]:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 import typer
+from cli_support import cli_app, run
 from fakebot import FakeBotApi
 from fakebot.fixtures import make_fake_bot_fixture, polling
 from reminders_support import MINSHENG_ROWS, Clock, at, build_app, fast_runtime, log_rows
 from telegram import Bot
 from typer.core import TyperGroup
-from typer.testing import CliRunner
 
 from bot.cli.reminders import deadlines_app, register, reminders_app, subscriptions_app
 from bot.config import Settings
@@ -30,15 +30,9 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "reminders.md"
 
 
 @pytest.fixture
-def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[typer.Typer]:
+def cli(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     """The three command groups on a `duban`-like app, pointed at the test database."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("DUBAN_CONFIG", raising=False)
-    monkeypatch.setenv("DUBAN_DATABASE_URL", database_url)
-    monkeypatch.setenv("DUBAN_DATA_DIR", str(tmp_path / "data"))
-    app = typer.Typer()
-    register(app)
-    yield app
+    return cli_app(register, database_url, tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -46,12 +40,6 @@ def rt(settings: Settings, shared_catalog: Catalog, duban: Duban) -> Iterator[Ru
     runtime = fast_runtime(settings, shared_catalog, duban)
     yield runtime
     runtime.knowledge.close()
-
-
-def run(app: typer.Typer, *args: str, code: int = 0) -> str:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == code, f"duban {' '.join(args)} -> {result.exit_code}: {result.output}"
-    return result.output
 
 
 def due(app: typer.Typer, instant: str, *extra: str) -> dict[str, object]:
