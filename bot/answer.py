@@ -114,7 +114,7 @@ def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: 
     filtered = [r for r in rows if r.row.id in kept]
     if filtered:
         return filtered
-    notes.append(msg.TOPIC_IGNORED.format(topic="、".join(p for p, _ in phrases)))
+    notes.append(msg.TOPIC_IGNORED.format(topic=msg.LIST_SEPARATOR.join(p for p, _ in phrases)))
     return rows
 
 
@@ -168,7 +168,7 @@ def _units_together(query: Query, catalog: Catalog, per_unit: dict[str, list[Ans
     shared = set.intersection(*({r.row.id for r in rows} for rows in per_unit.values()))
     rows = [r for r in per_unit[query.units[0]] if r.row.id in shared]
     rows = _topic_filter(query, catalog, rows, notes)
-    headline = msg.UNITS_TOGETHER.format(units="、".join(query.units), n=len(rows), scope=_scope(query))
+    headline = msg.UNITS_TOGETHER.format(units=msg.LIST_SEPARATOR.join(query.units), n=len(rows), scope=_scope(query))
     return Answer(query, "unit_items", headline, _kind_blocks(rows, by_role=False), notes=notes)
 
 
@@ -190,7 +190,7 @@ def _units_each(query: Query, catalog: Catalog, per_unit: dict[str, list[AnswerR
             for group, group_rows in rows_via_groups(catalog, unit, query.kind).items():
                 related.setdefault(group, []).extend(group_rows)
     intent: Intent = "count" if query.count else "unit_items"
-    return Answer(query, intent, "；".join(headlines), blocks, facts, related, notes=notes)
+    return Answer(query, intent, msg.HEADLINE_SEPARATOR.join(headlines), blocks, facts, related, notes=notes)
 
 
 def _narrowed(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list[str]) -> list[AnswerRow]:
@@ -215,7 +215,7 @@ def _unit_headline(query: Query, unit: str, rows: list[AnswerRow], lead: int) ->
 
 
 def _leader_counts(leaders: dict[str, list[Row]]) -> str:
-    return "、".join(msg.COUNTED.format(name=name, n=len(rows)) for name, rows in leaders.items())
+    return msg.LIST_SEPARATOR.join(msg.COUNTED.format(name=name, n=len(rows)) for name, rows in leaders.items())
 
 
 def _unit_leader(query: Query, catalog: Catalog) -> Answer:
@@ -252,7 +252,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
         if query.has_note:
             notes.append(msg.ONLY_NOTED)
         rows = _topic_filter(query, catalog, _in_categories(query, rows), notes)
-        titles = "、".join(catalog.leader_titles.get(leader, ()))
+        titles = msg.LIST_SEPARATOR.join(catalog.leader_titles.get(leader, ()))
         name = f"{leader}（{titles}）" if titles else leader
         key = sum(1 for r in rows if r.row.kind == "key_task")
         headline = msg.LEADER_ITEMS.format(leader=name, n=len(rows), scope=_scope(query))
@@ -265,7 +265,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
             prefix = f"{leader} · " if len(query.leaders) > 1 else ""
             blocks.append(Block(prefix + block.title, block.rows))
     intent: Intent = "count" if query.count else "leader_items"
-    return Answer(query, intent, "；".join(headlines), blocks, notes=notes)
+    return Answer(query, intent, msg.HEADLINE_SEPARATOR.join(headlines), blocks, notes=notes)
 
 
 def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
@@ -343,15 +343,15 @@ def _figure_rows(query: Query, catalog: Catalog) -> list[Row]:
 
 def _topic(query: Query, catalog: Catalog) -> Answer:
     rows = _topic_rows(query, catalog)
-    topic = "、".join(p for p, _ in query.phrases) or "、".join(query.optional_terms)
+    topic = msg.LIST_SEPARATOR.join(p for p, _ in query.phrases) or msg.LIST_SEPARATOR.join(query.optional_terms)
     if not rows:
         return _nothing(query, topic)
     items = [AnswerRow(r) for r in rows]
     facts: list[str] = []
     if query.intent in ("topic_units", "topic_leader"):
         for row in rows:
-            leads = "、".join(row.lead_units) or msg.NO_LEAD
-            support = "、".join(r.unit for r in row.roles if not r.lead)
+            leads = msg.LIST_SEPARATOR.join(row.lead_units) or msg.NO_LEAD
+            support = msg.LIST_SEPARATOR.join(r.unit for r in row.roles if not r.lead)
             line = msg.WHO.format(label=row.label, leads=leads)
             if support and query.role != "lead":
                 line += msg.WHO_SUPPORT.format(support=support)
@@ -380,7 +380,7 @@ def _topic_headline(query: Query, topic: str, rows: list[Row]) -> str:
 
 
 def _counted(counts: dict[str, int]) -> str:
-    return "、".join(msg.COUNTED.format(name=name, n=n) if len(counts) > 1 else name for name, n in counts.items())
+    return msg.LIST_SEPARATOR.join(msg.COUNTED.format(name=name, n=n) if len(counts) > 1 else name for name, n in counts.items())
 
 
 def _figure(row: Row, query: Query) -> str:
@@ -437,7 +437,7 @@ def _category(query: Query, catalog: Catalog) -> Answer:
         rows = _topic_filter(query, catalog, rows, notes)
         blocks.append(Block(f"{msg.KIND['livelihood']} · {category}", rows))
     total = sum(len(b.rows) for b in blocks)
-    headline = msg.CATEGORY.format(categories="、".join(query.categories), n=total)
+    headline = msg.CATEGORY.format(categories=msg.LIST_SEPARATOR.join(query.categories), n=total)
     return Answer(query, "count" if query.count else "category", headline, blocks, notes=notes)
 
 
@@ -453,7 +453,7 @@ def _scope_count(query: Query, catalog: Catalog) -> Answer:
 
 def _items(query: Query, catalog: Catalog) -> Answer:
     rows = rows_by_ids(catalog, query.items)
-    headline = msg.ITEMS.format(labels="、".join(r.label for r in rows))
+    headline = msg.ITEMS.format(labels=msg.LIST_SEPARATOR.join(r.label for r in rows))
     return Answer(query, "item", headline, [Block("", [AnswerRow(r) for r in rows])], detail=True)
 
 
@@ -491,7 +491,7 @@ def _other_place(query: Query, catalog: Catalog) -> Answer:
 
 
 def _ambiguous(query: Query, catalog: Catalog) -> Answer:
-    headline = msg.AMBIGUOUS.format(name=query.unknown, options="、".join(query.suggestions))
+    headline = msg.AMBIGUOUS.format(name=query.unknown, options=msg.LIST_SEPARATOR.join(query.suggestions))
     return Answer(query, "ambiguous", headline, suggestions=list(query.suggestions))
 
 

@@ -67,6 +67,10 @@ EXAMPLES_INTRO = (
 EXAMPLES = ("区民政局负责哪些民生实事", "老年食堂谁管？", "伍国军分管哪些工作", "今年新增多少养老床位",
             "七都街道有什么任务")
 
+# How an answer joins its parts: names in a list, and the headlines of one answer.
+LIST_SEPARATOR = "、"
+HEADLINE_SEPARATOR = "；"
+
 # Row details
 DETAIL_UNITS = "责任单位"
 DETAIL_LEAD_UNITS = "牵头单位"

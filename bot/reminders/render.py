@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot import messages as msg
 from bot.reminders import messages as rm
 from bot.render import TELEGRAM_LIMIT, fill_pages, utf16_len
 from knowledge.catalog import Catalog
@@ -29,12 +30,12 @@ def cn_date(day: date, weekday: bool = False) -> str:
 def policy_text(days_before: Sequence[int], overdue_days: Sequence[int], send_time: str, shift: bool) -> str:
     """提醒时间：期限前 30、7、1 天、到期当天和逾期后 1 天的 09:00 …."""
     before = sorted((d for d in days_before if d > 0), reverse=True)
-    parts = [rm.POLICY_BEFORE.format(days="、".join(map(str, before)))] if before else []
+    parts = [rm.POLICY_BEFORE.format(days=msg.LIST_SEPARATOR.join(map(str, before)))] if before else []
     if 0 in days_before:
         parts.append(rm.POLICY_TODAY)
     if overdue_days:
-        parts.append(rm.POLICY_AFTER.format(days="、".join(map(str, sorted(overdue_days)))))
-    steps = "、".join(parts[:-1]) + (rm.POLICY_AND if len(parts) > 1 else "") + parts[-1] if parts else "—"
+        parts.append(rm.POLICY_AFTER.format(days=msg.LIST_SEPARATOR.join(map(str, sorted(overdue_days)))))
+    steps = msg.LIST_SEPARATOR.join(parts[:-1]) + (rm.POLICY_AND if len(parts) > 1 else "") + parts[-1] if parts else "—"
     return rm.POLICY.format(steps=steps, time=send_time, shift=rm.SHIFTED if shift else "")
 
 
@@ -55,7 +56,7 @@ def target_label(catalog: Catalog, target: Target) -> str:
 
 
 def target_list(catalog: Catalog, targets: Iterable[Target]) -> str:
-    return "、".join(target_label(catalog, t) for t in targets)
+    return msg.LIST_SEPARATOR.join(target_label(catalog, t) for t in targets)
 
 
 def row_line(catalog: Catalog, row_id: str, milestone: str = "", *, markup: bool = True) -> str:
@@ -71,7 +72,7 @@ def row_line(catalog: Catalog, row_id: str, milestone: str = "", *, markup: bool
     if row.lead_units:
         leads = row.lead_units[:3]
         more = rm.ROW_LEADS_MORE if len(row.lead_units) > 3 else ""
-        extra.append(rm.ROW_LEADS.format(units="、".join(leads) + more))
+        extra.append(rm.ROW_LEADS.format(units=msg.LIST_SEPARATOR.join(leads) + more))
     if milestone:
         extra.append(rm.ROW_MILESTONE.format(milestone=milestone))
     tail = f"\n  {esc('；'.join(extra))}" if extra else ""

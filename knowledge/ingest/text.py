@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
+from knowledge.ingest import messages as im
 from knowledge.ingest.cells import split_names
 from knowledge.ingest.document import (
     Document,
@@ -116,8 +117,7 @@ def _numeral(text: str, what: str, where: int | str | None, source: str) -> int:
     try:
         return chinese_to_int(text)
     except ValueError:
-        raise DocumentError(f"{what}“{text[:20]}”不是可识别的序号：expected 1–99 written as 一…九十九 or digits",
-                            where, source) from None
+        raise DocumentError(im.NOT_A_NUMERAL.format(what=what, text=text[:20]), where, source) from None
 
 
 def _date(match: re.Match[str], where: int | str | None, source: str) -> date:
@@ -126,7 +126,7 @@ def _date(match: re.Match[str], where: int | str | None, source: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise DocumentError(f"日期“{year}年{month}月{day}日”不存在：expected a real date", where, source) from None
+        raise DocumentError(im.NO_SUCH_DATE.format(year=year, month=month, day=day), where, source) from None
 
 
 def is_header(cells: Sequence[str]) -> bool:
@@ -183,8 +183,8 @@ def _columns(header: list[str], names: dict[str, str], line: int | str, source: 
             columns[field_name] = position
     required = {"no", "text", "units"}
     if missing := required - set(columns):
-        raise DocumentError(f"表头缺少列 {sorted(missing)}：expected a header such as "
-                            f"“{'、'.join(k for k in names if names[k] in missing)}”", line, source)
+        raise DocumentError(im.HEADER_MISSING.format(
+            missing=sorted(missing), example="、".join(k for k in names if names[k] in missing)), line, source)
     return columns
 
 
@@ -212,10 +212,9 @@ class TextReader:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise DocumentError(f"文件不是 UTF-8 文本（第 {error.start} 字节）：expected a UTF-8 text export "
-                                "of the notice", None, str(path)) from None
+            raise DocumentError(im.NOT_UTF8.format(byte=error.start), None, str(path)) from None
         if "\x00" in text:
-            raise DocumentError("文件含有二进制内容：expected a UTF-8 text export of the notice", None, str(path))
+            raise DocumentError(im.BINARY, None, str(path))
         return self.read(text, key=key or default_key(path), source=str(path))
 
     def read(self, text: str, key: str, source: str = "") -> Document:
@@ -241,19 +240,18 @@ class TextReader:
                             source_name=Path(source).name if source else key)
         attachment = self._notice(lines, document, source)
         if attachment != 1:
-            raise DocumentError("找不到“附件 1”：expected the key-task attachment (附件 1) after the notice",
-                                lines.end, source)
+            raise DocumentError(im.NO_ATTACHMENT_1, lines.end, source)
         attachment = self._key_tasks(lines, document, source)
         if not document.key_tasks:
-            raise DocumentError("附件 1 没有任何重点工作：expected at least one table row", lines.end, source)
+            raise DocumentError(im.NO_KEY_TASKS, lines.end, source)
         if attachment != 2:
             # A second attachment the notice announces is missing: truncated. Otherwise the document may
             # simply have one table, which the general reader reads.
             self.reached_tables = self.reached_tables and self.announced_two
-            raise DocumentError("文件在附件 1 中结束，找不到“附件 2”：the file looks truncated", lines.end, source)
+            raise DocumentError(im.NO_ATTACHMENT_2, lines.end, source)
         self._livelihood(lines, document, source)
         if not document.year:
-            raise DocumentError("找不到文件年份：expected a 文号 such as 〔2023〕 or a dated title", None, source)
+            raise DocumentError(im.NO_YEAR, None, source)
         return document
 
     def _notice(self, lines: _Lines, document: Document, source: str) -> int | None:
@@ -297,14 +295,12 @@ class TextReader:
             cells = raw.split("\t")
             if is_header(cells):
                 if section is None:
-                    raise DocumentError("表头出现在任何分节标题之前：expected a heading such as “二、…牵头重点工作”",
-                                        where, source)
+                    raise DocumentError(im.HEADER_BEFORE_SECTION, where, source)
                 columns = _columns(cells, _KEY_COLUMNS, where, source)
                 continue
             if len(cells) > 1:
                 if section is None or columns is None:
-                    raise DocumentError("表格行之前没有表头：expected a header row “序号	重点工作	责任单位	备注”",
-                                        where, source)
+                    raise DocumentError(im.KEY_ROW_BEFORE_HEADER, where, source)
                 previous = self._key_row(cells, columns, section, previous, number, where, source)
                 continue
             if _FOOTNOTE.match(line):
@@ -320,15 +316,14 @@ class TextReader:
             if section is not None and columns is None:
                 section.remark = collapse(f"{section.remark}{line}")
                 continue
-            raise DocumentError(f"无法识别的行“{line[:30]}”：expected a table row (cells separated by tabs), "
-                                "a section heading or “附件 2”", where, source)
+            raise DocumentError(im.KEY_LINE_UNKNOWN.format(line=line[:30]), where, source)
         return None
 
     def _section(self, match: re.Match[str], document: Document, where: int | str, source: str) -> Section:
         expected = len(document.sections) + 1
         value = _numeral(match.group(1), "分节序号", where, source)
         if value != expected:
-            raise DocumentError(f"分节序号为“{match.group(1)}”：expected section {expected}", where, source)
+            raise DocumentError(im.SECTION_OUT_OF_ORDER.format(found=match.group(1), expected=expected), where, source)
         heading = collapse(match.group(2))
         leader, titles = "", list[str]()
         if lead := _LEADER_HEADING.match(heading.replace(" ", "")):
@@ -345,24 +340,24 @@ class TextReader:
         units_cell = collapse(_cell(cells, columns, "units"))
         note = collapse(_cell(cells, columns, "note"))
         if len(cells) < max(columns["no"], columns["text"], columns["units"]) + 1:
-            raise DocumentError(f"表格行只有 {len(cells)} 列：expected 序号, 重点工作 and 责任单位 separated by tabs",
-                                where, source)
+            raise DocumentError(im.TOO_FEW_CELLS.format(cells=len(cells)), where, source)
         if not no_cell:
             # A row the page break split: its rest arrives under the repeated header without a number.
             if previous is None:
-                raise DocumentError("续行之前没有任何表格行：expected a 序号 in the first cell", where, source)
+                raise DocumentError(im.CONTINUATION_FIRST, where, source)
             previous.text = collapse(f"{previous.text}{text}")
             previous.units.extend(parse_units(units_cell, self.is_group))
             previous.note = collapse(f"{previous.note}{note}")
             return previous
         if not (no_cell.isdecimal() and len(no_cell) <= 9):  # not isdigit: int("①") fails
-            raise DocumentError(f"序号“{no_cell}”不是数字：expected a row number", where, source)
+            raise DocumentError(im.ROW_NUMBER_NOT_DIGITS.format(no=no_cell), where, source)
         expected = len(section.tasks) + 1
         if int(no_cell) != expected:
-            raise DocumentError(f"序号为 {no_cell}：expected {expected} in section {section.number}", where, source)
+            raise DocumentError(im.ROW_OUT_OF_ORDER.format(no=no_cell, expected=expected, section=section.number),
+                                where, source)
         if not text or not units_cell:
             missing = "重点工作" if not text else "责任单位"
-            raise DocumentError(f"第 {no_cell} 项缺少{missing}：expected a non-empty cell", where, source)
+            raise DocumentError(im.KEY_CELL_EMPTY.format(no=no_cell, missing=missing), where, source)
         task = KeyTask(section=section.number, no=expected, text=text,
                        units=parse_units(units_cell, self.is_group), note=note, line=number)
         section.tasks.append(task)
@@ -387,8 +382,7 @@ class TextReader:
                 continue
             if len(cells) > 1:
                 if columns is None:
-                    raise DocumentError("表格行之前没有表头：expected “序号	项目名称	项目内容	牵头领导	牵头单位”",
-                                        where, source)
+                    raise DocumentError(im.LIVELIHOOD_ROW_BEFORE_HEADER, where, source)
                 last = document.livelihood[-1] if document.livelihood else None
                 document.livelihood.append(self._livelihood_item(cells, columns, last, number, where, source))
                 continue
@@ -399,13 +393,11 @@ class TextReader:
             if not columns and not document.livelihood_title:
                 document.livelihood_title = line
                 continue
-            raise DocumentError(f"无法识别的行“{line[:30]}”：expected a table row or the 抄送/印发 footer",
-                                where, source)
+            raise DocumentError(im.LIVELIHOOD_LINE_UNKNOWN.format(line=line[:30]), where, source)
         if not document.livelihood:
-            raise DocumentError("附件 2 没有任何民生实事：expected at least one table row", lines.end, source)
+            raise DocumentError(im.NO_LIVELIHOOD, lines.end, source)
         if not footer:
-            raise DocumentError("文件结束于附件 2 表格之中，缺少“抄送”/“印发”落款：the file looks truncated",
-                                lines.end, source)
+            raise DocumentError(im.NO_FOOTER, lines.end, source)
 
     def _livelihood_item(self, cells: list[str], columns: dict[str, int], last: LivelihoodItem | None,
                          number: int, where: int | str, source: str) -> LivelihoodItem:
@@ -415,20 +407,20 @@ class TextReader:
         no_cell = collapse(_cell(cells, columns, "no"))
         if no_cell:
             if not (no_cell.isdecimal() and len(no_cell) <= 9):  # not isdigit: int("①") fails
-                raise DocumentError(f"序号“{no_cell}”不是数字：expected a project number", where, source)
+                raise DocumentError(im.PROJECT_NOT_DIGITS.format(no=no_cell), where, source)
             if int(no_cell) == project + 1:
                 project, k = int(no_cell), 0
                 category = collapse(_cell(cells, columns, "category"))
             elif int(no_cell) != project:
-                raise DocumentError(f"项目序号为 {no_cell}：expected {project + 1} (or {project} "
-                                    "when a project continues after a page break)", where, source)
+                raise DocumentError(im.PROJECT_OUT_OF_ORDER.format(no=no_cell, expected=project + 1, current=project),
+                                    where, source)
         elif project == 0:
-            raise DocumentError("第一行缺少项目序号：expected a project number", where, source)
+            raise DocumentError(im.NO_PROJECT_NUMBER, where, source)
         text = collapse(_cell(cells, columns, "text"))
         units = [u.lstrip("*＊") for u in split_units(collapse(_cell(cells, columns, "units")))]
         if not text or not units:
             missing = "项目内容" if not text else "牵头单位"
-            raise DocumentError(f"民生实事第 {project} 项缺少{missing}：expected a non-empty cell", where, source)
+            raise DocumentError(im.LIVELIHOOD_CELL_EMPTY.format(project=project, missing=missing), where, source)
         return LivelihoodItem(project=project, category=category, k=k + 1, text=text,
                               leader=person(_cell(cells, columns, "leader")), lead_units=units, line=number)
 
