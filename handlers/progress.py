@@ -554,8 +554,7 @@ async def on_chart(update: Update, context: Context) -> None:
     if content is None:
         await _reply(message, text)
         return
-    await message.reply_document(io.BytesIO(content), filename=f"进展图-{period}.png", caption=text,
-                                 do_quote=is_group(message.chat.type))
+    await message.reply_photo(io.BytesIO(content), caption=text, do_quote=is_group(message.chat.type))
 
 
 # --- progress questions ---------------------------------------------------------------------------------

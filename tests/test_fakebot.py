@@ -495,7 +495,7 @@ async def test_send_document_keeps_bytes_and_caption(fake: FakeBotApi, app: App)
 
 async def test_second_live_poller_conflicts(fake: FakeBotApi) -> None:
     fake.expect_rejection("getUpdates", 409, description="terminated by other getUpdates request")
-    fake.expect_rejection("sendPhoto", 400, description="not emulated")
+    fake.expect_rejection("sendVoice", 400, description="not emulated")
     async with aiohttp.ClientSession() as first, aiohttp.ClientSession() as second:
         url = f"{fake.base_url}{fake.token}"
         slow = asyncio.ensure_future(first.post(f"{url}/getUpdates", data={"timeout": "3"}))
@@ -506,5 +506,34 @@ async def test_second_live_poller_conflicts(fake: FakeBotApi) -> None:
             assert (await response.json())["ok"]
         async with await slow as conflicted:
             assert conflicted.status == 409
-        async with second.post(f"{url}/sendPhoto", data={"chat_id": "1"}) as response:
+        async with second.post(f"{url}/sendVoice", data={"chat_id": "1"}) as response:
             assert response.status == 400
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x00" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+async def test_send_photo_checks_the_image_as_telegram_does(fake: FakeBotApi, app: App) -> None:
+    chat = fake.private_chat(fake.add_user("Li"))
+    sent = await app.bot.send_photo(chat.id, photo=_png(40, 30), caption="<b>进展图</b>", parse_mode="HTML")
+    assert sent.photo and (sent.photo[-1].width, sent.photo[-1].height) == (40, 30)
+    [stored] = await fake.wait_for_bot_messages(chat)
+    assert stored.photo_bytes == _png(40, 30) and stored.caption == "进展图" and stored.document is None
+    fake.expect_rejection("sendPhoto", 400, description="IMAGE_PROCESS_FAILED")
+    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+        await app.bot.send_photo(chat.id, photo=b"a,b\n1,2\n")
+    fake.expect_rejection("sendPhoto", 400, description="PHOTO_INVALID_DIMENSIONS")
+    with pytest.raises(BadRequest, match="(?i)photo_invalid_dimensions"):
+        await app.bot.send_photo(chat.id, photo=_png(2, 60))  # sides beyond 20:1
+    fake.expect_rejection("editMessageText", 400, description="no text in the message")
+    with pytest.raises(BadRequest, match="(?i)no text in the message"):
+        await app.bot.edit_message_text("x", chat_id=chat.id, message_id=sent.message_id)

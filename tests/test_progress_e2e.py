@@ -177,8 +177,9 @@ async def test_bind_report_edit_overview_export(fake: FakeBotApi, office: Office
 
     # /chart: a PNG (a CJK font is installed by the fixture below when missing) or the text table.
     [chart] = await said(fake, o.office, o.admin, "/chart")
-    if chart.document is not None:
-        assert chart.document_bytes and chart.document_bytes.startswith(b"\x89PNG") and len(chart.document_bytes) > 5000
+    if chart.photo is not None:
+        assert chart.photo_bytes and chart.photo_bytes.startswith(b"\x89PNG") and len(chart.photo_bytes) > 5000
+        assert chart.photo[0]["width"] > 0 and chart.photo[0]["height"] > 0
     else:
         assert "没有可显示中文的字体" in chart.text
 

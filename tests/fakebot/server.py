@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_TOKEN = "123456789:AAFakeBotTokenForLocalTestsOnly_000"
 MAX_TEXT_UTF16 = 4096
 MAX_CAPTION_UTF16 = 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # Telegram's limit for sendPhoto uploads
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
     "as a current content and reply markup of the message"
@@ -650,6 +651,8 @@ class FakeMessage:
     withheld_reason: str | None = None
     document: JSON | None = None
     document_bytes: bytes | None = None
+    photo: list[JSON] | None = None  # PhotoSize objects, as Telegram returns them
+    photo_bytes: bytes | None = None
     history: list[tuple[str, list[JSON], JSON | None]] = field(default_factory=list)
 
     @property
@@ -658,7 +661,7 @@ class FakeMessage:
 
     @property
     def caption(self) -> str | None:
-        return self.text if self.document is not None else None
+        return self.text if self.document is not None or self.photo is not None else None
 
     @property
     def buttons(self) -> list[list[JSON]]:
@@ -690,8 +693,11 @@ class FakeMessage:
             "chat": self.chat.to_api(),
             "from": self.from_user.to_api(),
         }
-        if self.document is not None:
-            data["document"] = dict(self.document)
+        if self.document is not None or self.photo is not None:
+            if self.document is not None:
+                data["document"] = dict(self.document)
+            if self.photo is not None:
+                data["photo"] = [dict(size) for size in self.photo]
             if self.text:
                 data["caption"] = self.text
                 if self.entities:
@@ -2047,8 +2053,29 @@ class FakeBotApi:
         )
         return message.to_api()
 
+    async def _api_sendPhoto(self, params: Params, request: web.Request) -> JSON:
+        """An uploaded PNG or JPEG, checked as Telegram checks it (10 MB, width + height ≤ 10000, sides at
+        most 20:1); the message carries one PhotoSize of the image as sent."""
+        self._resolve_chat(params.raw.get("chat_id"), for_write=True)  # chat errors first, as for documents
+        upload = params.raw.get("photo")
+        if not isinstance(upload, _UploadedFile) or not upload.content:
+            raise bad_request("there is no photo in the request")
+        if len(upload.content) > MAX_PHOTO_BYTES:
+            raise bad_request("PHOTO_SAVE_FILE_INVALID")
+        size = _image_size(upload.content)
+        if size is None:
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        width, height = size
+        if width + height > 10000 or max(width, height) > 20 * min(width, height):
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        photo: JSON = {"file_id": f"fake-photo-{next(self._ids)}", "file_unique_id": f"u{next(self._ids)}",
+                       "width": width, "height": height, "file_size": len(upload.content)}
+        message = await self._send_file(params, "photo", None)
+        message.photo, message.photo_bytes = [photo], upload.content
+        return message.to_api()
+
     async def _api_sendDocument(self, params: Params, request: web.Request) -> JSON:
-        chat = self._resolve_chat(params.raw.get("chat_id"), for_write=True)
+        self._resolve_chat(params.raw.get("chat_id"), for_write=True)
         upload = params.raw.get("document")
         if isinstance(upload, _UploadedFile):
             content: bytes | None = upload.content
@@ -2064,6 +2091,13 @@ class FakeBotApi:
         if not content and content is not None:
             raise bad_request("file must be non-empty")
         document.update(file_id=f"fake-document-{next(self._ids)}", file_unique_id=f"u{next(self._ids)}")
+        message = await self._send_file(params, "document", document)
+        message.document_bytes = content
+        return message.to_api()
+
+    async def _send_file(self, params: Params, kind: str, document: JSON | None) -> FakeMessage:
+        """What sendDocument and sendPhoto share: the chat, the caption (1024 UTF-16 units), buttons, reply."""
+        chat = self._resolve_chat(params.raw.get("chat_id"), for_write=True)
         caption = params.get_str("caption")
         visible, entities = "", list[JSON]()
         if caption:
@@ -2091,14 +2125,14 @@ class FakeBotApi:
             markup,
             reply_to,
         )
-        message.document, message.document_bytes = document, content
-        return message.to_api()
+        message.document = document
+        return message
 
     async def _api_editMessageText(self, params: Params, request: web.Request) -> JSON:
         message = self._message_for_change(params, "message to edit not found")
         if not message.from_bot:
             raise bad_request("message can't be edited")
-        if message.document is not None:
+        if message.document is not None or message.photo is not None:
             raise bad_request("there is no text in the message to edit")
         text = params.get_str("text")
         visible, entities = self._format(
@@ -2283,3 +2317,17 @@ def _error_response(error: ApiError) -> web.Response:
     if error.parameters:
         body["parameters"] = error.parameters
     return web.json_response(body, status=error.code)
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG or JPEG, None for anything else (Telegram cannot process it as a photo)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data.startswith(b"\xff\xd8"):
+        at = 2
+        while at + 9 <= len(data) and data[at] == 0xFF:
+            marker, length = data[at + 1], int.from_bytes(data[at + 2:at + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start-of-frame segment
+                return int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")
+            at += 2 + length
+    return None
