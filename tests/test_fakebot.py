@@ -529,11 +529,11 @@ async def test_send_photo_checks_the_image_as_telegram_does(fake: FakeBotApi, ap
     [stored] = await fake.wait_for_bot_messages(chat)
     assert stored.photo_bytes == _png(40, 30) and stored.caption == "进展图" and stored.document is None
     fake.expect_rejection("sendPhoto", 400, description="IMAGE_PROCESS_FAILED")
-    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await app.bot.send_photo(chat.id, photo=b"a,b\n1,2\n")
     fake.expect_rejection("sendPhoto", 400, description="PHOTO_INVALID_DIMENSIONS")
-    with pytest.raises(BadRequest, match="(?i)photo_invalid_dimensions"):
+    with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
         await app.bot.send_photo(chat.id, photo=_png(2, 60))  # sides beyond 20:1
     fake.expect_rejection("editMessageText", 400, description="no text in the message")
-    with pytest.raises(BadRequest, match="(?i)no text in the message"):
+    with pytest.raises(BadRequest, match=r"(?i)no text in the message"):
         await app.bot.edit_message_text("x", chat_id=chat.id, message_id=sent.message_id)
