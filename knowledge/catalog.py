@@ -195,6 +195,31 @@ def searchable(text: str) -> str:
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "（），、：；！？"}
 
 
+# Level prefixes a unit's name may carry ("县民政局" is typed "民政局"): the document itself says which.
+_LEVELS = ("区", "县", "市", "镇", "乡", "省", "州", "旗")
+
+
+def with_short_forms(units: dict[str, UnitInfo]) -> dict[str, UnitInfo]:
+    """Each unit also named without its level prefix, where that form names no other unit of the catalog."""
+    taken: dict[str, set[str]] = defaultdict(set)
+    for unit in units.values():
+        for form in (unit.name, *unit.aliases):
+            taken[form].add(unit.name)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for unit in units.values():
+        if unit.kind == "group":
+            continue
+        for form in (unit.name, *unit.aliases):
+            if form[:1] in _LEVELS and len(form) > 3 and form[1:] not in taken:
+                wanted[form[1:]].add(unit.name)
+    added: dict[str, list[str]] = defaultdict(list)
+    for form, owners in wanted.items():
+        if len(owners) == 1:
+            added[next(iter(owners))].append(form)
+    return {name: (UnitInfo(u.name, u.kind, (*u.aliases, *added[name]), u.covers, u.covers_all, u.explain)
+                   if added.get(name) else u) for name, u in units.items()}
+
+
 def load_catalog(session: Session, key: str | None = None) -> Catalog:
     """Snapshot the document `key` (default: the newest) and every unit."""
     # Imported here: answering from a cached snapshot must not pay for loading SQLAlchemy.
@@ -204,8 +229,15 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     from knowledge.models import Meta, Unit
 
     record = find_document(session, key)
+    # The units of this document, and those of the data files that no document names; another document's
+    # units (a 县民政局 of another county) must not answer here, nor keep its short forms from this one's.
+    from knowledge.models import ItemUnit
+
+    mine = {iu.unit_id for item in record.items for iu in item.units}
+    elsewhere = set(session.scalars(select(ItemUnit.unit_id).distinct())) - mine
     units = {u.name: UnitInfo(u.name, u.kind, tuple(a.alias for a in u.aliases), u.covers, u.covers_all, u.explain)
-             for u in session.scalars(select(Unit))}
+             for u in session.scalars(select(Unit)) if u.id not in elsewhere}
+    units = with_short_forms(units)
     rows = [
         Row(id=i.code, kind=i.kind, major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
             leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group")

@@ -40,3 +40,14 @@ def test_questions(slug: str) -> None:
     assert not new, f"{slug}: new failures (fix, or list in known_failures.toml [real.questions.\"{slug}\"]):\n" + \
         "\n".join(f"{q} → {why}" for q, why in new.items())
     assert not fixed, f"{slug}: now passing, delete from known_failures.toml: {fixed}"
+
+
+def test_short_forms_drop_the_level_prefix_only_where_unambiguous() -> None:
+    from knowledge.catalog import UnitInfo, with_short_forms
+
+    units = {name: UnitInfo(name, "department", ()) for name in ("县民政局", "县教育局", "市教育局")}
+    units["区财政局"] = UnitInfo("区财政局", "department", ("财政局",))
+    forms = {name: set(info.aliases) for name, info in with_short_forms(units).items()}
+    assert "民政局" in forms["县民政局"]
+    assert "教育局" not in forms["县教育局"] | forms["市教育局"]  # two bodies would claim it: neither gets it
+    assert forms["区财政局"] == {"财政局"}  # already listed: nothing added
