@@ -70,8 +70,8 @@ def conversations() -> list[list[str]]:
 
 def conversation_latency(duban: Duban, rounds: int, store: str = "memory") -> dict[str, float]:
     """p50/p99/max per message with context on: each golden conversation replayed as one chat, plus every
-    single gold question; `store` "memory" (duban ask --conversation) or "sqlite" (the bot and console,
-    context read and written in the database on every message)."""
+    single gold question; `store` "memory" (duban ask --conversation) or "sqlite" (the bot and console:
+    the stored state's timestamp read on every message, states written behind in batches)."""
     from bot.dialogue.engine import Conversation
     from bot.dialogue.store import ContextStore, DatabaseStore, MemoryStore
 
@@ -86,18 +86,25 @@ def conversation_latency(duban: Duban, rounds: int, store: str = "memory") -> di
             context_store = DatabaseStore(base.sessions)
         chat = Conversation(duban, context_store)
         samples: list[float] = []
+        best: dict[tuple[int, int], float] = {}
         for round_ in range(rounds + 1):  # round 0 warms up
             for number, turns in enumerate(chats):
-                for message in turns:
+                for place, message in enumerate(turns):
                     start = time.perf_counter()
                     chat.reply(f"{round_}:{number}", message)
                     if round_:
-                        samples.append((time.perf_counter() - start) * 1000)
+                        samples.append(taken := (time.perf_counter() - start) * 1000)
+                        best[number, place] = min(best.get((number, place), taken), taken)
         if base is not None:
+            context_store.flush()
             base.close()
     samples.sort()
+    # On a shared machine a preempted reply costs a time slice; each message's best round shows the work
+    # itself (printed beside the plain p99, never instead of it).
+    steady = sorted(best.values())
     return {"p50_ms": statistics.median(samples), "p99_ms": samples[int(len(samples) * 0.99) - 1],
-            "max_ms": samples[-1], "messages": len(samples)}
+            "max_ms": samples[-1], "p99_best_round_ms": steady[int(len(steady) * 0.99) - 1],
+            "messages": len(samples), "load_average": os.getloadavg()[0]}
 
 
 def cold_start(question: str, runs: int = 5) -> dict[str, float]:
@@ -143,7 +150,7 @@ def run(duban: Duban, rounds: int = 20) -> dict[str, Any]:
         f"per message with context on (memory), {len(duban.catalog.rows)} rows":
             conversation_latency(duban, max(2, rounds // 4)),
         f"per message with context on (SQLite store), {len(duban.catalog.rows)} rows":
-            conversation_latency(duban, max(1, rounds // 10), "sqlite"),
+            conversation_latency(duban, max(4, rounds // 5), "sqlite"),
         "in-process peak RSS (MB)": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "cold start of duban ask": cold_start("区民政局负责哪些民生实事"),
         "cold start of duban ask (topic question)": cold_start("今年新增多少养老床位"),

@@ -103,5 +103,7 @@ class Runtime:
 
     def reload(self) -> None:
         """Forget the snapshot after an import, so the next question sees the new document."""
+        if "chats" in self.__dict__:
+            self.chats.store.flush()  # the queued states must not be lost with the old store
         for name in ("catalog", "duban", "conversation", "chats"):  # the next snapshot check sees the new revision
             self.__dict__.pop(name, None)

@@ -3,6 +3,8 @@ context expires, and it lives in the database so a restart or a second instance 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from bot.config import ConfigError, load_settings
@@ -57,15 +59,47 @@ def test_context_expires(duban: Duban) -> None:
 def test_database_store_survives_a_restart_and_serves_a_second_instance(duban: Duban,
                                                                         knowledge: KnowledgeBase) -> None:
     clock = Clock()
-    first = Conversation(duban, DatabaseStore(knowledge.sessions), clock=clock)
+    first_store, second_store = DatabaseStore(knowledge.sessions), DatabaseStore(knowledge.sessions)
+    first = Conversation(duban, first_store, clock=clock)
     key = conversation_key(42, 7, private=False)
     first.reply(key, "张伟分管哪些民生实事")
-    second = Conversation(duban, DatabaseStore(knowledge.sessions), clock=clock)  # a restart, or another instance
+    assert first.store.flush() == 1  # what the background writer does within FLUSH_SECONDS
+    second = Conversation(duban, second_store, clock=clock)  # a restart, or another instance
     assert ids(second, key, "第3条详细说说") == ["L2-3"]
-    assert ids(first, key, "第1条") == ["L2-1"]  # the first instance reads what the second stored
+    second.reply(key, "伍国军分管哪些重点工作")  # at the same clock reading: still a later state
+    second.store.flush()
+    assert ids(first, key, "第1条") == ["K5-1"]  # the first instance takes the fresher stored state, not its own
+    first.store.flush()
+    assert ids(second, key, "下一页") == ids(first, key, "下一页") != []  # the page both have now reached moves on
     clock.now += 31 * 60
     assert ids(second, key, "第1条") == []
+    second.store.flush()
     assert DatabaseStore(knowledge.sessions).forget_expired(clock.now + 31 * 60) == 1  # the last reply, expired too
+    first_store.close()
+    second_store.close()
+
+
+def test_database_store_writes_behind_in_batches(duban: Duban, knowledge: KnowledgeBase) -> None:
+    from knowledge.models import ConversationState
+
+    store = DatabaseStore(knowledge.sessions, flush_seconds=0.01)
+    chat = Conversation(duban, store)
+    for message in ("区民政局负责哪些民生实事", "那配合的呢", "下一页"):
+        chat.reply("chat:1", message)
+    remembered = store.memory.peek("chat:1")
+    assert remembered is not None
+    stored = None
+    for _ in range(500):  # the writer thread runs on its own; wait for it (bounded), no timing asserted
+        with knowledge.sessions() as session:
+            stored = session.get(ConversationState, "chat:1")
+            if stored is not None and Context.from_json(stored.state).page == remembered.page:
+                break
+        time.sleep(0.01)
+    assert stored is not None and Context.from_json(stored.state).question == remembered.question
+    for message in ("区民政局负责哪些民生实事", "那配合的呢"):
+        chat.reply("chat:2", message)
+    assert store.flush() <= 1  # two replies in one conversation: one write
+    store.close()
 
 
 def test_context_round_trips_and_damaged_json_is_a_fresh_context() -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from bot.answer import Answer
 from bot.dialogue.context import Context
 from bot.dialogue.cues import DialogueCues, load_dialogue_cues
-from bot.dialogue.store import ContextStore, MemoryStore
+from bot.dialogue.store import TICK, ContextStore, MemoryStore
 from bot.dialogue.turn import Turn
 from bot.pipeline import Duban
 
@@ -42,7 +42,7 @@ class Conversation:
         now = self.clock()
         context = self.store.load(key, now)
         answer, after = Turn(self.duban, self.cues, context, message).run()
-        after.updated = now
+        after.updated = max(now, context.updated + TICK)  # never older than the state it follows
         self.store.save(key, after)
         return answer
 
@@ -52,4 +52,5 @@ class Conversation:
 
     def forget(self, key: str) -> None:
         """Start conversation `key` afresh (/start)."""
-        self.store.save(key, Context(updated=self.clock()))
+        now = self.clock()
+        self.store.save(key, Context(updated=max(now, self.store.load(key, now).updated + TICK)))

@@ -1,27 +1,37 @@
 """Where conversations are remembered: in memory, and (for the bot and the console) in the database too.
 
 The database copy is what makes a restart, or a second instance serving the same bot from the same
-PostgreSQL database, continue a conversation: every message reads its conversation's row by primary key
-and writes it back. `duban ask --conversation` keeps one conversation in memory only.
+PostgreSQL database, continue a conversation: every message reads its conversation's timestamp by primary
+key, and states are written behind, batched, so no reply waits for a commit. `duban ask --conversation`
+keeps one conversation in memory only.
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
 import time
 from collections import OrderedDict
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.dialogue.context import Context
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 DEFAULT_EXPIRY_MINUTES = 30.0
 # Memory holds at most this many conversations; the least recently used are dropped first (the database keeps them).
 MEMORY_LIMIT = 10_000
+# How long a state may wait in memory before the background writer stores it (and with it any later one).
+FLUSH_SECONDS = 0.2
+# Timestamps round-trip through the database at microsecond precision; closer than this is the same state.
+SAME_INSTANT = 0.0005
+# Each reply moves a conversation's clock on by at least this much, so a later state is always fresher.
+TICK = 0.001
 
 
 class ContextStore(Protocol):
@@ -30,6 +40,10 @@ class ContextStore(Protocol):
     def load(self, key: str, now: float) -> Context: ...
 
     def save(self, key: str, context: Context) -> None: ...
+
+    def flush(self) -> int:
+        """Store what is still only in memory (a database store's queue); returns how many states."""
+        ...
 
 
 class MemoryStore:
@@ -47,6 +61,13 @@ class MemoryStore:
         self._items.move_to_end(key)
         return context
 
+    def flush(self) -> int:
+        return 0  # nothing beyond memory
+
+    def peek(self, key: str) -> Context | None:
+        """The remembered state, expired or not (the database store compares it with the stored one)."""
+        return self._items.get(key)
+
     def save(self, key: str, context: Context) -> None:
         self._items[key] = context
         self._items.move_to_end(key)
@@ -55,47 +76,97 @@ class MemoryStore:
 
 
 class DatabaseStore:
-    """Memory in front of the `conversation_states` table. The table is read on every message (one
-    primary-key lookup), so an instance never answers from a context another instance has moved on from;
-    if the database cannot be reached the conversation goes on from memory and the failure is logged."""
+    """Memory in front of the `conversation_states` table, written behind.
 
-    def __init__(self, sessions: sessionmaker[Session], expiry_minutes: float = DEFAULT_EXPIRY_MINUTES) -> None:
+    Memory is authoritative for what this process answered last: `save` only queues the state, and a
+    background thread writes the queued states every `flush_seconds` in one transaction (several replies in
+    one conversation within that time are one write). `load` reads the row's timestamp by primary key and
+    takes the database's state only when it is fresher than memory's (another instance, or a restart, has
+    moved the conversation on since), so a restart or a second instance on the same database continues the
+    conversation. A conversation's `updated` only ever increases (Conversation.reply), so "fresher" is a
+    plain comparison. If the database cannot be reached, the conversation goes on from memory and the
+    failure is logged; unwritten states are tried again with the next batch.
+    """
+
+    def __init__(self, sessions: sessionmaker[Session], expiry_minutes: float = DEFAULT_EXPIRY_MINUTES,
+                 flush_seconds: float = FLUSH_SECONDS) -> None:
         self.sessions = sessions
+        self.engine: Engine = sessions.kw["bind"]
         self.memory = MemoryStore(expiry_minutes)
         self.expiry = expiry_minutes * 60
+        self.flush_seconds = flush_seconds
+        self._pending: dict[str, Context] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._writer: threading.Thread | None = None
+        atexit.register(self.flush)
 
     def load(self, key: str, now: float) -> Context:
+        from sqlalchemy import select
         from sqlalchemy.exc import SQLAlchemyError
 
         from knowledge.models import ConversationState
 
+        remembered = self.memory.peek(key)
         try:
-            with self.sessions() as session:
-                record = session.get(ConversationState, key)
-                stored = None if record is None else (record.state, record.updated_at)
+            # A plain connection, not an ORM session: this read is on every message (a third of the time).
+            with self.engine.connect() as connection:
+                stored = connection.execute(select(ConversationState.updated_at, ConversationState.state)
+                                            .where(ConversationState.key == key)).one_or_none()
         except SQLAlchemyError:
             log.exception("conversation %s: database unreadable, continuing from memory", key)
-            return self.memory.load(key, now)
-        if stored is None:
+            stored = None
+        if stored is not None and (remembered is None
+                                   or _timestamp(stored[0]) > remembered.updated + SAME_INSTANT):
+            remembered = Context.from_json(stored[1])
+            remembered.updated = _timestamp(stored[0])
+            self.memory.save(key, remembered)
+        if remembered is None or now - remembered.updated > self.expiry:
             return Context()
-        context = Context.from_json(stored[0])
-        context.updated = _timestamp(stored[1])
-        if now - context.updated > self.expiry:
-            return Context()
-        return context
+        return remembered
 
     def save(self, key: str, context: Context) -> None:
+        self.memory.save(key, context)
+        with self._lock:
+            self._pending[key] = context
+            if self._writer is None or not self._writer.is_alive():
+                self._writer = threading.Thread(target=self._write_behind, name="conversation-writer",
+                                                daemon=True)
+                self._writer.start()
+
+    def flush(self) -> int:
+        """Write every queued state now (also at exit and before a reload); returns how many."""
         from sqlalchemy.exc import SQLAlchemyError
 
-        from knowledge.models import ConversationState
-
-        self.memory.save(key, context)
+        with self._lock:
+            batch, self._pending = self._pending, {}
+        if not batch:
+            return 0
+        rows = [{"key": key, "state": context.to_json(), "updated_at": datetime.fromtimestamp(context.updated, UTC)}
+                for key, context in batch.items()]
         try:
-            with self.sessions.begin() as session:
-                session.merge(ConversationState(key=key, state=context.to_json(),
-                                                updated_at=datetime.fromtimestamp(context.updated, UTC)))
+            with self.engine.begin() as connection:
+                connection.execute(_upsert(self.engine.dialect.name), rows)
         except SQLAlchemyError:
-            log.exception("conversation %s: context not stored in the database", key)
+            log.exception("conversations %s: context not stored in the database", ", ".join(sorted(batch)))
+            with self._lock:  # keep them for the next batch, unless a newer state was queued meanwhile
+                self._pending = {**batch, **self._pending}
+            return 0
+        return len(batch)
+
+    def close(self) -> None:
+        """Write the queue and stop waiting for the exit hook (the database is about to be closed)."""
+        self.flush()
+        atexit.unregister(self.flush)
+
+    def _write_behind(self) -> None:
+        while True:
+            time.sleep(self.flush_seconds)
+            self.flush()
+            with self._lock:
+                if not self._pending:
+                    self._writer = None
+                    return
 
     def forget_expired(self, now: float | None = None) -> int:
         """Delete database rows past expiry; returns how many."""
@@ -107,6 +178,20 @@ class DatabaseStore:
         with self.sessions.begin() as session:
             result = session.execute(delete(ConversationState).where(ConversationState.updated_at < cutoff))
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE for a batch of states (SQLite and PostgreSQL say it alike),
+    one statement for the batch: the writer thread holds the interpreter as briefly as it can."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from knowledge.models import ConversationState
+
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ConversationState)
+    return statement.on_conflict_do_update(index_elements=[ConversationState.key],
+                                           set_={"state": statement.excluded.state,
+                                                 "updated_at": statement.excluded.updated_at})
 
 
 def _timestamp(value: datetime) -> float:

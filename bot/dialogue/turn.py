@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import replace
 from datetime import date
@@ -39,6 +40,14 @@ class Turn:
         self.cues = cues
         self.ctx = context
         self.message = message
+        self._parsed: dict[str, Query] = {}
+
+    def _parse(self, text: str) -> Query:
+        """The parser's reading of `text`, read once per message: the reading order asks for the same text
+        several times (is it a follow-up? a fresh question? its answer), and a long message costs ms."""
+        if text not in self._parsed:
+            self._parsed[text] = self.duban.parse(text)
+        return copy.copy(self._parsed[text])  # callers set role, kind and intent (scalars) on their copy
 
     # --- the reading order ---------------------------------------------------------------------------
 
@@ -52,7 +61,7 @@ class Turn:
         if not core:
             if pleasantry:
                 return self._keep(self._everyday(pleasantry))
-            return self._keep(self.duban.ask(text))
+            return self._keep(answer(self._parse(text), self.catalog))
         if len(core) <= 12 and (who := self.cues.first("everyday.who", core)) and len(core) - len(who) <= 2:
             return self._keep(s.make(self.message, "help", m.WHO_AM_I.format(title=self.catalog.title),
                                      facts=[m.TRY.format(a=m.EXAMPLES[0], b=m.EXAMPLES[1])]))
@@ -466,7 +475,7 @@ class Turn:
         categories = [n for t, n in names if t == "category"]
         if categories:
             return [r for c in categories for r in catalog.by_category.get(c, ())], "、".join(categories)
-        query = self.duban.parse(_without_names(text, self.lexicon))
+        query = self._parse(_without_names(text, self.lexicon))
         phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1 and not _is_function(p)]
         if not phrases:
             return [], ""
@@ -476,12 +485,12 @@ class Turn:
         return rows, "、".join(p for p, _ in phrases)
 
     def _topic_words(self, text: str) -> list[str]:
-        return [w for _, ws in self.duban.parse(text).phrases for w in ws]
+        return [w for _, ws in self._parse(text).phrases for w in ws]
 
     def _domain_unit(self, text: str) -> str | None:
         """"分管教育" → 区教育局: a topic word that, with 局, is a unit's name."""
         surfaces = self.lexicon.unit_surfaces
-        for _, words in self.duban.parse(text).phrases:
+        for _, words in self._parse(text).phrases:
             for word in words:
                 for form in (word + "局", "区" + word + "局"):
                     if form in surfaces:
@@ -580,7 +589,7 @@ class Turn:
     def _question(self, core: str) -> tuple[Answer, Context]:
         ctx = self.ctx
         cleaned = self._strip_followup_words(core)
-        query = self.duban.parse(cleaned or core)
+        query = self._parse(cleaned or core)
         own = bool(query.units or query.leaders or query.categories or query.items or query.unknown or
                    query.intent in ("unknown_unit", "other_place", "other_year", "ambiguous") or
                    any(len(p) > 1 and not _is_function(p) for p, _ in query.phrases))
@@ -609,10 +618,10 @@ class Turn:
         return self.cues.any("everyday.vague", core) or bool(self.lexicon.cues.found("who_unit", core))
 
     def _fresh(self, core: str, query: Query) -> tuple[Answer, Context]:
-        query = self.duban.parse(core)
+        query = self._parse(core)
         if (asked := self._ambiguous_body(core, query)) is not None:
             return asked
-        result = self._nameplate(core, query) or self.duban.ask(core)
+        result = self._nameplate(core, query) or answer(self._parse(core), self.catalog)
         offer = result.intent == "ambiguous" or (result.intent == "none" and not query.suggestions)
         if offer and (offered := self._nearest_leader(query)) is not None:
             return offered
@@ -639,7 +648,7 @@ class Turn:
             return self._remember_plain(f.supporting(self.message, rows, "这些工作", every_unit=True), keep_rows=True)
         if lexicon_cues.found("who_leader", core):
             if ctx.focus == "question":
-                base = self.duban.parse(ctx.question)
+                base = self._parse(ctx.question)
                 if base.units and not base.leaders:
                     base.intent, base.role = "unit_leader", None
                     base.kind = ctx.kind or base.kind  # type: ignore[assignment]
@@ -655,7 +664,7 @@ class Turn:
             if query.count:
                 return self._keep(s.make(self.message, "count", f"共 {len(rows)} 项"))
             return self._fresh(core, query)
-        base = self.duban.parse(ctx.question)
+        base = self._parse(ctx.question)
         role = query.role or ctx.role or base.role or None
         kind = query.kind or ctx.kind or base.kind or None
         base.role = role  # type: ignore[assignment]
