@@ -61,7 +61,7 @@ class Turn:
         if not core:
             if pleasantry:
                 return self._keep(self._everyday(pleasantry))
-            return self._keep(answer(self._parse(text), self.catalog))
+            return self._keep(self.duban.ask(text))
         if len(core) <= 12 and (who := self.cues.first("everyday.who", core)) and len(core) - len(who) <= 2:
             return self._keep(s.make(self.message, "help", m.WHO_AM_I.format(title=self.catalog.title),
                                      facts=[m.TRY.format(a=m.EXAMPLES[0], b=m.EXAMPLES[1])]))
@@ -621,7 +621,7 @@ class Turn:
         query = self._parse(core)
         if (asked := self._ambiguous_body(core, query)) is not None:
             return asked
-        result = self._nameplate(core, query) or answer(self._parse(core), self.catalog)
+        result = self._nameplate(core, query) or self.duban.ask(core)
         offer = result.intent == "ambiguous" or (result.intent == "none" and not query.suggestions)
         if offer and (offered := self._nearest_leader(query)) is not None:
             return offered
