@@ -10,8 +10,9 @@ from typing import Literal
 
 from bot import messages as msg
 from bot.nlu.query import Intent, Query, Role
-from knowledge.catalog import Catalog, Row
+from knowledge.catalog import Catalog, Row, SectionInfo
 from knowledge.language import Counting, Figures, language
+from knowledge.numerals import int_to_chinese
 from knowledge.queries import (
     UnitRow,
     leaders_of,
@@ -247,6 +248,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
     blocks: list[Block] = []
     headlines: list[str] = []
     notes: list[str] = []
+    facts: list[str] = []
     for leader in query.leaders:
         rows = [AnswerRow(r) for r in rows_of_leader(catalog, leader, query.kind) if r.note or not query.has_note]
         if query.has_note:
@@ -259,13 +261,27 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
         if query.kind is None and rows:
             headline += msg.SPLIT.format(key=key, live=len(rows) - key)
         sections = [s for s in catalog.sections if s.leader == leader and s.remark and s.number not in {r.row.major for r in rows if r.row.kind == "key_task"}]
+        overall = _overall_section(catalog, leader) if not rows_of_leader(catalog, leader, None) else None
+        if overall is not None:
+            # "一、张崇波区长牵头重点工作 / 总负责。": a section with no rows speaks of the whole document;
+            # "牵头 0 项" would say the opposite of what the document says.
+            remark = overall.remark.rstrip("。．. ")
+            headline = msg.LEADER_OVERALL.format(leader=name, remark=remark)
+            facts.append(msg.LEADER_OVERALL_WHY.format(section=int_to_chinese(overall.number), remark=remark))
+            sections = [s for s in sections if s is not overall]
         notes += [msg.REMARK.format(leader=leader, remark=s.remark) for s in sections]
         headlines.append(headline)
         for block in _kind_blocks(rows, by_role=False):
             prefix = f"{leader} · " if len(query.leaders) > 1 else ""
             blocks.append(Block(prefix + block.title, block.rows))
     intent: Intent = "count" if query.count else "leader_items"
-    return Answer(query, intent, msg.HEADLINE_SEPARATOR.join(headlines), blocks, notes=notes)
+    return Answer(query, intent, msg.HEADLINE_SEPARATOR.join(headlines), blocks, facts, notes=notes)
+
+
+def _overall_section(catalog: Catalog, leader: str) -> SectionInfo | None:
+    """The leader's section when it lists no rows but a remark (总负责): a role over the whole document."""
+    return next((s for s in catalog.sections if s.leader == leader and s.remark
+                 and not any(r.kind == "key_task" and r.major == s.number for r in catalog.rows)), None)
 
 
 def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:

@@ -161,6 +161,9 @@ class Language:
     units: tuple[UnitSpec, ...]
     # Parentheses that qualify a name ("（筹）") rather than give the body's second nameplate.
     qualifiers: frozenset[str]
+    # Kinds of body governments have (审计局, 气象局), without 区/市: a name one character off the document's
+    # unit but spelling another kind is that other body, not a typo.
+    body_kinds: frozenset[str]
     places: Places
     titles: Titles
     count: Counting
@@ -239,13 +242,14 @@ def _topics(path: Path) -> Topics:
                   frozenset(file.words(segmentation, "keep", "segmentation.", ())))
 
 
-def _units(path: Path) -> tuple[tuple[UnitSpec, ...], frozenset[str]]:
+def _units(path: Path) -> tuple[tuple[UnitSpec, ...], frozenset[str], frozenset[str]]:
     file = _File(path)
-    file.table(file.data, "", ("qualifiers", "unit"))
+    file.table(file.data, "", ("qualifiers", "body_kinds", "unit"))
     units = tuple(UnitSpec(file.text(u, "name", "unit."), file.text(u, "kind", "unit.", "department"),
                            file.words(u, "aliases", "unit.", ()))
                   for u in file.tables("unit", ("name", "kind", "aliases")))
-    return units, frozenset(file.words(file.data, "qualifiers", "", ()))
+    return (units, frozenset(file.words(file.data, "qualifiers", "", ())),
+            frozenset(file.words(file.data, "body_kinds", "", ())))
 
 
 def _group(file: _File, data: Mapping[str, Any], where: str) -> GroupSpec:
@@ -314,10 +318,10 @@ def _grammar(path: Path) -> tuple[Counting, Figures, Names, Commands]:
 
 def load_language(directory: Path = DATA) -> Language:
     """Read every language data file of `directory`."""
-    units, qualifiers = _units(directory / "units.toml")
+    units, qualifiers, body_kinds = _units(directory / "units.toml")
     count, figure, names, commands = _grammar(directory / "grammar.toml")
     return Language(cues=_cues(directory / "cues.toml"), topics=_topics(directory / "topics.toml"), units=units,
-                    qualifiers=qualifiers, places=_places(directory / "places.toml"),
+                    qualifiers=qualifiers, body_kinds=body_kinds, places=_places(directory / "places.toml"),
                     titles=_titles(directory / "titles.toml"), count=count, figure=figure, names=names,
                     commands=commands)
 

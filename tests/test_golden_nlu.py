@@ -36,6 +36,8 @@ def check(duban: Duban, case: dict[str, Any]) -> list[str]:
         problems.append(f"count: expected {case['count']}, got {len(ids)}")
     if lacking := [s for s in case.get("answer", []) if s not in text]:
         problems.append(f"answer lacks {lacking}")
+    if wrong := [s for s in case.get("not_in_answer", []) if s in text]:
+        problems.append(f"answer should not say {wrong}")
     return problems
 
 

@@ -847,7 +847,8 @@ def _scope(kind: str | None) -> str:
 
 def _said_empty(result: Answer) -> Answer:
     """An empty list answer says 没有 first."""
-    if result.intent in _LIST_INTENTS and not result.rows and not result.headline.startswith("没有"):
+    # Facts without rows (张崇波：全部工作总负责) are an answer, not an empty list.
+    if result.intent in _LIST_INTENTS and not result.rows and not result.facts and not result.headline.startswith("没有"):
         result.headline = m.NOTHING_FOR.format(headline=result.headline)
     return result
 

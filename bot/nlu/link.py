@@ -141,7 +141,10 @@ def org_spans(chunk: str, suffixes: Sequence[str] | None = None) -> list[str]:
 
 
 def near_miss(written: str, lexicon: Lexicon) -> NearMiss:
-    """Resolve a name no spelling matches: a homophone (民正局 → 民政局) or a close spelling."""
+    """Resolve a name no spelling matches: a homophone (民正局 → 民政局) or a close spelling.
+
+    One wrong character is a typo unless the name as written is another kind of body a government has
+    (units.toml `body_kinds`: 区审计局 beside the document's 区统计局): that is only suggested, never taken."""
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
@@ -163,6 +166,8 @@ def near_miss(written: str, lexicon: Lexicon) -> NearMiss:
                if len(s) == len(c) and s[0] == c[0] and s[-1] == c[-1] and Levenshtein.distance(s, c) == 1}
     if len(one_off) == 1:
         unit = next(iter(one_off))
+        if any(c in lexicon.language.body_kinds for c in candidates):
+            return NearMiss(written, None, (unit,), "none", (unit,))
         return NearMiss(written, unit, (unit,), "spelling", (unit,))
     ranked = sorted(best.items(), key=lambda item: -item[1])
     suggestions = tuple(unit for unit, score in ranked[:3] if score >= SUGGEST_SCORE)
