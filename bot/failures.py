@@ -267,14 +267,15 @@ _DATABASE_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
      "{db} 文件已损坏或不是数据库文件。请从备份恢复，或把它移走后重新运行（会自动新建并导入内置文件）。"),
     (("database is locked", "database table is locked", "lock timeout", "deadlock detected"),
      "{db} 正被另一个进程长时间占用（已锁定）。请等它完成（例如另一次导入）后重试。"),
-    (("unable to open database file", "connection refused", "could not connect", "connection failed",
-      "could not translate host name", "name or service not known", "timeout expired", "server closed the connection",
-      "no such host", "network is unreachable", "connection timed out"),
-     "无法连接{db}。请确认数据库服务在运行、地址和端口正确、网络可达，以及 DUBAN_DATABASE_URL 的写法。"),
+    # A refused login or a missing database comes wrapped in psycopg's "connection failed: …": ask first.
     (("password authentication failed", "authentication failed", "role", "permission denied"),
      "{db} 拒绝了登录或操作（用户名、密码或权限不对）。请检查 DUBAN_DATABASE_URL 中的用户名和密码，以及该用户的权限。"),
     (("does not exist",),
      "{db} 不存在。请先创建该数据库，或改正 DUBAN_DATABASE_URL。"),
+    (("unable to open database file", "connection refused", "could not connect", "connection failed",
+      "could not translate host name", "name or service not known", "timeout expired", "server closed the connection",
+      "no such host", "network is unreachable", "connection timed out"),
+     "无法连接{db}。请确认数据库服务在运行、地址和端口正确、网络可达，以及 DUBAN_DATABASE_URL 的写法。"),
 )
 
 _OS_CAUSES: dict[int, str] = {

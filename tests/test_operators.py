@@ -206,10 +206,10 @@ def test_check_refused_database_one_line_with_the_fix(env: dict[str, str], monke
 
 @pytest.mark.skipif(not os.environ.get("DUBAN_TEST_DATABASE_URL"), reason="needs the PostgreSQL run")
 def test_check_wrong_role_on_postgresql(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
-    url = os.environ["DUBAN_TEST_DATABASE_URL"].replace("postgres@", "nobody:wrong@")
+    url = os.environ["DUBAN_TEST_DATABASE_URL"].replace("postgres@", "nobody:Wr0ngPass@")
     monkeypatch.setenv("DUBAN_DATABASE_URL", url)
     code, out = run("check")
-    assert code == 1 and "Traceback" not in out and "wrong" not in out, out
+    assert code == 1 and "Traceback" not in out and "Wr0ngPass" not in out, out
     assert any(line.startswith("✗ 数据库：") and "用户名和密码" in line for line in out.splitlines()), out
 
 
