@@ -24,18 +24,6 @@ from knowledge.vocabulary import BUNDLED_DOCUMENT
 fake = make_fake_bot_fixture()
 
 
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = {"DUBAN_DATABASE_URL": database_url, "DUBAN_DATA_DIR": str(tmp_path / "data")}
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    for name in ("DUBAN_TELEGRAM_TOKEN", "DUBAN_CONFIG", "DUBAN_DOCUMENT", "DUBAN_ADMINS", "DUBAN_TELEGRAM_BASE_URL",
-                 "DUBAN_LOG_LEVEL", "DUBAN_DEBUG"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return {**os.environ, **values}
-
-
 def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args), input=stdin)
     return result.exit_code, result.output
