@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
 
 from knowledge.numerals import chinese_to_int
 
@@ -20,14 +19,16 @@ _SECTION = re.compile(rf"([一二三四五六七八九十]{{1,3}}){_DASH}(\d{{1,
 FORMS = "K5-12、五-12（重点工作）或 L5-1、民生实事 5-1（民生实事）"
 
 
-@cache
-def _livelihood() -> re.Pattern[str]:
+def _livelihood_pattern() -> re.Pattern[str]:
     """"民生实事 5-1", "民生实事第5-1": the words come from grammar.toml ([names] livelihood_code, ordinal)."""
     from knowledge.language import language
 
     names = language().names
     words = "|".join(re.escape(w) for w in names.livelihood_code)
-    return re.compile(rf"(?:{words})\s*(?:{re.escape(names.ordinal)}\s*)?(\d{{1,3}})\s*(?:项)?{_DASH}(\d{{1,3}})(?!\d)")
+    return re.compile(rf"(?:{words})\s*(?:{re.escape(names.ordinal)}\s*)?(\d{{1,3}})(?:项)?{_DASH}(\d{{1,3}})(?!\d)")
+
+
+_LIVELIHOOD = _livelihood_pattern()
 
 
 def _fold(text: str) -> str:
@@ -43,7 +44,7 @@ def find_row_ids(text: str) -> list[str]:
     then section codes (五-12). Whether the row exists is the caller's question."""
     text = _fold(text)
     codes = [_code(m[1].upper(), int(m[2]), int(m[3])) for m in _CODE.finditer(text)]
-    codes += [_code("L", int(m[1]), int(m[2])) for m in _livelihood().finditer(text)]
+    codes += [_code("L", int(m[1]), int(m[2])) for m in _LIVELIHOOD.finditer(text)]
     for match in _SECTION.finditer(text):
         try:
             codes.append(_code("K", chinese_to_int(match[1]), int(match[2])))
@@ -55,7 +56,7 @@ def find_row_ids(text: str) -> list[str]:
 def parse_row_id(raw: str) -> str | None:
     """The canonical ID when the whole of `raw` is one row ID in any accepted form, else None."""
     text = _fold(raw).strip()
-    for pattern in (_CODE, _livelihood(), _SECTION):
+    for pattern in (_CODE, _LIVELIHOOD, _SECTION):
         if pattern.fullmatch(text):
             found = find_row_ids(text)
             return found[0] if len(found) == 1 else None
@@ -66,5 +67,5 @@ def canonical_row_ids(text: str) -> str:
     """`text` with every row ID rewritten canonically (民生实事 5-1 → L5-1), so splitting the text on spaces,
     as command arguments are, keeps each ID whole."""
     text = _fold(text)
-    text = _livelihood().sub(lambda m: _code("L", int(m[1]), int(m[2])) or m[0], text)
+    text = _LIVELIHOOD.sub(lambda m: _code("L", int(m[1]), int(m[2])) or m[0], text)
     return _CODE.sub(lambda m: _code(m[1].upper(), int(m[2]), int(m[3])) or m[0], text)
