@@ -69,7 +69,7 @@ def _resolve_piece(duban: Duban, piece: str) -> Resolution:
     if piece in ALL_WORDS:
         return Resolution([Target("all")])
     if (row_id := parse_row_id(piece)) is not None:
-        return _resolve_row(catalog, row_id)
+        return _resolve_row(catalog, row_id, piece)
     query = duban.parse(piece)
     if query.intent == "ambiguous":
         options = "、".join(query.suggestions)
@@ -84,7 +84,8 @@ def _resolve_piece(duban: Duban, piece: str) -> Resolution:
     return Resolution(targets, notes=list(query.notes))
 
 
-def _resolve_row(catalog: Catalog, row_id: str) -> Resolution:
+def _resolve_row(catalog: Catalog, row_id: str, piece: str) -> Resolution:
+    """A row named by ID (`piece` as the user wrote it, `row_id` canonical)."""
     if row_id in catalog.by_id:
         return Resolution([Target("row", row_id)])
     prefix = row_id.split("-")[0]
