@@ -9,6 +9,7 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
@@ -215,15 +216,75 @@ def _configure_logging(level: str = "INFO") -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
+async def preflight(settings: Settings, webhook: dict[str, Any] | None = None,
+                    certificate: Path | None = None) -> str:
+    """Reach Telegram once before serving: getMe (the token), and setWebhook in webhook mode, so a
+    failure is one sentence naming the base URL and the call instead of a retry loop's traceback.
+    Returns the bot's @username."""
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    from bot.failures import OperatorError, telegram_problem
+
+    extra: dict[str, Any] = {}
+    if settings.telegram_base_url:
+        extra["base_url"] = settings.telegram_base_url
+        if file_url := file_url_for(settings.telegram_base_url):
+            extra["base_file_url"] = file_url
+    call = "getMe"
+    try:
+        async with Bot(settings.telegram_token or "", **extra) as bot:  # initialize() calls getMe
+            if webhook is not None:
+                call = "setWebhook"
+                await bot.set_webhook(webhook["webhook_url"], secret_token=webhook["secret_token"],
+                                      allowed_updates=ALLOWED_UPDATES,
+                                      certificate=certificate.read_bytes() if certificate else None)
+            return bot.username
+    except TelegramError as error:
+        url: str | None = webhook["webhook_url"] if webhook else None
+        sentence = telegram_problem(error, settings.telegram_base_url, call, url)
+        if sentence is None:
+            raise
+        raise OperatorError(sentence) from error
+
+
+def start_line(runtime: Runtime, mode: str) -> str:
+    """The one log line that says what this process is: mode, database, answering document, admins."""
+    from bot.failures import mask_url
+
+    choice = runtime.answering()
+    return (f"duban starting: {mode}; database {mask_url(runtime.settings.database_url)}; answering from "
+            f"{choice.key} ({choice.why}); {len(runtime.settings.admins)} admin(s); log level "
+            f"{runtime.settings.log_level} to stderr")
+
+
+def _announce(message: str) -> Any:
+    async def announce(_context: Any) -> None:
+        log.info("%s", message)
+    return announce
+
+
 def run_bot(runtime: Runtime, webhook_url: str | None = None, listen: str | None = None,
-            port: int | None = None, secret_token: str | None = None) -> None:
+            port: int | None = None, secret_token: str | None = None, certificate: Path | None = None) -> None:
     """Serve until SIGINT/SIGTERM: long polling by default, a webhook when a URL is configured."""
     _configure_logging(runtime.settings.log_level)
+    settings = runtime.settings
     application = build_application(runtime)
-    if webhook_url or runtime.settings.webhook_url:
-        options = webhook_options(runtime.settings, webhook_url, listen, port, secret_token)
-        log.info("webhook mode: %s, listening on %s:%s", options["webhook_url"], options["listen"], options["port"])
-        application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    certificate = certificate or settings.webhook_certificate
+    if webhook_url or settings.webhook_url:
+        options = webhook_options(settings, webhook_url, listen, port, secret_token)
+        log.info("%s", start_line(runtime, f"webhook mode ({options['webhook_url']})"))
+        username = asyncio.run(preflight(settings, options, certificate))
+        # Logged by the job queue, which starts only after the webhook server is listening.
+        ready = (f"@{username} listening on {options['listen']}:{options['port']}/{options['url_path']} "
+                 f"for {options['webhook_url']}")
+        assert application.job_queue is not None
+        application.job_queue.run_once(_announce(ready), 0, name="announce")
+        application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False,
+                                cert=certificate)
     else:
-        log.info("polling mode")
+        log.info("%s", start_line(runtime, "polling mode"))
+        username = asyncio.run(preflight(settings))
+        assert application.job_queue is not None
+        application.job_queue.run_once(_announce(f"@{username} polling Telegram for updates"), 0, name="announce")
         application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)

@@ -18,6 +18,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
 log = logging.getLogger(__name__)
@@ -266,14 +267,15 @@ _DATABASE_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
      "{db} 文件已损坏或不是数据库文件。请从备份恢复，或把它移走后重新运行（会自动新建并导入内置文件）。"),
     (("database is locked", "database table is locked", "lock timeout", "deadlock detected"),
      "{db} 正被另一个进程长时间占用（已锁定）。请等它完成（例如另一次导入）后重试。"),
-    (("unable to open database file", "connection refused", "could not connect", "connection failed",
-      "could not translate host name", "name or service not known", "timeout expired", "server closed the connection",
-      "no such host", "network is unreachable", "connection timed out"),
-     "无法连接{db}。请确认数据库服务在运行、地址和端口正确、网络可达，以及 DUBAN_DATABASE_URL 的写法。"),
+    # A refused login or a missing database comes wrapped in psycopg's "connection failed: …": ask first.
     (("password authentication failed", "authentication failed", "role", "permission denied"),
      "{db} 拒绝了登录或操作（用户名、密码或权限不对）。请检查 DUBAN_DATABASE_URL 中的用户名和密码，以及该用户的权限。"),
     (("does not exist",),
      "{db} 不存在。请先创建该数据库，或改正 DUBAN_DATABASE_URL。"),
+    (("unable to open database file", "connection refused", "could not connect", "connection failed",
+      "could not translate host name", "name or service not known", "timeout expired", "server closed the connection",
+      "no such host", "network is unreachable", "connection timed out"),
+     "无法连接{db}。请确认数据库服务在运行、地址和端口正确、网络可达，以及 DUBAN_DATABASE_URL 的写法。"),
 )
 
 _OS_CAUSES: dict[int, str] = {
@@ -352,3 +354,52 @@ def report(error: BaseException, stream: TextIO | None = None) -> int:
     out.write(failure.message + "\n")
     out.flush()
     return failure.code
+
+
+# ---------------------------------------------------------------------------------------------- start-up checks
+# Telegram start-up (bot.app's preflight and `duban check`) and the data directory: each function takes what
+# failed and returns the sentence, or None when it does not recognise the failure.
+
+TELEGRAM_API = "https://api.telegram.org/bot"
+
+
+def data_dir_problem(path: Path) -> str | None:
+    """A data directory the process cannot create or write (the SQLite file and the snapshot live there)."""
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe.is_dir() and os.access(probe, os.W_OK | os.X_OK):
+        return None
+    return f"数据目录 {path} 不可写：请用 DUBAN_DATA_DIR（或 config.toml 的 data_dir）指向本用户可写的目录。"
+
+
+def telegram_problem(error: BaseException, base_url: str | None, call: str, webhook_url: str | None = None) -> str | None:
+    """Telegram unreachable, a refused token, or a refused setWebhook, naming the base URL and the call."""
+    from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TimedOut
+
+    base = base_url or TELEGRAM_API
+    if isinstance(error, InvalidToken):
+        return (f"Telegram 拒绝了这个 token（{base} 的 {call} 返回 Unauthorized）。"
+                f"请向 @BotFather 核对 DUBAN_TELEGRAM_TOKEN（或 config.toml 的 telegram.token）。")
+    if call == "setWebhook" and isinstance(error, BadRequest | Forbidden):
+        return f"Telegram 拒绝了 webhook 地址 {webhook_url}：{error.message}。{webhook_fix(error.message)}"
+    if isinstance(error, TimedOut | NetworkError) and not isinstance(error, BadRequest | Forbidden):
+        cause = error.__cause__ or error
+        hint = ("检查网络、防火墙或代理（HTTPS_PROXY）" if base_url is None
+                else "确认本地 Bot API 服务器已启动，或改正 DUBAN_TELEGRAM_BASE_URL")
+        return f"无法连接 Telegram：{call} 请求 {base}… 失败（{type(cause).__name__}: {cause}）。请{hint}。"
+    return None
+
+
+def webhook_fix(reason: str) -> str:
+    """What to change for Telegram's usual setWebhook refusals."""
+    reason = reason.lower()
+    if "https" in reason:
+        return "webhook 地址必须以 https:// 开头。"
+    if "port" in reason:
+        return "公网地址只能用 443、80、88 或 8443 端口：让反向代理在其中一个端口上接收，再转发到机器人的内部端口（--port）。"
+    if "resolve" in reason or "host" in reason:
+        return "该域名在公网上无法解析：检查 DNS，或使用已解析到本机的域名。"
+    if "certificate" in reason or "ssl" in reason:
+        return "Telegram 不信任该证书：换用公认 CA 签发的证书，或用 --certificate 上传自签名证书的公钥。"
+    return "检查 --webhook-url 是否是 Telegram 能从公网访问的 https 地址。"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.dialogue.engine import Conversation
     from bot.nlu.query import Query
     from knowledge.bootstrap import KnowledgeBase
+    from knowledge.documents import Choice
 
 
 @dataclass
@@ -90,6 +91,13 @@ class Runtime:
         from bot.progress.runtime import answer_from_reports
 
         return answer_from_reports(self, query, viewer_units=None if self.office_view else set())
+
+    def answering(self) -> Choice:
+        """Which stored document answers for this configuration, and why (a database read)."""
+        from knowledge.documents import choose
+
+        with self.knowledge.sessions() as session:
+            return choose(session, self.document_key)
 
     def stale(self) -> bool:
         """Whether an import since the snapshot was taken changed the knowledge base (a database read)."""

@@ -58,6 +58,7 @@ from knowledge.reminders.subscriptions import (
     unsubscribe_all,
     unsubscribe_id,
 )
+from knowledge.rowids import canonical_row_ids
 
 log = logging.getLogger(__name__)
 
@@ -392,6 +393,8 @@ async def on_deadline(update: Update, context: Context) -> None:
         await _reply(message, rm.ADMINS_ONLY)
         return
     args = list(context.args or [])
+    # "民生实事 5-1" is one row ID written with a space: read it before the arguments are taken apart.
+    args = canonical_row_ids(" ".join(args[:2])).split() + args[2:]
     if len(args) < 2:
         await _reply(message, html.escape(rm.DEADLINE_USAGE))
         return

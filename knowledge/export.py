@@ -12,19 +12,17 @@ from knowledge.models import DocumentRecord, Item, ItemUnit
 
 
 def find_document(session: Session, key: str | None = None) -> DocumentRecord:
-    """The document `key`, or the newest one (highest year, then latest import) when no key is given."""
+    """The document `key`, or the answering one when no key is given (knowledge.documents.choose)."""
+    from knowledge.documents import choose
+
+    key = key or choose(session).key
     query = select(DocumentRecord).options(
         selectinload(DocumentRecord.sections),
         selectinload(DocumentRecord.items).selectinload(Item.units).selectinload(ItemUnit.unit))
-    if key:
-        record = session.scalars(query.where(DocumentRecord.key == key)).first()
-        if record is None:
-            known = "、".join(session.scalars(select(DocumentRecord.key))) or "（无）"
-            raise UnknownDocument(f"没有键为“{key}”的文件；已有：{known}")
-        return record
-    record = session.scalars(query.order_by(DocumentRecord.year.desc(), DocumentRecord.imported_at.desc())).first()
+    record = session.scalars(query.where(DocumentRecord.key == key)).first()
     if record is None:
-        raise UnknownDocument("数据库中还没有任何文件：请先运行 duban import PATH")
+        known = "、".join(session.scalars(select(DocumentRecord.key))) or "（无）"
+        raise UnknownDocument(f"没有键为“{key}”的文件；已有：{known}")
     return record
 
 

@@ -79,3 +79,17 @@ def runtime(settings: Settings) -> Iterator[Runtime]:
 
 
 from fakebot.fixtures import fake_bot_api  # noqa: E402, F401  (the fake Bot API server, for end-to-end tests)
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The `duban` command's environment for one test: its own database and data directory, no token, no
+    configuration file, no pinned document, working in tmp_path. Returns the environment for subprocesses."""
+    values = {"DUBAN_DATABASE_URL": database_url, "DUBAN_DATA_DIR": str(tmp_path / "data")}
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    for name in ("DUBAN_TELEGRAM_TOKEN", "DUBAN_CONFIG", "DUBAN_DOCUMENT", "DUBAN_ADMINS", "DUBAN_TELEGRAM_BASE_URL",
+                 "DUBAN_LOG_LEVEL", "DUBAN_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return {**os.environ, **values}

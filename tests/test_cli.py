@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -17,17 +16,6 @@ from knowledge.vocabulary import BUNDLED_DOCUMENT
 
 ROOT = Path(__file__).resolve().parents[1]
 DUBAN = str(Path(sys.executable).with_name("duban"))
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    values = {"DUBAN_DATABASE_URL": database_url, "DUBAN_DATA_DIR": str(tmp_path / "data")}
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    for name in ("DUBAN_TELEGRAM_TOKEN", "DUBAN_CONFIG", "DUBAN_DOCUMENT", "DUBAN_ADMINS", "DUBAN_TELEGRAM_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    return {**os.environ, **values}
 
 
 def run(*args: str, stdin: str | None = None) -> tuple[int, str]:

@@ -16,7 +16,7 @@ import time
 import pytest
 
 MODULES = ["knowledge.ingest.text", "knowledge.ingest.general", "knowledge.ingest.cells", "knowledge.ingest.limits", "knowledge.vocabulary", "knowledge.reminders.deadlines",
-           "bot.nlu.parse", "bot.nlu.link", "bot.nlu.normalize", "bot.nlu.segment", "bot.answer",
+           "bot.nlu.parse", "knowledge.rowids", "bot.nlu.link", "bot.nlu.normalize", "bot.nlu.segment", "bot.answer",
            "bot.reminders.targets", "bot.failures"]
 LENGTH = 40_000
 BOUND_SECONDS = 0.5
@@ -50,7 +50,7 @@ PATTERNS = _patterns()
 
 def test_patterns_found() -> None:
     names = {name for name, _ in PATTERNS}
-    assert {"knowledge.ingest.text._DOC_NUMBER", "bot.nlu.parse._ROW_CODE", "knowledge.ingest.text._SECTION"} <= names
+    assert {"knowledge.ingest.text._DOC_NUMBER", "knowledge.rowids._CODE", "knowledge.rowids._LIVELIHOOD", "knowledge.ingest.text._SECTION"} <= names
 
 
 @pytest.mark.parametrize(("name", "pattern"), PATTERNS, ids=[name for name, _ in PATTERNS])

@@ -25,10 +25,11 @@ def _refusal(question: str, reason: str, as_json: bool) -> str:
 
 
 def answer_lines(runtime: Runtime, questions: Iterable[str], as_json: bool,
-                 conversation: str | None = None) -> Iterator[str]:
+                 conversation: str | None = None, failed: list[str] | None = None) -> Iterator[str]:
     """Answer each question; a line that cannot be handled yields an error object, and the next goes on.
     With `conversation` (a key), the lines are the messages of that one conversation: each may lean on
-    the ones before it."""
+    the ones before it. Questions that could not be answered (an error, not a polite refusal) are added
+    to `failed`."""
     chat = runtime.conversation
     for question in questions:
         if len(question) > MAX_INPUT:
@@ -38,6 +39,8 @@ def answer_lines(runtime: Runtime, questions: Iterable[str], as_json: bool,
             result = chat.answer(question) if conversation is None else chat.reply(conversation, question)
         except Exception as error:  # one bad line must not stop the lines after it
             log.exception("failed to answer %r", question[:200])
+            if failed is not None:
+                failed.append(question)
             yield _refusal(question, str(error) or type(error).__name__, as_json)
             continue
         yield json.dumps(to_json(result), ensure_ascii=False) if as_json else render_text(result) + "\n"

@@ -46,7 +46,8 @@ def command_reply(runtime: Runtime, line: str) -> str | None:
 
 def chat(runtime: Runtime) -> None:
     """Read questions until EOF (or 退出) and print each answer."""
-    interactive = sys.stdin.isatty()
+    # A prompt only for a person at a terminal: never into a pipe or a file that collects the answers.
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
     catalog = runtime.catalog
     if interactive:
         print(f"督办助手 · {catalog.title}（{catalog.doc_number}）\n输入问题，例如：区民政局负责哪些民生实事；输入“退出”结束。")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli.support import fail, open_runtime
+from bot.cli.support import DocOption, fail, open_runtime
 from bot.runtime import Runtime
 from knowledge.chats import ChatType
 
@@ -21,13 +21,16 @@ if TYPE_CHECKING:
 # Every `duban` command imports this module: SQLAlchemy, the planner and Telegram are imported inside
 # the commands that use them, so `duban ask` does not pay for them at start-up.
 
-reminders_app = typer.Typer(help="Reminder delivery: dry run, sending, the sent-reminder log.", no_args_is_help=True)
-subscriptions_app = typer.Typer(help="Chats' reminder subscriptions.", no_args_is_help=True)
-deadlines_app = typer.Typer(help="Per-row deadlines (admin, schedule file, document default).", no_args_is_help=True)
+reminders_app = typer.Typer(rich_markup_mode=None, help="Reminder delivery: dry run, sending, the sent-reminder log.", no_args_is_help=True)
+subscriptions_app = typer.Typer(rich_markup_mode=None, help="Chats' reminder subscriptions.", no_args_is_help=True)
+deadlines_app = typer.Typer(rich_markup_mode=None, help="Per-row deadlines (admin, schedule file, document default).", no_args_is_help=True)
 
 AtOption = Annotated[str | None, typer.Option("--at", help="ISO 8601 instant, e.g. 2023-12-01T09:00+08:00 "
                                                            "(default: now; no offset: the policy's zone).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+# A group's chat id is negative (-1001234567890): read as an argument, not as an unknown option.
+NEGATIVE_IDS = {"ignore_unknown_options": True}
+ChatArgument = Annotated[int, typer.Argument(help="Telegram chat id; a group's is negative, e.g. -1001234567890.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -54,13 +57,13 @@ def parse_instant(text: str | None, zone: str) -> datetime:
 @reminders_app.command("due")
 def due_command(at: AtOption = None, as_json: JsonOption = False,
                 include_recorded: Annotated[bool, typer.Option("--all", help="Include reminders already "
-                                                               "sent or claimed.")] = False) -> None:
+                                                               "sent or claimed.")] = False, doc: DocOption = None) -> None:
     """Dry run: what would be sent at --at, one entry per chat; nothing is sent or recorded.
     Example: duban reminders due --at 2023-12-24T09:00+08:00 --json"""
     from bot.reminders.render import render_digest
     from knowledge.reminders.store import drop_recorded, due_json, merged_by_chat, plan, policy_from
 
-    runtime = open_runtime()
+    runtime = open_runtime(doc)
     try:
         policy = policy_from(runtime.settings.reminders)
     except ValueError as error:
@@ -95,23 +98,21 @@ def send_due_command(
     in_doubt: Annotated[str | None, typer.Option(help="skip (at most once) or resend (at least once) reminders "
                                                       "whose process died mid-send (default: [reminders] "
                                                       "in_doubt).")] = None,
+    doc: DocOption = None,
 ) -> None:
     """Send what is due at --at now, once (the bot's job does this every few minutes); options default to
-    the [reminders] settings. Example: duban reminders send-due"""
+    the [reminders] settings. Exit status 1 when any send failed. Example: duban reminders send-due"""
     from telegram import Bot
+    from telegram.error import TelegramError
 
+    from bot.failures import OperatorError, telegram_problem
     from handlers.delivery import Deliverer, instance_id, options_from
     from knowledge.reminders.log import by_digest
-    from knowledge.reminders.store import policy_from
 
     if in_doubt not in (None, "skip", "resend"):
         raise fail(f"--in-doubt {in_doubt!r}: expected skip or resend", 2)
-    runtime = open_runtime()
+    runtime = open_runtime(doc)
     settings = runtime.settings
-    try:
-        policy_from(settings.reminders)
-    except ValueError as error:
-        raise fail(f"配置错误：{error}", 2) from None
     if not settings.telegram_token:
         raise fail("没有 Telegram 令牌：请设置 DUBAN_TELEGRAM_TOKEN", 2)
     instant = parse_instant(at, settings.reminders.timezone)
@@ -127,11 +128,19 @@ def send_due_command(
 
     import asyncio
 
-    report = asyncio.run(main())
+    try:
+        report = asyncio.run(main())
+    except TelegramError as error:
+        sentence = telegram_problem(error, settings.telegram_base_url, "getMe")
+        if sentence is None:
+            raise
+        raise OperatorError(sentence) from error
     typer.echo(report.summary())
     for (chat, digest, holder), rows in by_digest(report.in_doubt).items():
         typer.echo(f"in doubt: chat {chat} digest {digest} (claimed by {holder}, not resent unless "
                    f"--in-doubt resend): {' '.join(rows)}")
+    if report.failed:
+        raise fail(f"{report.failed} 条提醒发送失败（原因见上方日志与 duban reminders status）", 1)
 
 
 @reminders_app.command("status")
@@ -197,11 +206,11 @@ def _targets(runtime: Runtime, text: str) -> list[Target]:
 
 @subscriptions_app.command("list")
 def subs_list(chat: Annotated[int | None, typer.Option(help="Only this chat.")] = None,
-              as_json: JsonOption = False) -> None:
+              as_json: JsonOption = False, doc: DocOption = None) -> None:
     """List subscriptions with the number of rows each covers. Example: duban subscriptions list --json"""
     from knowledge.reminders.subscriptions import list_subscriptions, target_rows
 
-    runtime = open_runtime()
+    runtime = open_runtime(doc)
     with runtime.knowledge.sessions() as session:
         subs = list_subscriptions(session, chat)
     items = [{"id": s.id, "chat_id": s.chat_id, "chat_type": s.chat_type, "kind": s.target.kind,
@@ -219,16 +228,17 @@ def subs_list(chat: Annotated[int | None, typer.Option(help="Only this chat.")] 
         typer.echo("no subscriptions")
 
 
-@subscriptions_app.command("add")
-def subs_add(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
+@subscriptions_app.command("add", context_settings=NEGATIVE_IDS)
+def subs_add(chat_id: ChatArgument,
              target: Annotated[list[str], typer.Argument(help="Unit, leader, row id or 全部.")],
              chat_type: Annotated[ChatType | None, typer.Option("--type", help="private, group or supergroup "
-                                                           "(default: from the id's sign).")] = None) -> None:
+                                                           "(default: from the id's sign).")] = None,
+             doc: DocOption = None) -> None:
     """Subscribe a chat, resolving names as questions do. Example: duban subscriptions add 4242 区民政局"""
     from knowledge.db import transaction
     from knowledge.reminders.subscriptions import resume_chat, subscribe, target_rows
 
-    runtime = open_runtime()
+    runtime = open_runtime(doc)
     targets = _targets(runtime, " ".join(target))
     with transaction(runtime.knowledge.sessions) as session:
         resume_chat(session, chat_id)
@@ -239,22 +249,22 @@ def subs_add(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
                        f"({len(target_rows(runtime.catalog, t))} rows)")
 
 
-@subscriptions_app.command("remove")
-def subs_remove(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")],
-                target: Annotated[list[str], typer.Argument(help="Unit, leader, row id or 全部.")]) -> None:
+@subscriptions_app.command("remove", context_settings=NEGATIVE_IDS)
+def subs_remove(chat_id: ChatArgument,
+                target: Annotated[list[str], typer.Argument(help="Unit, leader, row id or 全部.")], doc: DocOption = None) -> None:
     """Unsubscribe a chat. Example: duban subscriptions remove 4242 区民政局"""
     from knowledge.db import transaction
     from knowledge.reminders.subscriptions import unsubscribe
 
-    runtime = open_runtime()
+    runtime = open_runtime(doc)
     targets = _targets(runtime, " ".join(target))
     with transaction(runtime.knowledge.sessions) as session:
         for t in targets:
             typer.echo(f"{'removed' if unsubscribe(session, chat_id, t) else 'not subscribed'}: {chat_id} {t.label}")
 
 
-@subscriptions_app.command("resume")
-def subs_resume(chat_id: Annotated[int, typer.Argument(help="Telegram chat id.")]) -> None:
+@subscriptions_app.command("resume", context_settings=NEGATIVE_IDS)
+def subs_resume(chat_id: ChatArgument) -> None:
     """Resume a chat paused after it blocked the bot. Example: duban subscriptions resume 4242"""
     from knowledge.db import transaction
     from knowledge.reminders.subscriptions import resume_chat
@@ -281,13 +291,13 @@ def _row(runtime: Runtime, raw: str) -> str:
 @deadlines_app.command("set")
 def deadlines_set(row: Annotated[str, typer.Argument(help="Row id, e.g. K5-12.")],
                   due: Annotated[str, typer.Argument(help="2023-06-30 or a phrase such as 6月底前.")],
-                  milestone: Annotated[str, typer.Argument(help="Milestone label.")] = "") -> None:
+                  milestone: Annotated[str, typer.Argument(help="Milestone label.")] = "", doc: DocOption = None) -> None:
     """Set a row's admin deadline (same milestone label: replaced). Example: duban deadlines set K5-12 2023-06-30 完成过半"""
     from knowledge.db import transaction
     from knowledge.reminders.deadlines import DeadlineError
     from knowledge.reminders.store import admin_deadline, set_deadline
 
-    runtime = open_runtime()
+    runtime = open_runtime(doc)
     try:
         deadline = admin_deadline(runtime.catalog, row, due, milestone)
     except DeadlineError as error:
@@ -303,14 +313,14 @@ def deadlines_set(row: Annotated[str, typer.Argument(help="Row id, e.g. K5-12.")
 
 @deadlines_app.command("clear")
 def deadlines_clear(row: Annotated[str, typer.Argument(help="Row id.")],
-                    source: Annotated[str, typer.Option(help="admin or schedule.")] = "admin") -> None:
+                    source: Annotated[str, typer.Option(help="admin or schedule.")] = "admin", doc: DocOption = None) -> None:
     """Remove a row's admin (or schedule) deadlines. Example: duban deadlines clear K5-12"""
     from knowledge.db import transaction
     from knowledge.reminders.store import clear_deadlines
 
     if source not in ("admin", "schedule"):
         raise fail(f"--source {source!r}: expected admin or schedule", 2)
-    runtime = open_runtime()
+    runtime = open_runtime(doc)
     row_id = _row(runtime, row)
     with transaction(runtime.knowledge.sessions) as session:
         n = clear_deadlines(session, runtime.catalog.key, row_id, "admin" if source == "admin" else "schedule")
@@ -319,13 +329,13 @@ def deadlines_clear(row: Annotated[str, typer.Argument(help="Row id.")],
 
 @deadlines_app.command("import")
 def deadlines_import(path: Annotated[Path, typer.Argument(help="CSV (id,date[,milestone]) or TOML "
-                                                               "([[deadline]] id, due, milestone).")]) -> None:
+                                                               "([[deadline]] id, due, milestone).")], doc: DocOption = None) -> None:
     """Replace the schedule with a file's deadlines; an error names the line. Example: duban deadlines import plan.csv"""
     from knowledge.db import transaction
     from knowledge.reminders.deadlines import DeadlineError, read_schedule, row_sort_key
     from knowledge.reminders.store import import_schedule
 
-    runtime = open_runtime()
+    runtime = open_runtime(doc)
     catalog = runtime.catalog
     try:
         deadlines = read_schedule(path, year=catalog.year)
@@ -339,15 +349,58 @@ def deadlines_import(path: Annotated[Path, typer.Argument(help="CSV (id,date[,mi
     typer.echo(f"imported {n} deadline(s) for {len({d.row_id for d in deadlines})} row(s) from {path}")
 
 
+@deadlines_app.command("copy")
+def deadlines_copy(
+    source: Annotated[str, typer.Option("--from", help="Key of the document whose admin deadlines to copy.")],
+    target: Annotated[str, typer.Option("--to", help="Key of the document that receives them (next year's).")],
+) -> None:
+    """Carry admin deadlines over to another document, rows matched by their text (same text, else a clearly
+    most similar row), dates moved by the difference of the documents' years; unmatched rows are listed.
+    Example: duban deadlines copy --from lucheng-2023 --to lucheng-2024"""
+    import getpass
+
+    from bot.cli import messages as cm
+    from knowledge.catalog import UnknownDocument, load_catalog
+    from knowledge.db import transaction
+    from knowledge.reminders.carry import copy_admin_deadlines
+
+    if source == target:
+        raise fail(cm.COPY_SAME.format(key=source))
+    runtime = open_runtime()
+    try:
+        with transaction(runtime.knowledge.sessions) as session:
+            old, new = load_catalog(session, source), load_catalog(session, target)
+            carried = copy_admin_deadlines(session, old, new, set_by=f"copy:{source}:{getpass.getuser()}")
+    except UnknownDocument as error:
+        raise fail(str(error)) from None
+    if not carried:
+        typer.echo(cm.COPY_NOTHING.format(source=source))
+        return
+    copied = [c for c in carried if c.target is not None]
+    years = new.year - old.year
+    done = cm.COPIED if years else cm.COPIED_SAME_YEAR
+    typer.echo(done.format(source=source, target=target, n=len(copied), years=years))
+    for c in copied:
+        how = cm.COPY_EXACT if c.score >= 100 else cm.COPY_SIMILAR.format(score=c.score)
+        typer.echo(cm.COPY_MATCH.format(old=c.deadline.row_id, new=c.target, how=how,
+                                        due=c.due.isoformat() if c.due else "", milestone=c.deadline.milestone).rstrip())
+    missed = [c for c in carried if c.target is None]
+    if missed:
+        typer.echo(cm.COPY_UNMATCHED.format(n=len(missed), target=target))
+        for c in missed:
+            typer.echo(cm.COPY_UNMATCHED_ROW.format(row=c.deadline.row_id, due=c.deadline.due.isoformat(),
+                                                    milestone=c.deadline.milestone, text=c.source_text[:60]))
+
+
 @deadlines_app.command("list")
 def deadlines_list(row: Annotated[str | None, typer.Option(help="Only this row.")] = None,
                    effective_only: Annotated[bool, typer.Option("--effective", help="Every row's deadlines "
                                                                 "after precedence, defaults included.")] = False,
-                   as_json: JsonOption = False) -> None:
+                   as_json: JsonOption = False, doc: DocOption = None) -> None:
     """List stored deadlines, or with --effective what reminders use. Example: duban deadlines list --effective"""
     from knowledge.reminders.store import effective, stored_deadlines
 
-    runtime = open_runtime()
+    runtime = open_runtime(doc)
     catalog = runtime.catalog
     row_id = _row(runtime, row) if row else None
     with runtime.knowledge.sessions() as session:
@@ -371,7 +424,7 @@ def deadlines_list(row: Annotated[str | None, typer.Option(help="Only this row."
 
 def main() -> None:
     """Run these commands on their own: python -m bot.cli.reminders reminders due --json."""
-    app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+    app = typer.Typer(rich_markup_mode=None, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
     register(app)
     app()
 

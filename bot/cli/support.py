@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from bot import failures
 from bot.config import ConfigError
 from bot.runtime import Runtime
+
+DocOption = Annotated[str | None, typer.Option(
+    "--doc", help="Document key (default: the answering one: DUBAN_DOCUMENT, else the newest imported; see duban docs).")]
 
 
 def open_runtime(document: str | None = None, *, answering: bool = False) -> Runtime:
@@ -15,6 +21,8 @@ def open_runtime(document: str | None = None, *, answering: bool = False) -> Run
 
     try:
         runtime = Runtime(document=document)
+        if problem := failures.data_dir_problem(runtime.settings.data_dir):
+            raise fail(problem)
         if answering:
             runtime.duban  # noqa: B018  (loads the snapshot or the database)
         return runtime

@@ -19,7 +19,7 @@ from bot.nlu.normalize import normalize, sentences
 from bot.nlu.query import Intent, Kind, Query, Role, Shape
 from bot.nlu.segment import Segmenter
 from knowledge.language import Counting, Language
-from knowledge.numerals import chinese_to_int
+from knowledge.rowids import find_row_ids
 
 _GAP = "|"
 # Past this many characters a sentence is read from its last asking clause.
@@ -29,9 +29,6 @@ _SHAPES: tuple[Shape, ...] = ("off_topic", "other_year", "multi_lead", "leaders_
                               "star_meaning")
 _QUOTED = re.compile(r"[“‘\"']([^”’\"']{2,40})[”’\"']")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-_ROW_CODE = re.compile(r"(?<![A-Za-z])([KkLl])\s*(\d{1,3})\s*-\s*(\d{1,3})")
-# Section numbers as the document writes them ("五-12"): Chinese numerals, read by knowledge.numerals.
-_SECTION_CODE = re.compile(r"([一二三四五六七八九十]{1,3})\s*-\s*(\d{1,3})")
 _TOPIC_SPLIT = re.compile(r"[|，。！？；：、“”‘’（）《》,.!?;:()\s\"'-]+")
 
 
@@ -145,9 +142,6 @@ class Parser:
         grammar: Language = self.lexicon.language
         self._count = _count_pattern(grammar.count)
         self._year = _year_pattern(grammar.names.year_forms)
-        ordinal = re.escape(grammar.names.ordinal)
-        self._livelihood_code = re.compile(rf"(?:{_alternatives(grammar.names.livelihood_code)})\s*"
-                                           rf"(?:{ordinal}\s*)?(\d{{1,3}})\s*-\s*(\d{{1,3}})")
         self._role_links = "".join(grammar.names.role_links)
 
     @cached_property
@@ -232,15 +226,8 @@ class Parser:
         return found
 
     def _row_codes(self, text: str) -> list[str]:
-        codes = [f"{m.group(1).upper()}{int(m.group(2))}-{int(m.group(3))}" for m in _ROW_CODE.finditer(text)]
-        codes += [f"L{int(m.group(1))}-{int(m.group(2))}" for m in self._livelihood_code.finditer(text)]
-        for match in _SECTION_CODE.finditer(text):
-            try:
-                codes.append(f"K{chinese_to_int(match.group(1))}-{int(match.group(2))}")
-            except ValueError:  # 十十-1 names no section
-                continue
         catalog = self.lexicon.catalog
-        return [code for code in dict.fromkeys(codes) if code in catalog.by_id]
+        return [code for code in find_row_ids(text) if code in catalog.by_id]
 
     def _last_clause(self, focus: str) -> str:
         """In a long sentence the question is its last asking clause ("…有人说是民政部门办…，给老人买意外险

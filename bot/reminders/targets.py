@@ -16,15 +16,15 @@ from bot.pipeline import Duban
 from bot.reminders import messages as rm
 from knowledge.catalog import Catalog
 from knowledge.language import language
-from knowledge.reminders.deadlines import DeadlineError, normalize_row_id, row_sort_key
+from knowledge.reminders.deadlines import row_sort_key
 from knowledge.reminders.subscriptions import Target
+from knowledge.rowids import canonical_row_ids, parse_row_id
 
 # "/sub 全部": every row of the document (grammar.toml [commands]).
 ALL_WORDS = language().commands.all
 # Pieces are separated by spaces or list punctuation; "和/及" is left to the parser, which reads
 # "区民政局和区财政局" as two units already.
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
-_ROW_LIKE = re.compile(r"^[KkLlＫｋＬｌ]\s*\d+\s*[-—–－]\s*\d+$")
 
 
 @dataclass
@@ -44,7 +44,7 @@ class Resolution:
 def resolve_targets(duban: Duban, text: str) -> Resolution:
     """Read every piece of `text`; refuse the whole request if one piece is unknown or ambiguous."""
     result = Resolution()
-    pieces = [p for p in _SEPARATORS.split(text.strip()) if p]
+    pieces = [p for p in _SEPARATORS.split(canonical_row_ids(text).strip()) if p]
     if not pieces:
         result.problem = rm.SUB_USAGE
         return result
@@ -68,8 +68,8 @@ def _resolve_piece(duban: Duban, piece: str) -> Resolution:
     catalog = duban.catalog
     if piece in ALL_WORDS:
         return Resolution([Target("all")])
-    if _ROW_LIKE.match(piece):
-        return _resolve_row(catalog, piece)
+    if (row_id := parse_row_id(piece)) is not None:
+        return _resolve_row(catalog, row_id, piece)
     query = duban.parse(piece)
     if query.intent == "ambiguous":
         options = "、".join(query.suggestions)
@@ -84,11 +84,8 @@ def _resolve_piece(duban: Duban, piece: str) -> Resolution:
     return Resolution(targets, notes=list(query.notes))
 
 
-def _resolve_row(catalog: Catalog, piece: str) -> Resolution:
-    try:
-        row_id = normalize_row_id(piece)
-    except DeadlineError:
-        return _unknown(catalog, piece, [])
+def _resolve_row(catalog: Catalog, row_id: str, piece: str) -> Resolution:
+    """A row named by ID (`piece` as the user wrote it, `row_id` canonical)."""
     if row_id in catalog.by_id:
         return Resolution([Target("row", row_id)])
     prefix = row_id.split("-")[0]

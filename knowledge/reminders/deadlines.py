@@ -89,12 +89,13 @@ class ParsedDeadline:
 
 
 def normalize_row_id(raw: str) -> str:
-    """Return the canonical row id (K5-12, L8-2) or raise DeadlineError."""
-    text = unicodedata.normalize("NFKC", raw).strip().upper().replace("—", "-").replace("–", "-")
-    match = _ROW_ID_RE.fullmatch(text)
-    if not match or int(match[2]) == 0 or int(match[3]) == 0:
-        raise DeadlineError(f"row id {raw!r} is not of the form K5-12 (key task) or L8-2 (livelihood line)")
-    return f"{match[1]}{int(match[2])}-{int(match[3])}"
+    """Return the canonical row id (K5-12, L8-2) of any written form (五-12, 民生实事 8-2) or raise DeadlineError."""
+    from knowledge.rowids import FORMS, parse_row_id
+
+    row_id = parse_row_id(raw)
+    if row_id is None:
+        raise DeadlineError(f"“{raw}”不是条目编号：应写作 {FORMS}")
+    return row_id
 
 
 def row_sort_key(row_id: str) -> tuple[str, int, int]:

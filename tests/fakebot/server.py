@@ -1967,6 +1967,9 @@ class FakeBotApi:
         url = params.get_str("url") or ""
         if url and not url.lower().startswith("https://"):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        # Telegram accepts webhooks only on these public ports.
+        if url and urlsplit(url).port not in (None, 80, 88, 443, 8443):
+            raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
         if params.get_bool("drop_pending_updates"):
             self._queue.clear()
         self.webhook_url = url
