@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from bot.nlu.query import Query
     from knowledge.bootstrap import KnowledgeBase
     from knowledge.documents import Choice
+    from knowledge.reminders.deadlines import Deadline
 
 
 @dataclass
@@ -75,7 +76,8 @@ class Runtime:
         from bot.dialogue.engine import Conversation
         from bot.dialogue.store import MemoryStore
 
-        return Conversation(self.duban, MemoryStore(self.settings.conversation_expiry_minutes))
+        return Conversation(self.duban, MemoryStore(self.settings.conversation_expiry_minutes),
+                            deadlines=self.deadlines)
 
     @cached_property
     def chats(self) -> Conversation:
@@ -83,7 +85,15 @@ class Runtime:
         from bot.dialogue.engine import Conversation
         from bot.dialogue.store import DatabaseStore
 
-        return Conversation(self.duban, DatabaseStore(self.knowledge.sessions, self.settings.conversation_expiry_minutes))
+        return Conversation(self.duban, DatabaseStore(self.knowledge.sessions, self.settings.conversation_expiry_minutes),
+                            deadlines=self.deadlines)
+
+    def deadlines(self) -> dict[str, list[Deadline]]:
+        """Every row's deadlines as reminders see them: admin-set, else schedule files, else the default."""
+        from knowledge.reminders.store import effective
+
+        with self.knowledge.sessions() as session:
+            return effective(session, self.catalog, self.settings.default_deadline)
 
     def _progress(self, query: Query) -> Answer:
         """A progress question answered from the stored reports of the current period (imported only then:

@@ -38,6 +38,7 @@ from telegram.ext import (
 )
 
 if TYPE_CHECKING:
+    from bot.answer import Answer
     from bot.runtime import Runtime
     from handlers.delivery import ReminderService
     from handlers.progress_chase import Chaser
@@ -62,6 +63,8 @@ class BotData:
     commands: dict[str, list[BotCommand]] = field(default_factory=dict)  # published menus (bot/app.py)
     admin_menus: set[int] = field(default_factory=set)  # admins whose own menu is published (handlers/start.py)
     questions: OrderedDict[str, str] = field(default_factory=OrderedDict)  # recent questions (handlers/pages.py)
+    # Recent answers that leaned on their conversation ("那配合的呢"), by token: their buttons page these.
+    answers: OrderedDict[str, tuple[str, Answer]] = field(default_factory=OrderedDict)
     alerts: dict[str, float] = field(default_factory=dict)  # last admin alert per error (handlers/errors.py)
     reminders: ReminderService | None = None  # the delivery job's state (handlers/delivery.py)
     clock: Clock | None = None  # a test's clock for reminders; real time when None

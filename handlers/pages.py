@@ -10,7 +10,9 @@ Callback data (at most 64 bytes, version prefix "1") names everything needed to 
     1n                           the page counter (does nothing)
 
 <ref> is `q<question>` when the question fits, so most buttons keep working after a restart, or
-`t<token>` for a longer question remembered in memory (a stale token gets a polite alert).
+`t<token>` for a longer question remembered in memory (a stale token gets a polite alert), or `a<token>`
+for an answer that leaned on its conversation ("那配合的呢" after "区住建局有哪些工作"): asked alone its
+text means something else, so the buttons page the answer itself, remembered in memory.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ _SUGGEST = re.compile(r"1s:(\d{1,2}):(.+)", re.S)
 _EXAMPLE = re.compile(r"1e:(\d{1,2})")
 _FALLBACK = re.compile(r"1a:(\d{1,2})")
 _TOKEN = re.compile(r"t([A-Za-z0-9_-]{11})")
+_ANSWER = re.compile(r"a([A-Za-z0-9_-]{11})")
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,7 @@ def _memory(context: Context) -> OrderedDict[str, str]:
 
 def remember(context: Context, question: str) -> str:
     """A stable 11-character token for `question`, kept in a bounded in-memory table."""
-    token = base64.urlsafe_b64encode(hashlib.blake2b(question.encode(), digest_size=8).digest())
-    key = token.decode().rstrip("=")
+    key = _token(question)
     memory = _memory(context)
     memory[key] = question
     memory.move_to_end(key)
@@ -98,6 +100,34 @@ def resolve_ref(context: Context, ref: str) -> str | None:
     if match := _TOKEN.fullmatch(ref):
         return _memory(context).get(match.group(1))
     return None
+
+
+def _token(text: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.blake2b(text.encode(), digest_size=8).digest()).decode().rstrip("=")
+
+
+def answer_ref(context: Context, question: str, answer: Answer) -> str | None:
+    """An `a<token>` ref when `answer` leaned on the conversation (the question asked alone answers
+    otherwise), else None: the question itself is then the ref, as for every other button."""
+    alone = context.bot_data.runtime.duban.ask(question)
+    shown = [item.row.id for item in answer.rows]
+    if (alone.headline, [item.row.id for item in alone.rows]) == (answer.headline, shown):
+        return None
+    key = _token(f"{question}\n{answer.headline}\n{','.join(shown)}")
+    memory = context.bot_data.answers
+    memory[key] = (question, answer)
+    memory.move_to_end(key)
+    while len(memory) > MEMORY_SIZE:
+        memory.popitem(last=False)
+    return "a" + key
+
+
+def resolve_answer(context: Context, ref: str) -> tuple[str, Answer] | None:
+    """The question and answer a ref names (the answer asked again, or the remembered one), or None."""
+    if match := _ANSWER.fullmatch(ref):
+        return context.bot_data.answers.get(match.group(1))
+    question = resolve_ref(context, ref)
+    return None if question is None else (question, context.bot_data.runtime.duban.ask(question))
 
 
 def link_payload(context: Context, question: str) -> str:
@@ -129,20 +159,21 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(clip(text, 40), callback_data=data)
 
 
-def _suggestion_rows(context: Context, answer: Answer, question: str
+def _suggestion_rows(context: Context, answer: Answer, question: str, ref: str | None = None
                      ) -> list[list[InlineKeyboardButton]]:
     rows = []
     for index, suggestion in enumerate(answer.suggestions[:MAX_SUGGESTIONS]):
         prefix = f"1s:{index}:"
-        rows.append([_button(suggestion, prefix + ref_for(context, question, prefix))])
+        rows.append([_button(suggestion, prefix + (ref or ref_for(context, question, prefix)))])
     if answer.intent == "unknown_unit" and not answer.suggestions:
         # No name is close enough to offer: the whole list instead, never a guess.
         rows.append([_button(label, f"1a:{index}") for index, (label, _) in enumerate(tx.FALLBACKS)])
     return rows
 
 
-def page_view(context: Context, answer: Answer, question: str, page: int) -> View:
-    """Page `page` of the answer with a detail button per row, suggestions, and ◀ n/N ▶."""
+def page_view(context: Context, answer: Answer, question: str, page: int, ref: str | None = None) -> View:
+    """Page `page` of the answer with a detail button per row, suggestions, and ◀ n/N ▶; `ref` names the
+    answer in the buttons when the question alone does not (answer_ref)."""
     pages = html_pages(answer, items_per_page=PAGE_ITEMS)
     page = min(max(page, 0), len(pages) - 1)
     shown = pages[page]
@@ -152,43 +183,43 @@ def page_view(context: Context, answer: Answer, question: str, page: int) -> Vie
         buttons = []
         for row_id in shown.row_ids:
             prefix = f"1d:{row_id}:{page}:"
-            buttons.append(_button(catalog.by_id[row_id].label, prefix + ref_for(context, question, prefix)))
+            buttons.append(_button(catalog.by_id[row_id].label, prefix + (ref or ref_for(context, question, prefix))))
         keyboard += [buttons[i:i + DETAIL_COLUMNS] for i in range(0, len(buttons), DETAIL_COLUMNS)]
-    keyboard += _suggestion_rows(context, answer, question)
+    keyboard += _suggestion_rows(context, answer, question, ref)
     if len(pages) > 1:
         nav = []
         if page > 0:
             prefix = f"1p:{page - 1}:"
-            nav.append(_button(tx.PREVIOUS, prefix + ref_for(context, question, prefix)))
+            nav.append(_button(tx.PREVIOUS, prefix + (ref or ref_for(context, question, prefix))))
         nav.append(_button(tx.PAGE_OF.format(page=page + 1, pages=len(pages)), "1n"))
         if page < len(pages) - 1:
             prefix = f"1p:{page + 1}:"
-            nav.append(_button(tx.NEXT, prefix + ref_for(context, question, prefix)))
+            nav.append(_button(tx.NEXT, prefix + (ref or ref_for(context, question, prefix))))
         keyboard.append(nav)
     return View(shown.text, InlineKeyboardMarkup(keyboard) if keyboard else None)
 
 
-def compact_view(context: Context, answer: Answer, question: str) -> View:
+def compact_view(context: Context, answer: Answer, question: str, ref: str | None = None) -> View:
     """A group's view: the summary and first rows, with buttons to see the rest here or in private."""
     compact, hidden = render_html_compact(answer, GROUP_ROWS)
     if not hidden:
-        return page_view(context, answer, question, 0)
+        return page_view(context, answer, question, 0, ref)
     prefix = "1p:0:"
-    keyboard = [[_button(tx.SHOW_ALL.format(n=len(answer.rows)), prefix + ref_for(context, question, prefix))]]
+    keyboard = [[_button(tx.SHOW_ALL.format(n=len(answer.rows)), prefix + (ref or ref_for(context, question, prefix)))]]
     username = context.bot.username
     if username:
         url = create_deep_linked_url(username, link_payload(context, question))
         keyboard[0].append(InlineKeyboardButton(tx.OPEN_PRIVATE, url=url))
-    keyboard += _suggestion_rows(context, answer, question)
+    keyboard += _suggestion_rows(context, answer, question, ref)
     return View(compact.text, InlineKeyboardMarkup(keyboard))
 
 
-def detail_view(context: Context, row: Row, question: str | None, page: int) -> View:
+def detail_view(context: Context, row: Row, question: str | None, page: int, ref: str | None = None) -> View:
     """One row in full, with a button back to the page it was opened from."""
     if question is None:
         return View(render_html_detail(row))
     prefix = f"1p:{page}:"
-    back = _button(tx.BACK, prefix + ref_for(context, question, prefix))
+    back = _button(tx.BACK, prefix + (ref or ref_for(context, question, prefix)))
     return View(render_html_detail(row), InlineKeyboardMarkup([[back]]))
 
 
@@ -206,7 +237,8 @@ async def reply_answer(message: Message, context: Context, question: str) -> Non
         words = answer.headline if answer.intent == "chat" else tx.GROUP_NOT_ABOUT.format(bot=context.bot.username or "")
         await message.reply_text(words, do_quote=True)
         return
-    view = compact_view(context, answer, question) if group else page_view(context, answer, question, 0)
+    ref = answer_ref(context, question, answer)
+    view = compact_view(context, answer, question, ref) if group else page_view(context, answer, question, 0, ref)
     await message.reply_html(view.text, reply_markup=view.markup, do_quote=group)
 
 
@@ -263,16 +295,16 @@ async def _on_example(query: CallbackQuery, context: Context, message: Message,
 
 
 async def _on_page(query: CallbackQuery, context: Context, page: int, ref: str) -> None:
-    question = resolve_ref(context, ref)
-    if question is None:
+    resolved = resolve_answer(context, ref)
+    if resolved is None:
         await _alert(query, tx.STALE)
         return
-    answer = context.bot_data.runtime.duban.ask(question)
+    question, answer = resolved
     if page >= len(html_pages(answer, items_per_page=PAGE_ITEMS)):
         await _alert(query, tx.NO_SUCH_PAGE)
         return
     await query.answer()
-    await _show(query, page_view(context, answer, question, page))
+    await _show(query, page_view(context, answer, question, page, ref if _ANSWER.fullmatch(ref) else None))
 
 
 async def _on_detail(query: CallbackQuery, context: Context, row_id: str, page: int,
@@ -282,17 +314,19 @@ async def _on_detail(query: CallbackQuery, context: Context, row_id: str, page: 
         await _alert(query, tx.NO_SUCH_ROW)
         return
     await query.answer()
-    await _show(query, detail_view(context, row, resolve_ref(context, ref) if ref else None, page))
+    remembered = context.bot_data.answers.get(ref[1:]) if ref and _ANSWER.fullmatch(ref) else None
+    question = remembered[0] if remembered else resolve_ref(context, ref) if ref else None
+    await _show(query, detail_view(context, row, question, page, ref if remembered else None))
 
 
 async def _on_suggestion(query: CallbackQuery, context: Context, message: Message,
                          index: int, ref: str) -> None:
-    question = resolve_ref(context, ref)
-    if question is None:
+    resolved = resolve_answer(context, ref)
+    if resolved is None:
         await _alert(query, tx.STALE)
         return
     duban = context.bot_data.runtime.duban
-    answer = duban.ask(question)
+    question, answer = resolved
     if index >= len(answer.suggestions):
         await _alert(query, tx.FORGED)
         return

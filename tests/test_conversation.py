@@ -122,3 +122,30 @@ def test_document_facts_are_stored_at_import(duban: Duban) -> None:
     facts = duban.catalog.facts
     assert facts.meeting == "十届区政府第16次常务会议" and "区检察院" in facts.cc
     assert facts.printed is not None and facts.printed.isoformat() == "2023-03-03"
+
+
+def test_deadline_questions_read_the_deadlines_store(duban: Duban, knowledge: KnowledgeBase) -> None:
+    from datetime import UTC, date, datetime
+
+    from knowledge.reminders.deadlines import Deadline
+    from knowledge.reminders.store import admin_deadline, effective, set_deadline
+
+    def deadlines() -> dict[str, list[Deadline]]:
+        with knowledge.sessions() as session:
+            return effective(session, duban.catalog)
+
+    chat = Conversation(duban, deadlines=deadlines)
+    default = to_json(chat.reply("a", "五-12的完成时限"))["answer"]
+    assert "12月31日" in default and "默认" in default
+    today = date.today()
+    with knowledge.sessions.begin() as session:
+        set_deadline(session, duban.catalog.key, admin_deadline(duban.catalog, "K5-12", "6月30日"),
+                     set_by="test", now=datetime.now(UTC))
+        set_deadline(session, duban.catalog.key, Deadline("K5-1", today, "", "admin"), set_by="test",
+                     now=datetime.now(UTC))
+    answered = to_json(chat.reply("b", "五-12的完成时限"))["answer"]
+    assert f"{duban.catalog.year}年6月30日" in answered and "已设定" in answered, answered
+    due_now = ids(chat, "c", "这个月有什么要到期")
+    assert "K5-1" in due_now and "K5-12" not in due_now
+    if (today.year, today.month) != (duban.catalog.year, 12):  # the default date is in another month
+        assert due_now == ["K5-1"]

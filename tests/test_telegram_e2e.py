@@ -202,6 +202,26 @@ async def test_long_answer_pages_in_place(fake: FakeBotApi, bot: Any) -> None:
     assert all(len(text) <= 4096 for text, _, _ in reply.history)
 
 
+async def test_a_follow_up_pages_by_button_with_its_context(fake: FakeBotApi, bot: Any) -> None:
+    user = fake.add_user("Zhou")
+    chat = fake.private_chat(user)
+    await ask(fake, chat, user, "区住建局有哪些工作")
+    reply = await ask(fake, chat, user, "那配合的呢")  # asked alone it means nothing: the buttons carry the answer
+    first = visible(reply)
+    assert first.startswith("区住建局配合（不牵头）16 项工作"), first
+    await press(fake, chat, user, reply, button(reply, tx.NEXT)["callback_data"])
+    await fake.wait_for_call("editMessageText")
+    second = visible(reply)
+    assert second.startswith("区住建局配合（不牵头）16 项工作") and second != first, second
+    assert f"2/{-(-16 // PAGE_ITEMS)}" in reply.button_texts
+    row = reply.buttons[0][0]  # a row's detail, and back to the follow-up's page
+    await press(fake, chat, user, reply, row["callback_data"])
+    await fake.wait_for_call("editMessageText")
+    await press(fake, chat, user, reply, button(reply, tx.BACK)["callback_data"])
+    await fake.wait_for_call("editMessageText")
+    assert visible(reply) == second
+
+
 async def test_forged_and_stale_callbacks_get_polite_alerts(fake: FakeBotApi, bot: Any) -> None:
     user = fake.add_user("Li")
     chat = fake.private_chat(user)

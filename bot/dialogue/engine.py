@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.answer import Answer
 from bot.dialogue.context import Context
@@ -26,6 +27,9 @@ from bot.dialogue.cues import DialogueCues, load_dialogue_cues
 from bot.dialogue.store import TICK, ContextStore, MemoryStore
 from bot.dialogue.turn import Turn
 from bot.pipeline import Duban
+
+if TYPE_CHECKING:
+    from knowledge.reminders.deadlines import Deadline
 
 
 @dataclass
@@ -36,19 +40,22 @@ class Conversation:
     store: ContextStore = field(default_factory=MemoryStore)
     cues: DialogueCues = field(default_factory=load_dialogue_cues)
     clock: Callable[[], float] = time.time
+    # Every row's deadlines (admin-set, schedule files, the document default), read when a message asks
+    # about deadlines; None: the document default only (no database to read).
+    deadlines: Callable[[], dict[str, list[Deadline]]] | None = None
 
     def reply(self, key: str, message: str) -> Answer:
         """Answer one message of conversation `key` and remember what a follow-up may need."""
         now = self.clock()
         context = self.store.load(key, now)
-        answer, after = Turn(self.duban, self.cues, context, message).run()
+        answer, after = Turn(self.duban, self.cues, context, message, self.deadlines).run()
         after.updated = max(now, context.updated + TICK)  # never older than the state it follows
         self.store.save(key, after)
         return answer
 
     def answer(self, message: str) -> Answer:
         """Answer a message that stands alone (no conversation before it, none remembered after)."""
-        return Turn(self.duban, self.cues, Context(), message).run()[0]
+        return Turn(self.duban, self.cues, Context(), message, self.deadlines).run()[0]
 
     def forget(self, key: str) -> None:
         """Start conversation `key` afresh (/start)."""

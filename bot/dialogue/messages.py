@@ -96,6 +96,7 @@ NOTHING_FOR = "没有。{headline}"
 DEADLINE = "{label}的完成时限：{due}（{why}）。到期提醒见 /deadlines，订阅用 /sub。"
 DEADLINE_DEFAULT = "文件未写明具体时限，按年度任务默认年底前完成"
 DEADLINE_SET = "已设定的时限"
+DEADLINE_EACH = "{label}的完成时限：{dues}。到期提醒见 /deadlines，订阅用 /sub。"
 DEADLINE_MONTH = "{month}到期的工作共 {n} 项。查看全部时限用 /deadlines，订阅提醒用 /sub。"
 DEADLINE_NONE_MONTH = "{month}没有到期的工作（文件的任务默认 {due} 到期）。查看全部时限用 /deadlines，订阅提醒用 /sub。"
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.answer import Answer, answer
 from bot.dialogue import facts as f
@@ -21,6 +23,9 @@ from bot.pipeline import Duban
 from knowledge.catalog import Row
 from knowledge.numerals import int_to_chinese
 
+if TYPE_CHECKING:
+    from knowledge.reminders.deadlines import Deadline
+
 PAGE_SIZE = 10
 _FILLER = re.compile(r"[\s，。！？,.!?~…👍🙏😊]+")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -33,8 +38,10 @@ _MAX_DEPTH = 3
 class Turn:
     """Reads one message; `run()` returns the answer and the context to remember."""
 
-    def __init__(self, duban: Duban, cues: DialogueCues, context: Context, message: str) -> None:
+    def __init__(self, duban: Duban, cues: DialogueCues, context: Context, message: str,
+                 deadlines: Callable[[], dict[str, list[Deadline]]] | None = None) -> None:
         self.duban = duban
+        self.deadlines = deadlines
         self.catalog = duban.catalog
         self.lexicon = duban.lexicon
         self.cues = cues
@@ -527,24 +534,39 @@ class Turn:
     # --- deadlines ------------------------------------------------------------------------------------
 
     def _deadline(self, core: str) -> tuple[Answer, Context] | None:
+        """Deadlines as the reminders read them: a row's admin-set date, else its schedule file's, else the
+        document's default (knowledge/reminders/store.py's `effective`)."""
         if not self.cues.any("deadlines.words", core):
             return None
         from knowledge.reminders.deadlines import document_default_due
 
-        due = document_default_due(self.catalog.year)
-        shown = f"{due.year}年{due.month}月{due.day}日（{due.isoformat()}）"
+        default = document_default_due(self.catalog.year)
+        known = self.deadlines() if self.deadlines is not None else {}
+
+        def dues(row: Row) -> list[date]:
+            return sorted({d.due for d in known.get(row.id, [])}) or [default]
+
         if self.cues.any("deadlines.this_month", core):
             today = date.today()
             month = f"{today.year}年{today.month}月"
-            if (today.year, today.month) == (due.year, due.month):
-                rows = list(self.catalog.rows)
+            rows = [r for r in self.catalog.rows if any((d.year, d.month) == (today.year, today.month) for d in dues(r))]
+            if rows:
                 return self._remember_plain(s.make(self.message, "deadline",
                                                    m.DEADLINE_MONTH.format(month=month, n=len(rows)), rows))
-            return self._keep(s.make(self.message, "deadline", m.DEADLINE_NONE_MONTH.format(month=month, due=shown)))
+            return self._keep(s.make(self.message, "deadline",
+                                     m.DEADLINE_NONE_MONTH.format(month=month, due=_shown(default))))
         rows, what = self._deciding_rows(core, self._names(core))
         if not rows:
             return None
-        headline = m.DEADLINE.format(label=what, due=shown, why=m.DEADLINE_DEFAULT)
+        found = {tuple(dues(r)) for r in rows}
+        if len(found) == 1:
+            [days] = found
+            set_here = any(d.source != "default" for r in rows for d in known.get(r.id, []))
+            headline = m.DEADLINE.format(label=what, due="、".join(_shown(d) for d in days),
+                                         why=m.DEADLINE_SET if set_here else m.DEADLINE_DEFAULT)
+        else:
+            headline = m.DEADLINE_EACH.format(label=what, dues="；".join(
+                f"{r.label} {'、'.join(_shown(d) for d in dues(r))}" for r in rows))
         return self._remember_plain(s.make(self.message, "deadline", headline, rows))
 
     # --- pasted text ----------------------------------------------------------------------------------
@@ -854,3 +876,7 @@ def _said_empty(result: Answer) -> Answer:
 
 
 __all__ = ["Turn"]
+
+
+def _shown(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日（{day.isoformat()}）"
