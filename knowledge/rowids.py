@@ -42,15 +42,21 @@ def _code(letter: str, major: int, minor: int) -> str | None:
 def find_row_ids(text: str) -> list[str]:
     """Every row ID written in `text`, canonical and in first-seen order: K/L codes, then 民生实事 codes,
     then section codes (五-12). Whether the row exists is the caller's question."""
+    return list(dict.fromkeys(code for _, code in written_row_ids(text)))
+
+
+def written_row_ids(text: str) -> list[tuple[str, str]]:
+    """Each row ID written in `text` with the words it is written in — ("民生实事 5-1", "L5-1"), ("五-30",
+    "K5-30") — in find_row_ids' order, repeats included: the conversation remembers what was written."""
     text = _fold(text)
-    codes = [_code(m[1].upper(), int(m[2]), int(m[3])) for m in _CODE.finditer(text)]
-    codes += [_code("L", int(m[1]), int(m[2])) for m in _LIVELIHOOD.finditer(text)]
+    found = [(m[0], _code(m[1].upper(), int(m[2]), int(m[3]))) for m in _CODE.finditer(text)]
+    found += [(m[0], _code("L", int(m[1]), int(m[2]))) for m in _LIVELIHOOD.finditer(text)]
     for match in _SECTION.finditer(text):
         try:
-            codes.append(_code("K", chinese_to_int(match[1]), int(match[2])))
+            found.append((match[0], _code("K", chinese_to_int(match[1]), int(match[2]))))
         except (ValueError, KeyError):  # 十十 and the like are no section number
             continue
-    return [code for code in dict.fromkeys(codes) if code is not None]
+    return [(surface, code) for surface, code in found if code is not None]
 
 
 def parse_row_id(raw: str) -> str | None:

@@ -4,16 +4,13 @@ projects, "第3条" of the last list. Pure functions of the text and the catalog
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from knowledge.catalog import Catalog
 from knowledge.numerals import chinese_to_int
+from knowledge.rowids import written_row_ids
 
 _NUM = r"[一二三四五六七八九十两\d]{1,3}"
-ROW_CODE = re.compile(r"(?<![A-Za-z])([KkLl])\s*(\d{1,3})\s*-\s*(\d{1,3})")
-SECTION_CODE = re.compile(r"(?<![第\d])([一二三四五六七八九十]{1,3})\s*-\s*(\d{1,3})")
-LIVELIHOOD_CODE = re.compile(r"民生(?:实事|项目)?\s*(?:第\s*)?(\d{1,3})\s*-\s*(\d{1,3})")
 SECTION = re.compile(rf"第\s*({_NUM})\s*(?:部分|大项|大块)|^\s*([一二三四五六七八九十]{{1,3}})\s*、")
 PROJECT = re.compile(rf"(?:民生实事|民生项目|民生)\s*(?:的)?\s*第\s*({_NUM})\s*(?:项|个|大项)|第\s*({_NUM})\s*个\s*(?:民生)?项目")
 ORDINAL_ITEM = re.compile(rf"第\s*({_NUM})\s*项")
@@ -37,31 +34,9 @@ def number(text: str) -> int | None:
 
 
 def row_codes(text: str, catalog: Catalog) -> list[CodeRef]:
-    """Every row code in `text`: K5-12, 五-12, 民生实事 5-1 — including codes the document lacks (五-30)."""
-    found: list[tuple[int, CodeRef]] = []
-    taken: list[tuple[int, int]] = []
-    makers: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-        (LIVELIHOOD_CODE, _livelihood_id), (ROW_CODE, _written_id), (SECTION_CODE, _section_id))
-    for pattern, make in makers:
-        for match in pattern.finditer(text):
-            if any(a < match.end() and match.start() < b for a, b in taken):
-                continue
-            taken.append(match.span())
-            code = make(match)
-            found.append((match.start(), CodeRef(match.group(0), code, code in catalog.by_id)))
-    return [ref for _, ref in sorted(found, key=lambda pair: pair[0])]
-
-
-def _livelihood_id(match: re.Match[str]) -> str:
-    return f"L{int(match.group(1))}-{int(match.group(2))}"
-
-
-def _written_id(match: re.Match[str]) -> str:
-    return f"{match.group(1).upper()}{int(match.group(2))}-{int(match.group(3))}"
-
-
-def _section_id(match: re.Match[str]) -> str:
-    return f"K{chinese_to_int(match.group(1))}-{int(match.group(2))}"
+    """Every row code in `text`: K5-12, 五-12, 民生实事 5-1 — including codes the document lacks (五-30);
+    read by knowledge.rowids, as every command and question reads them."""
+    return [CodeRef(surface, code, code in catalog.by_id) for surface, code in written_row_ids(text)]
 
 
 def section_of(text: str) -> tuple[int, str] | None:
