@@ -455,7 +455,9 @@ class Turn:
         if units and rows:
             return self._remember_plain(f.unit_decides(self.message, units[0], rows, what, lead_asked))
         if not units and not leaders and rows and (figure := _FIGURE.search(rest)):
-            words = [w for w in self._topic_words(rest.replace(figure.group(1), "")) if len(w) > 1]
+            query = self._parse(rest.replace(figure.group(1), ""))
+            # The row states the figure in the document's words: GDP → 地区生产总值 (the parser's synonyms).
+            words = [v for _, ws in query.phrases for w in ws for v in (w, *query.synonyms.get(w, ())) if len(v) > 1]
             if (found := f.figure_decides(self.message, rows, figure.group(1), words)) is not None:
                 return self._remember_plain(found)
         return None
