@@ -212,8 +212,10 @@ def webhook_options(settings: Settings, webhook_url: str | None = None, listen: 
 def _configure_logging(level: str = "INFO") -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token; APScheduler logs every job
+    # it adds and runs, which would bury the start-up lines.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 async def preflight(settings: Settings, webhook: dict[str, Any] | None = None,
@@ -258,10 +260,16 @@ def start_line(runtime: Runtime, mode: str) -> str:
             f"{runtime.settings.log_level} to stderr")
 
 
-def _announce(message: str) -> Any:
+def announce_when_serving(application: AnyApplication, message: str) -> None:
+    """Log `message` once the application serves: the job queue starts only after the webhook server listens
+    (or polling began), so the line is never written for a server that failed to start."""
     async def announce(_context: Any) -> None:
         log.info("%s", message)
-    return announce
+
+    if application.job_queue is None:
+        raise RuntimeError("the application was built without a job queue")
+    # Scheduled now but run when the queue starts, however much later: no misfire grace limit.
+    application.job_queue.run_once(announce, 0, name="announce", job_kwargs={"misfire_grace_time": None})
 
 
 def run_bot(runtime: Runtime, webhook_url: str | None = None, listen: str | None = None,
@@ -278,13 +286,11 @@ def run_bot(runtime: Runtime, webhook_url: str | None = None, listen: str | None
         # Logged by the job queue, which starts only after the webhook server is listening.
         ready = (f"@{username} listening on {options['listen']}:{options['port']}/{options['url_path']} "
                  f"for {options['webhook_url']}")
-        assert application.job_queue is not None
-        application.job_queue.run_once(_announce(ready), 0, name="announce")
+        announce_when_serving(application, ready)
         application.run_webhook(**options, allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False,
                                 cert=certificate)
     else:
         log.info("%s", start_line(runtime, "polling mode"))
         username = asyncio.run(preflight(settings))
-        assert application.job_queue is not None
-        application.job_queue.run_once(_announce(f"@{username} polling Telegram for updates"), 0, name="announce")
+        announce_when_serving(application, f"@{username} polling Telegram for updates")
         application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)

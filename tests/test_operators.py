@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import sys
@@ -14,10 +15,11 @@ from fakebot import FakeBotApi
 from fakebot.fixtures import make_fake_bot_fixture
 from typer.testing import CliRunner
 
-from bot.app import preflight
+from bot.app import announce_when_serving, build_application, polling, preflight
 from bot.cli import app
 from bot.config import Settings
 from bot.failures import OperatorError
+from bot.runtime import Runtime
 from knowledge.rowids import canonical_row_ids, find_row_ids, parse_row_id
 from knowledge.vocabulary import BUNDLED_DOCUMENT
 
@@ -272,3 +274,18 @@ def test_bench_cold_start_ignores_a_pinned_document_and_the_configured_database(
                                           encoding="utf-8")
     figures = cold_start("区民政局负责哪些民生实事", runs=1)
     assert "failed" not in figures and float(figures["warm_best_s"]) > 0, figures
+
+
+async def test_listening_is_logged_only_once_serving(fake: FakeBotApi, runtime: Runtime,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    application = build_application(runtime, token=fake.token, base_url=fake.base_url)
+    announce_when_serving(application, "@bot listening on 127.0.0.1:8010")
+    await asyncio.sleep(1.5)  # the scheduler starts later than the job was added: it must still run
+    assert "listening" not in caplog.text
+    with caplog.at_level(logging.INFO, logger="bot.app"):
+        async with polling(application):
+            for _ in range(50):
+                if "listening" in caplog.text:
+                    break
+                await asyncio.sleep(0.05)
+    assert caplog.text.count("@bot listening on 127.0.0.1:8010") == 1
