@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, InlineKeyboardButton, Update
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -106,3 +106,23 @@ async def keep_press(press: Callable[[Update, Context], Awaitable[None]], update
     except Exception as error:
         await context.application.process_error(update, error)
     raise ApplicationHandlerStop
+
+
+def nav_row(page: int, pages: int, data: Callable[[int], str]) -> list[InlineKeyboardButton]:
+    """⏮ ◀ n/N ▶ ⏭ under a paged message (`data(k)`: the callback data showing page k); the ends appear when
+    they are more than one step away. Empty for a single page."""
+    from handlers import texts as tx
+
+    if pages <= 1:
+        return []
+    row = []
+    if page >= 2:
+        row.append(InlineKeyboardButton(tx.FIRST, callback_data=data(0)))
+    if page > 0:
+        row.append(InlineKeyboardButton(tx.PREVIOUS, callback_data=data(page - 1)))
+    row.append(InlineKeyboardButton(tx.PAGE_OF.format(page=page + 1, pages=pages), callback_data="1n"))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(tx.NEXT, callback_data=data(page + 1)))
+    if page <= pages - 3:
+        row.append(InlineKeyboardButton(tx.LAST, callback_data=data(pages - 1)))
+    return row

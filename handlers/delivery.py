@@ -267,8 +267,10 @@ class Deliverer:
         return render_digest(digest, self.catalog)
 
     def markup(self, digest: ChatDigest) -> InlineKeyboardMarkup | None:
-        """Buttons under each message of the digest: none for deadline reminders."""
-        return None
+        """Under a deadline digest: see every row (/deadlines' pages), pause, manage the subscriptions."""
+        from handlers.subscriptions import digest_markup  # it imports this module's clock
+
+        return digest_markup(len(digest.rows))
 
     async def _send_page(self, digest: ChatDigest, key: str, page: Page, remaining: Sequence[DueRow],
                          report: DeliveryReport) -> bool:

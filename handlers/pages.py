@@ -35,7 +35,7 @@ from telegram.helpers import create_deep_linked_url
 from bot import messages as msg
 from bot.answer import Answer
 from bot.render import clip, html_pages, render_html_compact, render_html_detail
-from handlers import CommandSpec, Context, is_group
+from handlers import CommandSpec, Context, is_group, nav_row
 from handlers import texts as tx
 from knowledge.catalog import Row
 
@@ -186,15 +186,13 @@ def page_view(context: Context, answer: Answer, question: str, page: int, ref: s
             buttons.append(_button(catalog.by_id[row_id].label, prefix + (ref or ref_for(context, question, prefix))))
         keyboard += [buttons[i:i + DETAIL_COLUMNS] for i in range(0, len(buttons), DETAIL_COLUMNS)]
     keyboard += _suggestion_rows(context, answer, question, ref)
-    if len(pages) > 1:
-        nav = []
-        if page > 0:
-            prefix = f"1p:{page - 1}:"
-            nav.append(_button(tx.PREVIOUS, prefix + (ref or ref_for(context, question, prefix))))
-        nav.append(_button(tx.PAGE_OF.format(page=page + 1, pages=len(pages)), "1n"))
-        if page < len(pages) - 1:
-            prefix = f"1p:{page + 1}:"
-            nav.append(_button(tx.NEXT, prefix + (ref or ref_for(context, question, prefix))))
+    if answer.detail:
+        keyboard += [row_actions(context, row_id, admin=False) for row_id in shown.row_ids]
+
+    def data(k: int) -> str:
+        return f"1p:{k}:" + (ref or ref_for(context, question, f"1p:{k}:"))
+
+    if nav := nav_row(page, len(pages), data):
         keyboard.append(nav)
     return View(shown.text, InlineKeyboardMarkup(keyboard) if keyboard else None)
 
@@ -214,13 +212,21 @@ def compact_view(context: Context, answer: Answer, question: str, ref: str | Non
     return View(compact.text, InlineKeyboardMarkup(keyboard))
 
 
-def detail_view(context: Context, row: Row, question: str | None, page: int, ref: str | None = None) -> View:
-    """One row in full, with a button back to the page it was opened from."""
-    if question is None:
-        return View(render_html_detail(row))
-    prefix = f"1p:{page}:"
-    back = _button(tx.BACK, prefix + (ref or ref_for(context, question, prefix)))
-    return View(render_html_detail(row), InlineKeyboardMarkup([[back]]))
+def detail_view(context: Context, row: Row, question: str | None, page: int, ref: str | None = None,
+                admin: bool = False) -> View:
+    """One row in full: 订阅 (and 设置期限 for an admin), and a button back to the page it was opened from."""
+    keyboard = [row_actions(context, row.id, admin)]
+    if question is not None:
+        prefix = f"1p:{page}:"
+        keyboard.append([_button(tx.BACK, prefix + (ref or ref_for(context, question, prefix)))])
+    return View(render_html_detail(row), InlineKeyboardMarkup(keyboard))
+
+
+def row_actions(context: Context, row_id: str, admin: bool) -> list[InlineKeyboardButton]:
+    """Under a row in full: 订阅 (asks before subscribing) and, for an admin, how to set its deadline."""
+    from handlers.subscriptions import row_buttons
+
+    return row_buttons(context.bot_data.runtime.catalog.by_id[row_id], admin)
 
 
 async def reply_answer(message: Message, context: Context, question: str) -> None:
@@ -316,7 +322,8 @@ async def _on_detail(query: CallbackQuery, context: Context, row_id: str, page: 
     await query.answer()
     remembered = context.bot_data.answers.get(ref[1:]) if ref and _ANSWER.fullmatch(ref) else None
     question = remembered[0] if remembered else resolve_ref(context, ref) if ref else None
-    await _show(query, detail_view(context, row, question, page, ref if remembered else None))
+    admin = query.from_user.id in context.bot_data.runtime.settings.admins
+    await _show(query, detail_view(context, row, question, page, ref if remembered else None, admin))
 
 
 async def _on_suggestion(query: CallbackQuery, context: Context, message: Message,

@@ -32,10 +32,10 @@ from bot.reminders import render as rr
 from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets
 from bot.render import quoted
 from bot.runtime import Runtime
-from handlers import ADMIN, BOTH, CommandSpec, Context, is_group, keep_press
+from handlers import ADMIN, BOTH, CommandSpec, Context, is_group, keep_press, nav_row
 from handlers.delivery import now_of
 from knowledge import chats
-from knowledge.catalog import Catalog
+from knowledge.catalog import Catalog, Row
 from knowledge.db import transaction
 from knowledge.language import language
 from knowledge.reminders.deadlines import Deadline, DeadlineError, parse_deadline
@@ -51,6 +51,7 @@ from knowledge.reminders.subscriptions import (
     Target,
     chat_row_ids,
     list_subscriptions,
+    pause_chat,
     resume_chat,
     subscribe,
     target_rows,
@@ -166,6 +167,11 @@ def _subscriptions(sessions: Sessions, chat_id: int) -> list[SubscriptionInfo]:
         return list_subscriptions(session, chat_id)
 
 
+def _pause(sessions: Sessions, chat_id: int, now: datetime) -> int:
+    with transaction(sessions) as session:
+        return pause_chat(session, chat_id, rm.PAUSED_BY_USER, now)
+
+
 def _resume(sessions: Sessions, chat_id: int) -> None:
     with transaction(sessions) as session:
         resume_chat(session, chat_id)
@@ -275,12 +281,22 @@ async def on_unsub(update: Update, context: Context) -> None:
     await _reply(message, "\n".join(lines))
 
 
-async def mysubs_view(runtime: Runtime, chat_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The chat's subscriptions and one remove button per subscription (callback data: sb:r:<id>)."""
+MYSUBS_ROWS = 8  # subscriptions per /mysubs page, each with its remove button
+
+
+async def mysubs_view(runtime: Runtime, chat_id: int, page: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of the chat's subscriptions, one remove button each (sb:r:<id>), ⏮ ◀ ▶ ⏭ between pages (sb:m:<page>)."""
     subs = await asyncio.to_thread(_subscriptions, runtime.knowledge.sessions, chat_id)
-    counts = {s.id: len(target_rows(runtime.catalog, s.target)) for s in subs}
-    buttons = [[b] for s in subs if (b := _button(rm.UNSUB_BUTTON.format(target=rr.target_label(runtime.catalog, s.target)), "r", str(s.id))) is not None]
-    return rr.render_subscriptions(runtime.catalog, subs, counts), InlineKeyboardMarkup(buttons) if buttons else None
+    pages = max(1, -(-len(subs) // MYSUBS_ROWS))
+    page = min(max(page, 0), pages - 1)
+    first = page * MYSUBS_ROWS
+    shown = subs[first:first + MYSUBS_ROWS]
+    counts = {s.id: len(target_rows(runtime.catalog, s.target)) for s in shown}
+    buttons = [[b] for s in shown if (b := _button(rm.UNSUB_BUTTON.format(target=rr.target_label(runtime.catalog, s.target)), "r", str(s.id))) is not None]
+    if nav := nav_row(page, pages, lambda k: callback_data("m", str(k))):
+        buttons.append(nav)
+    text = rr.render_subscriptions(runtime.catalog, shown, counts, start=first + 1, total=len(subs))
+    return text, InlineKeyboardMarkup(buttons) if buttons else None
 
 
 async def _resume_private(runtime: Runtime, message: Message) -> None:
@@ -310,8 +326,11 @@ async def _press(update: Update, context: Context) -> None:
         return
     message = query.message if isinstance(query.message, Message) else None
     parts = (query.data or "").split(":", 2)
-    if message is None or len(parts) != 3 or parts[1] not in ("r", "a", "c", "x"):
+    if message is None or len(parts) != 3 or parts[1] not in ("r", "a", "c", "x", "d", "m", "p", "t"):
         await query.answer(rm.MYSUBS_EXPIRED, show_alert=True)
+        return
+    if parts[1] in ("d", "m", "t"):  # looking is for everyone; changing (below) for group admins
+        await _look(query, context, message, parts[1], parts[2])
         return
     if not await may_change(context, message, query.from_user):
         await query.answer(rm.GROUP_ONLY_ADMINS, show_alert=True)
@@ -324,6 +343,10 @@ async def _press(update: Update, context: Context) -> None:
         return
     if parts[1] == "c":
         await _confirm(query, runtime, parts[2])
+        return
+    if parts[1] == "p":
+        paused = await asyncio.to_thread(_pause, runtime.knowledge.sessions, chat_id, now_of(context))
+        await query.answer(rm.PAUSED_NOW.format(n=paused), show_alert=True)
         return
     if parts[1] == "a":
         resolution = resolve_targets(runtime.duban, parts[2])
@@ -370,17 +393,86 @@ async def on_deadlines(update: Update, context: Context) -> None:
         return
     runtime = context.bot_data.runtime
     await _resume_private(runtime, message)
-    # Reading the deadlines of every row is the slow part of /deadlines: it runs in the thread too.
-    subs, deadlines = await asyncio.to_thread(_chat_deadlines, runtime.knowledge.sessions, runtime.catalog,
-                                              runtime.settings.default_deadline, message.chat.id)
-    if not subs:
+    pages = await deadline_pages(context, message.chat.id)
+    if pages is None:
         await _reply(message, rm.NO_SUBS)
         return
+    await _reply(message, pages[0], _pages_markup(0, len(pages), "d"))
+
+
+async def deadline_pages(context: Context, chat_id: int) -> list[str] | None:
+    """/deadlines' pages for the chat, or None when it subscribes to nothing."""
+    runtime = context.bot_data.runtime
+    # Reading the deadlines of every row is the slow part of /deadlines: it runs in the thread too.
+    subs, deadlines = await asyncio.to_thread(_chat_deadlines, runtime.knowledge.sessions, runtime.catalog,
+                                              runtime.settings.default_deadline, chat_id)
+    if not subs:
+        return None
     rows = chat_row_ids(runtime.catalog, subs)
     policy = policy_from(runtime.settings.reminders)
     today = now_of(context).astimezone(policy.tzinfo).date()
-    for page in rr.render_deadlines(runtime.catalog, {r: d for r, d in deadlines.items() if r in rows}, today):
-        await _reply(message, page)
+    return rr.render_deadlines(runtime.catalog, {r: d for r, d in deadlines.items() if r in rows}, today)
+
+
+def _pages_markup(page: int, pages: int, action: str) -> InlineKeyboardMarkup | None:
+    nav = nav_row(page, pages, lambda k: callback_data(action, str(k)))
+    return InlineKeyboardMarkup([nav]) if nav else None
+
+
+async def _look(query: CallbackQuery, context: Context, message: Message, action: str, arg: str) -> None:
+    """sb:d:<page> a page of /deadlines, sb:m:<page> a page of /mysubs, sb:t:<row> how to set a deadline."""
+    runtime = context.bot_data.runtime
+    if action == "t":
+        row = runtime.catalog.by_id.get(arg)
+        if query.from_user.id not in runtime.settings.admins or row is None:
+            await query.answer(rm.ADMINS_ONLY if row is not None else rm.MYSUBS_EXPIRED, show_alert=True)
+            return
+        await query.answer(rm.SET_DEADLINE_HOW.format(row=row.label.replace(" ", "")), show_alert=True)
+        return
+    page = int(arg) if arg.isdigit() else 0
+    if action == "d":
+        pages = await deadline_pages(context, message.chat.id)
+        if pages is None:
+            await query.answer(rm.NO_SUBS, show_alert=True)
+            return
+        page = min(page, len(pages) - 1)
+        text, markup = pages[page], _pages_markup(page, len(pages), "d")
+    else:
+        text, markup = await mysubs_view(runtime, message.chat.id, page)
+    await query.answer()
+    if message.text is not None and message.reply_markup is not None and message.text == text:
+        return
+    try:
+        # A digest's "查看全部" opens the pages as a new message: the digest itself stays as it was sent.
+        if action == "d" and _is_digest(message):
+            await message.reply_html(text, reply_markup=markup, do_quote=False)
+        else:
+            await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+def _is_digest(message: Message) -> bool:
+    markup = message.reply_markup
+    return markup is not None and any(b.callback_data == callback_data("p", "")
+                                      for row in markup.inline_keyboard for b in row)
+
+
+def row_buttons(row: Row, admin: bool) -> list[InlineKeyboardButton]:
+    """订阅 this row (asks before subscribing) and, for admins, 设置期限 (says how)."""
+    label = row.label.replace(" ", "")
+    buttons = [_button(rm.SUB_ROW_BUTTON.format(row=row.label), "c", label)]
+    if admin:
+        buttons.append(_button(rm.SET_DEADLINE_BUTTON, "t", row.id))
+    return [b for b in buttons if b is not None]
+
+
+def digest_markup(n: int) -> InlineKeyboardMarkup:
+    """Under a digest: every row a tap away (/deadlines' pages), pause, and the subscriptions."""
+    buttons = [_button(rm.ALL_BUTTON.format(n=n), "d", "0"), _button(rm.PAUSE_BUTTON, "p", ""),
+               _button(rm.MANAGE_BUTTON, "m", "0")]
+    return InlineKeyboardMarkup([[b for b in buttons if b is not None]])
 
 
 async def on_deadline(update: Update, context: Context) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ import handlers.pages
 import handlers.subscriptions
 from bot.config import Settings
 from bot.pipeline import Duban
+from bot.reminders.render import DIGEST_ROWS
 from bot.runtime import Runtime
 from handlers import CONTEXT_TYPES
 from handlers.delivery import Deliverer, DeliveryOptions
@@ -28,6 +30,7 @@ from knowledge.catalog import Catalog
 from knowledge.db import transaction
 from knowledge.models import SentReminder
 from knowledge.numerals import chinese_to_int
+from knowledge.reminders.deadlines import row_sort_key
 from knowledge.reminders.subscriptions import Target, subscribe
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -91,6 +94,19 @@ def row_ids(text: str) -> list[str]:
 def rows_in(messages: Iterable[FakeMessage]) -> list[str]:
     """Row ids listed in messages, in order."""
     return [m for message in messages for m in row_ids(message.text)]
+
+
+def nearest(rows: Iterable[str]) -> list[str]:
+    """The rows a one-message digest shows when they share a deadline: the first DIGEST_ROWS in document order."""
+    return sorted(rows, key=row_sort_key)[:DIGEST_ROWS]
+
+
+def sent_to(log: Sequence[SentReminder], chat: int) -> tuple[Counter[str], set[int | None]]:
+    """What the sent log says `chat` was sent: how often each row was marked sent, and the message ids named.
+    A digest is one message that carries every row (the rest one tap away): the log is where "every row,
+    exactly once" is proved, since the text shows only the nearest rows."""
+    sent = [r for r in log if r.chat_id == chat and r.status == "sent"]
+    return Counter(r.row_id for r in sent), {r.message_id for r in sent}
 
 
 def log_rows(knowledge: KnowledgeBase) -> list[SentReminder]:

@@ -35,8 +35,10 @@ from reminders_support import (
     deliverer,
     fast_runtime,
     log_rows,
+    nearest,
     private_chats,
     rows_in,
+    sent_to,
 )
 from telegram import Bot
 
@@ -221,7 +223,11 @@ async def test_sigkill_mid_fan_out_then_restart_delivers_every_reminder_once(
             continue
         messages = fake.bot_messages(chat)
         assert len(messages) == 1, f"chat {chat} received {len(messages)} digests"
-        assert sorted(rows_in(messages)) == sorted(rows), f"chat {chat}"
+        # One message: the nearest rows shown, every row logged sent exactly once under that message.
+        sent, message_ids = sent_to(log, chat)
+        assert rows_in(messages) == nearest(rows), f"chat {chat}"
+        assert sorted(sent) == sorted(rows) and set(sent.values()) == {1}, f"chat {chat}"
+        assert message_ids == {messages[0].message_id}, f"chat {chat}"
     assert {r.status for r in log} <= {"sent", "unknown"}
     assert Counter(r.status for r in log)["sent"] == sum(len(expected[c]) for c in expected if c not in in_doubt)
     assert {r.late for r in log if r.status == "sent"} == {False, True}  # before the kill on time, after it late
@@ -234,10 +240,13 @@ async def test_two_processes_against_one_database_send_each_digest_once(
                                     send_due(fake, database_url, tmp_path, AT))
     outputs = await asyncio.gather(one.communicate(), two.communicate())
     assert (one.returncode, two.returncode) == (0, 0), [err.decode()[-2000:] for _, err in outputs]
+    log = log_rows(knowledge)
     for chat, rows in expected.items():
         messages = fake.bot_messages(chat)
-        assert len(messages) == 1 and sorted(rows_in(messages)) == sorted(rows), f"chat {chat}"
-    log = log_rows(knowledge)
+        assert len(messages) == 1 and rows_in(messages) == nearest(rows), f"chat {chat}"
+        sent, message_ids = sent_to(log, chat)
+        assert sorted(sent) == sorted(rows) and set(sent.values()) == {1}, f"chat {chat}"
+        assert message_ids == {messages[0].message_id}, f"chat {chat}"
     assert {r.status for r in log} == {"sent"} and len(log) == sum(len(r) for r in expected.values())
     print("\nsent per process:", dict(Counter(r.claimed_by.split(":")[1] for r in log)),
           [out.decode().strip() for out, _ in outputs])

@@ -26,17 +26,21 @@ from reminders_support import (
     deliverer,
     fast_runtime,
     log_rows,
+    nearest,
     private_chats,
     row_ids,
     rows_in,
+    sent_to,
 )
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.config import ReminderSettings, Settings
 from bot.pipeline import Duban
+from bot.reminders.render import DIGEST_ROWS
 from bot.runtime import Runtime
 from knowledge.catalog import Catalog
+from knowledge.reminders.deadlines import row_sort_key
 from knowledge.reminders.store import policy_from
 from knowledge.reminders.subscriptions import Target, list_subscriptions
 
@@ -88,8 +92,12 @@ async def test_sub_then_one_digest_on_each_reminder_day(fake: FakeBotApi, rt: Ru
     assert "还有 30 天到期（12月31日）" in first[0] and "2023年12月1日（周五）" in first[0]
     assert "还有 9 天到期" in week[0] and "还有 2 天到期" in last[0] and "已逾期 2 天" in overdue[0]
     assert "今天到期" not in last[0]
+    # One short message a day: the count, the nearest rows, the rest one tap away (查看全部 → /deadlines' pages).
     for texts in (first, week, last, overdue):
-        assert sorted(row_ids(texts[0])) == sorted(MINSHENG_ROWS)
+        assert f"您订阅的 {len(MINSHENG_ROWS)} 项工作" in texts[0]
+        assert row_ids(texts[0]) == sorted(MINSHENG_ROWS, key=row_sort_key)[:DIGEST_ROWS]
+    digest = fake.bot_messages(chat)[-1]
+    assert [b["callback_data"] for b in digest.buttons[0]] == ["sb:d:0", "sb:p:", "sb:m:0"]
     assert not any(r.late for r in log_rows(rt.knowledge))
 
 
@@ -111,16 +119,23 @@ async def test_catch_up_at_start_marks_late_within_grace_only(fake: FakeBotApi, 
     assert report.messages == 0 and fake.bot_messages(other) == []
 
 
-async def test_digest_longer_than_4096_is_split_at_row_boundaries(fake: FakeBotApi, bot: Bot, rt: Runtime) -> None:
+async def test_digest_for_everything_is_one_short_message_carrying_every_row(fake: FakeBotApi, bot: Bot,
+                                                                          rt: Runtime) -> None:
     chat = private_chats(fake, 1)[0]
     add_subscription(rt.knowledge, chat, Target("all"))
     report = await deliverer(bot, rt).run(at(2023, 12, 1))
-    pages = fake.bot_messages(chat)
-    assert report.messages == len(pages) > 1 and report.rows == len(rt.catalog.rows)
-    assert sorted(rows_in(pages)) == sorted(rt.catalog.by_id)  # each row once, none cut in half
-    assert all(len(p.text.encode("utf-16-le")) // 2 <= 4096 for p in pages)
-    assert "（续 2/" in pages[1].text and "/mysubs" in pages[-1].text and "/mysubs" not in pages[0].text
-    assert {r.message_id for r in log_rows(rt.knowledge)} == {p.message_id for p in pages}
+    [digest] = fake.bot_messages(chat)
+    every = list(rt.catalog.by_id)
+    assert report.messages == 1 and report.rows == len(every)
+    # The count, the nearest rows (each date group counted), the rest one tap away: a phone screen, not four.
+    assert f"您订阅的 {len(every)} 项工作" in digest.text and f"另有 {len(every) - DIGEST_ROWS} 项" in digest.text
+    assert row_ids(digest.text) == nearest(every) and len(digest.text) < 1000
+    assert [b["text"] for b in digest.buttons[0]] == [f"查看全部 {len(every)} 项", "暂停提醒", "管理订阅"]
+    # Every row is in the sent log exactly once, all marked with this one message.
+    sent, message_ids = sent_to(log_rows(rt.knowledge), chat)
+    assert sorted(sent) == sorted(every) and set(sent.values()) == {1} and message_ids == {digest.message_id}
+    # Sent rows are never sent again, the same day or later the same reminder day.
+    assert (await deliverer(bot, rt, "B").run(at(2023, 12, 1, 9, 5))).messages == 0
 
 
 class ThrottledSecondSend(Bot):
@@ -138,17 +153,26 @@ class ThrottledSecondSend(Bot):
 
 
 @retry_warning
-async def test_multi_page_digest_interrupted_after_page_one_resumes_without_loss(fake: FakeBotApi,
-                                                                                 rt: Runtime) -> None:
-    chat = private_chats(fake, 1)[0]
-    add_subscription(rt.knowledge, chat, Target("all"))
+async def test_digest_refused_for_a_long_wait_is_given_back_and_sent_whole_later(fake: FakeBotApi,
+                                                                                   rt: Runtime) -> None:
+    """Two chats subscribed to everything; Telegram says "retry after 120 s" to the second digest: its rows are
+    given back (not left claimed, so not in doubt) and the next run sends that digest whole, once."""
+    chats = private_chats(fake, 2)
+    for chat in chats:
+        add_subscription(rt.knowledge, chat, Target("all"))
+    every = list(rt.catalog.by_id)
     async with ThrottledSecondSend(fake.token, base_url=fake.base_url) as client:
-        first = await deliverer(client, rt).run(at(2023, 12, 1))
-        assert first.messages == 1 and first.deferred == len(rt.catalog.rows) - first.rows
-        assert {r.status for r in log_rows(rt.knowledge)} == {"sent"}  # the rest was given back, not left claimed
+        first = await deliverer(client, rt, options=replace(FAST, concurrency=1)).run(at(2023, 12, 1))
+        assert first.messages == 1 and first.rows == len(every) and first.deferred == len(every)
+        assert {r.status for r in log_rows(rt.knowledge)} == {"sent"}  # given back, not left claimed
         second = await deliverer(client, rt).run(at(2023, 12, 1, 9, 5))
-    assert first.rows + second.rows == len(rt.catalog.rows)
-    assert sorted(rows_in(fake.bot_messages(chat))) == sorted(rt.catalog.by_id)
+    assert second.messages == 1 and first.rows + second.rows == 2 * len(every)
+    log = log_rows(rt.knowledge)
+    for chat in chats:
+        [digest] = fake.bot_messages(chat)
+        assert row_ids(digest.text) == nearest(every)
+        sent, message_ids = sent_to(log, chat)
+        assert sorted(sent) == sorted(every) and set(sent.values()) == {1} and message_ids == {digest.message_id}
 
 
 async def test_group_digest_and_rows_once_across_overlapping_subscriptions(fake: FakeBotApi, bot: Bot,
@@ -159,7 +183,11 @@ async def test_group_digest_and_rows_once_across_overlapping_subscriptions(fake:
     await deliverer(bot, rt).run(at(2023, 12, 1))
     [digest] = fake.bot_messages(group)
     ids = rows_in([digest])
-    assert len(ids) == len(set(ids)) and set(MINSHENG_ROWS) <= set(ids)
+    assert len(ids) == len(set(ids)) == DIGEST_ROWS
+    # A row reached through three subscriptions is one row: counted once, logged once, under one message.
+    sent, message_ids = sent_to(log_rows(rt.knowledge), group.id)
+    assert set(sent.values()) == {1} and set(MINSHENG_ROWS) <= set(sent) and set(ids) <= set(sent)
+    assert f"您订阅的 {len(sent)} 项工作" in digest.text and message_ids == {digest.message_id}
 
 
 class FlakyNetworkBot(Bot):
@@ -369,4 +397,7 @@ async def test_the_real_application_wires_commands_buttons_and_job(fake: FakeBot
         report = await service.run(app)
         assert report is not None and report.messages == 1
         [digest] = await fake.wait_for_bot_messages(chat)
-        assert sorted(row_ids(digest.text)) == sorted(MINSHENG_ROWS)
+        assert row_ids(digest.text) == nearest(MINSHENG_ROWS)
+        sent, message_ids = sent_to(log_rows(rt.knowledge), chat.id)
+        assert sorted(sent) == sorted(MINSHENG_ROWS) and set(sent.values()) == {1}
+        assert message_ids == {digest.message_id}

@@ -176,7 +176,9 @@ async def test_long_answer_pages_in_place(fake: FakeBotApi, bot: Any) -> None:
     chat = fake.private_chat(user)
     reply = await ask(fake, chat, user, "重点工作有多少项")
     pages = -(-142 // PAGE_ITEMS)
-    assert reply.buttons[-1][-2:] == [{"text": f"1/{pages}", "callback_data": "1n"}, button(reply, tx.NEXT)]
+    # ⏮ and ⏭ appear when the end is more than one step away: on page 1 only ⏭.
+    assert reply.buttons[-1] == [{"text": f"1/{pages}", "callback_data": "1n"}, button(reply, tx.NEXT),
+                                 button(reply, tx.LAST)]
     first = visible(reply)
     assert first.startswith("文件共有重点工作 142 项") and "二-1 " in first and f"二-{PAGE_ITEMS + 1} " not in first
 
@@ -200,6 +202,15 @@ async def test_long_answer_pages_in_place(fake: FakeBotApi, bot: Any) -> None:
         await fake.wait_for_call("editMessageText")
     assert "十一-" in visible(reply) and tx.NEXT not in reply.button_texts
     assert all(len(text) <= 4096 for text, _, _ in reply.history)
+    last = visible(reply)
+    # First and last in one tap each, from the other end.
+    assert [b["text"] for b in reply.buttons[-1]] == [tx.FIRST, tx.PREVIOUS, f"{pages}/{pages}"]
+    await press(fake, chat, user, reply, button(reply, tx.FIRST)["callback_data"])
+    await fake.wait_for_call("editMessageText")
+    assert visible(reply) == first and f"1/{pages}" in reply.button_texts and tx.FIRST not in reply.button_texts
+    await press(fake, chat, user, reply, button(reply, tx.LAST)["callback_data"])
+    await fake.wait_for_call("editMessageText")
+    assert visible(reply) == last and f"{pages}/{pages}" in reply.button_texts
 
 
 async def test_a_follow_up_pages_by_button_with_its_context(fake: FakeBotApi, bot: Any) -> None:

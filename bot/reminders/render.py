@@ -105,9 +105,14 @@ def paginate(head: str, blocks: Sequence[tuple[str, Sequence[DueRow]]], foot: st
     return pages
 
 
+DIGEST_ROWS = 5  # rows a digest shows; the rest are a button away
+
+
 def render_digest(digest: ChatDigest, catalog: Catalog, *, markup: bool = True,
                   limit: int = TELEGRAM_LIMIT) -> list[Page]:
-    """The day's digest for one chat, grouped by how near the deadline is, split at row boundaries."""
+    """The day's digest for one chat as ONE short message: the count, then the nearest rows grouped by how
+    near their deadline is (each group counted); the message carries every row (all are marked sent), the
+    rest are reached with the buttons delivery adds (/deadlines' pages)."""
     esc: Callable[[str], str] = html.escape if markup else str
     # Quiet hours may carry a reminder day's digest to the next morning: date it by when it goes out.
     sent_on = {r.id: r.scheduled.date() if r.scheduled is not None else digest.day for r in digest.rows}
@@ -115,59 +120,89 @@ def render_digest(digest: ChatDigest, catalog: Catalog, *, markup: bool = True,
     if not markup:
         head = head.replace("<b>", "").replace("</b>", "")
     head += "\n" + rm.DIGEST_INTRO.format(n=len(digest.rows))
-    blocks: list[tuple[str, Sequence[DueRow]]] = []
     groups: dict[tuple[int, date], list[DueRow]] = {}
     # Say how far the deadline really is on the day the message goes out: a step moved off a weekend
     # (the 0-day step of a Sunday deadline goes out on Friday) must not claim "today".
     for row in sorted(digest.rows, key=lambda r: (r.deadline - sent_on[r.id], row_sort_key(r.id))):
         groups.setdefault(((row.deadline - sent_on[row.id]).days, row.deadline), []).append(row)
+    lines: list[str] = []
+    shown = 0
     for (distance, due), rows in groups.items():
-        heading = step_label(distance, due)
-        heading = f"\n<b>{esc(heading)}</b>" if markup else "\n" + rm.STEP_PLAIN.format(step=heading)
-        for n, row in enumerate(rows):
-            line = row_line(catalog, row.id, row.milestone, markup=markup)
-            blocks.append((f"{heading}\n{line}" if n == 0 else line, (row,)))
+        if shown >= DIGEST_ROWS:
+            break
+        heading = rm.GROUP_COUNT.format(group=step_label(distance, due), n=len(rows))
+        lines.append(f"\n<b>{esc(heading)}</b>" if markup else "\n" + rm.STEP_PLAIN.format(step=heading))
+        for row in rows[:DIGEST_ROWS - shown]:
+            lines.append(row_line(catalog, row.id, row.milestone, markup=markup))
+            shown += 1
+    if len(digest.rows) > shown:
+        lines.append(esc(rm.DIGEST_MORE.format(n=len(digest.rows) - shown)))
     late = [r for r in digest.rows if r.late and r.scheduled is not None]
-    foot = ""
     if late:
         scheduled = min(r.scheduled for r in late if r.scheduled is not None)
         when = rm.MONTH_DAY_TIME.format(month=scheduled.month, day=scheduled.day, time=f"{scheduled:%H:%M}")
         note = rm.DIGEST_LATE.format(when=when)
-        foot = "\n" + (note if markup else note.replace("<i>", "").replace("</i>", ""))
-    foot += "\n" + rm.DIGEST_FOOTER
-    return paginate(head, blocks, foot, limit)
+        lines.append("\n" + (note if markup else note.replace("<i>", "").replace("</i>", "")))
+    if not markup:
+        lines.append(rm.DIGEST_FOOTER)
+    return paginate(head, [("\n".join(lines), tuple(digest.rows))], "", limit)
+
+
+DEADLINE_ROWS = 8  # rows per /deadlines page: a phone screen
 
 
 def render_deadlines(catalog: Catalog, deadlines: dict[str, list[Deadline]], today: date, *,
-                     max_lines: int = 40, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """/deadlines: overdue first (most overdue first), then upcoming by date; long lists are cut."""
+                     per_page: int = DEADLINE_ROWS, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """/deadlines as pages: overdue first, then by date; each date (and its source, when all its rows share
+    one, as the document's default date does) said once in a counted heading, repeated marked 续 on the next page."""
     items = [d for row_deadlines in deadlines.values() for d in row_deadlines]
     if not items:
         return [rm.DEADLINES_EMPTY]
-    overdue = sorted((d for d in items if d.due < today), key=lambda d: (d.due, row_sort_key(d.row_id)))
-    upcoming = sorted((d for d in items if d.due >= today), key=lambda d: (d.due, row_sort_key(d.row_id)))
-    blocks: list[tuple[str, Sequence[DueRow]]] = []
-    shown = 0
-    for title, group in ((rm.OVERDUE_HEAD, overdue), (rm.UPCOMING_HEAD, upcoming)):
-        if not group or shown >= max_lines:
+    by_day: dict[date, list[Deadline]] = {}
+    for item in sorted(items, key=lambda d: (d.due, row_sort_key(d.row_id))):
+        by_day.setdefault(item.due, []).append(item)
+    blocks: list[tuple[str, bool]] = []
+    for title, days in ((rm.OVERDUE_HEAD, [d for d in by_day if d < today]),
+                        (rm.UPCOMING_HEAD, [d for d in by_day if d >= today])):
+        if not days:
             continue
-        blocks.append(("\n" + title.format(n=len(group)), ()))
-        for item in group[: max_lines - shown]:
-            line = row_line(catalog, item.row_id, item.milestone)
-            due = rm.DEADLINE_LINE.format(due=cn_date(item.due), source=rm.SOURCE[item.source])
-            blocks.append((f"{line}\n  {due}", ()))
-            shown += 1
-    if len(items) > shown:
-        blocks.append((rm.MORE.format(n=len(items) - shown), ()))
-    return [page.text for page in paginate(rm.DEADLINES_HEAD.format(today=cn_date(today)), blocks, "", limit)]
+        blocks.append(("\n" + title.format(n=sum(len(by_day[d]) for d in days)), False))
+        for day in days:
+            group = by_day[day]
+            sources = {d.source for d in group}
+            shared = rm.SOURCE[group[0].source] if len(sources) == 1 else ""
+            heading = rm.DATE_GROUP.format(due=cn_date(day), source=f"（{shared}）" if shared else "", n=len(group))
+            blocks.append((f"<b>{html.escape(heading)}</b>", False))
+            for item in group:
+                line = row_line(catalog, item.row_id, item.milestone)
+                blocks.append((line if shared else f"{line}（{html.escape(rm.SOURCE[item.source])}）", True))
+    head = rm.DEADLINES_HEAD.format(today=cn_date(today), n=len(items))
+    room = limit - utf16_len(head) - 200
+
+    def full(page: list[tuple[str, bool]], block: tuple[str, bool]) -> bool:
+        return block[1] and sum(1 for _, is_row in page if is_row) >= per_page
+
+    def carry(page: list[tuple[str, bool]], block: tuple[str, bool]) -> list[tuple[str, bool]]:
+        """A heading never ends a page; a page starting mid-date repeats its heading, marked continued."""
+        moved: list[tuple[str, bool]] = []
+        while page and not page[-1][1]:
+            moved.insert(0, page.pop())
+        if moved or not block[1]:
+            return moved
+        heading = next((text for text, is_row in reversed(page) if not is_row and text.startswith("<b>")), None)
+        return [(heading.replace("</b>", rm.CONTINUED + "</b>", 1), False)] if heading else []
+
+    pages = fill_pages(blocks, lambda block: utf16_len(block[0]) + 1, room, breaks=full, carry=carry)
+    return ["\n".join([head, *(text for text, _ in page)]) for page in pages]
 
 
-def render_subscriptions(catalog: Catalog, subs: Sequence[SubscriptionInfo], counts: dict[int, int]) -> str:
-    """/mysubs' text: one line per subscription with its row count and pause state."""
+def render_subscriptions(catalog: Catalog, subs: Sequence[SubscriptionInfo], counts: dict[int, int], *,
+                         start: int = 1, total: int | None = None) -> str:
+    """/mysubs' text (one page of it): the count, then one line per subscription with its rows and pause state."""
     if not subs:
         return rm.NO_SUBS
-    lines = [rm.MYSUBS]
-    for n, sub in enumerate(subs, 1):
+    lines = [rm.MYSUBS.format(n=len(subs) if total is None else total)]
+    for n, sub in enumerate(subs, start):
         state = rm.PAUSED.format(reason=html.escape(sub.paused_reason or rm.BLOCKED)) if sub.paused else ""
         lines.append(rm.SUB_COUNT.format(n=n, target=html.escape(target_label(catalog, sub.target)), count=counts.get(sub.id, 0),
                                          state=state))
