@@ -439,6 +439,9 @@ class Turn:
                 remark = next((x.remark for x in self.catalog.sections if x.leader == leader), "")
                 return self._keep(f.title_decides(self.message, leader, titles, asked, remark))
         rows, what = self._deciding_rows(rest, names)
+        if not rows and (figure := _FIGURE.search(rest)):  # "加装电梯是100台吗": the asked figure and its
+            # measure word (台, 家, 个) are no topic words
+            rows, what = self._deciding_rows(rest[:figure.start()] + rest[figure.end() + 1:], names)
         if leaders and units and not rows:
             return self._remember_plain(f.leader_oversees(self.message, self.catalog, leaders[0], units[0]))
         if leaders and not units:
@@ -823,8 +826,13 @@ class Turn:
     def _remember_plain(self, result: Answer, keep_rows: bool = False) -> tuple[Answer, Context]:
         if keep_rows:
             return result, replace(self.ctx)
-        return result, self._remember(result, question=self.ctx.question if not result.rows else "",
-                                      subjects=[], focus="rows")
+        if not result.rows:
+            return result, self._remember(result, question=self.ctx.question, subjects=[], focus="rows")
+        # The message is remembered with its subjects, so "那养老床位呢" after "老年食堂的配合单位" asks the
+        # same thing about the new subject ("养老床位的配合单位"), as after any other question.
+        asked = normalize(self.message)
+        return result, self._remember(result, question=asked, subjects=self.subjects_of(asked, query=self._parse(asked)),
+                                      focus="rows")
 
     def _remember(self, result: Answer, question: str = "", subjects: list[Subject] | None = None,
                   focus: Focus = "rows", listing: list[str] | None = None) -> Context:
