@@ -2,7 +2,8 @@
 
 `cues.toml` (intent cue phrases, stop words), `topics.toml` (everyday synonyms, words kept whole),
 `grammar.toml` (counting, name endings, levels of government, figure measures, command words),
-`titles.toml` (leader titles), `units.toml` and `places.toml` (the district's bodies, streets, groups).
+`titles.toml` (leader titles), `units.toml` and `places.toml` (the district's bodies, streets, groups),
+`layouts.toml` (how task tables are written: header words by column role, lead marks, unit endings, page frame).
 Nothing else opens these files. A key a file does not define is an error naming the file and the key,
 so a misspelt list name never silently turns a rule off.
 """
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 DATA = Path(__file__).with_name("data")
 # The files whose words the document reader uses: an import made with other ones is out of date.
@@ -30,6 +31,12 @@ CUE_LISTS: Mapping[str, tuple[str, ...]] = {
     "shape": ("off_topic", "other_year", "multi_lead", "leaders_overview", "units_overview", "star_meaning"),
     "words": ("stop", "action"),
 }
+
+# layouts.toml [columns]: the roles a column of a task table can have, in the order a header word is claimed
+# (a word listed under two roles takes the first).
+ColumnRole = Literal["no", "group", "text", "lead", "units", "support", "leader", "deadline", "note", "extra"]
+COLUMN_ROLES: tuple[ColumnRole, ...] = ("no", "group", "text", "lead", "units", "support", "leader", "deadline",
+                                        "note", "extra")
 
 
 class LanguageError(ValueError):
@@ -153,6 +160,25 @@ class Commands:
 
 
 @dataclass(frozen=True, slots=True)
+class Layouts:
+    """How task tables are written, as layouts.toml lists it (the reader folds and orders the words)."""
+
+    columns: Mapping[ColumnRole, tuple[str, ...]]
+    lead_marks: tuple[str, ...]
+    lead_suffixes: tuple[str, ...]
+    all_lead_suffixes: tuple[str, ...]
+    trailing_words: tuple[str, ...]
+    first_listed: tuple[tuple[str, ...], ...]
+    unit_endings: tuple[str, ...]
+    group_starts: tuple[str, ...]
+    levels: tuple[str, ...]
+    leader_verbs: tuple[str, ...]
+    chrome_starts: tuple[str, ...]
+    footer_starts: tuple[str, ...]
+    livelihood: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Language:
     """All of Duban's language data."""
 
@@ -170,6 +196,7 @@ class Language:
     figure: Figures
     names: Names
     commands: Commands
+    layouts: Layouts
 
 
 class _File:
@@ -316,6 +343,39 @@ def _grammar(path: Path) -> tuple[Counting, Figures, Names, Commands]:
     )
 
 
+_LAYOUTS: Mapping[str, tuple[str, ...]] = {
+    "columns": COLUMN_ROLES,
+    "leads": ("marks", "suffixes", "all_lead_suffixes", "trailing_words", "first_listed"),
+    "units": ("endings", "group_starts", "levels"),
+    "sections": ("leader_verbs",),
+    "page": ("chrome_starts", "footer_starts"),
+    "kinds": ("livelihood",),
+}
+
+
+def _layouts(path: Path) -> Layouts:
+    file = _File(path)
+    file.table(file.data, "", _LAYOUTS)
+    part = {name: file.table(file.data.get(name, {}), name, keys) for name, keys in _LAYOUTS.items()}
+    leads, units, page = part["leads"], part["units"], part["page"]
+    groups = leads.get("first_listed", [])
+    if not isinstance(groups, list) or not all(isinstance(g, list) and all(isinstance(w, str) for w in g)
+                                                for g in groups):
+        raise LanguageError(f"{file.name}: 'leads.first_listed' must be a list of lists of strings")
+    return Layouts(
+        columns={role: file.words(part["columns"], role, "columns.", ()) for role in COLUMN_ROLES},
+        lead_marks=file.words(leads, "marks", "leads."), lead_suffixes=file.words(leads, "suffixes", "leads."),
+        all_lead_suffixes=file.words(leads, "all_lead_suffixes", "leads."),
+        trailing_words=file.words(leads, "trailing_words", "leads."),
+        first_listed=tuple(tuple(group) for group in groups),
+        unit_endings=file.words(units, "endings", "units."), group_starts=file.words(units, "group_starts", "units."),
+        levels=file.words(units, "levels", "units."),
+        leader_verbs=file.words(part["sections"], "leader_verbs", "sections."),
+        chrome_starts=file.words(page, "chrome_starts", "page."), footer_starts=file.words(page, "footer_starts", "page."),
+        livelihood=file.words(part["kinds"], "livelihood", "kinds."),
+    )
+
+
 def load_language(directory: Path = DATA) -> Language:
     """Read every language data file of `directory`."""
     units, qualifiers, body_kinds = _units(directory / "units.toml")
@@ -323,7 +383,7 @@ def load_language(directory: Path = DATA) -> Language:
     return Language(cues=_cues(directory / "cues.toml"), topics=_topics(directory / "topics.toml"), units=units,
                     qualifiers=qualifiers, body_kinds=body_kinds, places=_places(directory / "places.toml"),
                     titles=_titles(directory / "titles.toml"), count=count, figure=figure, names=names,
-                    commands=commands)
+                    commands=commands, layouts=_layouts(directory / "layouts.toml"))
 
 
 @cache

@@ -12,7 +12,8 @@ import pytest
 from bot.pipeline import Duban
 from knowledge.language import DATA, LanguageError, document_places, language, load_language
 
-LANGUAGE_FILES = ("cues.toml", "topics.toml", "grammar.toml", "titles.toml", "units.toml", "places.toml")
+LANGUAGE_FILES = ("cues.toml", "topics.toml", "grammar.toml", "titles.toml", "units.toml", "places.toml",
+                  "layouts.toml")
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -26,7 +27,8 @@ def _copy(tmp_path: Path) -> Path:
     ("cues.toml", '\n[extra]\n', "extra"),
     ("grammar.toml", '\n[names2]\nx = ["局"]\n', "names2"),
     ("titles.toml", '\n[titles2]\n', "titles2"),
-], ids=["cue-table", "empty-table", "grammar-table", "titles-table"])
+    ("layouts.toml", '\n[tables]\n', "tables"),
+], ids=["cue-table", "empty-table", "grammar-table", "titles-table", "layouts-table"])
 def test_unknown_table_is_an_error_naming_file_and_key(tmp_path: Path, name: str, addition: str, key: str) -> None:
     folder = _copy(tmp_path)
     with (folder / name).open("a", encoding="utf-8") as handle:
@@ -40,6 +42,14 @@ def test_misspelt_list_inside_a_table_is_an_error(tmp_path: Path) -> None:
     text = (folder / "grammar.toml").read_text(encoding="utf-8").replace("totals = [", "total = [")
     (folder / "grammar.toml").write_text(text, encoding="utf-8")
     with pytest.raises(LanguageError, match=r"grammar.toml: unknown key 'count.total'"):
+        load_language(folder)
+
+
+def test_misspelt_column_role_in_layouts_is_an_error(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    text = (folder / "layouts.toml").read_text(encoding="utf-8").replace("\nsupport = [", "\nsupports = [")
+    (folder / "layouts.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(LanguageError, match=r"layouts.toml: unknown key 'columns.supports'"):
         load_language(folder)
 
 

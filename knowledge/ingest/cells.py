@@ -1,4 +1,5 @@
-"""What a cell of a task table is: the words of `knowledge/data/layouts.toml` and the tests built on them.
+"""What a cell of a task table is: the words of `knowledge/data/layouts.toml` (read by knowledge/language.py)
+and the tests built on them.
 
 The general reader (`general.py`) rebuilds rows from cells whose columns it cannot always see (a web page
 copied as text puts one cell per line and drops empty ones), so it asks here what a cell looks like: a
@@ -8,20 +9,17 @@ row number, a list of units, a deadline, leaders' names, or text.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Literal
 
 from knowledge.ingest.document import UnitMention, UnitRole
-from knowledge.language import language
+from knowledge.language import COLUMN_ROLES, ColumnRole, language
 from knowledge.reminders.deadlines import DeadlineError, parse_deadline
 
-LAYOUTS_FILE = Path(__file__).resolve().parents[1] / "data" / "layouts.toml"
-Role = Literal["no", "group", "text", "lead", "units", "support", "leader", "deadline", "note", "extra"]
-ROLES: tuple[Role, ...] = ("no", "group", "text", "lead", "units", "support", "leader", "deadline", "note", "extra")
+Role = ColumnRole
+ROLES = COLUMN_ROLES
 ROLE_NAMES: dict[Role, str] = {
     "no": "序号", "group": "分类", "text": "任务", "lead": "牵头单位", "units": "责任单位", "support": "配合单位",
     "leader": "责任领导", "deadline": "完成时限", "note": "备注", "extra": "其他列（保留，不作单位）",
@@ -61,33 +59,25 @@ class LayoutWords:
 
 
 @cache
-def layout_words(path: Path = LAYOUTS_FILE) -> LayoutWords:
-    """Read layouts.toml (once per process)."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+def layout_words() -> LayoutWords:
+    """layouts.toml as the reader compares it (folded, longest first), built once per process."""
+    data = language().layouts
     columns: dict[str, Role] = {}
     for role in ROLES:
-        for word in data["columns"].get(role, []):
-            columns.setdefault(fold(str(word)), role)
+        for word in data.columns[role]:
+            columns.setdefault(fold(word), role)
     labels = tuple(sorted(((w, r) for w, r in columns.items() if r not in ("no", "text", "group", "note")),
                           key=lambda pair: len(pair[0]), reverse=True))
 
-    def by_length(words: list[object]) -> tuple[str, ...]:
-        return tuple(sorted((str(w) for w in words), key=len, reverse=True))
+    def by_length(words: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted(words, key=len, reverse=True))
 
     return LayoutWords(
-        columns=columns, labels=labels,
-        lead_marks=tuple(str(m) for m in data["leads"]["marks"]),
-        lead_suffixes=by_length(data["leads"]["suffixes"]),
-        all_lead_suffixes=by_length(data["leads"]["all_lead_suffixes"]),
-        trailing_words=by_length(data["leads"]["trailing_words"]),
-        leader_verbs=tuple(str(w) for w in data["sections"]["leader_verbs"]),
-        first_listed=tuple(tuple(str(w) for w in words) for words in data["leads"]["first_listed"]),
-        unit_endings=by_length(data["units"]["endings"]),
-        group_starts=by_length(data["units"]["group_starts"]),
-        levels=tuple(str(level) for level in data["units"]["levels"]),
-        chrome=tuple(str(w) for w in data["page"]["chrome_starts"]),
-        footer=tuple(str(w) for w in data["page"]["footer_starts"]),
-        livelihood=tuple(str(w) for w in data["kinds"]["livelihood"]),
+        columns=columns, labels=labels, lead_marks=data.lead_marks, lead_suffixes=by_length(data.lead_suffixes),
+        all_lead_suffixes=by_length(data.all_lead_suffixes), trailing_words=by_length(data.trailing_words),
+        leader_verbs=data.leader_verbs, first_listed=data.first_listed, unit_endings=by_length(data.unit_endings),
+        group_starts=by_length(data.group_starts), levels=data.levels, chrome=data.chrome_starts,
+        footer=data.footer_starts, livelihood=data.livelihood,
         titles=tuple(sorted(language().titles.titles, key=len, reverse=True)),  # the lexicon's list too
     )
 
