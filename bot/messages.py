@@ -88,4 +88,5 @@ BAD_BYTES = "第 {line} 行有 {count} 个字节不是有效的 UTF-8，已替�
 
 # Telegram HTML pages
 CONTINUED = "（续）"
+SHARED_TAGS = "以下各项均为：{tags}"  # the tags every listed row shares, said once
 MORE_ROWS = "……另有 {n} 项未列出"

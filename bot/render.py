@@ -21,29 +21,60 @@ B = TypeVar("B")
 class Line:
     """One line of an answer with its role, so each style can dress it."""
 
-    kind: str  # headline | fact | title | row | note | suggestion
+    kind: str  # headline | fact | shared | title | row | note | suggestion
     text: str
     row_id: str = ""
 
 
-def row_line(item: AnswerRow) -> str:
-    """"五-12 text（牵头；牵头区领导：伍国军）" for a listed row: the asked unit's role, who else leads, the leader."""
+# A listed row's tags, each a (kind, text) pair so a tag every row shares can be said once for the list.
+Tag = tuple[str, str]
+FULL_ROWS = 5  # a longer list shows each row as its code and a short title on Telegram, full text one tap away
+SHORT_TITLE = 20  # characters of a row's text in its short title
+
+
+def row_tags(item: AnswerRow) -> list[Tag]:
+    """The asked unit's role, who else leads, the leader, the note."""
     row = item.row
-    tags: list[str] = []
+    tags: list[Tag] = []
     if item.role:
-        tags.append(msg.ROLE[item.role])
+        tags.append(("role", msg.ROLE[item.role]))
     leads = row.lead_units
     if item.role == "lead" and len(leads) > 1:
-        tags.append(f"共同牵头：{'、'.join(leads)}")
+        tags.append(("leads", f"共同牵头：{'、'.join(leads)}"))
     elif item.role != "lead" and leads:
-        tags.append(f"{msg.DETAIL_LEAD_UNITS}：{'、'.join(leads)}")
+        tags.append(("leads", f"{msg.DETAIL_LEAD_UNITS}：{'、'.join(leads)}"))
     if row.leader:
-        tags.append(f"{msg.DETAIL_LEADER}：{row.leader}")
+        tags.append(("leader", f"{msg.DETAIL_LEADER}：{row.leader}"))
     if row.note:
-        tags.append(f"{msg.DETAIL_NOTE}：{row.note}")
+        tags.append(("note", f"{msg.DETAIL_NOTE}：{row.note}"))
+    return tags
+
+
+def row_line(item: AnswerRow, said: frozenset[Tag] = frozenset(), short: bool = False) -> str:
+    """"五-12 text（牵头；牵头区领导：伍国军）" for a listed row, leaving out the tags in `said` (the headline,
+    the block title or the list's shared line says them); `short`: the text cut to a short title."""
+    row = item.row
+    tags = [text for tag in row_tags(item) if tag not in said for _, text in [tag]]
     suffix = f"（{'；'.join(tags)}）" if tags else ""
     state = f"\n  {item.progress}" if item.progress else ""
-    return f"{row.label} {row.text}{suffix}{state}"
+    text = clip(row.text, SHORT_TITLE) if short else row.text
+    return f"{row.label} {text}{suffix}{state}"
+
+
+def _shared_tags(answer: Answer) -> list[Tag]:
+    """Tags every row of a list of two or more carries: said once for the list instead of on each row."""
+    items = answer.rows
+    if len(items) < 2 or answer.detail:
+        return []
+    common = set(row_tags(items[0]))
+    for item in items[1:]:
+        common &= set(row_tags(item))
+    return [tag for tag in row_tags(items[0]) if tag in common]
+
+
+def short_titles(answer: Answer) -> bool:
+    """Whether Telegram shows the answer's rows as short titles (a list longer than a phone screen)."""
+    return not answer.detail and len(answer.rows) > FULL_ROWS
 
 
 def detail_lines(row: Row) -> list[str]:
@@ -62,19 +93,29 @@ def detail_lines(row: Row) -> list[str]:
     return lines
 
 
-def lines_of(answer: Answer) -> list[Line]:
-    """The answer as a flat list of lines, in reading order."""
+def lines_of(answer: Answer, short: bool = False) -> list[Line]:
+    """The answer as a flat list of lines, in reading order; `short`: rows as short titles (Telegram's layout
+    of a long list — plain text and JSON keep every row's full text, where gold strings are looked for)."""
     lines = [Line("headline", answer.headline)]
     lines += [Line("note", note) for note in answer.notes]
     lines += [Line("fact", fact) for fact in answer.facts]
+    shared = _shared_tags(answer)
+    # Said once: in the headline (伍国军分管…), else on one line before the rows; a role also by a block title.
+    titled = [block.title for block in answer.blocks if block.title]
+    unsaid = [text for kind, text in shared if text.split("：")[-1] not in answer.headline
+              and not (kind == "role" and titled and all(text in title for title in titled))]
+    if unsaid:
+        lines.append(Line("shared", msg.SHARED_TAGS.format(tags="；".join(unsaid))))
     for block in answer.blocks:
         if answer.detail:
             for item in block.rows:
                 lines += [Line("row", text, item.row.id) for text in detail_lines(item.row)]
             continue
+        said = set(shared)
         if block.title:
             lines.append(Line("title", f"【{block.title}】（{len(block.rows)} 项）"))
-        lines += [Line("row", row_line(item), item.row.id) for item in block.rows]
+            said |= {("role", role) for role in msg.ROLE.values() if role in block.title}
+        lines += [Line("row", row_line(item, frozenset(said), short), item.row.id) for item in block.rows]
     if answer.related_note:
         lines.append(Line("note", answer.related_note))
     if answer.suggestions:
@@ -200,13 +241,20 @@ def _carry_title(page: list[list[Line]], unit: list[Line]) -> list[list[Line]]:
 
 def _paginate(lines: list[Line], limit: int, items_per_page: int | None) -> list[HtmlPage]:
     head = Line("headline", clip(lines[0].text, limit // 4))
-    budget = limit - utf16_len(head.text) - 80  # room for a repeated block title
+    budget = limit - utf16_len(head.text) - 200  # room for a repeated block title and shared line
 
     def full(page: list[list[Line]], unit: list[Line]) -> bool:
         return items_per_page is not None and _is_item(unit) and sum(map(_is_item, page)) >= items_per_page
 
-    units = [_fit(u, budget) for u in _units(lines[1:])]
-    pages = fill_pages(units, _size, limit - utf16_len(head.text), breaks=full, carry=_carry_title)
+    units = [[Line("shared", clip(u[0].text, 100))] if u[0].kind == "shared" else _fit(u, budget)
+             for u in _units(lines[1:])]
+    shared = [u for u in units if u[0].kind == "shared"]
+
+    def carry(page: list[list[Line]], unit: list[Line]) -> list[list[Line]]:
+        # What every row shares goes with the headline: a page read alone still says it.
+        return [*shared, *_carry_title(page, unit)]
+
+    pages = fill_pages(units, _size, limit - utf16_len(head.text), breaks=full, carry=carry)
     return [_page(head, body) for body in pages]
 
 
@@ -223,7 +271,7 @@ def html_pages(answer: Answer, limit: int = TELEGRAM_LIMIT,
     Pages break between rows, never inside one; the headline repeats on every page so a page read
     alone still says what it answers.
     """
-    return _paginate(lines_of(answer), limit, items_per_page)
+    return _paginate(lines_of(answer, short_titles(answer)), limit, items_per_page)
 
 
 def render_html_pages(answer: Answer, limit: int = TELEGRAM_LIMIT, max_lines: int | None = None) -> list[str]:
@@ -236,7 +284,7 @@ def render_html_compact(answer: Answer, rows: int = 3, limit: int = TELEGRAM_LIM
 
     Returns the page and how many of the answer's rows it leaves out.
     """
-    lines = lines_of(answer)
+    lines = lines_of(answer, short_titles(answer))
     kept: list[Line] = [lines[0]]
     shown: set[str] = set()
     facts = 0

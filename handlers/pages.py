@@ -38,6 +38,7 @@ from bot.render import clip, html_pages, render_html_compact, render_html_detail
 from handlers import CommandSpec, Context, is_group, nav_row
 from handlers import texts as tx
 from knowledge.catalog import Row
+from knowledge.rowids import parse_row_id
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ CALLBACK_BYTES = 64
 LINK_PREFIXES = ("q_", "page_")
 
 _PAGE = re.compile(r"1p:(\d{1,3}):(.+)", re.S)
-_DETAIL = re.compile(r"1d:([A-Z]\d{1,3}-\d{1,4})(?::(\d{1,3}):(.+))?", re.S)
+_DETAIL = re.compile(r"1d:([^:]{1,20})(?::(\d{1,3}):(.+))?", re.S)  # the row id: knowledge.rowids reads it
 _SUGGEST = re.compile(r"1s:(\d{1,2}):(.+)", re.S)
 _EXAMPLE = re.compile(r"1e:(\d{1,2})")
 _FALLBACK = re.compile(r"1a:(\d{1,2})")
@@ -315,7 +316,7 @@ async def _on_page(query: CallbackQuery, context: Context, page: int, ref: str) 
 
 async def _on_detail(query: CallbackQuery, context: Context, row_id: str, page: int,
                      ref: str | None) -> None:
-    row = context.bot_data.runtime.catalog.by_id.get(row_id)
+    row = context.bot_data.runtime.catalog.by_id.get(parse_row_id(row_id) or "")
     if row is None:
         await _alert(query, tx.NO_SUCH_ROW)
         return

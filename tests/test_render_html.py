@@ -24,6 +24,7 @@ from bot.render import (
     render_html_detail,
     render_html_pages,
     render_text,
+    short_titles,
     utf16_len,
 )
 from knowledge.catalog import Role, Row
@@ -101,7 +102,7 @@ def test_pages_split_at_rows_and_repeat_the_headline() -> None:
     seen: list[str] = []
     for page in pages:
         shown = _telegram_ok(page.text, 1200)
-        assert shown.startswith("区民政局共涉及 30 项工作\n【重点工作 · 牵头】")
+        assert shown.startswith("区民政局共涉及 30 项工作\n以下各项均为：牵头区领导：伍国军\n【重点工作 · 牵头】")
         assert 1 <= len(page.row_ids) <= 8
         seen += page.row_ids
     assert seen == [r.row.id for r in MANY.rows]
@@ -130,7 +131,7 @@ def test_clip_counts_utf16_and_never_splits_a_character() -> None:
 @pytest.mark.parametrize("question", QUESTIONS + LONG)
 def test_real_answers_fit_telegram(duban: Duban, question: str) -> None:
     answer = duban.ask(question)
-    rows = [line.text for line in lines_of(answer) if line.kind == "row"]
+    rows = [line.text for line in lines_of(answer, short_titles(answer)) if line.kind == "row"]
     shown_rows: list[str] = []
     for page in html_pages(answer, items_per_page=8):
         shown = _telegram_ok(page.text)
@@ -138,3 +139,27 @@ def test_real_answers_fit_telegram(duban: Duban, question: str) -> None:
     assert shown_rows == rows, question  # every row once, in order, none lost at a page break
     compact, _ = render_html_compact(answer)
     _telegram_ok(compact.text)
+
+
+def test_a_long_list_is_short_titles_with_shared_facts_said_once() -> None:
+    pages = html_pages(MANY, items_per_page=8)
+    shown = [_telegram_ok(page.text) for page in pages]
+    assert shown[0].splitlines()[:2] == ["区民政局共涉及 30 项工作", "以下各项均为：牵头区领导：伍国军"]
+    rows = [line for text in shown for line in text.splitlines() if line.startswith("五-")]
+    assert len(rows) == 30
+    for n, line in enumerate(rows, 1):
+        code, title = line.split(" ", 1)
+        assert code == f"五-{n}" and len(title) == 20 and title.endswith("…"), line  # no role, no leader
+    # Plain text (`duban ask`, CONTRACT §2's `answer`) keeps each row's full text; the shared facts once there too.
+    text = render_text(MANY)
+    assert all(r.row.text in text for r in MANY.rows) and text.count("伍国军") == 1
+
+
+def test_a_short_list_keeps_full_text_and_roles_that_differ() -> None:
+    rows = [_row(1, "甲" * 40), _row(2, "乙" * 40, units=("区卫生健康局", "区民政局"))]
+    query = Query(question="测试", intent="unit_items", units=["区民政局"])
+    answer = Answer(query, "unit_items", "区民政局共涉及 2 项工作",
+                    [Block("重点工作", [AnswerRow(rows[0], "lead"), AnswerRow(rows[1], "support")])])
+    shown = _telegram_ok(html_pages(answer)[0].text).splitlines()
+    assert shown == ["区民政局共涉及 2 项工作", "以下各项均为：牵头区领导：伍国军", "【重点工作】（2 项）",
+                     f"五-1 {'甲' * 40}（牵头）", f"五-2 {'乙' * 40}（配合；牵头单位：区卫生健康局）"]
