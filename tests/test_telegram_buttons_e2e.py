@@ -121,3 +121,21 @@ async def test_a_rows_detail_offers_subscribe_and_for_admins_set_deadline(fake: 
         [subs] = await fake.wait_for_bot_messages(chat)
         assert subs.text.startswith(rm.MYSUBS.format(n=1)) and "民生实事 5-1" in subs.text
     assert fake.rejections == []
+
+
+@pytest.mark.parametrize("code", ["L5-1", "民生实事5-1", "ｌ５－１"])
+async def test_a_detail_button_reads_its_row_code_as_knowledge_rowids_does(fake: FakeBotApi, rt: Runtime,
+                                                                          code: str) -> None:
+    """The detail callback has no row-code pattern of its own: every form knowledge.rowids reads opens the row,
+    a code the document lacks gets the polite alert."""
+    async with polling(app_on(fake, rt)):
+        user = fake.add_user("Li")
+        chat = fake.private_chat(user)
+        await fake.send_text(chat, user, "区民政局负责哪些民生实事")
+        [reply] = await fake.wait_for_bot_messages(chat)
+        missing = await fake.wait_for_callback_answer(await fake.press_button(chat, user, reply, "1d:民生实事99-1"))
+        assert missing.show_alert and missing.text == tx.NO_SUCH_ROW
+        await fake.wait_for_callback_answer(await fake.press_button(chat, user, reply, f"1d:{code}"))
+        await fake.wait_for_call("editMessageText")
+        assert reply.text.startswith("民生实事 5-1") and "新改建老年食堂" in reply.text
+    assert fake.rejections == []
