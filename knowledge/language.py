@@ -3,7 +3,8 @@
 `cues.toml` (intent cue phrases, stop words), `topics.toml` (everyday synonyms, words kept whole),
 `grammar.toml` (counting, name endings, levels of government, figure measures, command words),
 `titles.toml` (leader titles), `units.toml` and `places.toml` (the district's bodies, streets, groups),
-`layouts.toml` (how task tables are written: header words by column role, lead marks, unit endings, page frame).
+`layouts.toml` (how task tables are written: header words by column role, lead marks, unit endings, page frame),
+`notice.toml` (the bundled notice's column headers).
 Nothing else opens these files. A key a file does not define is an error naming the file and the key,
 so a misspelt list name never silently turns a rule off.
 """
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 DATA = Path(__file__).with_name("data")
 # The files whose words the document reader uses: an import made with other ones is out of date.
@@ -178,6 +179,18 @@ class Layouts:
     livelihood: tuple[str, ...]
 
 
+# notice.toml: the fields a column of the bundled notice's tables fills.
+NoticeField = Literal["no", "text", "units", "note", "category", "leader"]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """The bundled notice's tables: header word → the field its column fills."""
+
+    key_columns: Mapping[str, NoticeField]
+    livelihood_columns: Mapping[str, NoticeField]
+
+
 @dataclass(frozen=True, slots=True)
 class Language:
     """All of Duban's language data."""
@@ -197,6 +210,7 @@ class Language:
     names: Names
     commands: Commands
     layouts: Layouts
+    notice: Notice
 
 
 class _File:
@@ -376,6 +390,25 @@ def _layouts(path: Path) -> Layouts:
     )
 
 
+def _notice(path: Path) -> Notice:
+    file = _File(path)
+    file.table(file.data, "", ("key_columns", "livelihood_columns"))
+    fields: tuple[NoticeField, ...] = get_args(NoticeField)
+
+    def columns(name: str) -> dict[str, NoticeField]:
+        table = file.table(file.data.get(name, {}), name, file.data.get(name, {}))
+        found: dict[str, NoticeField] = {}
+        for header in table:
+            value = file.text(table, header, f"{name}.")
+            field_name = next((f for f in fields if f == value), None)
+            if field_name is None:
+                raise LanguageError(f"{file.name}: '{name}.{header}' is {value!r}, not one of {', '.join(fields)}")
+            found[header] = field_name
+        return found
+
+    return Notice(columns("key_columns"), columns("livelihood_columns"))
+
+
 def load_language(directory: Path = DATA) -> Language:
     """Read every language data file of `directory`."""
     units, qualifiers, body_kinds = _units(directory / "units.toml")
@@ -383,7 +416,8 @@ def load_language(directory: Path = DATA) -> Language:
     return Language(cues=_cues(directory / "cues.toml"), topics=_topics(directory / "topics.toml"), units=units,
                     qualifiers=qualifiers, body_kinds=body_kinds, places=_places(directory / "places.toml"),
                     titles=_titles(directory / "titles.toml"), count=count, figure=figure, names=names,
-                    commands=commands, layouts=_layouts(directory / "layouts.toml"))
+                    commands=commands, layouts=_layouts(directory / "layouts.toml"),
+                    notice=_notice(directory / "notice.toml"))
 
 
 @cache

@@ -13,7 +13,7 @@ from bot.pipeline import Duban
 from knowledge.language import DATA, LanguageError, document_places, language, load_language
 
 LANGUAGE_FILES = ("cues.toml", "topics.toml", "grammar.toml", "titles.toml", "units.toml", "places.toml",
-                  "layouts.toml")
+                  "layouts.toml", "notice.toml")
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -28,7 +28,8 @@ def _copy(tmp_path: Path) -> Path:
     ("grammar.toml", '\n[names2]\nx = ["局"]\n', "names2"),
     ("titles.toml", '\n[titles2]\n', "titles2"),
     ("layouts.toml", '\n[tables]\n', "tables"),
-], ids=["cue-table", "empty-table", "grammar-table", "titles-table", "layouts-table"])
+    ("notice.toml", '\n[columns]\n', "columns"),
+], ids=["cue-table", "empty-table", "grammar-table", "titles-table", "layouts-table", "notice-table"])
 def test_unknown_table_is_an_error_naming_file_and_key(tmp_path: Path, name: str, addition: str, key: str) -> None:
     folder = _copy(tmp_path)
     with (folder / name).open("a", encoding="utf-8") as handle:
@@ -50,6 +51,14 @@ def test_misspelt_column_role_in_layouts_is_an_error(tmp_path: Path) -> None:
     text = (folder / "layouts.toml").read_text(encoding="utf-8").replace("\nsupport = [", "\nsupports = [")
     (folder / "layouts.toml").write_text(text, encoding="utf-8")
     with pytest.raises(LanguageError, match=r"layouts.toml: unknown key 'columns.supports'"):
+        load_language(folder)
+
+
+def test_notice_column_to_an_unknown_field_is_an_error(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    text = (folder / "notice.toml").read_text(encoding="utf-8").replace('"备注" = "note"', '"备注" = "notes"')
+    (folder / "notice.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(LanguageError, match=r"notice.toml: 'key_columns.备注' is 'notes'"):
         load_language(folder)
 
 

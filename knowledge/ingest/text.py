@@ -11,7 +11,7 @@ Other formats (.docx, .xlsx) turn their content into the same lines, each with a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -46,15 +46,9 @@ _CELL_BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")  # what woul
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff“”（）《》、，])\s+(?=[\u4e00-\u9fff“”（）《》、，])")
 _SEPARATORS = "、，,；;"
 
-# Column names the tables use, mapped to the field they fill; other documents may word them differently.
-_KEY_COLUMNS = {
-    "序号": "no", "重点工作": "text", "工作内容": "text", "工作任务": "text", "任务": "text",
-    "责任单位": "units", "牵头单位": "units", "备注": "note",
-}
-_LIVELIHOOD_COLUMNS = {
-    "序号": "no", "项目名称": "category", "项目类别": "category", "项目内容": "text",
-    "牵头领导": "leader", "责任领导": "leader", "牵头单位": "units", "责任单位": "units",
-}
+# Column names the tables use, mapped to the field they fill (knowledge/data/notice.toml).
+_KEY_COLUMNS = language().notice.key_columns
+_LIVELIHOOD_COLUMNS = language().notice.livelihood_columns
 # Columns a continuation row leaves empty (序号, 项目名称): a merged cell there must not repeat its text.
 CONTINUATION_COLUMNS = frozenset(name for names in (_KEY_COLUMNS, _LIVELIHOOD_COLUMNS)
                                  for name, field_name in names.items() if field_name in ("no", "category"))
@@ -175,7 +169,7 @@ class _Lines:
         return self.where(self.index)
 
 
-def _columns(header: list[str], names: dict[str, str], line: int | str, source: str) -> dict[str, int]:
+def _columns(header: list[str], names: Mapping[str, str], line: int | str, source: str) -> dict[str, int]:
     columns: dict[str, int] = {}
     for position, cell in enumerate(header):
         field_name = names.get(collapse(cell).replace(" ", ""))
