@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+from knowledge.kinds import TableKind, UnitKind, table_kind, unit_kind
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -35,7 +37,7 @@ class Row:
     """One answerable row: a key task (`K…`) or a livelihood line (`L…`)."""
 
     id: str
-    kind: str
+    kind: TableKind
     major: int
     minor: int
     text: str
@@ -66,7 +68,7 @@ class UnitInfo:
     """A unit, its spellings, and for groups what they cover."""
 
     name: str
-    kind: str
+    kind: UnitKind
     aliases: tuple[str, ...]
     covers: str = ""
     covers_all: bool = False
@@ -235,11 +237,11 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
 
     mine = {iu.unit_id for item in record.items for iu in item.units}
     elsewhere = set(session.scalars(select(ItemUnit.unit_id).distinct())) - mine
-    units = {u.name: UnitInfo(u.name, u.kind, tuple(a.alias for a in u.aliases), u.covers, u.covers_all, u.explain)
+    units = {u.name: UnitInfo(u.name, unit_kind(u.kind), tuple(a.alias for a in u.aliases), u.covers, u.covers_all, u.explain)
              for u in session.scalars(select(Unit)) if u.id not in elsewhere}
     units = with_short_forms(units)
     rows = [
-        Row(id=i.code, kind=i.kind, major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
+        Row(id=i.code, kind=table_kind(i.kind), major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
             leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group")
                                          for u in i.units))
         for i in record.items

@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from knowledge.kinds import UnitKind, unit_kind
+
 DATA = Path(__file__).with_name("data")
 # The files whose words the document reader uses: an import made with other ones is out of date.
 READER_FILES = ("units.toml", "places.toml", "titles.toml")
@@ -71,7 +73,7 @@ class UnitSpec:
     """A body as units.toml lists it."""
 
     name: str
-    kind: str
+    kind: UnitKind
     aliases: tuple[str, ...]
 
 
@@ -283,10 +285,17 @@ def _topics(path: Path) -> Topics:
                   frozenset(file.words(segmentation, "keep", "segmentation.", ())))
 
 
+def _unit_kind(file: _File, value: str) -> UnitKind:
+    try:
+        return unit_kind(value)
+    except ValueError as error:
+        raise LanguageError(f"{file.name}: 'unit.kind': {error}") from error
+
+
 def _units(path: Path) -> tuple[tuple[UnitSpec, ...], frozenset[str], frozenset[str]]:
     file = _File(path)
     file.table(file.data, "", ("qualifiers", "body_kinds", "unit"))
-    units = tuple(UnitSpec(file.text(u, "name", "unit."), file.text(u, "kind", "unit.", "department"),
+    units = tuple(UnitSpec(file.text(u, "name", "unit."), _unit_kind(file, file.text(u, "kind", "unit.", "department")),
                            file.words(u, "aliases", "unit.", ()))
                   for u in file.tables("unit", ("name", "kind", "aliases")))
     return (units, frozenset(file.words(file.data, "qualifiers", "", ())),

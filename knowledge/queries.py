@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from knowledge.catalog import Catalog, Role, Row
+from knowledge.kinds import TableKind
 
 
 @dataclass(slots=True)
@@ -16,13 +17,14 @@ class UnitRow:
     role: Role | None
 
 
-def rows_of_unit(catalog: Catalog, unit: str, role: str | None = None, kind: str | None = None) -> list[UnitRow]:
+def rows_of_unit(catalog: Catalog, unit: str, role: str | None = None, kind: TableKind | None = None
+                 ) -> list[UnitRow]:
     """Rows naming `unit`: all, only where it leads (`role="lead"`), or only where it does not."""
     return [UnitRow(row, part) for row, part in catalog.parts.get(unit, ())
             if (not kind or row.kind == kind) and (role is None or part.lead == (role == "lead"))]
 
 
-def rows_via_groups(catalog: Catalog, unit: str, kind: str | None = None) -> dict[str, list[Row]]:
+def rows_via_groups(catalog: Catalog, unit: str, kind: TableKind | None = None) -> dict[str, list[Row]]:
     """Rows addressed to groups the unit belongs to (各街镇 for a street, 全区各部门 for a department),
     by group, leaving out rows that name the unit itself."""
     info = catalog.units.get(unit)
@@ -42,7 +44,7 @@ def rows_via_groups(catalog: Catalog, unit: str, kind: str | None = None) -> dic
     return found
 
 
-def rows_of_leader(catalog: Catalog, leader: str, kind: str | None = None) -> list[Row]:
+def rows_of_leader(catalog: Catalog, leader: str, kind: TableKind | None = None) -> list[Row]:
     """Rows a leader leads: their section's key tasks and the livelihood lines naming them."""
     return [row for row in catalog.by_leader.get(leader, ()) if not kind or row.kind == kind]
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
+from knowledge.kinds import UnitKind
 from knowledge.language import DATA, READER_FILES, GroupSpec, Language, language
 
 BUNDLED_DOCUMENT = DATA / "lucheng-2023-tasks.txt"
@@ -43,7 +44,7 @@ class UnitEntry:
     """A canonical unit and every spelling that means it."""
 
     name: str
-    kind: str
+    kind: UnitKind
     aliases: set[str] = field(default_factory=set)
     group: GroupInfo | None = None
 
@@ -108,7 +109,7 @@ class Vocabulary:
                 entry = UnitEntry(key, "group", group=info)
                 self._add(entry)
                 return entry
-        kind = "street" if key.endswith(self.street_suffixes) else "department"
+        kind: UnitKind = "street" if key.endswith(self.street_suffixes) else "department"
         entry = UnitEntry(key, kind)
         self._add(entry)
         self._add_short_form(entry)

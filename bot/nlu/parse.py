@@ -16,8 +16,9 @@ from bot import messages as msg
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.link import Mention, find_mentions, foreign_place, near_miss, org_spans, same_sound
 from bot.nlu.normalize import normalize, sentences
-from bot.nlu.query import Intent, Kind, Query, Role, Shape
+from bot.nlu.query import Intent, Query, Role, Shape
 from bot.nlu.segment import Segmenter
+from knowledge.kinds import TableKind
 from knowledge.language import Counting, Language
 from knowledge.rowids import find_row_ids
 
@@ -60,7 +61,7 @@ class _CueReading:
     found: dict[str, list[str]]
     shapes: frozenset[Shape]
     role: Role | None
-    kind: Kind | None
+    kind: TableKind | None
     count: bool
     together: bool
     has_note: bool
@@ -520,7 +521,7 @@ def _role(found: dict[str, list[str]]) -> Role | None:
     return None
 
 
-def _kind(found: dict[str, list[str]]) -> Kind | None:
+def _kind(found: dict[str, list[str]]) -> TableKind | None:
     if found["livelihood"] and not found["key_task"]:
         return "livelihood"
     if found["key_task"] and not found["livelihood"]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from knowledge.kinds import TableKind
+
 if TYPE_CHECKING:
     from bot.progress.questions import ProgressAsk
 
@@ -14,7 +16,6 @@ Intent = Literal[
     # Answers of the conversation layer (bot/dialogue): structure, yes/no, statistics, chat, paging.
     "section", "project", "document", "unled", "supporting", "yesno", "stats", "deadline", "chat", "page",
 ]
-Kind = Literal["key_task", "livelihood"]
 Role = Literal["lead", "support"]
 # Question shapes read from cue phrases: about a person or office, another year, the document's own make-up.
 Shape = Literal["off_topic", "other_year", "multi_lead", "leaders_overview", "units_overview", "star_meaning"]
@@ -31,7 +32,7 @@ class Query:
     leaders: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
-    kind: Kind | None = None
+    kind: TableKind | None = None
     role: Role | None = None
     terms: list[str] = field(default_factory=list)
     optional_terms: list[str] = field(default_factory=list)

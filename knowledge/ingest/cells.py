@@ -12,9 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
 
-from knowledge.ingest.document import UnitMention, UnitRole
+from knowledge.ingest.document import UnitMention
+from knowledge.kinds import TableKind, UnitRole
 from knowledge.language import COLUMN_ROLES, ColumnRole, language
 from knowledge.reminders.deadlines import DeadlineError, parse_deadline
 
@@ -306,7 +306,7 @@ def deadline_of(phrase: str, year: int) -> tuple[str, object]:
         return phrase, None
 
 
-def kind_of(*texts: str) -> Literal["key_task", "livelihood"]:
+def kind_of(*texts: str) -> TableKind:
     """A livelihood (民生实事) table when its title, header or document title says so."""
     words = layout_words().livelihood
     return "livelihood" if any(w in fold(t) for t in texts for w in words) else "key_task"

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
 
-# A unit's part in a row as the document writes it: marked lead, supporting, or responsible where the
-# document marks no lead at all (answered as 负责, exported as lead, CONTRACT §5).
-UnitRole = Literal["lead", "support", "responsible"]
-TableKind = Literal["key_task", "livelihood"]
+from knowledge.kinds import TableKind, UnitRole
 
 
 @dataclass(frozen=True)
