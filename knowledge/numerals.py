@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# The characters of a small numeral as headings, row codes, attachment numbers and months write it (一 … 九十九):
+# the one character class every pattern reading such numbers embeds as `[{NUMERALS}]`, adding 百, 两 or
+# digits where its text allows them.
+NUMERALS = "一二三四五六七八九十"
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from knowledge.numerals import chinese_to_int
+from knowledge.numerals import NUMERALS, chinese_to_int
 
 _DASH = r"\s*[-—–‐]\s*"
 _CODE = re.compile(rf"(?<![A-Za-z])([KL])\s*(\d{{1,3}}){_DASH}(\d{{1,3}})(?!\d)", re.IGNORECASE)
-_SECTION = re.compile(rf"([一二三四五六七八九十]{{1,3}}){_DASH}(\d{{1,3}})(?!\d)")
+_SECTION = re.compile(rf"([{NUMERALS}]{{1,3}}){_DASH}(\d{{1,3}})(?!\d)")
 FORMS = "K5-12、五-12（重点工作）或 L5-1、民生实事 5-1（民生实事）"
 
 

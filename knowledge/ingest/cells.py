@@ -16,6 +16,7 @@ from functools import cache
 from knowledge.ingest.document import UnitMention
 from knowledge.kinds import TableKind, UnitRole
 from knowledge.language import COLUMN_ROLES, ColumnRole, language
+from knowledge.numerals import NUMERALS
 from knowledge.reminders.deadlines import DeadlineError, parse_deadline
 
 Role = ColumnRole
@@ -27,13 +28,13 @@ ROLE_NAMES: dict[Role, str] = {
 
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 _SEPARATORS = "、，,；;/／\n"
-NUMBER = re.compile(r"^(?:\d{1,3}(?:[-－—.．]\d{1,3})?|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）])[.．、]?$")
+NUMBER = re.compile(rf"^(?:\d{{1,3}}(?:[-－—.．]\d{{1,3}})?|[（(]\d{{1,3}}[)）]|[（(][{NUMERALS}]{{1,3}}[)）])[.．、]?$")
 # A numbered line: "1." "1、" "（1）" "（一）" "1-1" then the text.
-NUMBERED = re.compile(r"^(\d{1,3}(?:-\d{1,3})?\s?[.．、](?!\d)|[（(]\d{1,3}[)）]|[（(][一二三四五六七八九十]{1,3}[)）])\s*(\S.*)$")
-SECTION = re.compile(r"^([一二三四五六七八九十百]{1,3})\s*[、.．]\s*(\S.*)$")
+NUMBERED = re.compile(rf"^(\d{{1,3}}(?:-\d{{1,3}})?\s?[.．、](?!\d)|[（(]\d{{1,3}}[)）]|[（(][{NUMERALS}]{{1,3}}[)）])\s*(\S.*)$")
+SECTION = re.compile(rf"^([{NUMERALS}百]{{1,3}})\s*[、.．]\s*(\S.*)$")
 _PERCENT = re.compile(r"^\d+(?:\.\d+)?%")
 _DATEISH = re.compile(r"(\d{1,2}月|\d{4}年|年底|年内|年末|季度|上半年|下半年|月底|月末|旬|长期|持续|常态化|全年|"
-                      r"[一二三四五六七八九十]{1,3}月|\d{4}[-./]\d{1,2})")  # bounded: a run of numerals is scanned once
+                      rf"[{NUMERALS}]{{1,3}}月|\d{{4}}[-./]\d{{1,2}})")  # bounded: a run of numerals is scanned once
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
 

@@ -39,13 +39,13 @@ from knowledge.ingest.document import (
     TableInfo,
     UnitMention,
 )
-from knowledge.numerals import chinese_to_int
+from knowledge.numerals import NUMERALS, chinese_to_int
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _ISSUED = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-_ATTACHMENT = re.compile(r"^附\s*件\s*[0-9一二三四五六七八九十]*\s*[:：]?\s*$")
+_ATTACHMENT = re.compile(rf"^附\s*件\s*[0-9{NUMERALS}]*\s*[:：]?\s*$")
 _LABEL_SPLIT = re.compile(r"[；;。]\s*$")
 UNIT_ROLES: frozenset[Role] = frozenset({"lead", "units", "support"})
 

@@ -27,11 +27,11 @@ from knowledge.ingest.document import (
 )
 from knowledge.ingest.limits import check_file, check_lines
 from knowledge.language import language
-from knowledge.numerals import chinese_to_int
+from knowledge.numerals import NUMERALS, chinese_to_int
 from knowledge.sources import default_key
 
-_ATTACHMENT = re.compile(r"^附件\s*([0-9一二三四五六七八九十]+)\s*$")
-_SECTION = re.compile(r"^([一二三四五六七八九十百]+)\s*[、.．]\s*(.+)$")
+_ATTACHMENT = re.compile(rf"^附件\s*([0-9{NUMERALS}]+)\s*$")
+_SECTION = re.compile(rf"^([{NUMERALS}百]+)\s*[、.．]\s*(.+)$")
 # Anchored on 〔 with the issuer before it checked by a look-behind: "\S+〔" would rescan each run of
 # non-spaces from every start position (quadratic on one long line).
 _DOC_NUMBER = re.compile(r"(?<=\S)〔\s*(\d{4})\s*〕\s*\d+\s*号")

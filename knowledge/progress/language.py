@@ -9,13 +9,13 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, cast, get_args
 
-from knowledge.numerals import chinese_to_int
+from knowledge.numerals import NUMERALS, chinese_to_int
 from knowledge.progress.periods import DueRule, MonthChoice, PeriodKind
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "progress.toml"
 Status = Literal["未启动", "推进中", "已完成", "滞后", "无法完成"]
 STATUSES: tuple[Status, ...] = get_args(Status)
-_NUM = r"[0-9]{1,2}|[一二三四五六七八九十]{1,3}"
+_NUM = rf"[0-9]{{1,2}}|[{NUMERALS}]{{1,3}}"
 
 
 @dataclass(frozen=True, slots=True)

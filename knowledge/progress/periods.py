@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from knowledge.numerals import chinese_to_int
+from knowledge.numerals import NUMERALS, chinese_to_int
 
 PeriodKind = Literal["quarter", "month"]
 MonthChoice = Literal["first", "last", "next"]
 _QUARTER = re.compile(r"^\s*(\d{4})\s*[-/]?\s*[Qq]([1-4])\s*$")
 _MONTH = re.compile(r"^\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*$")
 _CN_QUARTER = re.compile(r"^\s*(\d{4})\s*年\s*第?([1-4一二三四])季度\s*$")
-_CN_MONTH = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]+)\s*月(?:份)?\s*$")
+_CN_MONTH = re.compile(rf"^\s*(\d{{4}})\s*年\s*(\d{{1,2}}|[{NUMERALS}]+)\s*月(?:份)?\s*$")
 _QUARTER_NAMES = "一二三四"
 
 
