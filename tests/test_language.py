@@ -38,27 +38,18 @@ def test_unknown_table_is_an_error_naming_file_and_key(tmp_path: Path, name: str
         load_language(folder)
 
 
-def test_misspelt_list_inside_a_table_is_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "old", "new", "message"), [
+    ("grammar.toml", "totals = [", "total = [", r"grammar.toml: unknown key 'count.total'"),
+    ("layouts.toml", "\nsupport = [", "\nsupports = [", r"layouts.toml: unknown key 'columns.supports'"),
+    ("notice.toml", '"备注" = "note"', '"备注" = "notes"', r"notice.toml: 'key_columns.备注' is 'notes'"),
+], ids=["grammar-list", "layouts-column-role", "notice-field"])
+def test_misspelt_name_inside_a_table_is_an_error(tmp_path: Path, name: str, old: str, new: str, message: str
+                                                   ) -> None:
     folder = _copy(tmp_path)
-    text = (folder / "grammar.toml").read_text(encoding="utf-8").replace("totals = [", "total = [")
-    (folder / "grammar.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(LanguageError, match=r"grammar.toml: unknown key 'count.total'"):
-        load_language(folder)
-
-
-def test_misspelt_column_role_in_layouts_is_an_error(tmp_path: Path) -> None:
-    folder = _copy(tmp_path)
-    text = (folder / "layouts.toml").read_text(encoding="utf-8").replace("\nsupport = [", "\nsupports = [")
-    (folder / "layouts.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(LanguageError, match=r"layouts.toml: unknown key 'columns.supports'"):
-        load_language(folder)
-
-
-def test_notice_column_to_an_unknown_field_is_an_error(tmp_path: Path) -> None:
-    folder = _copy(tmp_path)
-    text = (folder / "notice.toml").read_text(encoding="utf-8").replace('"备注" = "note"', '"备注" = "notes"')
-    (folder / "notice.toml").write_text(text, encoding="utf-8")
-    with pytest.raises(LanguageError, match=r"notice.toml: 'key_columns.备注' is 'notes'"):
+    text = (folder / name).read_text(encoding="utf-8")
+    assert old in text
+    (folder / name).write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(LanguageError, match=message):
         load_language(folder)
 
 
