@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar
 
 from telegram import BotCommand, InlineKeyboardButton, Update
 from telegram.ext import (
@@ -54,6 +54,61 @@ QUESTION_GROUP = 1
 Clock = Callable[[], datetime]
 
 
+# Button data is anyone's to forge: an id in it is read only when it is a plain number a database holds.
+_MAX_ID_DIGITS = 18  # below 2**63, the largest integer SQLite and PostgreSQL's bigint store
+
+
+def button_number(text: str) -> int | None:
+    """The non-negative integer `text` spells in ASCII digits (at most 18), else None: "99999999999999999999",
+    "①" or "" are stale or forged buttons, never an OverflowError or a ValueError."""
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_ID_DIGITS:
+        return None
+    return int(text)
+
+
+V = TypeVar("V")
+
+
+class BoundedMemory(Generic[V]):
+    """What buttons refer to by token (long questions, conversation answers), bounded in bytes as well as
+    in entries: a user sending thousands of 4,000-character questions evicts older ones instead of filling
+    memory. `weigh` estimates a value's size in bytes."""
+
+    def __init__(self, weigh: Callable[[V], int], max_bytes: int = 8 * 2**20, max_entries: int = 20_000) -> None:
+        self.weigh, self.max_bytes, self.max_entries = weigh, max_bytes, max_entries
+        self._items: OrderedDict[str, tuple[V, int]] = OrderedDict()
+        self.size = 0
+
+    def put(self, key: str, value: V) -> None:
+        if key in self._items:
+            self.size -= self._items.pop(key)[1]
+        weight = self.weigh(value)
+        self._items[key] = (value, weight)
+        self.size += weight
+        while self._items and (self.size > self.max_bytes or len(self._items) > self.max_entries):
+            _key, (_value, oldest) = self._items.popitem(last=False)
+            self.size -= oldest
+
+    def get(self, key: str) -> V | None:
+        found = self._items.get(key)
+        return None if found is None else found[0]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode())
+
+
+def _answer_size(item: tuple[str, Answer]) -> int:
+    """The question, and what the answer adds to the catalog rows it points at (headline, notes, one
+    reference per row)."""
+    question, answer = item
+    return len(question.encode()) + len(answer.headline.encode()) + sum(len(n.encode()) for n in answer.notes) \
+        + 64 * len(answer.rows) + 512
+
+
 @dataclass
 class BotData:
     """Everything the process keeps in `application.bot_data`, typed. PTB makes it with no arguments, so
@@ -62,9 +117,9 @@ class BotData:
     _runtime: Runtime | None = None
     commands: dict[str, list[BotCommand]] = field(default_factory=dict)  # published menus (bot/app.py)
     admin_menus: set[int] = field(default_factory=set)  # admins whose own menu is published (handlers/start.py)
-    questions: OrderedDict[str, str] = field(default_factory=OrderedDict)  # recent questions (handlers/pages.py)
+    questions: BoundedMemory[str] = field(default_factory=lambda: BoundedMemory(_utf8_size))  # handlers/pages.py
     # Recent answers that leaned on their conversation ("那配合的呢"), by token: their buttons page these.
-    answers: OrderedDict[str, tuple[str, Answer]] = field(default_factory=OrderedDict)
+    answers: BoundedMemory[tuple[str, Answer]] = field(default_factory=lambda: BoundedMemory(_answer_size))
     alerts: dict[str, float] = field(default_factory=dict)  # last admin alert per error (handlers/errors.py)
     reminders: ReminderService | None = None  # the delivery job's state (handlers/delivery.py)
     clock: Clock | None = None  # a test's clock for reminders; real time when None

@@ -19,7 +19,7 @@ from telegram.helpers import create_deep_linked_url
 from bot import messages as msg
 from bot.answer import Answer
 from bot.render import clip, render_html_compact, render_html_detail
-from handlers import CommandSpec, Context
+from handlers import CommandSpec, Context, button_number
 from handlers import texts as tx
 from handlers.pages import GROUP_ROWS, MAX_SUGGESTIONS, link_payload, suggested_question
 from knowledge.catalog import Row
@@ -95,7 +95,7 @@ def examples(context: Context) -> list[InlineQueryResultArticle]:
 
 
 def _offset(raw: str) -> int:
-    return int(raw) if raw.isdigit() else 0
+    return button_number(raw) or 0  # the offset comes from the client: "①" or 30 digits are 0
 
 
 async def on_inline(update: Update, context: Context) -> None:

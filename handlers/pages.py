@@ -22,7 +22,6 @@ import binascii
 import hashlib
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +34,7 @@ from telegram.helpers import create_deep_linked_url
 from bot import messages as msg
 from bot.answer import Answer
 from bot.render import clip, html_pages, render_html_compact, render_html_detail
-from handlers import CommandSpec, Context, is_group, nav_row
+from handlers import BoundedMemory, CommandSpec, Context, is_group, nav_row
 from handlers import texts as tx
 from knowledge.catalog import Row
 from knowledge.rowids import parse_row_id
@@ -47,7 +46,6 @@ PAGE_ITEMS = 8  # rows per page: a phone screen, and one detail button per row
 GROUP_ROWS = 3  # rows a group sees before "展开全部"
 DETAIL_COLUMNS = 3
 MAX_SUGGESTIONS = 6
-MEMORY_SIZE = 20_000
 CALLBACK_BYTES = 64
 LINK_PREFIXES = ("q_", "page_")
 
@@ -71,19 +69,14 @@ class View:
 # --- remembering questions -----------------------------------------------------------------------
 
 
-def _memory(context: Context) -> OrderedDict[str, str]:
-    memory = context.bot_data.questions
-    return memory
+def _memory(context: Context) -> BoundedMemory[str]:
+    return context.bot_data.questions
 
 
 def remember(context: Context, question: str) -> str:
-    """A stable 11-character token for `question`, kept in a bounded in-memory table."""
+    """A stable 11-character token for `question`, kept in a table bounded in bytes and entries."""
     key = _token(question)
-    memory = _memory(context)
-    memory[key] = question
-    memory.move_to_end(key)
-    while len(memory) > MEMORY_SIZE:
-        memory.popitem(last=False)
+    _memory(context).put(key, question)
     return key
 
 
@@ -115,11 +108,7 @@ def answer_ref(context: Context, question: str, answer: Answer) -> str | None:
     if (alone.headline, [item.row.id for item in alone.rows]) == (answer.headline, shown):
         return None
     key = _token(f"{question}\n{answer.headline}\n{','.join(shown)}")
-    memory = context.bot_data.answers
-    memory[key] = (question, answer)
-    memory.move_to_end(key)
-    while len(memory) > MEMORY_SIZE:
-        memory.popitem(last=False)
+    context.bot_data.answers.put(key, (question, answer))
     return "a" + key
 
 

@@ -37,7 +37,7 @@ from bot.progress.questions import read_question
 from bot.progress.runtime import answer_from_reports, local, reporting_for
 from bot.render import render_html_pages
 from bot.runtime import Runtime
-from handlers import BOTH, PRIVATE, CommandSpec, Context, is_group, keep_press
+from handlers import BOTH, PRIVATE, CommandSpec, Context, button_number, is_group, keep_press
 from handlers.ask import ADDRESSED_TO_BOT, strip_mentions
 from handlers.delivery import now_of
 from handlers.subscriptions import may_change
@@ -379,8 +379,11 @@ async def _press(update: Update, context: Context) -> None:
         await query.answer(pm.STALE, show_alert=True)
         return
     action, args = parts[0], parts[1:]
-    if action in ("ba", "br", "bx") and len(args) == 1 and args[0].isdigit():
-        await _decide(update, context, action, int(args[0]))
+    if action in ("ba", "br", "bx") and len(args) == 1:
+        if (binding := button_number(args[0])) is None:
+            await query.answer(pm.STALE, show_alert=True)
+            return
+        await _decide(update, context, action, binding)
         return
     runtime = context.bot_data.runtime
     units = await asyncio.to_thread(_bound, runtime.knowledge.sessions, message.chat.id)
@@ -406,9 +409,9 @@ async def _press(update: Update, context: Context) -> None:
                      InlineKeyboardMarkup(keyboard))
         return
     user_id = query.from_user.id
-    if action == "s" and len(args) == 2 and args[1].isdigit() and int(args[1]) < len(STATUSES):
+    if action == "s" and len(args) == 2 and (status := button_number(args[1])) is not None and status < len(STATUSES):
         await query.answer()
-        await _store_and_confirm(message, context, runtime, units, row_id, STATUSES[int(args[1])], None, "",
+        await _store_and_confirm(message, context, runtime, units, row_id, STATUSES[status], None, "",
                                  unchanged=False, user_id=user_id)
         return
     if action == "u" and len(args) == 1:

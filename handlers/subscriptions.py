@@ -32,7 +32,7 @@ from bot.reminders import render as rr
 from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets
 from bot.render import quoted
 from bot.runtime import Runtime
-from handlers import ADMIN, BOTH, CommandSpec, Context, is_group, keep_press, nav_row
+from handlers import ADMIN, BOTH, CommandSpec, Context, button_number, is_group, keep_press, nav_row
 from handlers.delivery import now_of
 from knowledge import chats
 from knowledge.catalog import Catalog, Row
@@ -359,8 +359,8 @@ async def _press(update: Update, context: Context) -> None:
         await query.edit_message_text(text)
         return
     removed: SubscriptionInfo | None = None
-    if parts[2].isdigit():
-        removed = await asyncio.to_thread(_remove_id, runtime.knowledge.sessions, chat_id, int(parts[2]))
+    if (number := button_number(parts[2])) is not None:
+        removed = await asyncio.to_thread(_remove_id, runtime.knowledge.sessions, chat_id, number)
     await query.answer(rm.UNSUBSCRIBED.format(targets=rr.target_label(runtime.catalog, removed.target)) if removed else rm.MYSUBS_EXPIRED)
     text, markup = await mysubs_view(runtime, chat_id)
     try:

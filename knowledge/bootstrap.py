@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.db import ensure_schema, make_engine, session_factory
+from knowledge.db import current_revision, ensure_schema, exclusive, make_engine, session_factory
 from knowledge.ingest import import_document
+from knowledge.migrations import head_revision
 from knowledge.models import DocumentRecord
 from knowledge.sources import default_key, fingerprint
 from knowledge.vocabulary import BUNDLED_DOCUMENT
@@ -28,16 +29,21 @@ class KnowledgeBase:
 def open_knowledge(url: str, bundled: bool = True) -> KnowledgeBase:
     """Open `url`, migrate it, and import the bundled document into an empty (or stale) database."""
     engine = make_engine(url)
-    ensure_schema(engine)
     base = KnowledgeBase(engine, session_factory(engine))
-    if bundled:
-        ensure_bundled(base)
+    if current_revision(engine) == head_revision() and not (bundled and _bundled_stale(base)):
+        return base  # the usual start: nothing to create, no lock taken
+    # Several processes may start on an empty database at once: one creates the schema and imports the
+    # bundled document while the others wait, then find both done.
+    with exclusive(engine, "bootstrap"):
+        ensure_schema(engine)
+        if bundled:
+            ensure_bundled(base)
     return base
 
 
-def ensure_bundled(base: KnowledgeBase) -> bool:
-    """Import the bundled document when no document is stored, or redo its automatic import when the
-    reader or the unit data changed since. True when it imported."""
+def _bundled_stale(base: KnowledgeBase) -> bool:
+    """Whether the bundled document needs its automatic import: no document is stored, or the reader or
+    the unit data changed since it was imported."""
     key = default_key(BUNDLED_DOCUMENT)
     with base.sessions() as session:
         stored = session.execute(select(DocumentRecord.key, DocumentRecord.source_name,
@@ -45,7 +51,12 @@ def ensure_bundled(base: KnowledgeBase) -> bool:
     bundled = [row for row in stored if row.key == key and row.source_name == BUNDLED_DOCUMENT.name]
     if stored and not bundled:
         return False
-    if bundled and bundled[0].source_sha256 == fingerprint(BUNDLED_DOCUMENT):
+    return not (bundled and bundled[0].source_sha256 == fingerprint(BUNDLED_DOCUMENT))
+
+
+def ensure_bundled(base: KnowledgeBase) -> bool:
+    """Import the bundled document when `_bundled_stale` says so. True when it imported."""
+    if not _bundled_stale(base):
         return False
     import_document(base.sessions, BUNDLED_DOCUMENT)
     return True

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on POSIX: SQLite files go unlocked (a single-machine database anyway)
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,11 +31,47 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
+    # The busy timeout first: switching to WAL needs the database to itself, and a second process starting
+    # at the same moment must wait for that rather than fail with "database is locked".
+    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets the bot read while an import or a second instance writes.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+@contextmanager
+def exclusive(engine: Engine, name: str) -> Iterator[None]:
+    """Hold the lock `name` on this database against every other process using it: PostgreSQL's advisory
+    lock (keyed by the name and the URL, so schemas of one server do not share it), or for a SQLite file an
+    flock on a file beside it. Waits as long as the holder works; a holder that dies releases it. Where no
+    lock can be taken (an in-memory or read-only database) the work goes on unlocked: it can only read."""
+    if engine.dialect.name == "postgresql":
+        where = engine.url.render_as_string(hide_password=True)
+        key = int.from_bytes(hashlib.sha256(f"duban:{name}\n{where}".encode()).digest()[:8], "big", signed=True)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+            connection.commit()  # the lock belongs to the session, not to this transaction
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                connection.commit()
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or fcntl is None:
+        yield
+        return
+    try:
+        descriptor = os.open(f"{database}.{name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a read-only directory: nothing here can write, so nothing needs the lock
+        yield
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the flock
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -12,6 +12,7 @@ import html
 import importlib
 import os
 import pkgutil
+import random
 import re
 import signal
 import socket
@@ -40,6 +41,8 @@ from bot.app import (
     webhook_options,
 )
 from bot.config import Settings
+from bot.progress import messages as pm
+from bot.reminders import messages as rm
 from bot.render import render_text
 from bot.runtime import Runtime
 from handlers import texts as tx
@@ -247,6 +250,37 @@ async def test_forged_and_stale_callbacks_get_polite_alerts(fake: FakeBotApi, bo
         assert (answer.text, answer.show_alert) == (expected, True), data
     assert fake.calls_to("editMessageText") == []
     await fake.assert_no_bot_messages(chat, wait=0.05)
+
+
+async def test_forged_buttons_of_any_shape_are_stale_never_errors(fake: FakeBotApi, bot: Any) -> None:
+    """Ids too large for the database, digits int() refuses, missing parts, random junk after every prefix
+    the bot uses: each press is answered, none reaches the error handler (no apology, no admin alert)."""
+    errors: list[BaseException | None] = []
+
+    async def record(_update: object, context: Any) -> None:
+        errors.append(context.error)
+
+    bot.add_error_handler(record)
+    # Pressing /mysubs' stale buttons redraws the same list: Telegram says "not modified", which the bot expects.
+    fake.expect_rejection("editMessageText", 400, description="message is not modified")
+    user = fake.add_user("Li")
+    chat = fake.private_chat(user)
+    reply = await ask(fake, chat, user, "区民政局负责哪些民生实事")
+    huge = "99999999999999999999"
+    expected = {f"sb:r:{huge}": rm.MYSUBS_EXPIRED, "sb:r:①": rm.MYSUBS_EXPIRED, "sb:r:-1": rm.MYSUBS_EXPIRED,
+                "sb:": rm.MYSUBS_EXPIRED, f"pg:ba:{huge}": pm.STALE, "pg:bx:①": pm.STALE, f"1p:{huge}:q区民政局": tx.FORGED}
+    for data, text in expected.items():
+        answer = await press(fake, chat, user, reply, data)
+        assert answer.text == text, data
+    randomness = random.Random(11)
+    prefixes = ["", "1p:", "1d:", "1s:", "1e:", "1n", "sb:r:", "sb:c:", "sb:x:", "pg:ba:", "pg:s:", "pg:r:", "pg:l", "pg:u:"]
+    pieces = [huge, "①", "０", ":", "-", "K5-1", "L8-2", "t", "q", "区民政局", "\u202e", "0" * 30, "x" * 60]
+    for _ in range(60):
+        data = randomness.choice(prefixes) + "".join(randomness.choices(pieces, k=randomness.randint(0, 4)))
+        data = data.encode()[:64].decode("utf-8", "ignore") or "x"
+        answer = await press(fake, chat, user, reply, data)
+        assert answer is not None, data
+    assert errors == [], errors
 
 
 # --- groups --------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.db import transaction
+from knowledge.db import exclusive, transaction
 from knowledge.ingest.document import Document, DocumentError
 from knowledge.ingest.formats import FORMATS, Located, located_lines
 from knowledge.ingest.general import GeneralReader
@@ -66,7 +66,9 @@ def import_document(factory: sessionmaker[Session], path: Path, key: str | None 
     """Read then store in one transaction: a file that fails to parse changes nothing."""
     vocabulary = load_vocabulary()
     document = read_document(path, key, vocabulary)
-    with transaction(factory) as session:
+    # Imports wait for each other (the read above runs in parallel): a key imported twice at once ends
+    # as one of the two, never a unique-key error, and SQLite never times out as "database is locked".
+    with exclusive(factory.kw["bind"], "import"), transaction(factory) as session:
         store_document(session, document, vocabulary, fingerprint(path))
     return document
 
