@@ -21,6 +21,7 @@ leads; else nothing marks a lead, so a sole unit leads and several units are all
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -135,7 +136,8 @@ class GeneralReader:
             if not document.title and ("关于" in line or len(line) >= 8) and len(line) <= 120:
                 document.title = re.sub(r"(?<=[\u4e00-\u9fff》《])\s+(?=[\u4e00-\u9fff《》])", "", line)
             elif match := _ISSUED.match(line.replace(" ", "")):
-                document.issued = date(*(int(g) for g in match.groups()))
+                with contextlib.suppress(ValueError):  # 2023年2月30日 dates nothing: the notice stays undated
+                    document.issued = date(*(int(g) for g in match.groups()))
         if not document.year:
             match = _YEAR.search(document.title) or next(
                 (m for _w, raw in self.located for m in [_YEAR.search(raw)] if m), None)
@@ -212,7 +214,10 @@ class GeneralReader:
 
     def _maybe_section(self, line: str) -> None:
         if match := C.SECTION.match(line):
-            value = chinese_to_int(match.group(1))
+            try:
+                value = chinese_to_int(match.group(1))
+            except ValueError:  # 百、 or 十十、 numbers no section
+                return
             if value:
                 self.section = (value, line)
                 leaders = _section_leaders(match.group(2))
@@ -505,7 +510,8 @@ class GeneralReader:
         for number, rows in by_section.items():
             section_number = number + offset
             plain = [r.no_text for r in rows]
-            by_number = all(n.isdigit() for n in plain) and len(set(plain)) == len(plain)
+            # isdecimal, not isdigit: "①" is a digit int() refuses
+            by_number = all(n.isdecimal() and len(n) <= 6 for n in plain) and len(set(plain)) == len(plain)
             heading = rows[0].section[1]
             section: Section | None = None
             if table.kind != "livelihood":
@@ -631,7 +637,7 @@ def _next_number(previous: str | None, line: str) -> bool:
     current = line.rstrip(".．、")
     if previous is None or not previous:
         return True
-    if previous.isdigit() and current.isdigit():
+    if previous.isdecimal() and current.isdecimal() and len(previous) <= 9 and len(current) <= 9:
         return int(current) in (int(previous) + 1, 1)
     return True
 
