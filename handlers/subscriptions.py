@@ -339,7 +339,7 @@ async def _press(update: Update, context: Context) -> None:
     chat_id = message.chat.id
     if parts[1] == "x":
         await query.answer()
-        await query.edit_message_text(rm.SUB_CANCELLED)
+        await _edit(query, rm.SUB_CANCELLED)
         return
     if parts[1] == "c":
         await _confirm(query, runtime, parts[2])
@@ -356,13 +356,19 @@ async def _press(update: Update, context: Context) -> None:
         await query.answer()
         text = await subscribe_text(runtime, chat_id, chats.chat_type(message.chat.type), resolution, query.from_user.id,
                                     now_of(context))
-        await query.edit_message_text(text)
+        await _edit(query, text)
         return
     removed: SubscriptionInfo | None = None
     if (number := button_number(parts[2])) is not None:
         removed = await asyncio.to_thread(_remove_id, runtime.knowledge.sessions, chat_id, number)
     await query.answer(rm.UNSUBSCRIBED.format(targets=rr.target_label(runtime.catalog, removed.target)) if removed else rm.MYSUBS_EXPIRED)
     text, markup = await mysubs_view(runtime, chat_id)
+    await _edit(query, text, markup)
+
+
+async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Edit the pressed message; a button pressed twice (or forged) asks for what is already shown, which
+    Telegram refuses as "not modified" — nothing to do, not an error."""
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
@@ -429,7 +435,7 @@ async def _look(query: CallbackQuery, context: Context, message: Message, action
             return
         await query.answer(rm.SET_DEADLINE_HOW.format(row=row.label.replace(" ", "")), show_alert=True)
         return
-    page = int(arg) if arg.isdigit() else 0
+    page = button_number(arg) or 0  # forged page numbers ("①", 30 digits) show the first page
     if action == "d":
         pages = await deadline_pages(context, message.chat.id)
         if pages is None:

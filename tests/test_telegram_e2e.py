@@ -273,7 +273,8 @@ async def test_forged_buttons_of_any_shape_are_stale_never_errors(fake: FakeBotA
         answer = await press(fake, chat, user, reply, data)
         assert answer.text == text, data
     randomness = random.Random(11)
-    prefixes = ["", "1p:", "1d:", "1s:", "1e:", "1n", "sb:r:", "sb:c:", "sb:x:", "pg:ba:", "pg:s:", "pg:r:", "pg:l", "pg:u:"]
+    prefixes = ["", "1p:", "1d:", "1s:", "1e:", "1a:", "1n", "sb:r:", "sb:c:", "sb:x:", "sb:d:", "sb:m:", "sb:t:", "pg:ba:", "pg:s:",
+                "pg:r:", "pg:l", "pg:u:"]
     pieces = [huge, "①", "０", ":", "-", "K5-1", "L8-2", "t", "q", "区民政局", "\u202e", "0" * 30, "x" * 60]
     for _ in range(60):
         data = randomness.choice(prefixes) + "".join(randomness.choices(pieces, k=randomness.randint(0, 4)))
