@@ -37,6 +37,7 @@ from handlers import (
     Context,
     ask,
     delivery,
+    documents,
     errors,
     inline,
     pages,
@@ -53,7 +54,8 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 # Every handler module, in the order their commands appear in the menus. Imported, not named: a renamed
 # or missing module stops the bot at start-up instead of silently turning its feature off.
-HANDLER_MODULES: tuple[ModuleType, ...] = (start, ask, inline, pages, subscriptions, delivery, progress, errors)
+HANDLER_MODULES: tuple[ModuleType, ...] = (start, ask, documents, inline, pages, subscriptions, delivery, progress,
+                                           errors)
 # Edited messages are left out on purpose: answering an edit would post a second reply.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.MY_CHAT_MEMBER]
 TIMEZONE = ZoneInfo("Asia/Shanghai")

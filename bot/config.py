@@ -34,6 +34,7 @@ SCHEMA: dict[str, Any] = {
     "data_dir": "path",
     "database_url": "str",
     "document": "str",
+    "documents_in_memory": "int",
     "admins": "ids",
     "log_level": "choice",
     "conversation": {"expiry_minutes": "number"},
@@ -108,6 +109,8 @@ class Settings:
     log_level: str = "INFO"
     # A conversation forgets its context after this many minutes without a message.
     conversation_expiry_minutes: float = 30.0
+    # How many documents besides the answering one a bot keeps loaded (least recently asked dropped first).
+    documents_in_memory: int = 32
 
     @property
     def debug(self) -> bool:
@@ -145,6 +148,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         log_level=_log_level(env.get("DUBAN_LOG_LEVEL") or raw.get("log_level") or "INFO"),
         conversation_expiry_minutes=_expiry(env.get("DUBAN_CONVERSATION_EXPIRY_MINUTES"),
                                             raw.get("conversation", {}).get("expiry_minutes")),
+        documents_in_memory=_in_memory(env.get("DUBAN_DOCUMENTS_IN_MEMORY"), raw.get("documents_in_memory")),
     )
     if settings.webhook_certificate is not None and not settings.webhook_certificate.is_file():
         raise ConfigError(f"telegram.webhook.certificate：找不到证书文件 {settings.webhook_certificate}")
@@ -284,6 +288,19 @@ def _document(value: str | None) -> str | None:
     if value is not None and not 0 < len(value.strip()) <= MAX_KEY:
         raise ConfigError(f"DUBAN_DOCUMENT / document 应为 duban docs 列出的文件键，收到 {value!r}")
     return value.strip() if value else None
+
+
+def _in_memory(env_value: str | None, value: int | None) -> int:
+    """Documents kept loaded besides the answering one: 0 to 10,000 (DUBAN_DOCUMENTS_IN_MEMORY overrides)."""
+    if env_value:
+        try:
+            value = int(env_value.strip())
+        except ValueError:
+            raise ConfigError(f"DUBAN_DOCUMENTS_IN_MEMORY 应为整数，收到 {env_value!r}") from None
+    count = 32 if value is None else value
+    if not 0 <= count <= 10_000:
+        raise ConfigError(f"documents_in_memory 应在 0 到 10000 之间，收到 {value!r}")
+    return count
 
 
 def _expiry(env_value: str | None, value: float | None) -> float:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from bot.answer import Answer
     from bot.dialogue.engine import Conversation
     from bot.nlu.query import Query
+    from bot.shelf import Library
     from knowledge.bootstrap import KnowledgeBase
     from knowledge.documents import Choice
     from knowledge.reminders.deadlines import Deadline
@@ -55,18 +56,32 @@ class Runtime:
 
     @cached_property
     def duban(self) -> Duban:
-        url, key = self.settings.database_url, self.document_key
+        """The answering document's pipeline."""
+        return self.load_duban(self.document_key)
+
+    @cached_property
+    def library(self) -> Library:
+        """Every stored document, each chat's choice, loaded on demand (bot/shelf)."""
+        from bot.shelf import Library
+
+        return Library(self, capacity=self.settings.documents_in_memory)
+
+    def load_duban(self, key: str | None) -> Duban:
+        """A document's pipeline from the signed snapshot cache when current, else from the database."""
+        url = self.settings.database_url
+        # Progress reports belong to the answering document: another document's questions are answered alone.
+        progress = self._progress if key == self.document_key else None
         cached = snapshot.load(self.cache_dir, url, key)
         if cached is not None:
             catalog, lexicon = cached
-            duban = Duban(catalog, cache_dir=self.cache_dir, progress=self._progress)
+            duban = Duban(catalog, cache_dir=self.cache_dir, progress=progress)
             duban.__dict__["lexicon"] = lexicon
             return duban
         from knowledge.catalog import load_catalog
 
         with self.knowledge.sessions() as session:
             catalog = load_catalog(session, key)
-        duban = Duban(catalog, cache_dir=self.cache_dir, progress=self._progress)
+        duban = Duban(catalog, cache_dir=self.cache_dir, progress=progress)
         snapshot.save(self.cache_dir, url, key, catalog, duban.lexicon)
         return duban
 
@@ -123,5 +138,5 @@ class Runtime:
         """Forget the snapshot after an import, so the next question sees the new document."""
         if "chats" in self.__dict__:
             self.chats.store.flush()  # the queued states must not be lost with the old store
-        for name in ("catalog", "duban", "conversation", "chats"):  # the next snapshot check sees the new revision
+        for name in ("catalog", "duban", "conversation", "chats", "library"):  # the next snapshot check sees the new revision
             self.__dict__.pop(name, None)

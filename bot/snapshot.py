@@ -54,6 +54,25 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(url.removeprefix(prefix))
 
 
+def stored_documents(url: str) -> list[tuple[str, int, str, int, str]] | None:
+    """(key, id, place, year, title) of every stored document, newest first, read with sqlite3 (no SQLAlchemy
+    on a warm start); None when the database is not a SQLite file at the current schema."""
+    from knowledge.migrations import head_revision
+
+    path = _sqlite_path(url)
+    if path is None or not path.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+            schema = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            if not schema or schema[0] != head_revision():
+                return None
+            return [tuple(row) for row in connection.execute(
+                "SELECT key, id, place, year, title FROM documents ORDER BY year DESC, imported_at DESC")]
+    except sqlite3.Error:
+        return None
+
+
 def database_state(url: str, document: str | None) -> str | None:
     """A string that changes whenever the snapshot would: None when it can't be read cheaply."""
     from knowledge.migrations import head_revision

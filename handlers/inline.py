@@ -67,8 +67,8 @@ def found_nothing(answer: Answer) -> bool:
 
 def results_for(context: Context, question: str) -> list[InlineQueryResultArticle]:
     """The summary first, then one result per row (its detail); nothing when nothing was found."""
-    duban = context.bot_data.runtime.duban
-    answer = duban.ask(question)
+    library = context.bot_data.runtime.library
+    answer = library.ask(question)
     if answer.rows:
         results = [_summary(context, "summary", question, answer, answer.headline)]
         results += [_article(f"row:{item.row.id}", row_title(item.row), item.row.text, render_html_detail(item.row))
@@ -78,7 +78,7 @@ def results_for(context: Context, question: str) -> list[InlineQueryResultArticl
     # A near name the user may have meant: each is the answer about that name, never a silent swap.
     for index, suggestion in enumerate(answer.suggestions[:MAX_SUGGESTIONS]):
         again = suggested_question(question, answer, suggestion)
-        other = duban.ask(again)
+        other = library.ask(again)
         if not found_nothing(other):
             results.append(_summary(context, f"suggestion:{index}", again, other, msg.DID_YOU_MEAN + suggestion))
     if not results and not found_nothing(answer):

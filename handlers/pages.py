@@ -17,6 +17,7 @@ text means something else, so the buttons page the answer itself, remembered in 
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -112,12 +113,13 @@ def answer_ref(context: Context, question: str, answer: Answer) -> str | None:
     return "a" + key
 
 
-def resolve_answer(context: Context, ref: str) -> tuple[str, Answer] | None:
-    """The question and answer a ref names (the answer asked again, or the remembered one), or None."""
+def resolve_answer(context: Context, ref: str, key: str | None = None) -> tuple[str, Answer] | None:
+    """The question and answer a ref names (the answer remembered, or asked again of document `key`, default
+    the answering one), or None."""
     if match := _ANSWER.fullmatch(ref):
         return context.bot_data.answers.get(match.group(1))
     question = resolve_ref(context, ref)
-    return None if question is None else (question, context.bot_data.runtime.duban.ask(question))
+    return None if question is None else (question, context.bot_data.runtime.library.ask(question, key))
 
 
 def link_payload(context: Context, question: str) -> str:
@@ -169,15 +171,17 @@ def page_view(context: Context, answer: Answer, question: str, page: int, ref: s
     shown = pages[page]
     keyboard: list[list[InlineKeyboardButton]] = []
     if not answer.detail:
-        catalog = context.bot_data.runtime.catalog
+        # The answer's own rows: it may come from another document than the process's answering one.
+        rows = {item.row.id: item.row for item in answer.rows}
         buttons = []
         for row_id in shown.row_ids:
             prefix = f"1d:{row_id}:{page}:"
-            buttons.append(_button(catalog.by_id[row_id].label, prefix + (ref or ref_for(context, question, prefix))))
+            buttons.append(_button(rows[row_id].label, prefix + (ref or ref_for(context, question, prefix))))
         keyboard += [buttons[i:i + DETAIL_COLUMNS] for i in range(0, len(buttons), DETAIL_COLUMNS)]
     keyboard += _suggestion_rows(context, answer, question, ref)
     if answer.detail:
-        keyboard += [row_actions(context, row_id, admin=False) for row_id in shown.row_ids]
+        own = {item.row.id: item.row for item in answer.rows}
+        keyboard += [row_actions(context, own[row_id], admin=False) for row_id in shown.row_ids if row_id in own]
 
     def data(k: int) -> str:
         return f"1p:{k}:" + (ref or ref_for(context, question, f"1p:{k}:"))
@@ -205,18 +209,19 @@ def compact_view(context: Context, answer: Answer, question: str, ref: str | Non
 def detail_view(context: Context, row: Row, question: str | None, page: int, ref: str | None = None,
                 admin: bool = False) -> View:
     """One row in full: 订阅 (and 设置期限 for an admin), and a button back to the page it was opened from."""
-    keyboard = [row_actions(context, row.id, admin)]
+    keyboard = [row_actions(context, row, admin)]
     if question is not None:
         prefix = f"1p:{page}:"
         keyboard.append([_button(tx.BACK, prefix + (ref or ref_for(context, question, prefix)))])
     return View(render_html_detail(row), InlineKeyboardMarkup(keyboard))
 
 
-def row_actions(context: Context, row_id: str, admin: bool) -> list[InlineKeyboardButton]:
+def row_actions(context: Context, row: Row, admin: bool) -> list[InlineKeyboardButton]:
     """Under a row in full: 订阅 (asks before subscribing) and, for an admin, how to set its deadline."""
     from handlers.subscriptions import row_buttons
 
-    return row_buttons(context.bot_data.runtime.catalog.by_id[row_id], admin)
+    # Subscriptions and deadlines follow the answering document: a row another document answered has neither.
+    return row_buttons(row, admin) if context.bot_data.runtime.catalog.by_id.get(row.id) == row else []
 
 
 async def reply_answer(message: Message, context: Context, question: str) -> None:
@@ -226,7 +231,9 @@ async def reply_answer(message: Message, context: Context, question: str) -> Non
     group = is_group(message.chat.type)
     # A private chat is one conversation; in a group each user's messages to the bot are their own.
     user = message.from_user.id if message.from_user is not None else None
-    answer = context.bot_data.runtime.chats.reply(conversation_key(message.chat.id, user, private=not group), question)
+    library = context.bot_data.runtime.library
+    key = await asyncio.to_thread(library.chat_document, message.chat.id)
+    answer = library.reply(conversation_key(message.chat.id, user, private=not group), question, key)
     if group and answer.intent in ("none", "chat"):
         # Thanks, greetings or anything else off the document said to the bot in a group: a few words,
         # never the examples read out to everyone.
@@ -290,8 +297,20 @@ async def _on_example(query: CallbackQuery, context: Context, message: Message,
     await reply_answer(message, context, questions[index])
 
 
+def _chat_document(context: Context, query: CallbackQuery) -> str:
+    """The document of the chat the button is in (the answering one for a message sent inline)."""
+    library = context.bot_data.runtime.library
+    message = query.message if isinstance(query.message, Message) else None
+    return library.chat_document(message.chat.id) if message is not None else library.default_key()
+
+
+def _ask(context: Context, query: CallbackQuery, question: str) -> Answer:
+    """A button's question answered again from the document its chat asks (or the one it names)."""
+    return context.bot_data.runtime.library.ask(question, _chat_document(context, query))
+
+
 async def _on_page(query: CallbackQuery, context: Context, page: int, ref: str) -> None:
-    resolved = resolve_answer(context, ref)
+    resolved = resolve_answer(context, ref, _chat_document(context, query))
     if resolved is None:
         await _alert(query, tx.STALE)
         return
@@ -305,7 +324,10 @@ async def _on_page(query: CallbackQuery, context: Context, page: int, ref: str) 
 
 async def _on_detail(query: CallbackQuery, context: Context, row_id: str, page: int,
                      ref: str | None) -> None:
-    row = context.bot_data.runtime.catalog.by_id.get(parse_row_id(row_id) or "")
+    library = context.bot_data.runtime.library
+    asked = resolve_ref(context, ref) if ref else None
+    key = library.pick(asked or "", _chat_document(context, query))
+    row = library.duban(key).catalog.by_id.get(parse_row_id(row_id) or "")
     if row is None:
         await _alert(query, tx.NO_SUCH_ROW)
         return
@@ -318,17 +340,16 @@ async def _on_detail(query: CallbackQuery, context: Context, row_id: str, page: 
 
 async def _on_suggestion(query: CallbackQuery, context: Context, message: Message,
                          index: int, ref: str) -> None:
-    resolved = resolve_answer(context, ref)
+    resolved = resolve_answer(context, ref, _chat_document(context, query))
     if resolved is None:
         await _alert(query, tx.STALE)
         return
-    duban = context.bot_data.runtime.duban
     question, answer = resolved
     if index >= len(answer.suggestions):
         await _alert(query, tx.FORGED)
         return
     question = suggested_question(question, answer, answer.suggestions[index])
-    answer = duban.ask(question)
+    answer = _ask(context, query, question)
     await query.answer()
     view = compact_view(context, answer, question) if is_group(message.chat.type) else page_view(context, answer, question, 0)
     await _show(query, view)

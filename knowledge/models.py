@@ -246,3 +246,15 @@ class ConversationState(Base):
     key: Mapped[str] = mapped_column(String(120), primary_key=True)
     state: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ChatDocument(Base):
+    """The document a chat chose with /doc; a chat without a row asks the answering document (the pinned one,
+    else the newest imported, else the bundled one). A removed document's choices are simply not found."""
+
+    __tablename__ = "chat_documents"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    document: Mapped[str] = mapped_column(String(100))
+    chosen_by: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    chosen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

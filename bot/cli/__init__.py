@@ -92,12 +92,22 @@ def bench_command(
     rounds: Annotated[int, typer.Option(help="Rounds over the question set.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     doc: DocOption = None,
+    documents: Annotated[int, typer.Option(
+        help="Instead: store this many generated documents in a throw-away SQLite database and measure one "
+             "bot serving them (e.g. 1000).")] = 0,
+    in_memory: Annotated[int, typer.Option(help="With --documents: documents held in memory at once.")] = 32,
 ) -> None:
-    """Measure answer latency, cold start and memory (a benchmark, not a test). Example: duban bench"""
-    from benchmarks.answers import run
+    """Measure answer latency, cold start and memory (a benchmark, not a test). Example: duban bench
+    (duban bench --documents 1000: a chat's question, a cold document and the RSS with 1,000 stored)"""
+    if documents > 0:
+        from benchmarks.library import run as run_library
 
-    runtime = open_runtime(doc, answering=True)
-    figures = run(runtime.duban, rounds, failures.mask_url(runtime.settings.database_url))
+        figures = run_library(documents, in_memory)
+    else:
+        from benchmarks.answers import run
+
+        runtime = open_runtime(doc, answering=True)
+        figures = run(runtime.duban, rounds, failures.mask_url(runtime.settings.database_url))
     if as_json:
         typer.echo(json.dumps(figures, ensure_ascii=False, indent=1))
         return
@@ -105,8 +115,10 @@ def bench_command(
         if isinstance(value, dict):
             typer.echo(f"{name}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
                                                for k, v in value.items()))
-        else:
+        elif isinstance(value, float):
             typer.echo(f"{name}: {value:.1f}")
+        else:
+            typer.echo(f"{name}: {value}")
 
 
 @app.command("check")

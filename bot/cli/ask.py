@@ -30,13 +30,15 @@ def answer_lines(runtime: Runtime, questions: Iterable[str], as_json: bool,
     With `conversation` (a key), the lines are the messages of that one conversation: each may lean on
     the ones before it. Questions that could not be answered (an error, not a polite refusal) are added
     to `failed`."""
-    chat = runtime.conversation
+    library, key = runtime.library, runtime.catalog.key
+    store = runtime.conversation.store  # in memory: one `duban ask --conversation` is one process
     for question in questions:
         if len(question) > MAX_INPUT:
             yield _refusal(question, msg.TOO_LONG.format(limit=MAX_INPUT), as_json)
             continue
         try:
-            result = chat.answer(question) if conversation is None else chat.reply(conversation, question)
+            result = (library.answer(question, key) if conversation is None
+                      else library.reply(conversation, question, key, store))
         except Exception as error:  # one bad line must not stop the lines after it
             log.exception("failed to answer %r", question[:200])
             if failed is not None:
