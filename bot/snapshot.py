@@ -54,30 +54,10 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(url.removeprefix(prefix))
 
 
-def stored_documents(url: str) -> list[tuple[str, int, str, int, str]] | None:
-    """(key, id, place, year, title) of every stored document, newest first, read with sqlite3 (no SQLAlchemy
-    on a warm start); None when the database is not a SQLite file at the current schema."""
+def _read(url: str, *queries: tuple[str, tuple[object, ...]]) -> list[list[tuple[Any, ...]]] | None:
+    """Each query's rows from a SQLite database file at the current schema, read-only with the standard
+    library; None when the URL is no SQLite file, the schema is not current, or the read fails."""
     from knowledge.migrations import head_revision
-
-    path = _sqlite_path(url)
-    if path is None or not path.exists():
-        return None
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-            schema = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            if not schema or schema[0] != head_revision():
-                return None
-            return [tuple(row) for row in connection.execute(
-                "SELECT key, id, place, year, title FROM documents ORDER BY year DESC, imported_at DESC")]
-    except sqlite3.Error:
-        return None
-
-
-def database_state(url: str, document: str | None) -> str | None:
-    """A string that changes whenever the snapshot would: None when it can't be read cheaply."""
-    from knowledge.migrations import head_revision
-    from knowledge.sources import default_key, fingerprint
-    from knowledge.vocabulary import BUNDLED_DOCUMENT
 
     path = _sqlite_path(url)
     if path is None or not path.exists():
@@ -86,13 +66,30 @@ def database_state(url: str, document: str | None) -> str | None:
         # closing(): a sqlite3 connection's own context manager commits but never closes.
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
             schema = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            revision = connection.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-            bundled = connection.execute("SELECT source_sha256 FROM documents WHERE key = ? AND source_name = ?",
-                                         (default_key(BUNDLED_DOCUMENT), BUNDLED_DOCUMENT.name)).fetchone()
+            if not schema or schema[0] != head_revision():
+                return None
+            return [connection.execute(sql, parameters).fetchall() for sql, parameters in queries]
     except sqlite3.Error:
         return None
-    if not schema or schema[0] != head_revision() or not revision:
+
+
+def stored_documents(url: str) -> list[tuple[str, int, str, int, str]] | None:
+    """(key, id, place, year, title) of every stored document, newest first, without SQLAlchemy (a warm start)."""
+    found = _read(url, ("SELECT key, id, place, year, title FROM documents ORDER BY year DESC, imported_at DESC", ()))
+    return None if found is None else [(r[0], r[1], r[2], r[3], r[4]) for r in found[0]]
+
+
+def database_state(url: str, document: str | None) -> str | None:
+    """A string that changes whenever the snapshot would: None when it can't be read cheaply."""
+    from knowledge.sources import default_key, fingerprint
+    from knowledge.vocabulary import BUNDLED_DOCUMENT
+
+    found = _read(url, ("SELECT value FROM meta WHERE key = 'revision'", ()),
+                  ("SELECT source_sha256 FROM documents WHERE key = ? AND source_name = ?",
+                   (default_key(BUNDLED_DOCUMENT), BUNDLED_DOCUMENT.name)))
+    if found is None or not found[0]:
         return None
+    revision, bundled = found[0][0], found[1][0] if found[1] else None
     if bundled and bundled[0] != fingerprint(BUNDLED_DOCUMENT):
         return None  # the automatic import is stale: the full path redoes it
     return f"{snapshot_version()}:{revision[0]}:{document or ''}"
