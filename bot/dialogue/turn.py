@@ -701,7 +701,8 @@ class Turn:
             base.intent = "unit_items" if base.units else "leader_items" if base.leaders else "keyword"
         elif base.count and base.intent in ("unit_items", "leader_items"):
             base.intent = "count"
-        result = _said_empty(answer(base, self.catalog))
+        # A body asked by its second nameplate stays that nameplate's rows ("区网信办…" then "只看牵头的").
+        result = _said_empty(self._nameplate(ctx.question, base) or answer(base, self.catalog))
         after = self._remember(result, question=ctx.question, subjects=ctx.subjects, focus="question")
         after.role, after.kind = role or "", kind or ""
         return result, after
