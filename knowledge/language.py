@@ -27,7 +27,7 @@ READER_FILES = ("units.toml", "places.toml", "titles.toml")
 
 # cues.toml: table → the cue lists it holds. The parser reads each list by its name.
 CUE_LISTS: Mapping[str, tuple[str, ...]] = {
-    "role": ("lead", "support", "not_lead"),
+    "role": ("lead", "support", "contrast", "not_lead"),
     "kind": ("livelihood", "key_task"),
     "ask": ("who_unit", "who_leader", "number", "count_measures", "list", "help", "together", "topic", "has_note",
             "separately"),

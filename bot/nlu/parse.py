@@ -276,9 +276,11 @@ class Parser:
             for cue in found[shape]:
                 rest = rest.replace(cue, _GAP)
         found["lead"] = cues.found("lead", rest)
-        found["support"] = cues.found("support", rest)
-        for name in ("not_lead", "lead", "support", "livelihood", "key_task", "who_unit", "who_leader", "help",
-                     "together", "separately", "has_note"):
+        found["contrast"] = cues.found("contrast", rest)
+        # 参与 names the other role only when set against 牵头 in the same question (CONTRACT §4)
+        found["support"] = cues.found("support", rest) + (found["contrast"] if found["lead"] else [])
+        for name in ("not_lead", "lead", "support", "contrast", "livelihood", "key_task", "who_unit", "who_leader",
+                     "help", "together", "separately", "has_note"):
             for cue in found[name]:
                 rest = rest.replace(cue, _GAP)
         return _CueReading(rest=rest, found=found, shapes=shapes, role=_role(found), kind=_kind(found),
@@ -296,7 +298,9 @@ class Parser:
     def _roles_by_position(self, focus: str, mentions: list[Mention]) -> dict[str, Role]:
         """"区发改局牵头、七都街道参与": the role word right after each unit's name, when there is one."""
         roles: dict[str, Role] = {}
-        lead, support = self.lexicon.cues["lead"], self.lexicon.cues["support"]
+        lead, support = self.lexicon.cues["lead"], list(self.lexicon.cues["support"])
+        if any(cue in focus for cue in lead):  # 参与 set against 牵头 names the other role (CONTRACT §4)
+            support += self.lexicon.cues["contrast"]
         for mention in mentions:
             if mention.entity.type not in ("unit", "street"):
                 continue
