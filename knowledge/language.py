@@ -4,7 +4,7 @@
 `grammar.toml` (counting, name endings, levels of government, figure measures, command words),
 `titles.toml` (leader titles), `units.toml` and `places.toml` (the district's bodies, streets, groups),
 `layouts.toml` (how task tables are written: header words by column role, lead marks, unit endings, page frame),
-`notice.toml` (the bundled notice's column headers).
+`notice.toml` (the bundled notice's column headers), `dialogue.toml` (the conversation's words).
 Nothing else opens these files. A key a file does not define is an error naming the file and the key,
 so a misspelt list name never silently turns a rule off.
 """
@@ -194,6 +194,16 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class Dialogue:
+    """dialogue.toml: the conversation's word lists by "table.key" (as written), and its English tables."""
+
+    lists: Mapping[str, tuple[str, ...]]
+    letters_share: float
+    english_words: Mapping[str, str]
+    english_shapes: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Language:
     """All of Duban's language data."""
 
@@ -213,6 +223,7 @@ class Language:
     commands: Commands
     layouts: Layouts
     notice: Notice
+    dialogue: Dialogue
 
 
 class _File:
@@ -418,6 +429,43 @@ def _notice(path: Path) -> Notice:
     return Notice(columns("key_columns"), columns("livelihood_columns"))
 
 
+# dialogue.toml: table → the word lists it holds (bot/dialogue reads each by "table.key").
+DIALOGUE_LISTS: Mapping[str, tuple[str, ...]] = {
+    "followup": ("opener", "closer", "pronoun", "narrow", "only", "relist", "yes", "function"),
+    "paging": ("next", "previous", "all"),
+    "detail": ("words", "code_rest"),
+    "everyday": ("greeting", "thanks", "bye", "who", "vague", "off_topic", "not_trailing"),
+    "structure": ("section", "project", "division", "projects_list", "unled", "attachment"),
+    "facts": ("doc_number", "printed", "issued", "meeting", "cc", "issuer", "document"),
+    "yesno": ("infix", "suffix", "not_before_suffix"),
+    "supporting": ("who_support", "who_all", "helps"),
+    "stats": ("most", "least", "each", "versus", "leaders", "units", "units_alone", "lead", "all", "leader_word",
+              "section_word", "who_leads"),
+    "deadlines": ("words", "this_month"),
+}
+
+
+def _dialogue(path: Path) -> Dialogue:
+    file = _File(path)
+    file.table(file.data, "", (*DIALOGUE_LISTS, "english"))
+    lists: dict[str, tuple[str, ...]] = {}
+    for table, names in DIALOGUE_LISTS.items():
+        data = file.table(file.data.get(table, {}), table, names)
+        for name in names:
+            words = file.words(data, name, f"{table}.", ())
+            if not all(words):
+                raise LanguageError(f"{file.name}: '{table}.{name}' holds an empty string")
+            lists[f"{table}.{name}"] = words
+    english = file.table(file.data.get("english", {}), "english", ("letters_share", "words", "shapes"))
+    share = english.get("letters_share", 0.6)
+    if not isinstance(share, (int, float)) or isinstance(share, bool):
+        raise LanguageError(f"{file.name}: 'english.letters_share' must be a number")
+    known = file.table(english.get("words", {}), "english.words", english.get("words", {}))
+    shapes = file.table(english.get("shapes", {}), "english.shapes", english.get("shapes", {}))
+    return Dialogue(lists, float(share), {k: file.text(known, k, "english.words.") for k in known},
+                    {k: file.text(shapes, k, "english.shapes.") for k in shapes})
+
+
 def load_language(directory: Path = DATA) -> Language:
     """Read every language data file of `directory`."""
     units, qualifiers, body_kinds = _units(directory / "units.toml")
@@ -426,7 +474,7 @@ def load_language(directory: Path = DATA) -> Language:
                     qualifiers=qualifiers, body_kinds=body_kinds, places=_places(directory / "places.toml"),
                     titles=_titles(directory / "titles.toml"), count=count, figure=figure, names=names,
                     commands=commands, layouts=_layouts(directory / "layouts.toml"),
-                    notice=_notice(directory / "notice.toml"))
+                    notice=_notice(directory / "notice.toml"), dialogue=_dialogue(directory / "dialogue.toml"))
 
 
 @cache

@@ -13,7 +13,7 @@ from bot.pipeline import Duban
 from knowledge.language import DATA, LanguageError, document_places, language, load_language
 
 LANGUAGE_FILES = ("cues.toml", "topics.toml", "grammar.toml", "titles.toml", "units.toml", "places.toml",
-                  "layouts.toml", "notice.toml")
+                  "layouts.toml", "notice.toml", "dialogue.toml")
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -29,7 +29,8 @@ def _copy(tmp_path: Path) -> Path:
     ("titles.toml", '\n[titles2]\n', "titles2"),
     ("layouts.toml", '\n[tables]\n', "tables"),
     ("notice.toml", '\n[columns]\n', "columns"),
-], ids=["cue-table", "empty-table", "grammar-table", "titles-table", "layouts-table", "notice-table"])
+    ("dialogue.toml", '\n[paging2]\nnext = ["下页"]\n', "paging2"),
+], ids=["cue-table", "empty-table", "grammar-table", "titles-table", "layouts-table", "notice-table", "dialogue-table"])
 def test_unknown_table_is_an_error_naming_file_and_key(tmp_path: Path, name: str, addition: str, key: str) -> None:
     folder = _copy(tmp_path)
     with (folder / name).open("a", encoding="utf-8") as handle:

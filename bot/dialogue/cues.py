@@ -1,13 +1,11 @@
-"""knowledge/data/dialogue.toml read once into typed word lists: the language of a conversation is data."""
+"""knowledge/data/dialogue.toml (read by knowledge/language.py) as the conversation looks words up in it."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-DIALOGUE_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "data" / "dialogue.toml"
+from knowledge.language import language
 
 
 @dataclass(frozen=True)
@@ -31,16 +29,8 @@ class DialogueCues:
 
 
 @cache
-def load_dialogue_cues(path: Path = DIALOGUE_FILE) -> DialogueCues:
-    """Read the file once per process; a list that is not a list of strings is refused by name."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    english = data.pop("english", {})
-    lists: dict[str, tuple[str, ...]] = {}
-    for table, entries in data.items():
-        for key, words in entries.items():
-            if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
-                raise ValueError(f"{path.name}: [{table}] {key} must be a list of non-empty strings")
-            # Longest first: "详细说说" is taken out of a message before "详细".
-            lists[f"{table}.{key}"] = tuple(sorted(words, key=len, reverse=True))
-    return DialogueCues(lists, float(english.get("letters_share", 0.6)), dict(english.get("words", {})),
-                        dict(english.get("shapes", {})))
+def load_dialogue_cues() -> DialogueCues:
+    """The lists once per process, longest first: "详细说说" is taken out of a message before "详细"."""
+    data = language().dialogue
+    lists = {name: tuple(sorted(words, key=len, reverse=True)) for name, words in data.lists.items()}
+    return DialogueCues(lists, data.letters_share, dict(data.english_words), dict(data.english_shapes))

@@ -52,6 +52,8 @@ DOC_UNKNOWN = "文件中没有写明{what}。"
 DOC_FACT_NAMES = {"doc_number": "文号", "printed": "印发日期", "issued": "发文日期", "meeting": "审议通过的会议",
                   "cc": "抄送单位", "issuer": "发文机关"}
 DATE = "{y}年{m}月{d}日"
+DATE_ISO = "{date}（{iso}）"
+MONTH = "{y}年{m}月"
 
 YES = "是。"
 NO = "不是。"
@@ -109,3 +111,23 @@ COMMANDS_HELP = ("可用的命令：/start /help /unit 单位 /leader 姓名 /it
 CONSOLE_NO_SUB = "控制台不能订阅提醒：订阅请在 Telegram 中对机器人发送 /sub，或用 duban subscriptions add。"
 CONSOLE_USAGE = "用法：/{command} {arg}"
 CONSOLE_ERROR = "这条消息无法处理：{reason}"
+
+# Words answers are built from: the tables' names, roles, "these rows", and the questions a follow-up re-asks.
+SCOPES = {"key_task": "重点工作", "livelihood": "民生实事"}
+SCOPE_ANY = "工作"
+ROLE_WORDS = {"lead": "牵头", "support": "配合"}
+ROLE_ANY = "参与"
+ROLE_OVERSEE = "分管"
+MOST, LEAST = "多", "少"
+LEADER_TITLE = "区领导"
+THESE_ROWS = "这些工作"
+COUNT_SEPARATOR = "，"
+AMONG_KIND = "其中{scope}共 {n} 项"
+AMONG_NAMED = "其中{names}{role}的共 {n} 项"
+IN_ALL = "共 {n} 项"
+NOTHING = "没有"
+NOT_IN_DOCUMENT = "文件中没有“{name}”。{choose}"
+PROJECT_CHOICE = "民生实事第{n}项"
+SECTION_CHOICE = "第{cn}部分"
+ASK_UNIT_ITEMS = "{name}负责哪些工作"
+ASK_LEADER_ITEMS = "{name}分管哪些工作"

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 
 from knowledge.catalog import Catalog
-from knowledge.numerals import chinese_to_int
+from knowledge.numerals import NUMERALS, chinese_to_int
 from knowledge.rowids import written_row_ids
 
-_NUM = r"[一二三四五六七八九十两\d]{1,3}"
-SECTION = re.compile(rf"第\s*({_NUM})\s*(?:部分|大项|大块)|^\s*([一二三四五六七八九十]{{1,3}})\s*、")
+_NUM = rf"[{NUMERALS}两\d]{{1,3}}"
+SECTION = re.compile(rf"第\s*({_NUM})\s*(?:部分|大项|大块)|^\s*([{NUMERALS}]{{1,3}})\s*、")
 PROJECT = re.compile(rf"(?:民生实事|民生项目|民生)\s*(?:的)?\s*第\s*({_NUM})\s*(?:项|个|大项)|第\s*({_NUM})\s*个\s*(?:民生)?项目")
 ORDINAL_ITEM = re.compile(rf"第\s*({_NUM})\s*项")
 NTH = re.compile(rf"第\s*({_NUM})\s*(?:条|个|项)")

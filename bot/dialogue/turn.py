@@ -14,14 +14,16 @@ from bot.dialogue import facts as f
 from bot.dialogue import messages as m
 from bot.dialogue import structure as s
 from bot.dialogue.context import Context, Focus, Subject, SubjectType
-from bot.dialogue.cues import DialogueCues
+from bot.dialogue.cues import DialogueCues, load_dialogue_cues
 from bot.dialogue.refs import ORDINAL_ITEM, nth_of, project_of, row_codes, section_of
+from bot.messages import HEADLINE_SEPARATOR as HEADLINE_SEP
+from bot.messages import LIST_SEPARATOR as SEP
 from bot.nlu.link import find_mentions
 from bot.nlu.normalize import normalize
 from bot.nlu.query import Query
 from bot.pipeline import Duban
 from knowledge.catalog import Row
-from knowledge.numerals import int_to_chinese
+from knowledge.numerals import NUMERALS, int_to_chinese
 
 if TYPE_CHECKING:
     from knowledge.reminders.deadlines import Deadline
@@ -98,7 +100,7 @@ class Turn:
             for word in words:
                 if core.startswith(word):
                     core, found, changed = core[len(word):].strip(), found or word, True
-                elif core.endswith(word) and len(core) > len(word) and word not in ("好",):
+                elif core.endswith(word) and len(core) > len(word) and word not in self.cues["everyday.not_trailing"]:
                     core, found, changed = core[:-len(word)].strip(), found or word, True
         core = core.strip()
         if not _HAS_WORD.search(core):
@@ -127,9 +129,9 @@ class Turn:
         if names and shape:
             guess = names[0] + shape
         elif names:
-            guess = names[0] + "负责哪些工作"
+            guess = m.ASK_UNIT_ITEMS.format(name=names[0])
         elif shape:
-            guess = ("重点工作" + shape) if "key" in lower or "task" in lower else ""
+            guess = (m.SCOPES["key_task"] + shape) if "key" in lower or "task" in lower else ""
         else:
             guess = ""
         headline = m.ENGLISH_GUESS.format(guess=guess) if guess else m.ENGLISH
@@ -183,7 +185,7 @@ class Turn:
         """"第3条详细说说": the third row of the last list, in document order."""
         if "条" not in core or (k := nth_of(core)) is None or row_codes(core, self.catalog):
             return None
-        rest = re.sub(r"第\s*[一二三四五六七八九十两\d]{1,3}\s*条", "", core)
+        rest = re.sub(rf"第\s*[{NUMERALS}两\d]{{1,3}}\s*条", "", core)
         if self.cues.first("detail.words", rest) != rest.strip("的，") and rest.strip("的，。？"):
             return None
         listing = self.ctx.listing
@@ -214,7 +216,7 @@ class Turn:
         return self._keep(s.make(self.message, "none", m.DETAIL_WHICH))
 
     def _detail_of(self, rows: list[Row], keep_listing: bool) -> tuple[Answer, Context]:
-        headline = m.DETAIL.format(label="、".join(r.label for r in rows))
+        headline = m.DETAIL.format(label=SEP.join(r.label for r in rows))
         result = s.make(self.message, "item", headline, rows, detail=True)
         subjects = [Subject("code", r.label) for r in rows]
         return result, self._remember(result, question=rows[0].label, subjects=subjects, focus="rows",
@@ -229,7 +231,7 @@ class Turn:
         for code in codes:
             rest = rest.replace(code.surface, "")
         rest = rest.strip(" ，、和及呢吗？。")
-        if rest and rest not in ("是什么", "是啥", "讲什么", "说的什么", "内容", "的内容", "是哪项", "那"):
+        if rest and rest not in self.cues["detail.code_rest"]:
             return None
         missing = [c for c in codes if not c.exists]
         if missing and len(missing) == len(codes):
@@ -314,14 +316,14 @@ class Turn:
             result = s.project_answer(self.message, catalog, project[0], counting)
             return result, self._remember(result, subjects=self.subjects_of(core))
         if section := section_of(core):
-            asks_leader = bool(self.lexicon.cues.found("who_leader", core)) or "谁负责" in core or "谁分管" in core
+            asks_leader = bool(self.lexicon.cues.found("who_leader", core)) or self.cues.any("stats.who_leads", core)
             if self.cues.any("yesno.infix", core) or self._yesno_suffix(core):
                 return None
             result = s.section_answer(self.message, catalog, section[0], cues, counting, asks_leader)
             section_info = next((x for x in catalog.sections if x.number == section[0]), None)
             after = self._remember(result, subjects=self.subjects_of(core))
             if asks_leader and section_info is not None and section_info.leader:
-                after.question, after.subjects = f"{section_info.leader}分管哪些工作", [Subject("leader", section_info.leader)]
+                after.question, after.subjects = m.ASK_LEADER_ITEMS.format(name=section_info.leader), [Subject("leader", section_info.leader)]
                 after.focus = "question"
             return result, after
         if (match := ORDINAL_ITEM.fullmatch(core.strip("？?是什么啥"))) is not None:
@@ -340,7 +342,7 @@ class Turn:
             return None
         headline = m.ORDINAL_WHICH.format(ordinal=ordinal, n=n, category=projects[0].category,
                                           cn=int_to_chinese(n), leader=section.leader)
-        choices = [f"民生实事第{n}项", f"第{int_to_chinese(n)}部分"]
+        choices = [m.PROJECT_CHOICE.format(n=n), m.SECTION_CHOICE.format(cn=int_to_chinese(n))]
         result = s.make(self.message, "ambiguous", headline)
         result.suggestions = choices
         return result, Context(question=ordinal, unclear=ordinal, choices=choices)
@@ -350,41 +352,41 @@ class Turn:
     def _stats(self, core: str) -> tuple[Answer, Context] | None:
         cues, catalog = self.cues, self.catalog
         kind = self._kind(core)
-        scope = {"key_task": "重点工作", "livelihood": "民生实事"}.get(kind or "", "")
+        scope = m.SCOPES.get(kind or "", "")
         if cues.any("stats.leaders", core) and len(core) <= 10:
             counts = f.leader_counts(catalog, None)
-            facts = [m.LEADER_LINE.format(name=n, titles="、".join(catalog.leader_titles.get(n, ())) or "区领导",
+            facts = [m.LEADER_LINE.format(name=n, titles=SEP.join(catalog.leader_titles.get(n, ())) or m.LEADER_TITLE,
                                           n=counts[n]) for n in catalog.leader_titles]
             return self._keep(s.make(self.message, "overview", m.LEADERS_LIST.format(n=len(facts)), facts=facts))
-        if core.strip("？?") in cues["stats.units"] or core.strip("？?") in ("有哪些单位", "都有哪些单位"):
+        if core.strip("？?") in cues["stats.units"] or core.strip("？?") in cues["stats.units_alone"]:
             counts = f.unit_counts(catalog, True, None)
             total = len(f.unit_counts(catalog, False, None))
             return self._keep(s.make(self.message, "overview", m.UNITS_LIST.format(n=total),
                                      facts=f.table(counts, 15)))
         most = cues.first("stats.most", core)
         least = cues.first("stats.least", core)
-        leader_word = cues.any("stats.leader_word", core) or "谁分管" in core
+        leader_word = cues.any("stats.leader_word", core)  # 谁分管 too: it holds 分管
         if (most or least) and not self._names(core):
             if leader_word:
                 counts = f.leader_counts(catalog, kind)
                 ranked = sorted(counts.items(), key=lambda p: p[1], reverse=bool(most))
                 top, n = ranked[0]
-                headline = m.RANK_LEADERS.format(scope=scope or "工作", most="多" if most else "少", top=top, n=n)
+                headline = m.RANK_LEADERS.format(scope=scope or m.SCOPE_ANY, most=m.MOST if most else m.LEAST, top=top, n=n)
                 result = s.make(self.message, "stats", headline, facts=f.table(counts))
-                return result, Context(question=f"{top}分管哪些工作", subjects=[Subject("leader", top)],
+                return result, Context(question=m.ASK_LEADER_ITEMS.format(name=top), subjects=[Subject("leader", top)],
                                        focus="question")
             lead_only = "牵头" in core
             counts = f.unit_counts(catalog, lead_only, kind)
             top, n = counts.most_common(1)[0]
-            headline = m.RANK_UNITS.format(scope=scope, role="牵头" if lead_only else "参与", top=top, n=n)
+            headline = m.RANK_UNITS.format(scope=scope, role=m.ROLE_WORDS["lead"] if lead_only else m.ROLE_ANY, top=top, n=n)
             result = s.make(self.message, "stats", headline, facts=f.table(counts, 5))
-            return result, Context(question=f"{top}负责哪些工作", subjects=[Subject("unit", top)], focus="question")
+            return result, Context(question=m.ASK_UNIT_ITEMS.format(name=top), subjects=[Subject("unit", top)], focus="question")
         if cues.any("stats.each", core) and re.search(r"几|多少", core) and not self._names(core):
             if "部分" in core:
                 return self._remember_plain(s.division(self.message, catalog))
             if leader_word:
                 counts = f.leader_counts(catalog, kind)
-                return self._keep(s.make(self.message, "stats", m.EACH_LEADER.format(scope=scope or "工作"),
+                return self._keep(s.make(self.message, "stats", m.EACH_LEADER.format(scope=scope or m.SCOPE_ANY),
                                          facts=f.table(counts)))
         names = self._names(core)
         if len(names) == 2 and re.search(r"谁|哪个|哪位", core) and re.search(r"多|少", core):
@@ -396,15 +398,15 @@ class Turn:
         types = {t for t, _ in names}
         if types == {"leader"}:
             counts = f.leader_counts(self.catalog, kind)
-            role = "分管"
+            role = m.ROLE_OVERSEE
         elif types == {"unit"}:
             lead_only = "牵头" in core
             counts = f.unit_counts(self.catalog, lead_only, kind)
-            role = "牵头" if lead_only else "参与"
+            role = m.ROLE_WORDS["lead"] if lead_only else m.ROLE_ANY
         else:
             return None
         picked = {name: counts.get(name, 0) for _, name in names}
-        table = "，".join(m.COUNTED.format(name=n, n=c) for n, c in picked.items())
+        table = m.COUNT_SEPARATOR.join(m.COUNTED.format(name=n, n=c) for n, c in picked.items())
         (first, a), (second, b) = picked.items()
         if a == b:
             headline = m.COMPARE_TIE.format(scope=scope, role=role, table=table)
@@ -423,7 +425,7 @@ class Turn:
             return None
         rest = stripped[:-len(suffix)] if suffix else stripped
         if infix:
-            rest = rest.replace(infix, "是" if infix in ("是不是", "是否", "是没是") else infix[0])
+            rest = rest.replace(infix, infix[0])  # its first character: 是不是, 是否 → 是
         names = self._names(rest)
         units = [n for t, n in names if t == "unit"]
         leaders = [n for t, n in names if t == "leader"]
@@ -451,7 +453,7 @@ class Turn:
                     return self._remember_plain(f.leader_oversees(self.message, self.catalog, leaders[0], unit))
                 if self.ctx.rows:
                     rows = [self.catalog.by_id[i] for i in self.ctx.rows if i in self.catalog.by_id]
-                    what = "、".join(r.label for r in rows)
+                    what = SEP.join(r.label for r in rows)
             if rows:
                 return self._remember_plain(f.leader_decides(self.message, leaders[0], rows, what))
             return None
@@ -469,7 +471,7 @@ class Turn:
         """"…吗": the particle that makes a yes/no question (not the 么 of 什么, 怎么, 那么)."""
         text = text.rstrip("？?。 ")
         word = next((w for w in self.cues["yesno.suffix"] if text.endswith(w)), "")
-        if word and text[:-len(word)].endswith(("什", "怎", "那", "这", "多", "要")):
+        if word and text[:-len(word)].endswith(self.cues["yesno.not_before_suffix"]):
             return ""
         return word
 
@@ -479,14 +481,14 @@ class Turn:
         codes = [c for c in row_codes(text, catalog) if c.exists]
         if codes:
             rows = [catalog.by_id[c.id] for c in codes]
-            return rows, "、".join(r.label for r in rows)
+            return rows, SEP.join(r.label for r in rows)
         if project := project_of(text):
             return s.project_rows(catalog, project[0]), project[1]
         if section := section_of(text):
             return s.section_rows(catalog, section[0]), section[1]
         categories = [n for t, n in names if t == "category"]
         if categories:
-            return [r for c in categories for r in catalog.by_category.get(c, ())], "、".join(categories)
+            return [r for c in categories for r in catalog.by_category.get(c, ())], SEP.join(categories)
         query = self._parse(_without_names(text, self.lexicon))
         phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1 and not _is_function(p)]
         if not phrases:
@@ -494,7 +496,7 @@ class Turn:
         topic = Query(question=text, intent="keyword", phrases=phrases, terms=[w for _, ws in phrases for w in ws],
                       synonyms=query.synonyms, quoted=query.quoted)
         rows = [r.row for r in answer(topic, catalog).rows]
-        return rows, "、".join(p for p, _ in phrases)
+        return rows, SEP.join(p for p, _ in phrases)
 
     def _topic_words(self, text: str) -> list[str]:
         return [w for _, ws in self._parse(text).phrases for w in ws]
@@ -530,7 +532,7 @@ class Turn:
         if not rows:
             if self.ctx.rows and self._without_subject(core):
                 rows = [self.catalog.by_id[i] for i in self.ctx.rows if i in self.catalog.by_id]
-                what = "、".join(r.label for r in rows) if len(rows) <= 3 else "这些工作"
+                what = SEP.join(r.label for r in rows) if len(rows) <= 3 else m.THESE_ROWS
             else:
                 return None
         every_unit = (bool(every) and not support) or "谁牵头谁配合" in core
@@ -553,7 +555,7 @@ class Turn:
 
         if self.cues.any("deadlines.this_month", core):
             today = date.today()
-            month = f"{today.year}年{today.month}月"
+            month = m.MONTH.format(y=today.year, m=today.month)
             rows = [r for r in self.catalog.rows if any((d.year, d.month) == (today.year, today.month) for d in dues(r))]
             if rows:
                 return self._remember_plain(s.make(self.message, "deadline",
@@ -567,11 +569,11 @@ class Turn:
         if len(found) == 1:
             [days] = found
             set_here = any(d.source != "default" for r in rows for d in known.get(r.id, []))
-            headline = m.DEADLINE.format(label=what, due="、".join(_shown(d) for d in days),
+            headline = m.DEADLINE.format(label=what, due=SEP.join(_shown(d) for d in days),
                                          why=m.DEADLINE_SET if set_here else m.DEADLINE_DEFAULT)
         else:
-            headline = m.DEADLINE_EACH.format(label=what, dues="；".join(
-                f"{r.label} {'、'.join(_shown(d) for d in dues(r))}" for r in rows))
+            headline = m.DEADLINE_EACH.format(label=what, dues=HEADLINE_SEP.join(
+                f"{r.label} {SEP.join(_shown(d) for d in dues(r))}" for r in rows))
         return self._remember_plain(s.make(self.message, "deadline", headline, rows))
 
     # --- pasted text ----------------------------------------------------------------------------------
@@ -668,11 +670,11 @@ class Turn:
         rows = [self.catalog.by_id[i] for i in ctx.rows if i in self.catalog.by_id]
         lexicon_cues = self.lexicon.cues
         if self.cues.any("supporting.who_support", core):
-            return self._remember_plain(f.supporting(self.message, rows, "这些工作", every_unit=False), keep_rows=True)
+            return self._remember_plain(f.supporting(self.message, rows, m.THESE_ROWS, every_unit=False), keep_rows=True)
         if self.cues.any("supporting.who_all", core) or "谁是" in core:
             if "谁是" in core or "牵头" in core:
                 return self._remember_plain(f.leads_of_rows(self.message, rows), keep_rows=True)
-            return self._remember_plain(f.supporting(self.message, rows, "这些工作", every_unit=True), keep_rows=True)
+            return self._remember_plain(f.supporting(self.message, rows, m.THESE_ROWS, every_unit=True), keep_rows=True)
         if lexicon_cues.found("who_leader", core):
             if ctx.focus == "question":
                 base = self._parse(ctx.question)
@@ -686,10 +688,10 @@ class Turn:
         if ctx.focus != "question" or not ctx.question:
             if query.kind or query.role:
                 picked = [r for r in rows if not query.kind or r.kind == query.kind]
-                result = s.make(self.message, "keyword", f"其中{_scope(query.kind)}共 {len(picked)} 项", picked)
+                result = s.make(self.message, "keyword", m.AMONG_KIND.format(scope=_scope(query.kind), n=len(picked)), picked)
                 return self._remember_plain(result)
             if query.count:
-                return self._keep(s.make(self.message, "count", f"共 {len(rows)} 项"))
+                return self._keep(s.make(self.message, "count", m.IN_ALL.format(n=len(rows))))
             return self._fresh(core, query)
         base = self._parse(ctx.question)
         role = query.role or ctx.role or base.role or None
@@ -721,9 +723,10 @@ class Turn:
                 if not any(p is not None and (query.role is None or p.lead == (query.role == "lead")) for p in parts):
                     continue
             picked.append(row)
-        names = "、".join(query.units + query.leaders)
-        role = {"lead": "牵头", "support": "配合"}.get(query.role or "", "参与")
-        result = _said_empty(s.make(self.message, "unit_items", f"其中{names}{role}的共 {len(picked)} 项", picked))
+        names = SEP.join(query.units + query.leaders)
+        role = m.ROLE_WORDS.get(query.role or "", m.ROLE_ANY)
+        result = _said_empty(s.make(self.message, "unit_items", m.AMONG_NAMED.format(names=names, role=role,
+                                                                                    n=len(picked)), picked))
         return self._remember_plain(result)
 
     def _strip_followup_words(self, core: str) -> str:
@@ -766,7 +769,7 @@ class Turn:
         as_written = written[0][1].written
         result.headline = m.AS_WRITTEN.format(name=mention.surface, written=as_written, n=len(result.rows))
         if not result.rows:
-            result.headline = "没有。" + result.headline
+            result.headline = m.NOTHING_FOR.format(headline=result.headline)
         return result
 
     def _ambiguous_body(self, core: str, query: Query) -> tuple[Answer, Context] | None:
@@ -780,7 +783,7 @@ class Turn:
                  and _subsequence(phrase, u.name)]
         if not 2 <= len(units) <= 12:
             return None
-        result = s.make(self.message, "ambiguous", m.AMBIGUOUS_BODY.format(name=phrase, options="、".join(units)))
+        result = s.make(self.message, "ambiguous", m.AMBIGUOUS_BODY.format(name=phrase, options=SEP.join(units)))
         result.suggestions = units
         return result, Context(question=normalize(core), unclear=phrase, choices=units)
 
@@ -791,7 +794,7 @@ class Turn:
                 for leader in self.catalog.leader_titles:
                     span = phrase[start:start + len(leader)]
                     if len(span) == len(leader) and sum(a != b for a, b in zip(span, leader, strict=True)) == 1:
-                        headline = f"文件中没有“{span}”。{m.CHOOSE}"
+                        headline = m.NOT_IN_DOCUMENT.format(name=span, choose=m.CHOOSE)
                         result = s.make(self.message, "unknown_unit", headline)
                         result.suggestions = [leader]
                         question = query.question if span in query.question else phrase
@@ -861,7 +864,7 @@ def _compatible(old: SubjectType, new: SubjectType) -> bool:
 
 
 def _is_function(phrase: str) -> bool:
-    return phrase in ("其中", "那么", "这些", "这条", "这个", "他", "它", "她")
+    return phrase in load_dialogue_cues()["followup.function"]
 
 
 def _without_names(text: str, lexicon: object) -> str:
@@ -875,13 +878,13 @@ def _without_names(text: str, lexicon: object) -> str:
 
 
 def _scope(kind: str | None) -> str:
-    return {"key_task": "重点工作", "livelihood": "民生实事"}.get(kind or "", "工作")
+    return m.SCOPES.get(kind or "", m.SCOPE_ANY)
 
 
 def _said_empty(result: Answer) -> Answer:
     """An empty list answer says 没有 first."""
     # Facts without rows (张崇波：全部工作总负责) are an answer, not an empty list.
-    if result.intent in _LIST_INTENTS and not result.rows and not result.facts and not result.headline.startswith("没有"):
+    if result.intent in _LIST_INTENTS and not result.rows and not result.facts and not result.headline.startswith(m.NOTHING):
         result.headline = m.NOTHING_FOR.format(headline=result.headline)
     return result
 
@@ -890,4 +893,4 @@ __all__ = ["Turn"]
 
 
 def _shown(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日（{day.isoformat()}）"
+    return m.DATE_ISO.format(date=m.DATE.format(y=day.year, m=day.month, d=day.day), iso=day.isoformat())
