@@ -307,7 +307,7 @@ class Turn:
             return self._remember_plain(s.attachments(self.message, catalog))
         if "民生" in core and re.search(r"(?:几|多少)个?(?:大)?项目", core) and not self._names(core):
             return self._keep(s.projects_overview(self.message, catalog))
-        if (cues.any("structure.projects_list", core) and re.search(r"分别|哪些|什么|都有", core)
+        if (cues.any("structure.projects_list", core) and cues.any("structure.which", core)
                 and not project_of(core) and not self._names(core)):
             return self._remember_plain(s.projects_overview(self.message, catalog))
         if self._names(core) or row_codes(core, catalog):
@@ -375,21 +375,21 @@ class Turn:
                 result = s.make(self.message, "stats", headline, facts=f.table(counts))
                 return result, Context(question=m.ASK_LEADER_ITEMS.format(name=top), subjects=[Subject("leader", top)],
                                        focus="question")
-            lead_only = "牵头" in core
+            lead_only = self.cues.any("stats.lead", core)
             counts = f.unit_counts(catalog, lead_only, kind)
             top, n = counts.most_common(1)[0]
             headline = m.RANK_UNITS.format(scope=scope, role=m.ROLE_WORDS["lead"] if lead_only else m.ROLE_ANY, top=top, n=n)
             result = s.make(self.message, "stats", headline, facts=f.table(counts, 5))
             return result, Context(question=m.ASK_UNIT_ITEMS.format(name=top), subjects=[Subject("unit", top)], focus="question")
-        if cues.any("stats.each", core) and re.search(r"几|多少", core) and not self._names(core):
-            if "部分" in core:
+        if cues.any("stats.each", core) and cues.any("stats.how_many", core) and not self._names(core):
+            if cues.any("stats.section_word", core):
                 return self._remember_plain(s.division(self.message, catalog))
             if leader_word:
                 counts = f.leader_counts(catalog, kind)
                 return self._keep(s.make(self.message, "stats", m.EACH_LEADER.format(scope=scope or m.SCOPE_ANY),
                                          facts=f.table(counts)))
         names = self._names(core)
-        if len(names) == 2 and re.search(r"谁|哪个|哪位", core) and re.search(r"多|少", core):
+        if len(names) == 2 and cues.any("stats.who", core) and cues.any("stats.more_less", core):
             return self._compare(core, names, kind, scope)
         return None
 
@@ -400,7 +400,7 @@ class Turn:
             counts = f.leader_counts(self.catalog, kind)
             role = m.ROLE_OVERSEE
         elif types == {"unit"}:
-            lead_only = "牵头" in core
+            lead_only = self.cues.any("stats.lead", core)
             counts = f.unit_counts(self.catalog, lead_only, kind)
             role = m.ROLE_WORDS["lead"] if lead_only else m.ROLE_ANY
         else:
@@ -421,7 +421,7 @@ class Turn:
         infix = cues.first("yesno.infix", core)
         stripped = core.rstrip("？?。 ")
         suffix = self._yesno_suffix(stripped)
-        if not (infix or suffix) or re.search(r"谁|哪|什么|多少|几", core) or cues.any("supporting.who_support", core):
+        if not (infix or suffix) or cues.any("yesno.not_yesno", core) or cues.any("supporting.who_support", core):
             return None
         rest = stripped[:-len(suffix)] if suffix else stripped
         if infix:
@@ -429,7 +429,7 @@ class Turn:
         names = self._names(rest)
         units = [n for t, n in names if t == "unit"]
         leaders = [n for t, n in names if t == "leader"]
-        lead_asked = "牵头" in rest
+        lead_asked = cues.any("stats.lead", rest)
         # "林杰是常务副区长吗", "张崇波是不是总负责": a leader's title or section remark.
         if leaders and not units:
             leader = leaders[0]
@@ -601,7 +601,7 @@ class Turn:
             result = f.supporting(self.message, rows, row.label, every_unit=True)
         elif self.lexicon.cues.found("who_leader", core) or "区领导" in core:
             result = f.leaders_of_rows(self.message, rows)
-        elif re.search(r"谁|哪个|哪些|牵头|归|负责", core[-14:]):
+        elif self.cues.any("supporting.asks_lead", core[-14:]):
             result = f.leads_of_rows(self.message, rows)
         else:
             result = s.make(self.message, "item", m.DETAIL.format(label=row.label), rows, detail=True)
@@ -671,8 +671,8 @@ class Turn:
         lexicon_cues = self.lexicon.cues
         if self.cues.any("supporting.who_support", core):
             return self._remember_plain(f.supporting(self.message, rows, m.THESE_ROWS, every_unit=False), keep_rows=True)
-        if self.cues.any("supporting.who_all", core) or "谁是" in core:
-            if "谁是" in core or "牵头" in core:
+        if self.cues.any("supporting.who_all", core) or self.cues.any("supporting.who_is", core):
+            if self.cues.any("supporting.who_is", core) or self.cues.any("stats.lead", core):
                 return self._remember_plain(f.leads_of_rows(self.message, rows), keep_rows=True)
             return self._remember_plain(f.supporting(self.message, rows, m.THESE_ROWS, every_unit=True), keep_rows=True)
         if lexicon_cues.found("who_leader", core):
