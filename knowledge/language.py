@@ -433,15 +433,16 @@ def _notice(path: Path) -> Notice:
 DIALOGUE_LISTS: Mapping[str, tuple[str, ...]] = {
     "followup": ("opener", "closer", "pronoun", "narrow", "only", "relist", "yes", "function"),
     "paging": ("next", "previous", "all"),
-    "detail": ("words", "code_rest"),
+    "detail": ("words", "code_rest", "last"),
+    "scope": ("include",),
     "everyday": ("greeting", "thanks", "bye", "who", "vague", "off_topic", "not_trailing"),
     "structure": ("section", "project", "division", "projects_list", "unled", "attachment", "which"),
     "facts": ("doc_number", "printed", "issued", "meeting", "cc", "issuer", "document"),
     "yesno": ("infix", "suffix", "not_before_suffix", "not_yesno"),
     "supporting": ("who_support", "who_all", "helps", "who_is", "asks_lead"),
     "stats": ("most", "least", "each", "versus", "leaders", "units", "units_alone", "lead", "all", "leader_word",
-              "section_word", "who_leads", "how_many", "who", "more_less"),
-    "deadlines": ("words", "this_month"),
+              "section_word", "who_leads", "how_many", "who", "more_less", "streets", "support"),
+    "deadlines": ("words", "this_month", "subscribe"),
 }
 
 

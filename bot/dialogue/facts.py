@@ -68,17 +68,29 @@ def leads_of_rows(question: str, rows: list[Row]) -> Answer:
 # --- yes/no -------------------------------------------------------------------------------------------
 
 
-def unit_decides(question: str, unit: str, rows: list[Row], what: str, lead_asked: bool) -> Answer:
-    """Is `unit` the lead (or, without 牵头, among the units) of these rows? 是/不是 first, then who is."""
+def unit_decides(question: str, unit: str, rows: list[Row], what: str, lead_asked: bool,
+                 support_asked: bool = False) -> Answer:
+    """Is `unit` the lead (with 牵头), a supporting unit (with 配合), or among the units of these rows?
+    是/不是 first, then who is."""
     parts = [r.role_of(unit) for r in rows]
-    yes = any(p is not None and (p.lead or not lead_asked) for p in parts)
+    yes = any(p is not None and (p.lead if lead_asked else not p.lead if support_asked else True) for p in parts)
     if yes:
         role = "牵头" if any(p is not None and p.lead for p in parts) else "配合"
         return make(question, "yesno", m.YES_UNIT.format(unit=unit, what=what, role=role, labels=labels(rows)), rows)
     leads = "、".join(dict.fromkeys(u for r in rows for u in r.lead_units)) or m.SUPPORT_NONE
     present = [p for p in parts if p is not None]
-    part = m.UNIT_PART.format(unit=unit, role="配合") if present else m.UNIT_ABSENT.format(unit=unit)
+    role = "牵头" if any(p.lead for p in present) else "配合"
+    part = m.UNIT_PART.format(unit=unit, role=role) if present else m.UNIT_ABSENT.format(unit=unit)
     return make(question, "yesno", m.NO_UNIT.format(what=what, leads=leads, labels=labels(rows), part=part), rows)
+
+
+def count_decides(question: str, catalog: Catalog, unit: str, asked: int, lead_asked: bool) -> Answer:
+    """"X是不是只负责一条": 是/不是 by the number of rows the unit is named in (or leads), and the rows."""
+    rows = [row for row, part in catalog.parts.get(unit, ()) if part.lead or not lead_asked]
+    rows = list(dict.fromkeys(rows))
+    template = m.YES_COUNT if len(rows) == asked else m.NO_COUNT
+    return make(question, "yesno", template.format(unit=unit, role="牵头" if lead_asked else "负责", n=len(rows),
+                                                   labels=labels(rows)), rows)
 
 
 def leader_decides(question: str, leader: str, rows: list[Row], what: str) -> Answer:
@@ -132,14 +144,18 @@ def figure_decides(question: str, rows: list[Row], figure: str, words: list[str]
 # --- statistics -------------------------------------------------------------------------------------
 
 
-def unit_counts(catalog: Catalog, lead_only: bool, kind: str | None) -> Counter[str]:
+def unit_counts(catalog: Catalog, lead_only: bool, kind: str | None, support_only: bool = False) -> Counter[str]:
+    """Rows per unit: those it leads (`lead_only`), those it is named in without leading (`support_only`),
+    or every row it is named in."""
     counts: Counter[str] = Counter()
     for row in catalog.rows:
         if kind and row.kind != kind:
             continue
+        leads = {r.unit for r in row.roles if r.lead}
         for role in {r.unit: r for r in row.roles}.values():
-            if not role.group and (role.lead or not lead_only):
-                counts[role.unit] += 1
+            if role.group or (lead_only and not role.lead) or (support_only and role.unit in leads):
+                continue
+            counts[role.unit] += 1
     return counts
 
 

@@ -14,6 +14,9 @@ _NUM = rf"[{NUMERALS}两\d]{{1,3}}"
 SECTION = re.compile(rf"第\s*({_NUM})\s*(?:部分|大项|大块)|^\s*([{NUMERALS}]{{1,3}})\s*、")
 PROJECT = re.compile(rf"(?:民生实事|民生项目|民生)\s*(?:的)?\s*第\s*({_NUM})\s*(?:项|个|大项)|第\s*({_NUM})\s*个\s*(?:民生)?项目")
 ORDINAL_ITEM = re.compile(rf"第\s*({_NUM})\s*项")
+# "第三和第七部分", "第二、第五部分": several sections named at once.
+SECTIONS = re.compile(rf"第\s*{_NUM}(?:\s*(?:部分|大项))?(?:\s*(?:和|、|及|与|跟|以及|，)\s*第?\s*{_NUM}(?:\s*(?:部分|大项))?)+"
+                      r"(?<=部分|大项)")
 NTH = re.compile(rf"第\s*({_NUM})\s*(?:条|个|项)")
 
 
@@ -60,3 +63,12 @@ def project_of(text: str) -> tuple[int, str] | None:
 def nth_of(text: str) -> int | None:
     match = NTH.search(text)
     return None if match is None else number(match.group(1))
+
+
+def sections_of(text: str) -> list[int]:
+    """"第三和第七部分" → [3, 7]; one section or none → []."""
+    match = SECTIONS.search(text)
+    if match is None:
+        return []
+    found = [number(n) for n in re.findall(_NUM, match.group(0))]
+    return [n for n in dict.fromkeys(found) if n is not None]

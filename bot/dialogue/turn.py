@@ -15,7 +15,7 @@ from bot.dialogue import messages as m
 from bot.dialogue import structure as s
 from bot.dialogue.context import Context, Focus, Subject, SubjectType
 from bot.dialogue.cues import DialogueCues, load_dialogue_cues
-from bot.dialogue.refs import ORDINAL_ITEM, nth_of, project_of, row_codes, section_of
+from bot.dialogue.refs import NTH, ORDINAL_ITEM, nth_of, number, project_of, row_codes, section_of, sections_of
 from bot.messages import HEADLINE_SEPARATOR as HEADLINE_SEP
 from bot.messages import LIST_SEPARATOR as SEP
 from bot.nlu.link import find_mentions
@@ -33,6 +33,10 @@ _FILLER = re.compile(r"[\s，。！？,.!?~…👍🙏😊]+")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _LETTER = re.compile(r"[A-Za-z]")
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?%?)")
+# "A和B这两项", "A、B、C三条": topics listed, then counted.
+_ONLY_COUNT = re.compile(r"(?:只|仅|就)(?:负责|牵头|参与|有|管)?了?([一两二三四五六七八九十\d]{1,3})[条项个件]")
+_LISTED = re.compile(r"这?[两二三四五几\d]+[项条个件]")
+_CONJUNCTION = re.compile(r"以及|和|及|与|、|跟")
 _LIST_INTENTS = {"unit_items", "leader_items", "count", "category", "keyword"}
 _MAX_DEPTH = 3
 
@@ -76,6 +80,7 @@ class Turn:
                                      facts=[m.TRY.format(a=m.EXAMPLES[0], b=m.EXAMPLES[1])]))
         if self._english(core):
             return self._keep(self._english_answer(core))
+        core = self._inclusive(core)
         for reader in (self._paging, self._nth, self._detail, self._codes_alone):
             if (found := reader(core)) is not None:
                 return found
@@ -106,6 +111,21 @@ class Turn:
         if not _HAS_WORD.search(core):
             core = ""
         return (core.replace(" ", "，") if core else ""), found
+
+    def _inclusive(self, core: str) -> str:
+        """"杨丽霞一共管几项，含民生实事": a kind said to be included widens the question, it does not narrow
+        it — the phrase is dropped ("不含…" is kept: it does narrow)."""
+        cues = self.lexicon.cues
+        for word in self.cues["scope.include"]:
+            at = core.find(word)
+            if at < 0 or core[max(0, at - 1):at] in ("不", "未"):
+                continue
+            tail = core[at + len(word):]
+            kind = next((k for k in sorted((*cues.found("livelihood", tail), *cues.found("key_task", tail)),
+                                           key=len, reverse=True) if tail.startswith(k)), "")
+            if kind:
+                return (core[:at] + tail[len(kind):]).strip(" ，,（）()")
+        return core
 
     def _everyday(self, word: str) -> Answer:
         if word in self.cues["everyday.greeting"]:
@@ -183,15 +203,22 @@ class Turn:
 
     def _nth(self, core: str) -> tuple[Answer, Context] | None:
         """"第3条详细说说": the third row of the last list, in document order."""
-        if "条" not in core or (k := nth_of(core)) is None or row_codes(core, self.catalog):
+        last = self.cues.first("detail.last", core)
+        if ((k := nth_of(core)) is None and not last) or row_codes(core, self.catalog) or section_of(core) \
+                or project_of(core):
             return None
-        rest = re.sub(rf"第\s*[{NUMERALS}两\d]{{1,3}}\s*条", "", core)
-        if self.cues.first("detail.words", rest) != rest.strip("的，") and rest.strip("的，。？"):
+        rest = NTH.sub("", core, count=1)
+        rest = rest.replace(last, "", 1) if last else rest
+        # "第12条展开说说", "第3个具体讲讲": only the ordinal and words asking for the detail.
+        for word in self.cues["detail.words"]:
+            rest = rest.replace(word, "")
+        if rest.strip("的，。？?") or ("条" not in core and "个" not in core and not last):
             return None
         listing = self.ctx.listing
         if not listing:
             return self._keep(s.make(self.message, "none", m.NO_NTH_LIST))
-        if not 0 < k <= len(listing):
+        k = len(listing) if last else k
+        if k is None or not 0 < k <= len(listing):
             return self._keep(s.make(self.message, "item", m.NO_NTH.format(n=len(listing), k=k)))
         return self._detail_of([self.catalog.by_id[listing[k - 1]]], keep_listing=True)
 
@@ -315,7 +342,24 @@ class Turn:
         if project := project_of(core):
             result = s.project_answer(self.message, catalog, project[0], counting)
             return result, self._remember(result, subjects=self.subjects_of(core))
+        if len(several := sections_of(core)) > 1 and not self.cues.any("yesno.infix", core):
+            # "第三和第七部分各多少条": each section's answer, one after another.
+            parts = [s.section_answer(self.message, catalog, n, cues, counting, False) for n in several]
+            rows = [r for part in parts for r in part.rows]
+            result = s.make(self.message, "count" if counting else "section", "；".join(p.headline for p in parts),
+                            None if counting else [r.row for r in rows])
+            return self._remember_plain(result)
         if section := section_of(core):
+            rest = core.replace(section[1], "", 1)
+            last = self.cues.first("detail.last", rest)
+            if (last or nth_of(rest) is not None) and not self._yesno_suffix(rest):
+                # "第三部分最后一条", "第五部分第3条": that row of the section.
+                rows = s.section_rows(catalog, section[0])
+                k = len(rows) if last else nth_of(rest) or 0
+                if not 0 < k <= len(rows):
+                    return self._keep(s.make(self.message, "item", m.NO_NTH_SECTION.format(
+                        section=section[1], n=len(rows), k=k)))
+                return self._detail_of([rows[k - 1]], keep_listing=False)
             asks_leader = bool(self.lexicon.cues.found("who_leader", core)) or self.cues.any("stats.who_leads", core)
             if self.cues.any("yesno.infix", core) or self._yesno_suffix(core):
                 return None
@@ -331,8 +375,6 @@ class Turn:
         return None
 
     def _ordinal_ask_back(self, ordinal: str) -> tuple[Answer, Context] | None:
-        from bot.dialogue.refs import number
-
         n = number(re.sub(r"[第项\s]", "", ordinal))
         if n is None:
             return None
@@ -363,6 +405,13 @@ class Turn:
             total = len(f.unit_counts(catalog, False, None))
             return self._keep(s.make(self.message, "overview", m.UNITS_LIST.format(n=total),
                                      facts=f.table(counts, 15)))
+        if cues.any("stats.streets", core) and not self._names(core):
+            # "文件里点名的街道有哪几个": the 街道/镇 the rows name by their own name (not 各街镇).
+            counts = f.unit_counts(catalog, False, kind)
+            streets = {u.name for u in catalog.units.values() if u.kind == "street"}
+            named = {name: n for name, n in counts.items() if name in streets}
+            return self._keep(s.make(self.message, "overview", m.STREETS_LIST.format(n=len(named)),
+                                     facts=f.table(named)))
         most = cues.first("stats.most", core)
         least = cues.first("stats.least", core)
         leader_word = cues.any("stats.leader_word", core)  # 谁分管 too: it holds 分管
@@ -376,9 +425,11 @@ class Turn:
                 return result, Context(question=m.ASK_LEADER_ITEMS.format(name=top), subjects=[Subject("leader", top)],
                                        focus="question")
             lead_only = self.cues.any("stats.lead", core)
-            counts = f.unit_counts(catalog, lead_only, kind)
+            support_only = not lead_only and cues.any("stats.support", core)
+            counts = f.unit_counts(catalog, lead_only, kind, support_only)
             top, n = counts.most_common(1)[0]
-            headline = m.RANK_UNITS.format(scope=scope, role=m.ROLE_WORDS["lead"] if lead_only else m.ROLE_ANY, top=top, n=n)
+            role = m.ROLE_WORDS["lead"] if lead_only else m.ROLE_WORDS["support"] if support_only else m.ROLE_ANY
+            headline = m.RANK_UNITS.format(scope=scope, role=role, top=top, n=n)
             result = s.make(self.message, "stats", headline, facts=f.table(counts, 5))
             return result, Context(question=m.ASK_UNIT_ITEMS.format(name=top), subjects=[Subject("unit", top)], focus="question")
         if cues.any("stats.each", core) and cues.any("stats.how_many", core) and not self._names(core):
@@ -421,15 +472,24 @@ class Turn:
         infix = cues.first("yesno.infix", core)
         stripped = core.rstrip("？?。 ")
         suffix = self._yesno_suffix(stripped)
-        if not (infix or suffix) or cues.any("yesno.not_yesno", core) or cues.any("supporting.who_support", core):
+        # "加装电梯是住建局牵头的？": a statement of 是…的 with a question mark asks for confirmation.
+        confirm = self.message.rstrip(" 。").endswith(("？", "?")) and stripped.endswith("的") and "是" in stripped
+        if not (infix or suffix or confirm) or cues.any("yesno.not_yesno", core):
             return None
         rest = stripped[:-len(suffix)] if suffix else stripped
         if infix:
             rest = rest.replace(infix, infix[0])  # its first character: 是不是, 是否 → 是
         names = self._names(rest)
+        if not names:
+            # A unit the parser links only loosely ("卫建局" → 区卫生健康局) still names the unit asked about.
+            names = [("unit", u) for u in self._parse(rest).units]
         units = [n for t, n in names if t == "unit"]
         leaders = [n for t, n in names if t == "leader"]
+        if cues.any("supporting.who_support", core) and not units:
+            return None
         lead_asked = cues.any("stats.lead", rest)
+        # "X是踢踏舞赛事的配合单位吗": named without leading; a unit that leads the row is not "配合".
+        support_asked = not lead_asked and bool(self.lexicon.cues.found("support", rest))
         # "林杰是常务副区长吗", "张崇波是不是总负责": a leader's title or section remark.
         if leaders and not units:
             leader = leaders[0]
@@ -440,7 +500,10 @@ class Turn:
             if asked:
                 remark = next((x.remark for x in self.catalog.sections if x.leader == leader), "")
                 return self._keep(f.title_decides(self.message, leader, titles, asked, remark))
-        rows, what = self._deciding_rows(rest, names)
+        if units and (only := _ONLY_COUNT.search(rest)) is not None and (n := number(only.group(1))) is not None:
+            # "X是不是只负责一条": how many rows the unit has (in the role asked), against the number said.
+            return self._remember_plain(f.count_decides(self.message, self.catalog, units[0], n, lead_asked))
+        rows, what = self._deciding_rows(rest, names, verbatim=not leaders)
         if not rows and (figure := _FIGURE.search(rest)):  # "加装电梯是100台吗": the asked figure and its
             # measure word (台, 家, 个) are no topic words
             rows, what = self._deciding_rows(rest[:figure.start()] + rest[figure.end() + 1:], names)
@@ -458,7 +521,7 @@ class Turn:
                 return self._remember_plain(f.leader_decides(self.message, leaders[0], rows, what))
             return None
         if units and rows:
-            return self._remember_plain(f.unit_decides(self.message, units[0], rows, what, lead_asked))
+            return self._remember_plain(f.unit_decides(self.message, units[0], rows, what, lead_asked, support_asked))
         if not units and not leaders and rows and (figure := _FIGURE.search(rest)):
             query = self._parse(rest.replace(figure.group(1), ""))
             # The row states the figure in the document's words: GDP → 地区生产总值 (the parser's synonyms).
@@ -475,8 +538,10 @@ class Turn:
             return ""
         return word
 
-    def _deciding_rows(self, text: str, names: list[tuple[str, str]]) -> tuple[list[Row], str]:
-        """The rows a yes/no or supporting question is about: its codes, section, project or topic."""
+    def _deciding_rows(self, text: str, names: list[tuple[str, str]], verbatim: bool = True
+                       ) -> tuple[list[Row], str]:
+        """The rows a yes/no or supporting question is about: its codes, section, project or topic
+        (`verbatim`: the rows writing the topic word for word, when some do)."""
         catalog = self.catalog
         codes = [c for c in row_codes(text, catalog) if c.exists]
         if codes:
@@ -489,14 +554,28 @@ class Turn:
         categories = [n for t, n in names if t == "category"]
         if categories:
             return [r for c in categories for r in catalog.by_category.get(c, ())], SEP.join(categories)
-        query = self._parse(_without_names(text, self.lexicon))
+        bare = _without_names(text, self.lexicon)
+        if (listed := _LISTED.search(bare)) is not None:
+            # "上市报会和村镇银行试点这两项": each listed topic is its own row(s), asked about together.
+            parts = [self._topic_rows(p, verbatim) for p in _CONJUNCTION.split(bare[:listed.start()]) if p.strip("，的了")]
+            if len(parts) > 1 and all(rows for rows, _ in parts):
+                rows = list(dict.fromkeys(r for found, _ in parts for r in found))
+                return rows, SEP.join(what for _, what in parts)
+        return self._topic_rows(bare, verbatim)
+
+    def _topic_rows(self, text: str, verbatim: bool) -> tuple[list[Row], str]:
+        """The rows a topic names; with `verbatim`, those that write the topic word for word when some do
+        ("无障碍改造" is 八-2, not 八-1 of the same project). A leader answers for a whole project, so a
+        question about a leader keeps every row the topic reaches (农贸市场: 九-1 and 未来农贸 九-2)."""
+        query = self._parse(text)
         phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1 and not _is_function(p)]
         if not phrases:
             return [], ""
         topic = Query(question=text, intent="keyword", phrases=phrases, terms=[w for _, ws in phrases for w in ws],
                       synonyms=query.synonyms, quoted=query.quoted)
-        rows = [r.row for r in answer(topic, catalog).rows]
-        return rows, SEP.join(p for p, _ in phrases)
+        rows = [r.row for r in answer(topic, self.catalog).rows]
+        word_for_word = [r for r in rows if all(p in "".join(r.text.split()) for p, _ in phrases)] if verbatim else []
+        return word_for_word or rows, SEP.join(p for p, _ in phrases)
 
     def _topic_words(self, text: str) -> list[str]:
         return [w for _, ws in self._parse(text).phrases for w in ws]
@@ -543,6 +622,8 @@ class Turn:
     def _deadline(self, core: str) -> tuple[Answer, Context] | None:
         """Deadlines as the reminders read them: a row's admin-set date, else its schedule file's, else the
         document's default (knowledge/reminders/store.py's `effective`)."""
+        if self.cues.any("deadlines.subscribe", core) and self._without_subject(core):
+            return self._keep(s.make(self.message, "help", m.SUBSCRIBE_HOW))
         if not self.cues.any("deadlines.words", core):
             return None
         from knowledge.reminders.deadlines import document_default_due
@@ -648,7 +729,7 @@ class Turn:
 
     def _fresh(self, core: str, query: Query) -> tuple[Answer, Context]:
         query = self._parse(core)
-        if (asked := self._ambiguous_body(core, query)) is not None:
+        if (asked := self._ambiguous_body(core, query) or self._ambiguous_leader(core, query)) is not None:
             return asked
         result = self._nameplate(core, query) or self.duban.ask(core)
         offer = result.intent == "ambiguous" or (result.intent == "none" and not query.suggestions)
@@ -774,9 +855,15 @@ class Turn:
 
     def _ambiguous_body(self, core: str, query: Query) -> tuple[Answer, Context] | None:
         """"集团", "区委", "交管大队": a body's name that several units fit — ask which, with the choices."""
-        if query.units or query.leaders or len(query.phrases) != 1:
+        if query.units or query.leaders:
             return None
-        phrase = query.phrases[0][0]
+        # The name is a topic phrase ("集团负责啥") or a name like no unit ("发展集团牵头哪些工作").
+        if len(query.phrases) == 1:
+            phrase = query.phrases[0][0]
+        elif not query.phrases and query.intent == "unknown_unit" and query.unknown:
+            phrase = query.unknown
+        else:
+            return None
         if len(phrase) < 2 or not phrase.endswith(self.lexicon.language.names.org_suffixes):
             return None
         units = [u.name for u in self.catalog.units.values() if u.kind != "group" and u.name in self.catalog.by_unit
@@ -786,6 +873,21 @@ class Turn:
         result = s.make(self.message, "ambiguous", m.AMBIGUOUS_BODY.format(name=phrase, options=SEP.join(units)))
         result.suggestions = units
         return result, Context(question=normalize(core), unclear=phrase, choices=units)
+
+    def _ambiguous_leader(self, core: str, query: Query) -> tuple[Answer, Context] | None:
+        """"张区长": a surname with a title that two leaders answer to (张崇波 区长, 张伟 副区长) — ask which."""
+        if len(query.leaders) != 1 or query.units:
+            return None
+        for mention in find_mentions(core, self.lexicon):
+            names = list(dict.fromkeys(e.name for e in mention.entities if e.type == "leader"))
+            if len(names) < 2 or mention.surface in names:
+                continue
+            options = [f"{n}（{'、'.join(self.catalog.leader_titles.get(n, ())) or '区领导'}）" for n in names]
+            result = s.make(self.message, "ambiguous",
+                            m.AMBIGUOUS_LEADER.format(name=mention.surface, options="、".join(options)))
+            result.suggestions = names
+            return result, Context(question=normalize(core), unclear=mention.surface, choices=names)
+        return None
 
     def _nearest_leader(self, query: Query) -> tuple[Answer, Context] | None:
         """A leader's name one character off ("王永森"): offer the nearest leader."""
