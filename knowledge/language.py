@@ -431,7 +431,7 @@ def _notice(path: Path) -> Notice:
 
 # dialogue.toml: table → the word lists it holds (bot/dialogue reads each by "table.key").
 DIALOGUE_LISTS: Mapping[str, tuple[str, ...]] = {
-    "followup": ("opener", "closer", "pronoun", "narrow", "only", "relist", "yes", "function"),
+    "followup": ("opener", "closer", "pronoun", "narrow", "only", "relist", "yes", "function", "figures"),
     "paging": ("next", "previous", "all"),
     "detail": ("words", "code_rest", "last"),
     "scope": ("include",),
@@ -439,7 +439,7 @@ DIALOGUE_LISTS: Mapping[str, tuple[str, ...]] = {
     "structure": ("section", "project", "division", "projects_list", "unled", "attachment", "which"),
     "facts": ("doc_number", "printed", "issued", "meeting", "cc", "issuer", "document"),
     "yesno": ("infix", "suffix", "not_before_suffix", "not_yesno"),
-    "supporting": ("who_support", "who_all", "helps", "who_is", "asks_lead"),
+    "supporting": ("who_support", "who_all", "helps", "who_is", "asks_lead", "helps_before", "both"),
     "stats": ("most", "least", "each", "versus", "leaders", "units", "units_alone", "lead", "all", "leader_word",
               "section_word", "who_leads", "how_many", "who", "more_less", "streets", "support"),
     "deadlines": ("words", "this_month", "subscribe"),

@@ -24,6 +24,12 @@ def support_units(row: Row) -> list[str]:
     return [_written(r.written) for r in row.roles if not r.lead]
 
 
+def _addressees(row: Row) -> str:
+    """Who a row without a lead unit is written to (十一-5: 区政府直属各单位、各街镇), or 无."""
+    named = [_written(r.written) for r in row.roles]
+    return m.NO_LEAD_ADDRESSED.format(units="、".join(named)) if named else m.SUPPORT_NONE
+
+
 def _written(name: str) -> str:
     return name.replace("(", "（").replace(")", "）").lstrip("*")
 
@@ -35,8 +41,10 @@ def supporting(question: str, rows: list[Row], what: str, every_unit: bool) -> A
         if every_unit:
             facts.append(m.ALL_UNITS_ROW.format(label=row.label, units="、".join(
                 _written(r.written) + ("（牵头）" if r.lead else "") for r in row.roles) or m.SUPPORT_NONE))
+        elif not row.lead_units:
+            facts.append(m.ROW_LEADS.format(label=row.label, leads=_addressees(row)))
         else:
-            facts.append(m.SUPPORT_ROW.format(label=row.label, leads="、".join(row.lead_units) or m.SUPPORT_NONE,
+            facts.append(m.SUPPORT_ROW.format(label=row.label, leads="、".join(row.lead_units),
                                               support="、".join(support_units(row)) or m.SUPPORT_NONE))
     template = m.UNITS_OF if every_unit else m.SUPPORT_OF
     return make(question, "supporting", template.format(what=what, n=len(rows)), rows, facts)
@@ -61,7 +69,7 @@ def leaders_of_rows(question: str, rows: list[Row]) -> Answer:
 
 
 def leads_of_rows(question: str, rows: list[Row]) -> Answer:
-    facts = [m.ROW_LEADS.format(label=r.label, leads="、".join(r.lead_units) or m.SUPPORT_NONE) for r in rows]
+    facts = [m.ROW_LEADS.format(label=r.label, leads="、".join(r.lead_units) or _addressees(r)) for r in rows]
     return make(question, "topic_units", m.LEADS_OF_ROWS.format(n=len(rows)), rows, facts)
 
 
@@ -139,6 +147,15 @@ def figure_decides(question: str, rows: list[Row], figure: str, words: list[str]
     deciding = list(dict.fromkeys(r for r, _ in stated))
     return make(question, "yesno", template.format(label=row.label, clause=clause), deciding,
                 [f"{r.label}：{c}" for r, c in stated[1:]])
+
+
+def figures_of(question: str, rows: list[Row]) -> Answer:
+    """"分别要完成多少": each row's clauses that state a figure (the whole text when none does)."""
+    facts = []
+    for row in rows:
+        clauses = ["".join(c.split()) for c in _CLAUSE.split(row.text) if _NUMBER.search(c)]
+        facts.append(m.ROW_FIGURES.format(label=row.label, figures="；".join(clauses) or m.NO_FIGURE_STATED))
+    return make(question, "keyword", m.FIGURES_OF.format(n=len(rows)), rows, facts)
 
 
 # --- statistics -------------------------------------------------------------------------------------

@@ -15,7 +15,16 @@ from bot.dialogue import messages as m
 from bot.dialogue import structure as s
 from bot.dialogue.context import Context, Focus, Subject, SubjectType
 from bot.dialogue.cues import DialogueCues, load_dialogue_cues
-from bot.dialogue.refs import NTH, ORDINAL_ITEM, nth_of, number, project_of, row_codes, section_of, sections_of
+from bot.dialogue.refs import (
+    NTH,
+    ORDINAL_ITEM,
+    nth_of,
+    number,
+    project_of,
+    row_codes,
+    section_of,
+    sections_of,
+)
 from bot.messages import HEADLINE_SEPARATOR as HEADLINE_SEP
 from bot.messages import LIST_SEPARATOR as SEP
 from bot.nlu.link import find_mentions
@@ -209,10 +218,16 @@ class Turn:
             return None
         rest = NTH.sub("", core, count=1)
         rest = rest.replace(last, "", 1) if last else rest
+        if "条" not in core and "个" not in core and not last:
+            return None
+        # "第2条的配合单位", "第3条谁分管": the question asked about that one row.
+        support = self.cues.any("supporting.who_support", rest)
+        every = self.cues.any("supporting.who_all", rest)
+        leader = bool(self.lexicon.cues.found("who_leader", rest))
         # "第12条展开说说", "第3个具体讲讲": only the ordinal and words asking for the detail.
         for word in self.cues["detail.words"]:
             rest = rest.replace(word, "")
-        if rest.strip("的，。？?") or ("条" not in core and "个" not in core and not last):
+        if rest.strip("的，。？?") and not (support or every or leader):
             return None
         listing = self.ctx.listing
         if not listing:
@@ -220,7 +235,13 @@ class Turn:
         k = len(listing) if last else k
         if k is None or not 0 < k <= len(listing):
             return self._keep(s.make(self.message, "item", m.NO_NTH.format(n=len(listing), k=k)))
-        return self._detail_of([self.catalog.by_id[listing[k - 1]]], keep_listing=True)
+        row = self.catalog.by_id[listing[k - 1]]
+        if support or every or leader:
+            result = f.leaders_of_rows(self.message, [row]) if leader and not (support or every) else \
+                f.supporting(self.message, [row], row.label, every_unit=every and not support)
+            return result, self._remember(result, question=row.label, subjects=[Subject("code", row.label)],
+                                          focus="rows", listing=listing)
+        return self._detail_of([row], keep_listing=True)
 
     def _detail(self, core: str) -> tuple[Answer, Context] | None:
         """"详细 五-12", "展开 八-8", "五-12详细", or "详细" alone about the row just shown."""
@@ -345,21 +366,21 @@ class Turn:
         if len(several := sections_of(core)) > 1 and not self.cues.any("yesno.infix", core):
             # "第三和第七部分各多少条": each section's answer, one after another.
             parts = [s.section_answer(self.message, catalog, n, cues, counting, False) for n in several]
-            rows = [r for part in parts for r in part.rows]
+            listed = [item.row for part in parts for item in part.rows]
             result = s.make(self.message, "count" if counting else "section", "；".join(p.headline for p in parts),
-                            None if counting else [r.row for r in rows])
+                            None if counting else listed)
             return self._remember_plain(result)
         if section := section_of(core):
             rest = core.replace(section[1], "", 1)
             last = self.cues.first("detail.last", rest)
             if (last or nth_of(rest) is not None) and not self._yesno_suffix(rest):
                 # "第三部分最后一条", "第五部分第3条": that row of the section.
-                rows = s.section_rows(catalog, section[0])
-                k = len(rows) if last else nth_of(rest) or 0
-                if not 0 < k <= len(rows):
+                in_section = s.section_rows(catalog, section[0])
+                k = len(in_section) if last else nth_of(rest) or 0
+                if not 0 < k <= len(in_section):
                     return self._keep(s.make(self.message, "item", m.NO_NTH_SECTION.format(
-                        section=section[1], n=len(rows), k=k)))
-                return self._detail_of([rows[k - 1]], keep_listing=False)
+                        section=section[1], n=len(in_section), k=k)))
+                return self._detail_of([in_section[k - 1]], keep_listing=False)
             asks_leader = bool(self.lexicon.cues.found("who_leader", core)) or self.cues.any("stats.who_leads", core)
             if self.cues.any("yesno.infix", core) or self._yesno_suffix(core):
                 return None
@@ -596,15 +617,29 @@ class Turn:
         cues = self.cues
         support = cues.first("supporting.who_support", core)
         every = cues.first("supporting.who_all", core)
-        if not (support or every):
-            return None
+        both = cues.first("supporting.both", core)
         names = self._names(core)
         units = [n for t, n in names if t == "unit"]
+        unit_at = next((x for x in self.subjects_of(core) if x.type == "unit"), None)
+        # "配合区城乡改造和编研中心的单位有哪些": the units beside it in the rows it leads.
+        helped = unit_at is not None and core.startswith(cues["supporting.helps_before"]) and \
+            core[len(next(w for w in cues["supporting.helps_before"] if core.startswith(w))):].lstrip().startswith(
+                unit_at.surface) and "单位" in core[core.find(unit_at.surface) + len(unit_at.surface):]
+        if not (support or every or both or helped):
+            return None
         helps = cues.first("supporting.helps", core)
-        if helps and units and core.find(helps) < core.find(next(s.surface for s in self.subjects_of(core)
-                                                                   if s.type == "unit")):
+        if helped or (helps and units and unit_at is not None and core.find(helps) < core.find(unit_at.surface)):
             return self._remember_plain(f.helpers_of(self.message, self.catalog, units[0], self._kind(core)))
-        if units or [n for t, n in names if t == "leader"]:
+        if len(units) == 1 and (both or (support and "牵头" in core.replace(support, ""))):
+            # "X牵头的那条谁配合", "X负责的工作，把牵头和配合单位都列上": the unit's rows (those it leads
+            # when 牵头 is said without 配合), each with its lead and supporting units.
+            lead_only = not both
+            kind = self._kind(core)
+            rows = [row for row, part in self.catalog.parts.get(units[0], ())
+                    if (part.lead or not lead_only) and (kind is None or row.kind == kind)]
+            what = f"{units[0]}{'牵头' if lead_only else '负责'}的工作"
+            return self._remember_plain(f.supporting(self.message, list(dict.fromkeys(rows)), what, every_unit=False))
+        if not (support or every) or units or [n for t, n in names if t == "leader"]:
             return None
         ask = support or every
         rows, what = self._deciding_rows(core.replace(ask, "，"), names)
@@ -698,6 +733,9 @@ class Turn:
 
     def _question(self, core: str) -> tuple[Answer, Context]:
         ctx = self.ctx
+        if ctx.rows and self.cues.any("followup.figures", core) and self._without_subject(core):
+            rows = [self.catalog.by_id[i] for i in ctx.rows if i in self.catalog.by_id]
+            return self._remember_plain(f.figures_of(self.message, rows), keep_rows=True)
         cleaned = self._strip_followup_words(core)
         query = self._parse(cleaned or core)
         own = bool(query.units or query.leaders or query.categories or query.items or query.unknown or
@@ -731,7 +769,7 @@ class Turn:
         query = self._parse(core)
         if (asked := self._ambiguous_body(core, query) or self._ambiguous_leader(core, query)) is not None:
             return asked
-        result = self._nameplate(core, query) or self.duban.ask(core)
+        result = self._nameplate(core, query) or self._always_written(query, self.duban.ask(core))
         offer = result.intent == "ambiguous" or (result.intent == "none" and not query.suggestions)
         if offer and (offered := self._nearest_leader(query)) is not None:
             return offered
@@ -851,6 +889,17 @@ class Turn:
         result.headline = m.AS_WRITTEN.format(name=mention.surface, written=as_written, n=len(result.rows))
         if not result.rows:
             result.headline = m.NOTHING_FOR.format(headline=result.headline)
+        return result
+
+    def _always_written(self, query: Query, result: Answer) -> Answer:
+        """A unit the document never writes by its bare name ("区楼宇发展中心（筹）"): the answer says how it
+        is written, so a reader searching the document finds it."""
+        if len(query.units) != 1 or not result.rows:
+            return result
+        unit = query.units[0]
+        written = {normalize(part.written.lstrip("*")) for _, part in self.catalog.parts.get(unit, ())}
+        if len(written) == 1 and (shown := next(iter(written))) != normalize(unit):
+            result.notes.insert(0, m.ALWAYS_WRITTEN.format(name=unit, written=shown))
         return result
 
     def _ambiguous_body(self, core: str, query: Query) -> tuple[Answer, Context] | None:
