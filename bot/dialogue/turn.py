@@ -929,7 +929,14 @@ class Turn:
             return None
         for mention in find_mentions(core, self.lexicon):
             names = list(dict.fromkeys(e.name for e in mention.entities if e.type == "leader"))
-            if len(names) < 2 or mention.surface in names:
+            # A title alone ("副区长" beside 周敏) is not the name the parser took.
+            if len(names) < 2 or mention.surface in names or mention.weak or query.leaders[0] not in names:
+                continue
+            # Only leaders whose own title the spoken one shortens: 张区长 fits 张崇波 (区长) and 张伟 (副区长,
+            # called 区长 in speech); 张常委 and 张副区长 fit 张伟 alone.
+            title = mention.surface[1:]
+            names = [n for n in names if any(t.endswith(title) for t in self.catalog.leader_titles.get(n, ()))]
+            if len(names) < 2:
                 continue
             options = [f"{n}（{'、'.join(self.catalog.leader_titles.get(n, ())) or '区领导'}）" for n in names]
             result = s.make(self.message, "ambiguous",
