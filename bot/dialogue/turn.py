@@ -32,7 +32,7 @@ from bot.nlu.normalize import normalize
 from bot.nlu.query import Query
 from bot.pipeline import Duban
 from knowledge.catalog import Row
-from knowledge.numerals import NUMERALS, int_to_chinese
+from knowledge.numerals import int_to_chinese
 
 if TYPE_CHECKING:
     from knowledge.reminders.deadlines import Deadline
