@@ -510,7 +510,8 @@ class Turn:
             return None
         lead_asked = cues.any("stats.lead", rest)
         # "X是踢踏舞赛事的配合单位吗": named without leading; a unit that leads the row is not "配合".
-        support_asked = not lead_asked and bool(self.lexicon.cues.found("support", rest))
+        # 参与 alone asks for every row (CONTRACT §4), so only 配合/协助 words ask for the supporting role.
+        support_asked = not lead_asked and self.cues.any("stats.support", rest)
         # "林杰是常务副区长吗", "张崇波是不是总负责": a leader's title or section remark.
         if leaders and not units:
             leader = leaders[0]
