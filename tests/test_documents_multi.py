@@ -165,3 +165,15 @@ async def test_only_group_admins_choose_the_group_document(fake: FakeBotApi, two
         assert not (await fake.wait_for_callback_answer(query)).show_alert
         await fake.wait_for_call("editMessageText")
     assert runtime.library.chat_document(group.id) == BUNDLED
+
+
+@pytest.mark.parametrize(("question", "document"), [("市发改委负责哪些", BUNDLED), ("县民政局负责哪些", BUNDLED),
+                                                    ("区财政局负责哪些工作", "county"), ("市财政局负责哪些工作", "county")])
+def test_a_body_of_another_level_is_refused_not_answered(two: tuple[Runtime, str], tmp_path: Path,
+                                                         question: str, document: str) -> None:
+    runtime, _ = two
+    key = _import(runtime, tmp_path, 1) if document == "county" else document  # generated(1) is a 县's document
+    answer = runtime.library.answer(question, key)
+    assert answer.intent == "other_place" and not answer.rows, question
+    own = "县财政局负责哪些工作" if document == "county" else "区发改局负责哪些"
+    assert runtime.library.answer(own, key).rows, own

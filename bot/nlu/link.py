@@ -94,11 +94,16 @@ def foreign_place(text: str, mention: Mention, lexicon: Lexicon, stop: frozenset
     else:
         return ""
     place = before + level
-    if len(before) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in before):
-        return ""
-    if before in stop or any(c in stop for c in before) or place in lexicon.own_places or before in lexicon.own_places:
-        return ""
-    return place
+    named = len(before) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in before) and not (
+        before in stop or any(c in stop for c in before))
+    if named:
+        return "" if place in lexicon.own_places or before in lexicon.own_places else place
+    # "市发改委" of a 区 document: a level written alone before a body the document has at another level
+    # (its 区发改局) names another government's body, not this one's.
+    own = mention.entity.name[:1] if mention.entity.type == "unit" else ""
+    if mention.surface[0] not in levels and own in levels and own != level:
+        return level
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
