@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup lint typecheck unit pg-test bench clean
+.PHONY: run test setup lint typecheck unit pg-test office-test bench clean
 
 setup: $(STAMP)
 
@@ -30,7 +30,12 @@ unit: setup
 pg-test: setup
 	scripts/with-postgres $(BIN)/pytest -q
 
-test: lint unit pg-test
+# Old .doc/.xls imports through LibreOffice (Debian's headless Writer and Calc installed when missing;
+# skipped loudly when it cannot be had).
+office-test: setup
+	scripts/with-libreoffice $(BIN)/pytest -q tests/test_ingest_formats.py
+
+test: lint unit pg-test office-test
 
 bench: setup
 	$(BIN)/duban bench
