@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 # The code and data that shape a snapshot: an edit to any of these files invalidates older pickles by itself.
 _SHAPERS = ("knowledge/catalog.py", "bot/nlu/lexicon.py", "bot/snapshot.py", "knowledge/language.py",
             "knowledge/data/cues.toml", "knowledge/data/places.toml", "knowledge/data/topics.toml",
-            "knowledge/data/grammar.toml", "knowledge/data/titles.toml", "knowledge/data/units.toml")
+            "knowledge/data/grammar.toml", "knowledge/data/titles.toml", "knowledge/data/units.toml",
+            "knowledge/data/unit_forms.toml")
 _ROOT = Path(__file__).resolve().parents[1]
 
 

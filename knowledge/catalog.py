@@ -6,6 +6,7 @@ import bumps a revision counter that tells a cached snapshot it is stale.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from knowledge.kinds import TableKind, UnitKind, table_kind, unit_kind
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from knowledge.language import UnitForms
 
 
 class UnknownDocument(LookupError):
@@ -197,25 +200,82 @@ def searchable(text: str) -> str:
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "（），、：；！？"}
 
 
-# Level prefixes a unit's name may carry ("县民政局" is typed "民政局"): the document itself says which.
-_LEVELS = ("区", "县", "市", "镇", "乡", "省", "州", "旗")
+def unit_forms(name: str, group: bool = False) -> set[str]:
+    """The forms people type for a body the document names, derived by the rules of unit_forms.toml for any
+    place and level: simplified script, without punctuation or a parenthesis (whose body name is a form too),
+    without the level prefix, with each equivalent stem and ending ("县卫生健康局" → 卫健局, 卫生健康委 …),
+    each body of a merged name ("科技和经信局" → 经信局), a development zone by its kind ("滁州经开区管委会" →
+    经开区). A group ("各县、市、区政府") is only typed without its punctuation and its "各"."""
+    from knowledge.language import simplified, unit_forms_data
+
+    data = unit_forms_data()
+    written = simplified("".join(name.split()))
+    core = re.sub(r"[（(][^）)]*[）)]", "", written)
+    inner = [m for m in re.findall(r"[（(]([^）)]*)[）)]", written)
+             if len(m) >= 3 and not re.search(r"[、，,]", m) and not m.startswith("含")]
+    core = re.sub(r"[、，,·]", "", core)
+    forms = {written, core}
+    if group:
+        if core.startswith(data.group_prefix) and len(core) - len(data.group_prefix) >= 2:
+            forms.add(core.removeprefix(data.group_prefix))
+        return forms - {name} - set(data.generic)
+    forms.update(inner)
+    bare = {f[1:] for f in forms if f[:1] in data.levels and len(f) > 3}
+    forms |= bare
+    for form in [f for f in forms if f == core or f in bare or f in inner]:
+        forms |= _equivalent_forms(form, data)
+    return {f for f in forms if len(f) >= 2} - {name} - set(data.generic)
+
+
+def _equivalent_forms(form: str, data: UnitForms) -> set[str]:
+    """One form's equivalent stems, endings and zone kinds (see unit_forms)."""
+    level = form[:1] if form[:1] in data.levels and len(form) > 3 else ""
+    body = form[len(level):]
+    found: set[str] = set()
+    # The longest stem any list starts the name with ("文广旅体" before "文广旅"), followed by a body ending
+    # ("局", "委", "局鹿城分局"): "商务区专班" is no 商务 body.
+    starts = [(stem, group) for group in data.stems for stem in group if body.startswith(stem)]
+    if starts:
+        stem, group = max(starts, key=lambda pair: len(pair[0]))
+        rest = body[len(stem):]
+        endings = next((g for g in data.stem_endings if rest in g), (rest,))
+        if any(rest.startswith(e) for g in data.stem_endings for e in g):
+            found |= {level + other + ending for other in group for ending in endings}
+            found |= {other + ending for other in group for ending in endings if level}
+    if "和" in body:
+        # A merged body ("科技和经信局") is typed by each of its known stems with the ending.
+        head, _, tail = body.partition("和")
+        known = [s for g in data.stems for s in g]
+        second = next((s for s in known if tail.startswith(s)), None)
+        if head in known and second is not None:
+            for part in (head + tail[len(second):], tail):
+                found |= _equivalent_forms(part, data) | {part}
+    for group in data.endings:
+        written = next((e for e in group if body.endswith(e) and len(body) - len(e) >= 2), None)
+        if written is not None:
+            found |= {body.removesuffix(written) + other for other in group}
+    for kinds in data.zone_kinds:
+        plain = body.removesuffix(data.zone_suffix)
+        if any(plain.endswith(kind) for kind in kinds):
+            found |= {kind + suffix for kind in kinds for suffix in ("", data.zone_suffix)}
+            break
+    return found
 
 
 def with_short_forms(units: dict[str, UnitInfo]) -> dict[str, UnitInfo]:
-    """Each unit also named without its level prefix, where that form names no other unit of the catalog."""
+    """Each unit also named by the forms unit_forms derives, where that form names no other unit of the catalog."""
     taken: dict[str, set[str]] = defaultdict(set)
     for unit in units.values():
         for form in (unit.name, *unit.aliases):
             taken[form].add(unit.name)
     wanted: dict[str, set[str]] = defaultdict(set)
     for unit in units.values():
-        if unit.kind == "group":
-            continue
         for form in (unit.name, *unit.aliases):
-            if form[:1] in _LEVELS and len(form) > 3 and form[1:] not in taken:
-                wanted[form[1:]].add(unit.name)
+            for derived in unit_forms(form, group=unit.kind == "group"):
+                if derived not in taken:
+                    wanted[derived].add(unit.name)
     added: dict[str, list[str]] = defaultdict(list)
-    for form, owners in wanted.items():
+    for form, owners in sorted(wanted.items()):
         if len(owners) == 1:
             added[next(iter(owners))].append(form)
     return {name: (UnitInfo(u.name, u.kind, (*u.aliases, *added[name]), u.covers, u.covers_all, u.explain)

@@ -484,6 +484,58 @@ def language() -> Language:
     return load_language()
 
 
+@dataclass(frozen=True, slots=True)
+class UnitForms:
+    """How bodies are named anywhere (unit_forms.toml): the data of knowledge/catalog.py's unit_forms."""
+
+    levels: tuple[str, ...]
+    group_prefix: str
+    stems: tuple[tuple[str, ...], ...]
+    stem_endings: tuple[tuple[str, ...], ...]
+    endings: tuple[tuple[str, ...], ...]
+    zone_kinds: tuple[tuple[str, ...], ...]
+    zone_suffix: str
+    generic: tuple[str, ...]
+
+
+def _word_groups(file: _File, key: str) -> tuple[tuple[str, ...], ...]:
+    value = file.data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(g, list) and all(isinstance(w, str) for w in g)
+                                              for g in value):
+        raise LanguageError(f"{file.name}: '{key}' must be a list of lists of strings")
+    # Longest first in each list, so "发展和改革" is replaced before "发改" could be read inside it.
+    return tuple(tuple(sorted(group, key=len, reverse=True)) for group in value)
+
+
+def load_unit_forms(path: Path) -> UnitForms:
+    file = _File(path)
+    file.table(file.data, "", ("levels", "group_prefix", "stems", "stem_endings", "endings", "zone_kinds",
+                               "zone_suffix", "generic"))
+    return UnitForms(levels=file.words(file.data, "levels", ""), group_prefix=file.text(file.data, "group_prefix", ""),
+                     stems=_word_groups(file, "stems"), stem_endings=_word_groups(file, "stem_endings"),
+                     endings=_word_groups(file, "endings"), zone_kinds=_word_groups(file, "zone_kinds"),
+                     zone_suffix=file.text(file.data, "zone_suffix", ""),
+                     generic=file.words(file.data, "generic", ""))
+
+
+@cache
+def unit_forms_data() -> UnitForms:
+    """The bundled unit_forms.toml, read once per process."""
+    return load_unit_forms(DATA / "unit_forms.toml")
+
+
+@cache
+def _t2s() -> object:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters to simplified, for comparing words (the text itself keeps what was written)."""
+    return text if text.isascii() else str(_t2s().convert(text))  # type: ignore[attr-defined]
+
+
 def document_places(title: str, levels: Iterable[str]) -> list[str]:
     """The places a document's title starts with, with and without their level: "温州市鹿城区人民政府办公室…"
     → 温州市, 温州, 鹿城区, 鹿城."""

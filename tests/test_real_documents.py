@@ -51,3 +51,18 @@ def test_short_forms_drop_the_level_prefix_only_where_unambiguous() -> None:
     assert "民政局" in forms["县民政局"]
     assert "教育局" not in forms["县教育局"] | forms["市教育局"]  # two bodies would claim it: neither gets it
     assert forms["区财政局"] == {"财政局"}  # already listed: nothing added
+
+
+def test_unit_forms_are_derived_for_any_place_from_data() -> None:
+    from knowledge.catalog import unit_forms
+
+    assert {"发改局", "发改委", "发展改革局"} <= unit_forms("区发展和改革局")
+    assert {"卫健局", "卫健委"} <= unit_forms("县卫生健康局")
+    assert {"经信局", "科技局"} <= unit_forms("区科技和经信局")  # a merged body: each of its stems
+    assert {"经开区", "开发区"} <= unit_forms("滁州经开区管委会")  # a zone by its kind, without its place
+    assert "规划局" in unit_forms("規劃局")  # typed in simplified script
+    assert "政府办" in unit_forms("市政府办公室")
+    assert "粮食局" in unit_forms("县发改局(粮食局)")  # the second nameplate
+    assert "县市区政府" in unit_forms("各县、市、区政府", group=True)
+    assert "部门" not in unit_forms("全区各部门", group=True)  # a question word, never one body
+    assert not any("专班" in form and "经济合作" in form for form in unit_forms("滨江商务区工作专班"))

@@ -16,6 +16,7 @@ from functools import cache
 from knowledge.ingest.document import UnitMention
 from knowledge.kinds import TableKind, UnitRole
 from knowledge.language import COLUMN_ROLES, ColumnRole, language
+from knowledge.language import simplified as simplified  # re-exported: the readers compare words in it
 from knowledge.numerals import NUMERALS
 from knowledge.reminders.deadlines import DeadlineError, parse_deadline
 
@@ -81,18 +82,6 @@ def layout_words() -> LayoutWords:
         footer=data.footer_starts, livelihood=data.livelihood,
         titles=tuple(sorted(language().titles.titles, key=len, reverse=True)),  # the lexicon's list too
     )
-
-
-@cache
-def _t2s() -> object:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def simplified(text: str) -> str:
-    """Traditional characters to simplified, for comparing words (the text itself keeps what was written)."""
-    return text if text.isascii() else str(_t2s().convert(text))  # type: ignore[attr-defined]
 
 
 def fold(text: str) -> str:
