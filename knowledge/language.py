@@ -438,7 +438,7 @@ DIALOGUE_LISTS: Mapping[str, tuple[str, ...]] = {
     "everyday": ("greeting", "thanks", "bye", "who", "vague", "off_topic", "not_trailing"),
     "structure": ("section", "project", "division", "projects_list", "unled", "attachment", "which"),
     "facts": ("doc_number", "printed", "issued", "meeting", "cc", "issuer", "document"),
-    "yesno": ("infix", "suffix", "not_before_suffix", "not_yesno"),
+    "yesno": ("infix", "suffix", "not_before_suffix", "not_yesno", "every_street"),
     "supporting": ("who_support", "who_all", "helps", "who_is", "asks_lead", "helps_before", "both"),
     "stats": ("most", "least", "each", "versus", "leaders", "units", "units_alone", "lead", "all", "leader_word",
               "section_word", "who_leads", "how_many", "who", "more_less", "streets", "support"),

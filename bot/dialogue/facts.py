@@ -9,7 +9,7 @@ from bot.answer import Answer
 from bot.dialogue import messages as m
 from bot.dialogue.structure import make
 from knowledge.catalog import Catalog, Row
-from knowledge.queries import leaders_of
+from knowledge.queries import leaders_of, rows_via_groups
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 _CLAUSE = re.compile(r"[，。；,;]")
@@ -76,19 +76,34 @@ def leads_of_rows(question: str, rows: list[Row]) -> Answer:
 # --- yes/no -------------------------------------------------------------------------------------------
 
 
-def unit_decides(question: str, unit: str, rows: list[Row], what: str, lead_asked: bool,
+def unit_decides(question: str, catalog: Catalog, unit: str, rows: list[Row], what: str, lead_asked: bool,
                  support_asked: bool = False) -> Answer:
     """Is `unit` the lead (with 牵头), a supporting unit (with 配合), or among the units of these rows?
-    是/不是 first, then who is."""
+    是/不是 first, then who is. Rows addressed to a group the unit belongs to (各街镇 for a street) concern it
+    as its own supporting rows do."""
     parts = [r.role_of(unit) for r in rows]
-    yes = any(p is not None and (p.lead if lead_asked else not p.lead if support_asked else True) for p in parts)
-    if yes:
+    matched = [r for r, p in zip(rows, parts, strict=True)
+               if p is not None and (p.lead if lead_asked else not p.lead if support_asked else True)]
+    if matched:
         role = "牵头" if any(p is not None and p.lead for p in parts) else "配合"
-        return make(question, "yesno", m.YES_UNIT.format(unit=unit, what=what, role=role, labels=labels(rows)), rows)
-    leads = "、".join(dict.fromkeys(u for r in rows for u in r.lead_units)) or m.SUPPORT_NONE
+        return make(question, "yesno", m.YES_UNIT.format(unit=unit, what=what, role=role, labels=labels(matched)),
+                    matched)
+    asked = {r.id for r in rows}
+    via = {group: kept for group, found in rows_via_groups(catalog, unit).items()
+           if (kept := [r for r in found if r.id in asked])}
+    groups = "、".join(f"{g}（{catalog.units[g].explain}）" if catalog.units[g].explain else g for g in via)
+    if via and not lead_asked:
+        reached = [r for found in via.values() for r in found]
+        return make(question, "yesno", m.YES_VIA_GROUP.format(unit=unit, what=what, groups=groups,
+                                                             labels=labels(reached)), reached)
     present = [p for p in parts if p is not None]
-    role = "牵头" if any(p.lead for p in present) else "配合"
-    part = m.UNIT_PART.format(unit=unit, role=role) if present else m.UNIT_ABSENT.format(unit=unit)
+    if present:
+        part = m.UNIT_PART.format(unit=unit, role="牵头" if any(p.lead for p in present) else "配合")
+    else:
+        part = m.UNIT_VIA_GROUP.format(unit=unit, groups=groups) if via else m.UNIT_ABSENT.format(unit=unit)
+    leads = "、".join(dict.fromkeys(u for r in rows for u in r.lead_units))
+    if not leads:
+        return make(question, "yesno", m.NO_UNIT_UNLED.format(what=what, labels=labels(rows), part=part), rows)
     return make(question, "yesno", m.NO_UNIT.format(what=what, leads=leads, labels=labels(rows), part=part), rows)
 
 

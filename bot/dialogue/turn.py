@@ -504,6 +504,8 @@ class Turn:
         if not names:
             # A unit the parser links only loosely ("卫建局" → 区卫生健康局) still names the unit asked about.
             names = [("unit", u) for u in self._parse(rest).units]
+        if not names and (word := cues.first("yesno.every_street", rest)) and (group := self._every_street()):
+            names, rest = [("unit", group)], rest.replace(word, "", 1)
         units = [n for t, n in names if t == "unit"]
         leaders = [n for t, n in names if t == "leader"]
         if cues.any("supporting.who_support", core) and not units:
@@ -543,7 +545,7 @@ class Turn:
                 return self._remember_plain(f.leader_decides(self.message, leaders[0], rows, what))
             return None
         if units and rows:
-            return self._remember_plain(f.unit_decides(self.message, units[0], rows, what, lead_asked, support_asked))
+            return self._remember_plain(f.unit_decides(self.message, self.catalog, units[0], rows, what, lead_asked, support_asked))
         if not units and not leaders and rows and (figure := _FIGURE.search(rest)):
             query = self._parse(rest.replace(figure.group(1), ""))
             # The row states the figure in the document's words: GDP → 地区生产总值 (the parser's synonyms).
@@ -551,6 +553,12 @@ class Turn:
             if (found := f.figure_decides(self.message, rows, figure.group(1), words)) is not None:
                 return self._remember_plain(found)
         return None
+
+    def _every_street(self) -> str | None:
+        """The group addressee that covers every street (各街镇), if the document writes one."""
+        return next((u.name for u in self.catalog.units.values()
+                     if u.kind == "group" and u.covers == "street" and u.covers_all and u.name in self.catalog.by_unit),
+                    None)
 
     def _yesno_suffix(self, text: str) -> str:
         """"…吗": the particle that makes a yes/no question (not the 么 of 什么, 怎么, 那么)."""

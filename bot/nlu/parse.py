@@ -138,8 +138,11 @@ class Parser:
         # Cue phrases carry the intent, not the topic: none of them is a topic word.
         cues = self.lexicon.cues.lists
         self.action = frozenset(cues.get("action", ()))
+        # A personal or unanswerable word the document itself writes (预算 in 一般公共预算收入) still names
+        # that row's topic: the off_topic shape decides on it per question (_shapes), so it is no stop word.
+        written = frozenset(w for w in cues.get("off_topic", ()) if self.lexicon.catalog.containing(w))
         self.stop = (frozenset(w for name, words in cues.items() if name != "action" for w in words)
-                     | self.lexicon.own_places | self.lexicon.document_words)
+                     - written | self.lexicon.own_places | self.lexicon.document_words)
         grammar: Language = self.lexicon.language
         self._count = _count_pattern(grammar.count)
         self._year = _year_pattern(grammar.names.year_forms)
