@@ -320,20 +320,47 @@ def _figure_grammar(figures: Figures, count: Counting) -> tuple[re.Pattern[str],
 
 
 def _best_partial(query: Query, catalog: Catalog) -> list[Row]:
-    """When no row holds every topic word (a word the segmenter cut wrongly: "比重要达到" → 重要), the rows
-    holding the most of them — only if that is most of the words, and at least two."""
-    words = [w for _, ws in query.phrases for w in ws if len(w) > 1]
-    if len(words) < 3:
-        return []
+    """When no row holds every topic word: the rows holding the most of them, if that is most of the words and
+    at least two (a word the segmenter cut wrongly: "比重要达到" → 重要); else, when some words are written
+    nowhere in the document ("城里居民人均可支配收入": it says 城镇居民), the rows holding every word it does
+    write, if those are two or more and carry at least half of the topic's characters — a word written nowhere
+    tells no row apart, but one known word alone ("社保断缴") is too little to say what is asked."""
+    words = list(dict.fromkeys(w for _, ws in query.phrases for w in ws if len(w) > 1))
+    found = {word: {row.id for row in catalog.containing(word)} or _abbreviating(catalog, word) for word in words}
+    ids = _most_words(found) if len(words) >= 3 else set()
+    known = [w for w in words if found[w]]
+    if not ids and 2 <= len(known) < len(words) and 2 * sum(map(len, known)) >= sum(map(len, words)):
+        ids = set.intersection(*(found[w] for w in known))
+    return sorted((catalog.by_id[i] for i in ids if not query.kind or catalog.by_id[i].kind == query.kind),
+                  key=lambda r: catalog.positions[r.id])
+
+
+def _most_words(found: dict[str, set[str]]) -> set[str]:
+    """The rows holding the most of the words, when that is at least two and three fifths of them."""
     score: dict[str, int] = {}
-    for word in dict.fromkeys(words):
-        for row in catalog.containing(word):
-            score[row.id] = score.get(row.id, 0) + 1
+    for ids in found.values():
+        for i in ids:
+            score[i] = score.get(i, 0) + 1
     best = max(score.values(), default=0)
-    if best < max(2, -(-len(words) * 3 // 5)):
-        return []
-    rows = [catalog.by_id[i] for i, n in score.items() if n == best]
-    return sorted((r for r in rows if not query.kind or r.kind == query.kind), key=lambda r: catalog.positions[r.id])
+    if best < max(2, -(-len(found) * 3 // 5)):
+        return set()
+    return {i for i, n in score.items() if n == best}
+
+
+def _abbreviating(catalog: Catalog, word: str) -> set[str]:
+    """Rows writing `word` in full where it is an abbreviation: its characters in order, first and last
+    included, within twice its length ("意外险" in 意外伤害保险)."""
+    if len(word) < 3:
+        return set()
+    pattern = _abbreviation_pattern(word)
+    return {row.id for row in catalog.containing(word[:2]) if pattern.search(catalog.haystack[row.id])}
+
+
+@cache
+def _abbreviation_pattern(word: str) -> re.Pattern[str]:
+    gap = len(word)  # at most this many extra characters in all, spread between the word's characters
+    body = "".join(re.escape(c) + f"[^，。；、]{{0,{gap}}}?" for c in word[:-1]) + re.escape(word[-1])
+    return re.compile(body)
 
 
 def _figure_rows(query: Query, catalog: Catalog) -> list[Row]:
