@@ -32,8 +32,9 @@ def make_engine(url: str) -> Engine:
 def _sqlite_pragmas(connection: object, _record: object) -> None:
     cursor = connection.cursor()  # type: ignore[attr-defined]
     # The busy timeout first: switching to WAL needs the database to itself, and a second process starting
-    # at the same moment must wait for that rather than fail with "database is locked".
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # at the same moment must wait for that rather than fail with "database is locked". 30 s: on a busy
+    # shared machine an import's write transaction has been seen to hold the file longer than 10 s.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL lets the bot read while an import or a second instance writes.
     cursor.execute("PRAGMA journal_mode=WAL")
