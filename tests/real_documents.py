@@ -20,10 +20,11 @@ from knowledge.catalog import load_catalog
 from knowledge.ingest import Document, import_document, read_document
 
 REAL = Path(__file__).resolve().parent / "data" / "real"
-# Documents gathered after the reader was tuned, graded once for an honest first-time figure (their README),
+# Documents gathered after the reader was tuned (two rounds), graded once for an honest first-time figure (their README),
 # then kept as regression documents like the others.
 HOLDOUT = Path(__file__).resolve().parent / "data" / "real-holdout"
-FOLDERS = {p.name: p for base in (REAL, HOLDOUT) for p in base.iterdir() if (p / "source.txt").exists()}
+HOLDOUT2 = Path(__file__).resolve().parent / "data" / "real-holdout2"
+FOLDERS = {p.name: p for base in (REAL, HOLDOUT, HOLDOUT2) for p in base.iterdir() if (p / "source.txt").exists()}
 KNOWN_FAILURES = Path(__file__).resolve().parent / "golden" / "known_failures.toml"
 SLUGS = sorted(FOLDERS)
 FIELDS = ("text", "lead", "support", "responsible", "leaders", "deadline")
