@@ -33,7 +33,7 @@ SHORT_TITLE = 20  # characters of a row's text in its short title
 
 
 def row_tags(item: AnswerRow) -> list[Tag]:
-    """The asked unit's role, who else leads, the leader, the note."""
+    """The asked unit's role, who else leads, the leader, the row's own deadline, the note."""
     row = item.row
     tags: list[Tag] = []
     if item.role:
@@ -44,10 +44,17 @@ def row_tags(item: AnswerRow) -> list[Tag]:
     elif item.role != "lead" and leads:
         tags.append(("leads", f"{msg.DETAIL_LEAD_UNITS}：{'、'.join(leads)}"))
     if row.leader:
-        tags.append(("leader", f"{msg.DETAIL_LEADER}：{row.leader}"))
+        tags.append(("leader", f"{msg.DETAIL_LEADER}：{leaders_shown(row)}"))
+    if row.deadline:
+        tags.append(("deadline", f"{msg.DETAIL_DEADLINE}：{row.deadline}"))
     if row.note:
         tags.append(("note", f"{msg.DETAIL_NOTE}：{row.note}"))
     return tags
+
+
+def leaders_shown(row: Row) -> str:
+    """The row's own leaders where the document gives them per row (two in one cell: both), else its leader."""
+    return msg.LIST_SEPARATOR.join(row.leaders) if row.leaders else row.leader
 
 
 def row_line(item: AnswerRow, said: frozenset[Tag] = frozenset(), short: bool = False) -> str:
@@ -78,7 +85,7 @@ def short_titles(answer: Answer) -> bool:
 
 
 def detail_lines(row: Row) -> list[str]:
-    """Everything about one row: text, every unit with its role, leader, note."""
+    """Everything about one row: text, every unit with its role, leader, deadline, note."""
     lines = [f"{row.label}　{row.text}"]
     if row.kind == "livelihood":
         lines.append(f"{msg.DETAIL_CATEGORY}：{row.major}. {row.category}")
@@ -87,7 +94,9 @@ def detail_lines(row: Row) -> list[str]:
         units = "、".join(r.written + (msg.LEAD_MARK if r.lead else "") for r in row.roles)
         lines.append(f"{msg.DETAIL_UNITS}：{units}")
     if row.leader:
-        lines.append(f"{msg.DETAIL_LEADER}：{row.leader}")
+        lines.append(f"{msg.DETAIL_LEADER}：{leaders_shown(row)}")
+    if row.deadline:
+        lines.append(f"{msg.DETAIL_DEADLINE}：{row.deadline}")
     if row.note:
         lines.append(f"{msg.DETAIL_NOTE}：{row.note}")
     return lines

@@ -48,6 +48,12 @@ class Row:
     note: str
     leader: str
     roles: tuple[Role, ...]
+    # The row's own deadline as the document writes it (完成时限 / 时间节点 column or label: "5月底前动工") and
+    # the date the deadline parser reads from it (None when it reads none); the leaders the document gives
+    # this row itself (two in one cell: both), empty where leaders come from a section heading.
+    deadline: str = ""
+    due: date | None = None
+    leaders: tuple[str, ...] = ()
 
     @property
     def lead_units(self) -> list[str]:
@@ -303,7 +309,8 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     rows = [
         Row(id=i.code, kind=table_kind(i.kind), major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
             leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group")
-                                         for u in i.units))
+                                         for u in i.units),
+            deadline=i.deadline_text, due=i.deadline, leaders=tuple(i.leaders))
         for i in record.items
     ]
     sections = [SectionInfo(s.number, s.heading, s.leader, tuple(s.leader_titles), s.remark) for s in record.sections]

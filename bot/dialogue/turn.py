@@ -664,8 +664,8 @@ class Turn:
     # --- deadlines ------------------------------------------------------------------------------------
 
     def _deadline(self, core: str) -> tuple[Answer, Context] | None:
-        """Deadlines as the reminders read them: a row's admin-set date, else its schedule file's, else the
-        document's default (knowledge/reminders/store.py's `effective`)."""
+        """Deadlines: a row's admin-set or schedule-file date (knowledge/reminders/store.py's `effective`), else
+        the row's own deadline as the document writes it (完成时限 column or label), else the document default."""
         if self.cues.any("deadlines.subscribe", core) and self._without_subject(core):
             return self._keep(s.make(self.message, "help", m.SUBSCRIBE_HOW))
         if not self.cues.any("deadlines.words", core):
@@ -675,8 +675,24 @@ class Turn:
         default = document_default_due(self.catalog.year)
         known = self.deadlines() if self.deadlines is not None else {}
 
+        def set_dates(row: Row) -> list[date]:
+            return sorted({d.due for d in known.get(row.id, []) if d.source != "default"})
+
         def dues(row: Row) -> list[date]:
-            return sorted({d.due for d in known.get(row.id, [])}) or [default]
+            if set_here := set_dates(row):
+                return set_here
+            if row.deadline:  # the document's own phrase; one the parser reads no date from has none
+                return [row.due] if row.due else []
+            return [default]
+
+        def said(row: Row) -> tuple[str, str]:
+            """(the deadline as shown, why): set dates, else the phrase as written, else the default."""
+            if set_here := set_dates(row):
+                return SEP.join(_shown(d) for d in set_here), m.DEADLINE_SET
+            if row.deadline:
+                dated = m.DATE.format(y=row.due.year, m=row.due.month, d=row.due.day) if row.due else ""
+                return row.deadline, m.DEADLINE_DOCUMENT_DATED.format(date=dated) if dated else m.DEADLINE_DOCUMENT
+            return _shown(default), m.DEADLINE_DEFAULT
 
         if self.cues.any("deadlines.this_month", core):
             today = date.today()
@@ -687,18 +703,28 @@ class Turn:
                                                    m.DEADLINE_MONTH.format(month=month, n=len(rows)), rows))
             return self._keep(s.make(self.message, "deadline",
                                      m.DEADLINE_NONE_MONTH.format(month=month, due=_shown(default))))
-        rows, what = self._deciding_rows(core, self._names(core))
+        # The deadline words are no topic: "老年大学什么时候开工" asks about the rows of 老年大学 (开工 stays a word);
+        # what follows them may be a milestone the row's text does not write ("人行天桥什么时候投入使用").
+        asked = core
+        for word in self.cues["deadlines.words"]:
+            asked = asked.replace(word, "\n")
+        rows, what = self._deciding_rows(asked.replace("\n", "，"), self._names(core))
+        if not rows and asked.split("\n")[0].strip("，的"):
+            rows, what = self._deciding_rows(asked.split("\n")[0], self._names(core))
+        if not rows and (named := [(t, n) for t, n in self._names(core) if t in ("unit", "leader")]):
+            # "水务局的工作什么时候完成": every row of the named units and leaders.
+            index = {"unit": self.catalog.by_unit, "leader": self.catalog.by_leader}
+            rows = list(dict.fromkeys(r for t, n in named for r in index[t].get(n, ())))
+            what = SEP.join(n for _, n in named)
         if not rows:
             return None
-        found = {tuple(dues(r)) for r in rows}
+        found = {said(r) for r in rows}
         if len(found) == 1:
-            [days] = found
-            set_here = any(d.source != "default" for r in rows for d in known.get(r.id, []))
-            headline = m.DEADLINE.format(label=what, due=SEP.join(_shown(d) for d in days),
-                                         why=m.DEADLINE_SET if set_here else m.DEADLINE_DEFAULT)
+            [(due, why)] = found
+            headline = m.DEADLINE.format(label=what, due=due, why=why)
         else:
             headline = m.DEADLINE_EACH.format(label=what, dues=HEADLINE_SEP.join(
-                f"{r.label} {SEP.join(_shown(d) for d in dues(r))}" for r in rows))
+                f"{r.label} {said(r)[0]}" for r in rows))
         return self._remember_plain(s.make(self.message, "deadline", headline, rows))
 
     # --- pasted text ----------------------------------------------------------------------------------

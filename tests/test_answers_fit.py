@@ -1,0 +1,117 @@
+"""Answers fit the document they come from: a row's own deadline and leaders kept from import to answer (text,
+Telegram HTML, the snapshot)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot import snapshot
+from bot.config import Settings
+from bot.dialogue.engine import Conversation
+from bot.render import render_html_detail, render_html_pages, render_text, to_json
+from bot.runtime import Runtime
+from knowledge.ingest import import_document
+from knowledge.reminders.deadlines import Deadline
+
+REAL = Path(__file__).parent / "data" / "real"
+DAZHU = "dazhu-2016-minsheng"  # one 民生实事 table, a 完成时限 column, no lead marked
+# A document of labelled task lines: per-row leaders (one written with a typesetting space, two in one cell),
+# a 完成时限 label the parser reads a date from and one it reads none from, and a row without any.
+LABELLED = """某某县人民政府办公室关于印发2024年重点工作任务分工方案的通知
+各乡镇人民政府，县政府各部门：
+现将2024年重点工作任务分工方案印发给你们，请认真抓好落实。
+1.加快建设县城污水处理厂二期工程。
+牵头单位：县住建局
+责任单位：县发改局、县财政局
+责任领导：张 伟、李明
+完成时限：2024年6月底前
+2.新建公办幼儿园3所。
+牵头单位：县教育局
+责任领导：王芳
+完成时限：9月底前建成投用
+3.推进农村公路提档升级。
+牵头单位：县交通局
+责任单位：县财政局
+"""
+
+
+def _runtime(tmp_path: Path) -> Runtime:
+    return Runtime(settings=Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'd.sqlite3'}"))
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Iterator[Runtime]:
+    runtime = _runtime(tmp_path)
+    labelled = tmp_path / "labelled.txt"
+    labelled.write_text(LABELLED, encoding="utf-8")
+    import_document(runtime.knowledge.sessions, labelled, "labelled-2024")
+    import_document(runtime.knowledge.sessions, REAL / DAZHU / "source.txt", DAZHU)
+    runtime.reload()
+    yield runtime
+    runtime.knowledge.close()
+
+
+def test_the_row_keeps_its_deadline_and_leaders_in_the_catalog(runtime: Runtime) -> None:
+    catalog = runtime.library.duban("labelled-2024").catalog
+    first, second, third = catalog.rows
+    assert (first.deadline, first.due, first.leaders) == ("2024年6月底前", date(2024, 6, 30), ("张伟", "李明"))
+    assert (second.deadline, second.due, second.leaders) == ("9月底前建成投用", None, ("王芳",))
+    assert (third.deadline, third.due, third.leaders) == ("", None, ())
+    dazhu = runtime.library.duban(DAZHU).catalog
+    assert [(r.deadline, r.due) for r in dazhu.rows[3:6]] == [
+        ("5月底前动工", None), ("5月底前动工", None), ("12月底前", date(2016, 12, 31))]
+
+
+def test_the_snapshot_keeps_the_row_deadline(runtime: Runtime, tmp_path: Path) -> None:
+    settings = runtime.settings
+    catalog = runtime.library.duban("labelled-2024").catalog
+    lexicon = runtime.library.duban("labelled-2024").lexicon
+    cache = settings.data_dir / "cache-test"
+    snapshot.save(cache, settings.database_url, "labelled-2024", catalog, lexicon)
+    loaded = snapshot.load(cache, settings.database_url, "labelled-2024")
+    assert loaded is not None
+    row = loaded[0].by_id[catalog.rows[0].id]
+    assert (row.deadline, row.due, row.leaders) == ("2024年6月底前", date(2024, 6, 30), ("张伟", "李明"))
+
+
+def test_a_row_shows_its_own_deadline_and_leaders(runtime: Runtime) -> None:
+    catalog = runtime.library.duban("labelled-2024").catalog
+    row = catalog.rows[0]
+    detail = render_html_detail(row)
+    assert "完成时限：2024年6月底前" in detail and "张伟、李明" in detail
+    answer = runtime.library.answer("住建局牵头哪些", "labelled-2024")
+    text = render_text(answer)
+    assert "完成时限：2024年6月底前" in text and "张伟、李明" in text
+    assert "完成时限：2024年6月底前" in "".join(render_html_pages(answer))
+    assert "完成时限：2024年6月底前" in to_json(answer)["answer"]
+    # The bundled document gives no row a deadline: its rows say none.
+    bundled = runtime.library.answer("区民政局负责哪些民生实事", "lucheng-2023")
+    assert "完成时限" not in render_text(bundled)
+
+
+@pytest.mark.parametrize(("question", "rows", "said"), [
+    ("残疾人综合服务中心啥时候要完成", ["L1-4"], "5月底前动工"),
+    ("老年大学什么时候开工", ["L1-6"], "12月底前"),
+    ("人行天桥什么时候投入使用", ["L1-2"], "9月投入使用"),
+    ("民生实事1-4的完成时限", ["L1-4"], "5月底前动工"),
+    ("县水务局的工作什么时候完成", ["L1-1", "L1-8"], "12月底前"),
+], ids=["啥时候要完成", "什么时候开工", "milestone-after-the-cue", "row-code", "a-unit's-rows"])
+def test_deadline_questions_answer_the_row_s_own_deadline(runtime: Runtime, question: str, rows: list[str],
+                                                           said: str) -> None:
+    answer = runtime.library.answer(question, DAZHU)
+    assert answer.intent == "deadline", question
+    assert [r.row.id for r in answer.rows] == rows, question
+    assert said in answer.headline and "文件写明" in answer.headline, answer.headline
+
+
+def test_a_set_deadline_still_wins_and_the_default_stands_where_the_document_gives_none(runtime: Runtime) -> None:
+    duban = runtime.library.duban("labelled-2024")
+    set_here = {"K1-1": [Deadline("K1-1", date(2024, 5, 15), "", "admin")]}
+    answer = Conversation(duban, deadlines=lambda: set_here).answer("污水处理厂什么时候完成")
+    assert "2024年5月15日" in answer.headline and "已设定" in answer.headline
+    third = Conversation(duban).answer("农村公路什么时候完成")
+    assert "2024年12月31日" in third.headline and "默认" in third.headline
