@@ -25,7 +25,9 @@ def grade(gold: dict[str, Any], got: dict[str, Any]) -> Grade:
         problems.append(f"missing {missing}")
     if extra := sorted(set(ids) - allowed):
         problems.append(f"extra {extra}")
-    if lacking := [s for s in gold.get("answer_must_contain", []) if s not in answer]:
+    # As the reference grader (CONTRACT §3): whitespace never decides ("2000 套" contains "2000套").
+    squeezed = "".join(answer.split())
+    if lacking := [s for s in gold.get("answer_must_contain", []) if "".join(s.split()) not in squeezed]:
         problems.append(f"answer lacks {lacking}")
     if len(ids) != len(set(ids)):
         problems.append("duplicate ids")

@@ -431,12 +431,12 @@ def _notice(path: Path) -> Notice:
 
 # dialogue.toml: table → the word lists it holds (bot/dialogue reads each by "table.key").
 DIALOGUE_LISTS: Mapping[str, tuple[str, ...]] = {
-    "followup": ("opener", "closer", "pronoun", "narrow", "only", "relist", "yes", "function", "figures"),
+    "followup": ("opener", "closer", "pronoun", "person", "filler", "narrow", "only", "relist", "yes", "function", "figures"),
     "paging": ("next", "previous", "all"),
     "detail": ("words", "code_rest", "last"),
     "scope": ("include",),
-    "everyday": ("greeting", "thanks", "bye", "who", "vague", "off_topic", "not_trailing"),
-    "structure": ("section", "project", "division", "projects_list", "unled", "attachment", "which"),
+    "everyday": ("greeting", "thanks", "bye", "who", "vague", "off_topic", "not_trailing", "address"),
+    "structure": ("section", "project", "division", "projects_list", "project_kinds", "what_endings", "unled", "attachment", "which"),
     "facts": ("doc_number", "printed", "issued", "meeting", "cc", "issuer", "document"),
     "yesno": ("infix", "suffix", "not_before_suffix", "not_yesno", "every_street"),
     "supporting": ("who_support", "who_all", "helps", "who_is", "asks_lead", "helps_before", "both"),

@@ -39,6 +39,13 @@ PROJECT = "民生实事第 {n} 项“{category}”，共 {rows} 条，分管区�
 PROJECT_COUNT = "民生实事第 {n} 项“{category}”共 {rows} 条"
 PROJECTS = "民生实事共 {count} 个项目、{n} 条具体内容："
 PROJECT_LINE = "{n}. {category}（{rows} 条）"
+SECTION_NAME = "第{cn}部分（{heading}）"
+PROJECT_NAME = "第{n}项 {category}"
+MOST_PART = "内容最多的是{part}，共 {n} {unit}。前几位："
+LEAST_PART = "内容最少的是{part}，共 {n} {unit}。由少到多："
+PART_LINE = "{part}：{n} {unit}"
+ROWS_UNIT = {True: "项", False: "条"}
+NO_PARTS = "这份文件没有分部分或项目。"
 ATTACHMENTS = "附件1：{key}（{k} 项重点工作）；附件2：{live}（民生实事 {p} 个项目、{n} 条）"
 UNLED = "没有写明牵头单位的工作共 {n} 项（由{groups}共同落实）"
 ORDINAL_WHICH = "“{ordinal}”是指民生实事第 {n} 项（{category}），还是重点工作第{cn}部分（{leader}）？"
@@ -133,6 +140,11 @@ SCOPES = {"key_task": "重点工作", "livelihood": "民生实事"}
 SCOPE_ANY = "工作"
 ROLE_WORDS = {"lead": "牵头", "support": "配合"}
 ROLE_ANY = "参与"
+# Appended to a question carried over to a new subject, to keep the role or kind a follow-up chose.
+IN_ROLE = "（{role}的）"
+# A counted question asked again for its rows ("第五部分有多少项" → "第五部分有哪些").
+ASK_WHICH = "有哪些"
+IN_SCOPE = "（{scope}）"
 ROLE_OVERSEE = "分管"
 MOST, LEAST = "多", "少"
 LEADER_TITLE = "区领导"

@@ -77,6 +77,28 @@ def projects_overview(question: str, catalog: Catalog) -> Answer:
     return make(question, "overview", headline, facts=facts)
 
 
+def ranked_parts(question: str, catalog: Catalog, sections: bool, most: bool) -> Answer:
+    """"哪个部分任务最多" / "民生实事哪个项目内容最多": the parts by their number of rows, the top (or bottom) named."""
+    counts: dict[str, int] = {}
+    if sections:
+        for section in catalog.sections:
+            if n := len(section_rows(catalog, section.number)):
+                counts[m.SECTION_NAME.format(cn=int_to_chinese(section.number), heading=section.heading)] = n
+    else:
+        for row in catalog.rows:
+            if row.kind == "livelihood":
+                name = m.PROJECT_NAME.format(n=row.major, category=row.category)
+                counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return make(question, "stats", m.NO_PARTS)
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1] if most else kv[1])
+    edge = ranked[0][1]
+    top = "、".join(name for name, n in ranked if n == edge)
+    headline = (m.MOST_PART if most else m.LEAST_PART).format(part=top, n=edge, unit=m.ROWS_UNIT[sections])
+    facts = [m.PART_LINE.format(part=name, n=n, unit=m.ROWS_UNIT[sections]) for name, n in ranked[:5]]
+    return make(question, "stats", headline, facts=facts)
+
+
 def division(question: str, catalog: Catalog) -> Answer:
     """"重点工作分几个部分": every section with its leader and count."""
     facts = []

@@ -44,6 +44,7 @@ _LETTER = re.compile(r"[A-Za-z]")
 _FIGURE = re.compile(r"(\d+(?:\.\d+)?%?)")
 # "A和B这两项", "A、B、C三条": topics listed, then counted.
 _ONLY_COUNT = re.compile(r"(?:只|仅|就)(?:负责|牵头|参与|有|管)?了?([一两二三四五六七八九十\d]{1,3})[条项个件]")
+_COUNT_ASK = re.compile(r"(?:一共|总共|共)?有?(?:多少|几)[个项条件大类]*")
 _LISTED = re.compile(r"这?[两二三四五几\d]+[项条个件]")
 _CONJUNCTION = re.compile(r"以及|和|及|与|、|跟")
 _LIST_INTENTS = {"unit_items", "leader_items", "count", "category", "keyword"}
@@ -93,7 +94,7 @@ class Turn:
         for reader in (self._paging, self._nth, self._detail, self._codes_alone):
             if (found := reader(core)) is not None:
                 return found
-        if depth < _MAX_DEPTH and (rewritten := self._new_subject(core)) is not None:
+        if depth < _MAX_DEPTH and (rewritten := self._new_subject(core) or self._person(core)) is not None:
             return self.read(rewritten, depth + 1)
         for reader in (self._structure, self._stats, self._yesno, self._supporting, self._deadline, self._pasted):
             if (found := reader(core)) is not None:
@@ -117,7 +118,7 @@ class Turn:
                 elif core.endswith(word) and len(core) > len(word) and word not in self.cues["everyday.not_trailing"]:
                     core, found, changed = core[:-len(word)].strip(), found or word, True
         core = core.strip()
-        if not _HAS_WORD.search(core):
+        if not _HAS_WORD.search(core) or (found and core.strip("，,!！ ") in self.cues["everyday.address"]):
             core = ""
         return (core.replace(" ", "，") if core else ""), found
 
@@ -315,7 +316,35 @@ class Turn:
             next((x for x in ctx.subjects if _compatible(x.type, new.type)), None)
         if old is None or old.surface not in ctx.question:
             return None
-        return ctx.question.replace(old.surface, new.surface, 1)
+        return self._with_context_scope(ctx.question.replace(old.surface, new.surface, 1))
+
+    def _person(self, core: str) -> str | None:
+        """"他分管的民生实事有哪些" after an answer that named one leader: the message about that leader."""
+        leader = next((x.surface for x in reversed(self.ctx.subjects) if x.type == "leader"), None)
+        if leader is None or leader in core:
+            return None
+        for word in self.cues["followup.person"]:
+            at = core.find(word)
+            if at >= 0 and not core.startswith("们", at + len(word)):
+                return core[:at] + leader + core[at + len(word):]
+        return None
+
+    def _with_context_scope(self, question: str) -> str:
+        """The last question about a new subject keeps the role and kind a follow-up narrowed it to
+        ("区民政局牵头哪些工作" → "配合的呢" → "那区残联呢" asks 区残联's supporting rows)."""
+        ctx, cues = self.ctx, self.lexicon.cues
+        asked = self._parse(question)
+        if ctx.role in m.ROLE_WORDS and asked.role != ctx.role:
+            said = max((w for name in ("not_lead", "lead", "support") for w in cues.found(name, question)),
+                       key=len, default="")
+            word = m.ROLE_WORDS[ctx.role]
+            question = question.replace(said, word, 1) if said else question + m.IN_ROLE.format(role=word)
+        if ctx.kind in m.SCOPES and asked.kind != ctx.kind:
+            said = max((w for name in ("livelihood", "key_task") for w in cues.found(name, question)),
+                       key=len, default="")
+            scope = m.SCOPES[ctx.kind]
+            question = question.replace(said, scope, 1) if said else question + m.IN_SCOPE.format(scope=scope)
+        return question
 
     def _has_cue(self, text: str) -> bool:
         """Whether `text` asks something (a role, kind, who, count) rather than only naming a subject."""
@@ -353,7 +382,13 @@ class Turn:
             return self._remember_plain(s.unled(self.message, catalog))
         if re.search(r"附件\s*[2二]\s*(?:是什么|是啥|讲什么|讲的什么|说的什么|讲的啥|的内容|内容)?$", core.rstrip("？?")):
             return self._remember_plain(s.attachments(self.message, catalog))
-        if "民生" in core and re.search(r"(?:几|多少)个?(?:大)?项目", core) and not self._names(core):
+        about_projects = "民生" in core and cues.any("structure.project_kinds", core)
+        # "哪个部分任务最多", "民生实事哪个项目内容最多": sections or projects ranked by their rows.
+        if ((most := cues.any("stats.most", core)) or cues.any("stats.least", core)) and not self._names(core) \
+                and (cues.any("stats.section_word", core) or about_projects):
+            return self._keep(s.ranked_parts(self.message, catalog, not about_projects, most))
+        if about_projects and re.search(r"(?:几|多少)个?大?(?:" + "|".join(cues["structure.project_kinds"]) + ")",
+                                        core) and not self._names(core):
             return self._keep(s.projects_overview(self.message, catalog))
         if (cues.any("structure.projects_list", core) and cues.any("structure.which", core)
                 and not project_of(core) and not self._names(core)):
@@ -391,7 +426,9 @@ class Turn:
                 after.question, after.subjects = m.ASK_LEADER_ITEMS.format(name=section_info.leader), [Subject("leader", section_info.leader)]
                 after.focus = "question"
             return result, after
-        if (match := ORDINAL_ITEM.fullmatch(core.strip("？?是什么啥"))) is not None:
+        asked = core.rstrip("？?。 ")
+        asked = asked.removesuffix(next((w for w in cues["structure.what_endings"] if asked.endswith(w)), ""))
+        if (match := ORDINAL_ITEM.fullmatch(asked)) is not None:
             return self._ordinal_ask_back(match.group(0))
         return None
 
@@ -716,6 +753,8 @@ class Turn:
             index = {"unit": self.catalog.by_unit, "leader": self.catalog.by_leader}
             rows = list(dict.fromkeys(r for t, n in named for r in index[t].get(n, ())))
             what = SEP.join(n for _, n in named)
+        if (kind := self._kind(core)) is not None:
+            rows = [r for r in rows if r.kind == kind] or rows
         if not rows:
             return None
         found = {said(r) for r in rows}
@@ -811,6 +850,8 @@ class Turn:
         result = _said_empty(result)
         focus: Focus = "question" if (query.units or query.leaders) else "rows"
         after = self._remember(result, question=core, subjects=self.subjects_of(core, query=query), focus=focus)
+        if result.intent == "unit_leader" and len(named := {r.row.leader for r in result.rows if r.row.leader}) == 1:
+            after.subjects.append(Subject("leader", named.pop()))  # "X归谁管" → "他还分管什么": that leader
         if result.intent == "ambiguous" and query.unknown:
             after.unclear, after.choices = query.unknown, list(result.suggestions)
         elif result.suggestions and len(result.suggestions) <= 4:
@@ -846,6 +887,10 @@ class Turn:
                 return self._remember_plain(result)
             if query.count:
                 return self._keep(s.make(self.message, "count", m.IN_ALL.format(n=len(rows))))
+            if self.cues.any("followup.relist", core) and not rows and ctx.question and \
+                    (again := _COUNT_ASK.sub(m.ASK_WHICH, ctx.question)) != ctx.question:
+                # "第五部分有多少项" → "列出来看看": the counted question asked for its rows.
+                return self.read(again, _MAX_DEPTH)
             return self._fresh(core, query)
         base = self._parse(ctx.question)
         role = query.role or ctx.role or base.role or None
@@ -885,7 +930,7 @@ class Turn:
 
     def _strip_followup_words(self, core: str) -> str:
         text = core
-        for name in ("followup.pronoun", "followup.narrow", "followup.only"):
+        for name in ("followup.pronoun", "followup.narrow", "followup.only", "followup.filler"):
             for word in self.cues[name]:
                 text = text.replace(word, "")
         for word in self.cues["followup.opener"]:
