@@ -269,6 +269,8 @@ def qualify(names: list[str]) -> list[str]:
     words = layout_words()
     first = fold(names[0]) if names else ""
     level = next((lv for lv in words.levels if first.startswith(lv) and len(first) > len(lv) + 1), "")
+    if any(fold(name).startswith(level) for name in names[1:]):
+        level = ""  # the prefix is written on each unit that has it: "莲都邮政管理局" among them is named whole
     result = []
     for name in names:
         folded = fold(name)

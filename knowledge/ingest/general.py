@@ -314,6 +314,10 @@ class GeneralReader:
     def _line_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
         names = {r: c for c, r in table.columns}
         rows: list[tuple[str, int | str, int, list[str]]] = []
+        # A group column left of the number column: a group's cell, written on its first row only, comes
+        # before that row's number, so it ends the previous row's cells (or precedes the first row).
+        group_first = "group" in roles and "no" in roles and roles.index("group") < roles.index("no")
+        carried: list[str] = []
         for where, raw, number in body:
             line = C.collapse(raw)
             if C.is_chrome(line):
@@ -325,16 +329,24 @@ class GeneralReader:
                 rows.append(("", where, number, []))  # a section boundary: nothing continues across it
             elif rows:
                 rows[-1][3].append(line)
+            elif group_first:
+                carried.append(line)
         group = ""
+        fields = [r for r in roles if r != "no"]
         for no, where, number, cells in rows:
             if not no:
                 continue
             parent: RawRow | None = None
-            rest = cells
+            rest = carried + cells
+            carried = []
             while rest:
-                values, rest = _assign(rest, [r for r in roles if r != "no"])
+                values, rest = _assign(rest, fields)
+                if group_first and len(rest) == 1 and parent is None and _is_group_cell(rest[0]):
+                    carried, rest = rest, []  # the next row's group cell
                 row = self._new_row(table, no, where, number)
-                row.cell_count = 1 + sum(len(v) for v in values.values())
+                # a group cell is written on a group's first row only: not a cell every row has
+                # columns filled, not cells: a unit list may take several lines
+                row.cell_count = 1 + sum(1 for r, v in values.items() if v and r != "group")
                 self._fill(row, table, values, names)
                 if row.group:
                     group = row.group
@@ -589,8 +601,9 @@ def _fits(role: Role, cell: str) -> bool:
 def _assign(cells: list[str], roles: list[Role]) -> tuple[dict[Role, list[str]], list[str]]:
     """Give a row's cells (empty ones possibly missing) to the columns by what they look like.
 
-    Columns are taken in header order: text takes one cell, a units column every unit-looking cell in a
-    row, a deadline or leader column a cell that looks so, a note or other column the next cell unless a
+    Columns are taken in header order: text takes one cell, a units column the unit-looking cells that
+    follow (one for a lead column beside another units column; a column before another units column leaves
+    it the last), a deadline or leader column a cell that looks so, a note or other column the next cell unless a
     later column fits it better. Returns the cells given and those left over (a sub-row).
     """
     values: dict[Role, list[str]] = {}
@@ -609,9 +622,17 @@ def _assign(cells: list[str], roles: list[Role]) -> tuple[dict[Role, list[str]],
                 values.setdefault(role, []).append(cell)
                 index += 1
         elif role in UNIT_ROLES or role in ("leader",):
-            while index < len(cells) and _fits(role, cells[index]):
-                values.setdefault(role, []).append(cells[index])
-                index += 1
+            run = 0
+            while index + run < len(cells) and _fits(role, cells[index + run]):
+                run += 1
+            # A unit list may spill over several lines, but another unit column of the row keeps its own:
+            # a lead column holds one cell (牵头单位 before 配合单位), and a column before a lead column
+            # (责任单位 before 牵头单位) leaves the run's last cell to it.
+            keep = sum(1 for r in later if r in UNIT_ROLES) if role in UNIT_ROLES else 0
+            take = min(run, 1 if role == "lead" and keep else max(1, run - keep))
+            if take:
+                values.setdefault(role, []).extend(cells[index:index + take])
+                index += take
         elif role == "deadline":
             if _fits(role, cell):
                 values.setdefault(role, []).append(cell)
@@ -621,6 +642,13 @@ def _assign(cells: list[str], roles: list[Role]) -> tuple[dict[Role, list[str]],
             values.setdefault(role, []).append(cell)
             index += 1
     return values, cells[index:]
+
+
+def _is_group_cell(cell: str) -> bool:
+    """A category cell (发展目标, 激发市场活力): short, no sentence end, not a unit or number."""
+    text = C.fold(cell)
+    return 2 <= len(text) <= 12 and not text.endswith(("。", "；", ";")) and not C.looks_like_units(cell) \
+        and not C.is_number(cell) and not C.looks_like_deadline(cell)
 
 
 def _inherit(row: RawRow, parent: RawRow) -> None:

@@ -1,0 +1,74 @@
+"""The general reader's rules, each on small made-up documents (no real document's text): which cells become
+which column, who leads, where a row ends, what counts as a cut-off row."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.ingest.document import Document
+from knowledge.ingest.general import GeneralReader
+
+TITLE = "某某县人民政府办公室关于印发2024年重点工作任务分解的通知"
+
+
+def _read(lines: list[str]) -> Document:
+    return GeneralReader(list(enumerate([TITLE, "", *lines], start=1)), "k").read()
+
+
+def _rows(document: Document) -> list[tuple[str, list[str], list[str], list[str]]]:
+    """(text, lead, support, responsible) of every row, in order."""
+    rows = [(t.line, t.text, t.units) for t in document.key_tasks]
+    rows += [(i.line, i.text, i.units or []) for i in document.livelihood]
+    return [(text, [u.name for u in units if u.part == "lead"], [u.name for u in units if u.part == "support"],
+             [u.name for u in units if u.part == "responsible"]) for _line, text, units in sorted(rows, key=lambda r: r[0])]
+
+
+def _cells(*rows: list[str]) -> list[str]:
+    """A web page's table copied as text: one cell per line, blank lines between."""
+    return [line for row in rows for cell in row for line in (cell, "")]
+
+
+# One cell per line, the 牵头单位 column after the 责任单位 column and its unit listed among the 责任单位 too:
+# each column keeps its own cell, and a unit in both is lead only.
+LEAD_AFTER_UNITS = [
+    (_cells(["序号", "工作任务", "责任单位", "牵头单位"],
+            ["1", "完成全年造林任务。", "县林业局、县财政局、县水利局", "县水利局"],
+            ["2", "新建公园两座。", "县住建局", "县住建局"],
+            ["3", "整治河道五条。", "县水利局、各乡镇", "县水利局"]),
+     [("完成全年造林任务。", ["县水利局"], ["县林业局", "县财政局"], []),
+      ("新建公园两座。", ["县住建局"], [], []),
+      ("整治河道五条。", ["县水利局"], ["各乡镇"], [])]),
+    # the lead column first: a unit list spilling over two lines still stays with its column
+    (_cells(["序号", "工作任务", "牵头单位", "配合单位"],
+            ["1", "完成全年造林任务。", "县林业局", "县财政局", "县水利局"],
+            ["2", "新建公园两座。", "县住建局", "县财政局"]),
+     [("完成全年造林任务。", ["县林业局"], ["县财政局", "县水利局"], []),
+      ("新建公园两座。", ["县住建局"], ["县财政局"], [])]),
+]
+
+
+@pytest.mark.parametrize(("lines", "rows"), LEAD_AFTER_UNITS)
+def test_unit_columns_keep_their_own_cells(lines: list[str], rows: list[tuple[str, list[str], list[str], list[str]]]) -> None:
+    assert _rows(_read(lines)) == rows
+
+
+def test_a_group_cell_before_the_number_starts_the_next_row() -> None:
+    """分类 left of 序号, written on a group's first row only: it comes before that row's number, so it is the
+    next row's group, never a sub-row of the row above."""
+    document = _read(_cells(["分类", "序号", "工作任务", "牵头单位"],
+                            ["发展目标"], ["1", "生产总值增长6%。", "县发改局"], ["2", "财政收入增长5%。", "县财政局"],
+                            ["改革攻坚"], ["3", "深化放管服改革。", "县政务服务中心"],
+                            ["4", "推进国企改革。", "县国资办"]))
+    assert [(t.text, t.category) for t in document.key_tasks] == [
+        ("生产总值增长6%。", "发展目标"), ("财政收入增长5%。", "发展目标"),
+        ("深化放管服改革。", "改革攻坚"), ("推进国企改革。", "改革攻坚")]
+
+
+@pytest.mark.parametrize(("cell", "qualified"), [
+    ("市发改委、统计局", ["", "市统计局"]),  # the prefix written on the first unit only
+    ("区发改局、区财政局、莲都邮政管理局", ["", "", ""]),  # written on each that has it: the others are whole
+])
+def test_level_prefix_restored_only_where_written_once(cell: str, qualified: list[str]) -> None:
+    from knowledge.ingest import cells as C
+
+    assert C.qualify([name for name, _mark in C.parse_unit_cell(cell)]) == qualified
