@@ -72,3 +72,27 @@ def test_level_prefix_restored_only_where_written_once(cell: str, qualified: lis
     from knowledge.ingest import cells as C
 
     assert C.qualify([name for name, _mark in C.parse_unit_cell(cell)]) == qualified
+
+
+@pytest.mark.parametrize("label", ["共同责任单位", "协同单位", "参与单位", "配合单位", "协办单位", "共同实施单位"])
+def test_supporting_unit_labels(label: str) -> None:
+    """Any label the data lists for supporting units reads as support beside a 牵头单位 label, inline or on
+    its own line."""
+    inline = _read([f"1. 新建公园两座。(牵头单位:县住建局;{label}:县财政局、县自然资源局)",
+                    f"2. 整治河道五条。（牵头单位：县水利局；{label}：各乡镇）"])
+    lines = _read(["1. 新建公园两座。", "牵头单位：县住建局", f"{label}：县财政局、县自然资源局",
+                   "2. 整治河道五条。", "牵头单位：县水利局", f"{label}：各乡镇"])
+    want = [("新建公园两座。", ["县住建局"], ["县财政局", "县自然资源局"], []),
+            ("整治河道五条。", ["县水利局"], ["各乡镇"], [])]
+    assert _rows(inline) == want
+    assert _rows(lines) == want
+
+
+def test_only_the_cut_row_is_dropped() -> None:
+    """A copy ending inside a numbered task drops that task alone: the row before it stays, even when its last
+    unit ends unlike a body's name, as long as other rows list that name whole."""
+    document = _read(["1. 新建公园两座。(牵头单位:县住建局;配合单位:各乡镇、功能板块)",
+                      "2. 整治河道五条。(牵头单位:县水利局;配合单位:各乡镇、功能板块)",
+                      "3. 新建学校三所。开展职"])
+    assert [t for t, *_ in _rows(document)] == ["新建公园两座。", "整治河道五条。"]
+    assert [w.message for w in document.warnings] == ["文件在第 3 项之后中断：这一项没有责任单位，未导入"]

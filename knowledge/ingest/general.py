@@ -95,6 +95,7 @@ class GeneralReader:
         self.warnings: list[ReadWarning] = []
         self.section: tuple[int, str] = (0, "")
         self.section_leaders: dict[int, list[str]] = {}
+        self.cut_at: int | str | None = None  # the last complete row, once a cut-off row after it was dropped
 
     # --- the document around the tables
 
@@ -435,6 +436,8 @@ class GeneralReader:
         if table.rows and not any(table.rows[-1].cells.get(r) for r in UNIT_ROLES):
             cut = table.rows.pop()
             self.warnings.append(ReadWarning(cut.where, f"文件在第 {cut.no_text} 项之后中断：这一项没有责任单位，未导入"))
+            if table.rows:
+                self.cut_at = table.rows[-1].where
         table.rows = [r for r in table.rows if any(r.cells.get(role) for role in UNIT_ROLES)]
         table.why = "没有表头：编号任务后跟“牵头单位：…”“责任单位：…”（或括号内同样的标注）"
         table.kind = C.kind_of(self.located[0][1] if self.located else "")
@@ -460,11 +463,16 @@ class GeneralReader:
         if table is None or len(table.rows) < 2:
             return
         last = table.rows[-1]
+        if last.where == self.cut_at:
+            return  # the row after it was the cut one (a numbered task without its units)
         names = [n for role in sorted(UNIT_ROLES) for cell in last.cells.get(role, []) for n, _m in C.parse_unit_cell(cell)]
         filled = [r.cell_count for r in table.rows[:-1]]
         typical = max(set(filled), key=filled.count)
         short = table.layout in ("tab", "lines") and last.cell_count < typical
-        if (names and not C.looks_like_unit(names[-1])) or short or not names:
+        # a name other rows list whole ("功能板块") is no name cut short, whatever it ends with
+        listed = {n for row in table.rows[:-1] for role in UNIT_ROLES for cell in row.cells.get(role, [])
+                  for n, _m in C.parse_unit_cell(cell)}
+        if (names and not C.looks_like_unit(names[-1]) and names[-1] not in listed) or short or not names:
             table.rows.pop()
             self.warnings.append(ReadWarning(last.where, f"文件在第 {last.no_text or len(table.rows) + 1} 项中断："
                                                          "这一项不完整，未导入"))
