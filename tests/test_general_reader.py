@@ -96,3 +96,17 @@ def test_only_the_cut_row_is_dropped() -> None:
                       "3. 新建学校三所。开展职"])
     assert [t for t, *_ in _rows(document)] == ["新建公园两座。", "整治河道五条。"]
     assert [w.message for w in document.warnings] == ["文件在第 3 项之后中断：这一项没有责任单位，未导入"]
+
+
+@pytest.mark.parametrize(("line", "lead", "support"), [
+    ("1、农村道路畅通工程,牵头部门:县交通局。建设进度较慢的为东山镇、西山镇。", ["县交通局"], []),
+    ("1、饮水安全工程,牵头单位:县水利局;配合单位:县财政局。各乡镇（街道）进度不一。", ["县水利局"], ["县财政局"]),
+    ("1、饮水安全工程（牵头单位：县水利局。配合单位：县财政局、县发改局（粮食局）。）", ["县水利局"],
+     ["县财政局", "县发改局（粮食局）"]),
+])
+def test_a_label_ends_at_its_sentence(line: str, lead: list[str], support: list[str]) -> None:
+    """A progress sentence after a label's units is no part of a unit's name, and the row is complete."""
+    document = _read(["二、部分项目进展情况", line, "2、棚户区改造,牵头部门:县住建局。新开工进度较慢。"])
+    assert _rows(document)[0][1:3] == (lead, support)
+    assert _rows(document)[1][:2] == ("棚户区改造", ["县住建局"])
+    assert not document.warnings

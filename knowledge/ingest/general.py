@@ -450,7 +450,7 @@ class GeneralReader:
         simplified = C.simplified(text)
         for position, match in enumerate(found):
             end = found[position + 1].start() if position + 1 < len(found) else len(simplified)
-            value = _unclosed(text[match.end():end].strip().rstrip("。；;，, "))
+            value = _unclosed(_first_sentence(text[match.end():end]).strip().rstrip("。；;，, "))
             role = roles[C.fold(match.group(1))]
             if role == "lead":
                 row.labelled_lead = True
@@ -566,6 +566,20 @@ class GeneralReader:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有责任单位"))
                 if not row.text:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有任务内容"))
+
+
+def _first_sentence(value: str) -> str:
+    """A label's units end at the first 。 outside brackets: what follows is progress or remarks
+    ("牵头部门:市交通局。建设进度相对较慢的县区为舒城县")."""
+    depth = 0
+    for position, char in enumerate(value):
+        if char in "（(〔[【［":
+            depth += 1
+        elif char in "）)〕]】］":
+            depth = max(0, depth - 1)
+        elif char == "。" and depth == 0:
+            return value[:position]
+    return value
 
 
 def _unclosed(value: str) -> str:
