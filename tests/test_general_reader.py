@@ -110,3 +110,23 @@ def test_a_label_ends_at_its_sentence(line: str, lead: list[str], support: list[
     assert _rows(document)[0][1:3] == (lead, support)
     assert _rows(document)[1][:2] == ("棚户区改造", ["县住建局"])
     assert not document.warnings
+
+
+PIPE_ROWS = ["序号 | 项目内容 | 进展情况 | 责任单位 |",
+             "1 | 新建幼儿园3所。 | 已建成2所。 | 教育局 |",
+             "新增学位900个。 | 已新增600个。 | ||",
+             "2 | 新建公园2座。 | 已开工。 | 住建局 |",
+             "改造老旧小区10个。 | 已完成8个。 | ||"]
+
+
+@pytest.mark.parametrize(("last", "rows", "cut"), [
+    ("打通断头路6条。 | 已打通4条。 | ||", 5, False),  # complete: its empty cells are written
+    ("打通断头路6条。 | 已打通4条。", 4, True),  # the copy stops before the row's trailing cells
+    ("3 | 新建学校1所。 | 已开工。 | 教育局 |", 5, False),
+    ("3 | 新建学校1所。 | 已开工。", 4, True),
+])
+def test_a_row_without_its_trailing_cells_is_cut(last: str, rows: int, cut: bool) -> None:
+    document = _read([*PIPE_ROWS, last])
+    assert len(_rows(document)) == rows
+    assert [w for w in document.warnings if "中断" in w.message] != [] if cut else not document.warnings
+    assert _rows(document)[3] == ("改造老旧小区10个。", ["住建局"], [], [])  # a sub-row keeps its number's unit

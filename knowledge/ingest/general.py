@@ -65,6 +65,8 @@ class RawRow:
     extra: dict[str, str] = field(default_factory=dict)
     labelled_lead: bool = False  # a lead column or 牵头单位 label exists for this row
     cell_count: int = 0  # non-empty cells of a table row as written (a cut-off last row has fewer)
+    written_cells: int = 0  # cells of a tab/pipe row, empty ones included (a cut-off row lacks trailing ones)
+    numbered: bool = True  # the row writes its own number (a merged-cell sub-row does not)
 
     def add(self, role: Role, value: str) -> None:
         if value.strip():
@@ -304,6 +306,8 @@ class GeneralReader:
                 continue
             row = self._new_row(table, no or (previous.no_text if previous else ""), where, number)
             row.cell_count = len([c for c in cells if c.strip()])
+            row.written_cells = len(cells)
+            row.numbered = bool(no)
             self._fill(row, table, values, names)
             if row.group:
                 group = row.group
@@ -469,6 +473,11 @@ class GeneralReader:
         filled = [r.cell_count for r in table.rows[:-1]]
         typical = max(set(filled), key=filled.count)
         short = table.layout in ("tab", "lines") and last.cell_count < typical
+        # a row missing the trailing cells every other row writes, empty or not ("text | progress" where
+        # sub-rows write "text | progress | ||")
+        alike = [r.written_cells for r in table.rows[:-1] if r.numbered == last.numbered] or \
+            [r.written_cells for r in table.rows[:-1]]
+        short = short or table.layout == "tab" and last.written_cells < min(alike)
         # a name other rows list whole ("功能板块") is no name cut short, whatever it ends with
         listed = {n for row in table.rows[:-1] for role in UNIT_ROLES for cell in row.cells.get(role, [])
                   for n, _m in C.parse_unit_cell(cell)}
