@@ -337,7 +337,7 @@ class GeneralReader:
             elif group_first:
                 carried.append(line)
         group = ""
-        fields = [r for r in roles if r != "no"]
+        fields: list[Role] = [r for r in roles if r != "no"]
         for no, where, number, cells in rows:
             if not no:
                 continue
@@ -477,7 +477,7 @@ class GeneralReader:
         # sub-rows write "text | progress | ||")
         alike = [r.written_cells for r in table.rows[:-1] if r.numbered == last.numbered] or \
             [r.written_cells for r in table.rows[:-1]]
-        short = short or table.layout == "tab" and last.written_cells < min(alike)
+        short = short or (table.layout == "tab" and last.written_cells < min(alike))
         # a name other rows list whole ("功能板块") is no name cut short, whatever it ends with
         listed = {n for row in table.rows[:-1] for role in UNIT_ROLES for cell in row.cells.get(role, [])
                   for n, _m in C.parse_unit_cell(cell)}
