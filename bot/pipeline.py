@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.answer import Answer, answer
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.parse import Parser
+from bot.nlu.pasted import PasteIndex
 from bot.nlu.query import Query
 from knowledge.catalog import Catalog
 
@@ -32,17 +33,23 @@ class Duban:
     def parser(self) -> Parser:
         return Parser(self.lexicon, self.cache_dir)
 
+    @cached_property
+    def pastes(self) -> PasteIndex:
+        """The rows' texts for recognising a sentence copied from the document (built once, not per message)."""
+        return PasteIndex.of_rows({row.id: row.text for row in self.catalog.rows})
+
     def parse(self, question: str) -> Query:
         return self.parser.parse(question)
 
     def answer(self, query: Query) -> Answer:
         return answer(query, self.catalog)
 
-    def ask(self, question: str) -> Answer:
-        """Parse and answer one question; a progress question goes to `progress` when reports can be read."""
+    def ask(self, question: str, parsed: Query | None = None) -> Answer:
+        """Parse and answer one question; a progress question goes to `progress` when reports can be read.
+        `parsed`: the question as `parse` already read it (the dialogue reads each message once)."""
         if self.progress is not None:
             from bot.progress.questions import read_question
 
             if (query := read_question(self, question)) is not None:
                 return self.progress(query)
-        return answer(self.parse(question), self.catalog)
+        return answer(parsed if parsed is not None else self.parse(question), self.catalog)

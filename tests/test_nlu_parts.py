@@ -75,3 +75,87 @@ def test_segmenter_keeps_lexicon_words_whole(duban: Duban) -> None:
 def test_compact_dictionary_is_small(duban: Duban) -> None:
     lines = duban.parser.segmenter.dictionary_path.read_text(encoding="utf-8").splitlines()
     assert 1_000 < len(lines) < 30_000
+
+
+def _copied_from_rows(duban: Duban, count: int) -> list[str]:
+    """Stretches of the document's rows, trimmed, with a few characters changed and a question added —
+    what a pasted message looks like — and messages that are no paste at all."""
+    import random
+
+    chance = random.Random(20231)
+    texts = ["".join(row.text.split()) for row in duban.catalog.rows]
+    messages = ["区民政局负责哪些民生实事这个问题", "你好，我是刚调到区大数据管理中心的新同事，想了解今年的民生实事任务"]
+    for _ in range(count):
+        text = chance.choice(texts)
+        start = chance.randrange(len(text))
+        chars = list(text[start:start + chance.randrange(10, 120)])
+        for _ in range(chance.randrange(0, 10)):
+            at = chance.randrange(len(chars) + 1)
+            if chance.random() < 0.5:
+                chars.insert(at, chance.choice("这条谁牵头配合单位有哪些的是了吗"))
+            elif chars:
+                chars[min(at, len(chars) - 1)] = chance.choice(chance.choice(texts))
+        messages.append("".join(chars))
+    return messages
+
+
+def test_paste_index_finds_what_matching_every_row_finds(duban: Duban) -> None:
+    """The index sets rows aside by their characters before fuzzy matching: the row and score must be
+    those of rapidfuzz over every row, for pastes, near-pastes and ordinary questions alike."""
+    from rapidfuzz import fuzz, process
+
+    texts = duban.pastes.texts
+    found = 0
+    for message in _copied_from_rows(duban, 1500):
+        text = "".join(message.split())
+        every = process.extractOne(text, texts, scorer=fuzz.partial_ratio, score_cutoff=80)
+        expected = None if every is None else (every[2], every[1])
+        assert duban.pastes.best(text) == expected, message
+        found += expected is not None
+    assert 100 < found < 1500  # both outcomes were tried
+
+
+def test_typo_readers_agree_with_comparing_every_name(duban: Duban) -> None:
+    """Leader and short-unit typos are found through indexes; the first match must be the one a scan of
+    every name (in the document's order) at every place finds."""
+    import random
+
+    from bot.nlu.link import same_sound
+    from bot.nlu.parse import _HAS_WORD, _Names
+
+    parser = duban.parser
+    leaders = list(duban.catalog.leader_titles)
+    short = parser.lexicon.short_unit_surfaces
+
+    def leader_scan(rest: str) -> tuple[str, str] | None:
+        for leader in leaders:
+            for start in range(len(rest) - len(leader) + 1):
+                span = rest[start:start + len(leader)]
+                if sum(a != b for a, b in zip(span, leader, strict=True)) == 1 and same_sound(span, leader):
+                    return span, leader
+        return None
+
+    def short_scan(rest: str) -> tuple[str, str] | None:
+        for start in range(len(rest) - 1):
+            span = rest[start:start + 2]
+            if span in short or span in parser.stop or not _HAS_WORD.match(span):
+                continue
+            for surface, unit in short.items():
+                if surface[0] == span[0] and not duban.catalog.containing(span) and same_sound(span, surface):
+                    return span, unit
+        return None
+
+    chance = random.Random(7)
+    letters = "".join(leaders) + "".join(short) + "国君杰伟岳连会的是了分管哪些工作"
+    texts = [*("伍国君分管哪些工作", "残连负责什么", "张维和林洁")]
+    texts += ["".join(chance.choice(letters) for _ in range(chance.randrange(2, 12))) for _ in range(3000)]
+    hits = 0
+    for text in texts:
+        names, _ = parser._leader_typos(_Names(), text)
+        scanned = leader_scan(text)
+        assert names.leaders == ((scanned[1],) if scanned else ()), text
+        names, _ = parser._short_unit_typos(_Names(), text)
+        scanned_unit = short_scan(text)
+        assert names.units == ((scanned_unit[1],) if scanned_unit else ()), text
+        hits += bool(scanned) + bool(scanned_unit)
+    assert hits > 50

@@ -549,10 +549,10 @@ async def test_a_failing_question_is_apologised_for_and_reported(
     monkeypatch.setattr(tg_runtime, "settings", dataclasses.replace(tg_runtime.settings, admin_chat_id=admins.id))
     real_ask = tg_runtime.duban.ask
 
-    def failing(question: str) -> Any:
+    def failing(question: str, parsed: Any = None) -> Any:  # Duban.ask's signature
         if "爆炸" in question:
             raise RuntimeError("<boom> & bang")
-        return real_ask(question)
+        return real_ask(question, parsed)
 
     monkeypatch.setattr(tg_runtime.duban, "ask", failing)
     chat = fake.private_chat(user)

@@ -1,9 +1,13 @@
 """Where conversations are remembered: in memory, and (for the bot and the console) in the database too.
 
 The database copy is what makes a restart, or a second instance serving the same bot from the same
-PostgreSQL database, continue a conversation: every message reads its conversation's timestamp by primary
-key, and states are written behind, batched, so no reply waits for a commit. `duban ask --conversation`
+PostgreSQL database, continue a conversation: every message reads its conversation's row by primary key,
+and states are written behind, batched, so no reply waits for a commit. `duban ask --conversation`
 keeps one conversation in memory only.
+
+Both run on the driver's own connection (from the engine's pool) with SQL compiled once: the read is on
+every message, and SQLAlchemy's statement building and result processing cost 20 times the read itself;
+the writer thread holds the interpreter while it prepares a batch, and a reply waits for it meanwhile.
 """
 
 from __future__ import annotations
@@ -95,25 +99,23 @@ class DatabaseStore:
         self.memory = MemoryStore(expiry_minutes)
         self.expiry = expiry_minutes * 60
         self.flush_seconds = flush_seconds
-        self._pending: dict[str, Context] = {}
+        self._pending: dict[str, dict[str, Any]] = {}  # key → the row to write
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._writer: threading.Thread | None = None
+        self._select, self._positional = _compiled_select(self.engine)
+        # The read goes to the driver: its errors are the driver's (a checkout that fails is SQLAlchemy's).
+        from sqlalchemy.exc import SQLAlchemyError
+
+        self._unreadable: tuple[type[Exception], ...] = (SQLAlchemyError, self.engine.dialect.loaded_dbapi.Error)
+        self._upsert = _upsert(self.engine.dialect.name)
         atexit.register(self.flush)
 
     def load(self, key: str, now: float) -> Context:
-        from sqlalchemy import select
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from knowledge.models import ConversationState
-
         remembered = self.memory.peek(key)
         try:
-            # A plain connection, not an ORM session: this read is on every message (a third of the time).
-            with self.engine.connect() as connection:
-                stored = connection.execute(select(ConversationState.updated_at, ConversationState.state)
-                                            .where(ConversationState.key == key)).one_or_none()
-        except SQLAlchemyError:
+            stored = self._read(key)
+        except self._unreadable:
             log.exception("conversation %s: database unreadable, continuing from memory", key)
             stored = None
         if stored is not None and (remembered is None
@@ -125,10 +127,25 @@ class DatabaseStore:
             return Context()
         return remembered
 
+    def _read(self, key: str) -> tuple[datetime | str, str] | None:
+        """The stored (updated_at, state) of `key`, or None; updated_at as the driver gives it."""
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._select, (key,) if self._positional else {"key": key})
+            found = cursor.fetchall()  # to the end: SQLite then holds no read lock on the file
+            cursor.close()
+        finally:
+            connection.close()  # back to the pool, which ends the read's transaction
+        return (found[0][0], found[0][1]) if found else None
+
     def save(self, key: str, context: Context) -> None:
         self.memory.save(key, context)
+        # The row is made here, a few µs per reply, rather than by the writer for a whole batch at once,
+        # which would hold the interpreter for milliseconds while replies wait.
+        row = {"key": key, "state": context.to_json(), "updated_at": datetime.fromtimestamp(context.updated, UTC)}
         with self._lock:
-            self._pending[key] = context
+            self._pending[key] = row
             if self._writer is None or not self._writer.is_alive():
                 self._writer = threading.Thread(target=self._write_behind, name="conversation-writer",
                                                 daemon=True)
@@ -142,11 +159,9 @@ class DatabaseStore:
             batch, self._pending = self._pending, {}
         if not batch:
             return 0
-        rows = [{"key": key, "state": context.to_json(), "updated_at": datetime.fromtimestamp(context.updated, UTC)}
-                for key, context in batch.items()]
         try:
             with self.engine.begin() as connection:
-                connection.execute(_upsert(self.engine.dialect.name), rows)
+                connection.execute(self._upsert, list(batch.values()))
         except SQLAlchemyError:
             log.exception("conversations %s: context not stored in the database", ", ".join(sorted(batch)))
             with self._lock:  # keep them for the next batch, unless a newer state was queued meanwhile
@@ -194,8 +209,23 @@ def _upsert(dialect: str) -> Any:
                                                  "updated_at": statement.excluded.updated_at})
 
 
-def _timestamp(value: datetime) -> float:
-    # SQLite hands back naive datetimes; they were written in UTC.
+def _compiled_select(engine: Engine) -> tuple[str, bool]:
+    """The SQL reading one conversation's row, in the driver's parameter style, and whether it is positional."""
+    from sqlalchemy import bindparam, select
+
+    from knowledge.models import ConversationState
+
+    statement = select(ConversationState.updated_at, ConversationState.state).where(
+        ConversationState.key == bindparam("key"))
+    compiled = statement.compile(dialect=engine.dialect)
+    return str(compiled), bool(compiled.positional)
+
+
+def _timestamp(value: datetime | str) -> float:
+    # SQLite's driver hands back the text SQLAlchemy wrote ("2026-12-04 21:33:17.270908"), PostgreSQL's an
+    # aware datetime; naive ones were written in UTC.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.answer import Answer, answer
@@ -49,6 +50,13 @@ _LISTED = re.compile(r"这?[两二三四五几\d]+[项条个件]")
 _CONJUNCTION = re.compile(r"以及|和|及|与|、|跟")
 _LIST_INTENTS = {"unit_items", "leader_items", "count", "category", "keyword"}
 _MAX_DEPTH = 3
+
+
+@lru_cache(maxsize=8192)
+def _as_written(name: str) -> str:
+    """A unit's name as the document writes it, normalized like a question (only the documents' own
+    strings come here, so the cache holds what the loaded documents write, once)."""
+    return normalize(name)
 
 
 class Turn:
@@ -772,16 +780,16 @@ class Turn:
         """A sentence copied from the document (perhaps trimmed) and what is asked about it."""
         if len(core) < 14:
             return None
-        from rapidfuzz import fuzz, process
+        from rapidfuzz import fuzz
 
-        haystack = {row.id: "".join(row.text.split()) for row in self.catalog.rows}
         text = "".join(core.split())
-        best = process.extractOne(text, haystack, scorer=fuzz.partial_ratio, score_cutoff=80)
+        best = self.duban.pastes.best(text)
         if best is None:
             return None
-        row = self.catalog.by_id[best[2]]
+        row, score = self.catalog.by_id[best[0]], best[1]
+        haystack = self.duban.pastes.texts
         # The copied part must be most of the message: a question that only mentions a phrase is not a paste.
-        overlap = fuzz.partial_ratio(haystack[row.id], text) if len(haystack[row.id]) < len(text) else best[1]
+        overlap = fuzz.partial_ratio(haystack[row.id], text) if len(haystack[row.id]) < len(text) else score
         if overlap < 80 or not self._mostly_copied(text, haystack[row.id]):
             return None
         rows = [row]
@@ -795,7 +803,7 @@ class Turn:
             result = f.leads_of_rows(self.message, rows)
         else:
             result = s.make(self.message, "item", m.DETAIL.format(label=row.label), rows, detail=True)
-        result.notes.insert(0, m.PASTED.format(label=row.label, score=round(best[1])))
+        result.notes.insert(0, m.PASTED.format(label=row.label, score=round(score)))
         return result, self._remember(result, question=row.label, subjects=[Subject("code", row.label)], focus="rows")
 
     @staticmethod
@@ -843,7 +851,7 @@ class Turn:
         query = self._parse(core)
         if (asked := self._ambiguous_body(core, query) or self._ambiguous_leader(core, query)) is not None:
             return asked
-        result = self._nameplate(core, query) or self._always_written(query, self.duban.ask(core))
+        result = self._nameplate(core, query) or self._always_written(query, self.duban.ask(core, self._parse(core)))
         offer = result.intent == "ambiguous" or (result.intent == "none" and not query.suggestions)
         if offer and (offered := self._nearest_leader(query)) is not None:
             return offered
@@ -955,7 +963,7 @@ class Turn:
         if plate in core_name or plate.removeprefix("区") in core_name:
             return None
         written = [(row, part) for row, part in self.catalog.parts.get(unit, ())
-                   if "（" in (shown := normalize(part.written)) and plate.removeprefix("区") in
+                   if "（" in (shown := _as_written(part.written)) and plate.removeprefix("区") in
                    shown.split("（", 1)[1].replace("“", "").replace("”", "")]
         if not written:
             return None
@@ -977,8 +985,8 @@ class Turn:
         if len(query.units) != 1 or not result.rows:
             return result
         unit = query.units[0]
-        written = {normalize(part.written.lstrip("*")) for _, part in self.catalog.parts.get(unit, ())}
-        if len(written) == 1 and (shown := next(iter(written))) != normalize(unit):
+        written = {_as_written(part.written.lstrip("*")) for _, part in self.catalog.parts.get(unit, ())}
+        if len(written) == 1 and (shown := next(iter(written))) != _as_written(unit):
             result.notes.insert(0, m.ALWAYS_WRITTEN.format(name=unit, written=shown))
         return result
 

@@ -105,6 +105,12 @@ class Lexicon:
         return {char: sorted(forms, key=len, reverse=True) for char, forms in index.items()}
 
     @cached_property
+    def lengths_by_first_char(self) -> dict[str, tuple[int, ...]]:
+        """The lengths of the surfaces starting with each character, longest first: the scan tries one
+        slice per length instead of every surface that starts with the character."""
+        return {char: tuple(sorted({len(f) for f in forms}, reverse=True)) for char, forms in self.by_first_char.items()}
+
+    @cached_property
     def unit_surfaces(self) -> dict[str, str]:
         """Every spelling of a unit or street → its canonical name (for fuzzy matching)."""
         return {surface: entities[0].name for surface, entities in self.surfaces.items()

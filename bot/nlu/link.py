@@ -53,11 +53,11 @@ def find_mentions(text: str, lexicon: Lexicon) -> list[Mention]:
         if cue in text:
             text = text.replace(cue, _MASK * len(cue))
     found: list[Mention] = []
-    index = lexicon.by_first_char
+    lengths, surfaces = lexicon.lengths_by_first_char, lexicon.surfaces
     for start, char in enumerate(text):
-        for surface in index.get(char, ()):
-            if text.startswith(surface, start):
-                found.append(Mention(start, start + len(surface), surface, tuple(lexicon.surfaces[surface])))
+        for length in lengths.get(char, ()):  # the longest surface starting here
+            if (surface := text[start:start + length]) in surfaces:
+                found.append(Mention(start, start + len(surface), surface, tuple(surfaces[surface])))
                 break
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     chosen: list[Mention] = []

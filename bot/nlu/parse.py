@@ -379,26 +379,54 @@ class Parser:
             rest = rest.replace(match.group(0), _GAP)
         return _Quoted(rest, tuple(terms), tuple(phrases))
 
+    @cached_property
+    def _leader_letters(self) -> dict[str, list[tuple[int, str, int]]]:
+        """Each character of a leader's name → (the leader's place in the document's order, the name, the
+        character's position in it): a span one character off a name shares another character with it."""
+        letters: dict[str, list[tuple[int, str, int]]] = {}
+        for order, leader in enumerate(self.lexicon.catalog.leader_titles):
+            for position, char in enumerate(leader):
+                letters.setdefault(char, []).append((order, leader, position))
+        return letters
+
+    @cached_property
+    def _short_by_first(self) -> dict[str, list[tuple[str, str]]]:
+        """The short unit surfaces (and their units) by first character, in the lexicon's order."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for surface, unit in self.lexicon.short_unit_surfaces.items():
+            found.setdefault(surface[:1], []).append((surface, unit))
+        return found
+
     def _leader_typos(self, names: _Names, rest: str) -> tuple[_Names, str]:
-        """A leader's name typed with one wrong character that sounds the same (伍国君 → 伍国军)."""
-        for leader in self.lexicon.catalog.leader_titles:
-            size = len(leader)
-            for start in range(len(rest) - size + 1):
-                span = rest[start:start + size]
-                if sum(a != b for a, b in zip(span, leader, strict=True)) == 1 and same_sound(span, leader):
-                    names = names.adding("leaders", leader, msg.READ_AS.format(written=span, name=leader))
-                    return names, rest.replace(span, _GAP)
+        """A leader's name typed with one wrong character that sounds the same (伍国君 → 伍国军): the first
+        leader (in the document's order) with such a span, at its first such span. Only spans around a
+        character some leader's name has at that place are compared, not every span with every leader."""
+        letters = self._leader_letters
+        candidates: set[tuple[int, int, str, str]] = set()
+        for at, char in enumerate(rest):
+            for order, leader, position in letters.get(char, ()):
+                start = at - position
+                span = rest[start:start + len(leader)] if start >= 0 else ""
+                if len(span) == len(leader) and sum(a != b for a, b in zip(span, leader, strict=True)) == 1:
+                    candidates.add((order, start, span, leader))
+        for _, _, span, leader in sorted(candidates):
+            if same_sound(span, leader):
+                names = names.adding("leaders", leader, msg.READ_AS.format(written=span, name=leader))
+                return names, rest.replace(span, _GAP)
         return names, rest
 
     def _short_unit_typos(self, names: _Names, rest: str) -> tuple[_Names, str]:
         """A two-character unit name with its second character mistyped by sound (残连 → 残联)."""
-        short = self.lexicon.short_unit_surfaces
+        short, by_first = self.lexicon.short_unit_surfaces, self._short_by_first
         for start in range(len(rest) - 1):
             span = rest[start:start + 2]
             if span in short or span in self.stop or not _HAS_WORD.match(span):
                 continue
-            for surface, unit in short.items():
-                if surface[0] == span[0] and not self.lexicon.catalog.containing(span) and same_sound(span, surface):
+            alike = by_first.get(span[0], ())
+            if not alike or self.lexicon.catalog.containing(span):
+                continue
+            for surface, unit in alike:
+                if same_sound(span, surface):
                     return names.adding("units", unit, msg.READ_AS.format(written=span, name=unit)), rest.replace(
                         span, _GAP)
         return names, rest
