@@ -37,22 +37,16 @@ def _rss_mb() -> float:
 def _store(url: str, count: int, folder: Path) -> float:
     """Store `count` generated documents through the importer's reader and store; seconds taken."""
     from knowledge.bootstrap import open_knowledge
-    from knowledge.db import transaction
-    from knowledge.ingest import read_document
-    from knowledge.ingest.store import store_document
-    from knowledge.sources import fingerprint
-    from knowledge.vocabulary import load_vocabulary
+    from knowledge.ingest import import_document
 
     started = time.perf_counter()
     base = open_knowledge(url)
-    vocabulary = load_vocabulary()
     for index in range(count):
         made = generated(index)
         path = folder / f"{made.key}.txt"
         path.write_text(made.text, encoding="utf-8")
-        document = read_document(path, made.key, vocabulary)
-        with transaction(base.sessions) as session:
-            store_document(session, document, vocabulary, fingerprint(path))
+        # Each document with its own place's vocabulary, as `duban import` reads it.
+        import_document(base.sessions, path, made.key)
         path.unlink()
     base.close()
     return time.perf_counter() - started

@@ -11,7 +11,7 @@ from typing import Literal
 from bot import messages as msg
 from bot.nlu.query import Intent, Query, Role
 from knowledge.catalog import Catalog, Row, SectionInfo
-from knowledge.language import Counting, Figures, document_places, language
+from knowledge.language import Counting, Figures, document_place, language
 from knowledge.numerals import int_to_chinese
 from knowledge.queries import (
     UnitRow,
@@ -530,8 +530,8 @@ def _other_place(query: Query, catalog: Catalog) -> Answer:
     result = _none(query, catalog)
     result.intent = "other_place"
     # the most local place the title names, with its level ("温州市鹿城区…" → 鹿城区): the document says where it is
-    places = document_places(catalog.title, language().names.levels)[::2]
-    result.headline = msg.OTHER_PLACE.format(name=query.unknown, place=places[-1] if places else msg.THIS_PLACE)
+    place = document_place(catalog.place or catalog.title).local
+    result.headline = msg.OTHER_PLACE.format(name=query.unknown, place=place or msg.THIS_PLACE)
     return result
 
 

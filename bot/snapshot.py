@@ -32,12 +32,14 @@ from bot.nlu.lexicon import Lexicon
 from knowledge.catalog import Catalog
 
 log = logging.getLogger(__name__)
-# The code and data that shape a snapshot: an edit to any of these files invalidates older pickles by itself.
-_SHAPERS = ("knowledge/catalog.py", "bot/nlu/lexicon.py", "bot/snapshot.py", "knowledge/language.py",
-            "knowledge/data/cues.toml", "knowledge/data/places.toml", "knowledge/data/topics.toml",
-            "knowledge/data/grammar.toml", "knowledge/data/titles.toml", "knowledge/data/units.toml",
-            "knowledge/data/unit_forms.toml")
 _ROOT = Path(__file__).resolve().parents[1]
+# The code and data that shape a snapshot: an edit to any of these files invalidates older pickles by itself
+# (a catalog's units and spellings come from knowledge/vocabulary.py's seeds of the place files too).
+_SHAPERS = ("knowledge/catalog.py", "knowledge/vocabulary.py", "bot/nlu/lexicon.py", "bot/snapshot.py",
+            "knowledge/language.py", "knowledge/data/cues.toml", "knowledge/data/bodies.toml",
+            "knowledge/data/topics.toml", "knowledge/data/grammar.toml", "knowledge/data/titles.toml",
+            "knowledge/data/unit_forms.toml",
+            *sorted(str(p.relative_to(_ROOT)) for p in (_ROOT / "knowledge/data/places").glob("*.toml")))
 
 
 def snapshot_version() -> str:

@@ -6,9 +6,11 @@ import bumps a revision counter that tells a cached snapshot it is stale.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from array import array
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from knowledge.language import UnitForms
+    from knowledge.vocabulary import Seeds
 
 
 class UnknownDocument(LookupError):
@@ -123,6 +126,8 @@ class Catalog:
     units: dict[str, UnitInfo]
     revision: int = 0
     facts: DocumentFacts = field(default_factory=DocumentFacts)
+    # Where the document says it is from ("温州市鹿城区", else its title): its place words are derived from it.
+    place: str = ""
     by_id: dict[str, Row] = field(default_factory=dict)
     by_unit: dict[str, list[Row]] = field(default_factory=dict)
     # The same, with the unit's part in each row, so role questions never search a row's units.
@@ -288,6 +293,35 @@ def with_short_forms(units: dict[str, UnitInfo]) -> dict[str, UnitInfo]:
                    if added.get(name) else u) for name, u in units.items()}
 
 
+def _seeds(place: str, overrides: str) -> Seeds:
+    """What a document of `place` knows before it names any unit: the operator's place file it was imported
+    with (`overrides`, its text), else the bundled one of its place (knowledge/vocabulary.py's seeds)."""
+    from pathlib import Path
+
+    from knowledge.language import LanguageError, document_place, load_place_data, place_overrides
+    from knowledge.vocabulary import seeds
+
+    where = document_place(place)
+    given = None
+    if overrides:
+        with contextlib.suppress(LanguageError):  # checked at import; language data changed since: only rules
+            given = load_place_data(Path("overrides.toml"), overrides)
+    return seeds(where, given or place_overrides(where))
+
+
+def with_seed_aliases(units: dict[str, UnitInfo], aliases: Mapping[str, tuple[str, ...]]) -> dict[str, UnitInfo]:
+    """Each unit also named by its place file's (or its level's group's) spellings that name no other unit here,
+    whatever another document's import did to the units table they share."""
+    taken = {form for unit in units.values() for form in (unit.name, *unit.aliases)}
+    found: dict[str, UnitInfo] = {}
+    for name, unit in units.items():
+        extra = [a for a in aliases.get(name, ()) if a not in taken]
+        taken.update(extra)
+        found[name] = (UnitInfo(unit.name, unit.kind, (*unit.aliases, *extra), unit.covers, unit.covers_all,
+                                unit.explain) if extra else unit)
+    return found
+
+
 def load_catalog(session: Session, key: str | None = None) -> Catalog:
     """Snapshot the document `key` (default: the newest) and every unit."""
     # Imported here: answering from a cached snapshot must not pay for loading SQLAlchemy.
@@ -297,15 +331,17 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     from knowledge.models import Meta, Unit
 
     record = find_document(session, key)
-    # The units of this document, and those of the data files that no document names; another document's
-    # units (a 县民政局 of another county) must not answer here, nor keep its short forms from this one's.
-    from knowledge.models import ItemUnit
-
+    # The units of this document, and those its place file lists that it does not name (a street covered by
+    # 各街镇); another document's units (a 县民政局 of another county) must not answer here, nor keep its short
+    # forms from this one's.
     mine = {iu.unit_id for item in record.items for iu in item.units}
-    elsewhere = set(session.scalars(select(ItemUnit.unit_id).distinct())) - mine
+    where = session.get(Meta, f"place:{record.id}")  # written by ingest/store.py's place_key
+    given = session.get(Meta, f"overrides:{record.id}")  # written by ingest/store.py's overrides_key
+    place = where.value if where else (record.place or record.title)
+    seeded = _seeds(place, given.value if given else "")
     units = {u.name: UnitInfo(u.name, unit_kind(u.kind), tuple(a.alias for a in u.aliases), u.covers, u.covers_all, u.explain)
-             for u in session.scalars(select(Unit)) if u.id not in elsewhere}
-    units = with_short_forms(units)
+             for u in session.scalars(select(Unit)) if u.id in mine or u.name in seeded.kept}
+    units = with_short_forms(with_seed_aliases(units, seeded.aliases))
     rows = [
         Row(id=i.code, kind=table_kind(i.kind), major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
             leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group")
@@ -317,7 +353,7 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     meta = session.get(Meta, "revision")
     meeting = session.get(Meta, f"meeting:{record.id}")  # written by ingest/store.py's meeting_key
     reporting = session.get(Meta, f"reporting:{record.id}")  # written by ingest/store.py's reporting_key
-    return Catalog(key=record.key, title=record.title, doc_number=record.doc_number, year=record.year,
+    return Catalog(key=record.key, title=record.title, place=place, doc_number=record.doc_number, year=record.year,
                    issued=record.issued, sections=sections, rows=rows, units=units,
                    revision=int(meta.value) if meta else 0,
                    facts=DocumentFacts(record.issuer, record.printed, meeting.value if meeting else "", record.cc,

@@ -2,7 +2,9 @@
 
 `cues.toml` (intent cue phrases, stop words), `topics.toml` (everyday synonyms, words kept whole),
 `grammar.toml` (counting, name endings, levels of government, figure measures, command words),
-`titles.toml` (leader titles), `units.toml` and `places.toml` (the district's bodies, streets, groups),
+`titles.toml` (leader titles), `bodies.toml` (how any government's bodies, streets, group addressees and own
+place are named), `unit_forms.toml` (the short forms of bodies' names), `places/*.toml` (what one place's
+documents name that no rule derives: chosen by the document's place, or given by an operator at import),
 `layouts.toml` (how task tables are written: header words by column role, lead marks, unit endings, page frame),
 `notice.toml` (the bundled notice's column headers), `dialogue.toml` (the conversation's words).
 Nothing else opens these files. A key a file does not define is an error naming the file and the key,
@@ -23,7 +25,9 @@ from knowledge.kinds import UnitKind, unit_kind
 
 DATA = Path(__file__).with_name("data")
 # The files whose words the document reader uses: an import made with other ones is out of date.
-READER_FILES = ("units.toml", "places.toml", "titles.toml")
+READER_FILES = ("bodies.toml", "titles.toml")
+# One file per place whose documents name what no rule derives (its streets, its bodies' other spellings).
+PLACES = DATA / "places"
 
 # cues.toml: table → the cue lists it holds. The parser reads each list by its name.
 CUE_LISTS: Mapping[str, tuple[str, ...]] = {
@@ -70,7 +74,7 @@ class Topics:
 
 @dataclass(frozen=True, slots=True)
 class UnitSpec:
-    """A body as units.toml lists it."""
+    """A body as a place file lists it."""
 
     name: str
     kind: UnitKind
@@ -79,7 +83,7 @@ class UnitSpec:
 
 @dataclass(frozen=True, slots=True)
 class GroupSpec:
-    """A group addressee (各街镇 …), or with `suffix` a pattern of them, as places.toml lists it."""
+    """A group addressee (各街镇 …), or with `suffix` a pattern of them, as bodies.toml lists it."""
 
     name: str
     aliases: tuple[str, ...]
@@ -88,20 +92,59 @@ class GroupSpec:
     explain: str
     suffix: str = ""
 
+    def at(self, level: str) -> GroupSpec:
+        """The group of a document of this level ("全{level}各部门" → 全县各部门)."""
+        return GroupSpec(self.name.format(level=level), tuple(a.format(level=level) for a in self.aliases),
+                         self.covers, self.all, self.explain.format(level=level), self.suffix)
+
 
 @dataclass(frozen=True, slots=True)
 class Places:
-    """The district: its name, the ways questions name it, its streets and its group addressees."""
+    """How any place's streets, own-place words and group addressees are named (bodies.toml)."""
 
-    district: str
-    city: str
-    own_places: frozenset[str]
-    streets: tuple[str, ...]
     street_suffixes: tuple[str, ...]
-    # A unit's name starts with its level ("区民政局") and is typed without it ("民政局").
-    unit_prefixes: tuple[str, ...]
+    # "我{level}", "全{level}": filled with each level of the places the document's title names.
+    own_words: tuple[str, ...]
     groups: tuple[GroupSpec, ...]
     group_patterns: tuple[GroupSpec, ...]
+
+    def groups_at(self, level: str) -> tuple[GroupSpec, ...]:
+        """The groups of a document of this level; those named after a level are left out when it is unknown."""
+        return tuple(g.at(level) for g in self.groups if level or "{level}" not in g.name)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceData:
+    """What one place's documents name that no rule derives: a file of knowledge/data/places/ or an operator's."""
+
+    source: str
+    # The place as a title writes it ("温州市鹿城区"); empty in an operator's file given for one document.
+    place: str
+    streets: tuple[str, ...]
+    units: tuple[UnitSpec, ...]
+    groups: tuple[GroupSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPlace:
+    """Where a document is from, read from the document itself: the places its title names, most general first."""
+
+    names: tuple[str, ...]
+    # Ways a question names this government or the one above it (鹿城区, 鹿城, 我区, 全市 …).
+    own_places: frozenset[str]
+    # The levels a unit's name starts with ("区民政局", "市公安局…"), most local first.
+    unit_prefixes: tuple[str, ...]
+    level: str
+
+    @property
+    def local(self) -> str:
+        """The most local place ("鹿城区"), or ""."""
+        return self.names[-1] if self.names else ""
+
+    @property
+    def parent(self) -> str:
+        """The place above it as the title names it ("温州市"), or ""."""
+        return self.names[-2] if len(self.names) >= 2 else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,10 +252,9 @@ class Language:
 
     cues: Cues
     topics: Topics
-    units: tuple[UnitSpec, ...]
     # Parentheses that qualify a name ("（筹）") rather than give the body's second nameplate.
     qualifiers: frozenset[str]
-    # Kinds of body governments have (审计局, 气象局), without 区/市: a name one character off the document's
+    # Kinds of body governments have (审计局, 气象局), without their level: a name one character off the document's
     # unit but spelling another kind is that other body, not a typo.
     body_kinds: frozenset[str]
     places: Places
@@ -229,10 +271,10 @@ class Language:
 class _File:
     """One data file's tables, checked key by key as they are read."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, text: str | None = None) -> None:
         self.name = path.name
         try:
-            self.data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+            self.data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8") if text is None else text)
         except tomllib.TOMLDecodeError as error:
             raise LanguageError(f"{self.name}: {error}") from error
 
@@ -303,14 +345,10 @@ def _unit_kind(file: _File, value: str) -> UnitKind:
         raise LanguageError(f"{file.name}: 'unit.kind': {error}") from error
 
 
-def _units(path: Path) -> tuple[tuple[UnitSpec, ...], frozenset[str], frozenset[str]]:
-    file = _File(path)
-    file.table(file.data, "", ("qualifiers", "body_kinds", "unit"))
-    units = tuple(UnitSpec(file.text(u, "name", "unit."), _unit_kind(file, file.text(u, "kind", "unit.", "department")),
-                           file.words(u, "aliases", "unit.", ()))
-                  for u in file.tables("unit", ("name", "kind", "aliases")))
-    return (units, frozenset(file.words(file.data, "qualifiers", "", ())),
-            frozenset(file.words(file.data, "body_kinds", "", ())))
+def _unit_specs(file: _File) -> tuple[UnitSpec, ...]:
+    return tuple(UnitSpec(file.text(u, "name", "unit."), _unit_kind(file, file.text(u, "kind", "unit.", "department")),
+                          file.words(u, "aliases", "unit.", ()))
+                 for u in file.tables("unit", ("name", "kind", "aliases")))
 
 
 def _group(file: _File, data: Mapping[str, Any], where: str) -> GroupSpec:
@@ -322,19 +360,35 @@ def _group(file: _File, data: Mapping[str, Any], where: str) -> GroupSpec:
                      explain=file.text(data, "explain", where, ""), suffix=file.text(data, "suffix", where, ""))
 
 
-def _places(path: Path) -> Places:
+_GROUP_KEYS = ("name", "aliases", "covers", "all", "explain")
+
+
+def _bodies(path: Path) -> tuple[Places, frozenset[str], frozenset[str]]:
     file = _File(path)
-    data = file.table(file.data, "", ("district", "city", "own_places", "streets", "street_suffixes", "unit_prefixes",
-                                      "group", "group_pattern"))
-    groups = tuple(_group(file, g, "group.") for g in file.tables("group", ("name", "aliases", "covers", "all",
-                                                                           "explain")))
+    data = file.table(file.data, "", ("qualifiers", "body_kinds", "street_suffixes", "own_words", "group",
+                                      "group_pattern"))
+    groups = tuple(_group(file, g, "group.") for g in file.tables("group", _GROUP_KEYS))
     patterns = tuple(_group(file, p, "group_pattern.")
                      for p in file.tables("group_pattern", ("suffix", "covers", "all", "explain")))
-    return Places(district=file.text(data, "district", "", ""), city=file.text(data, "city", "", ""),
-                  own_places=frozenset(file.words(data, "own_places", "", ())),
-                  streets=file.words(data, "streets", "", ()),
-                  street_suffixes=file.words(data, "street_suffixes", ""),
-                  unit_prefixes=file.words(data, "unit_prefixes", ""), groups=groups, group_patterns=patterns)
+    places = Places(street_suffixes=file.words(data, "street_suffixes", ""),
+                    own_words=file.words(data, "own_words", ""), groups=groups, group_patterns=patterns)
+    return (places, frozenset(file.words(data, "qualifiers", "", ())),
+            frozenset(file.words(data, "body_kinds", "", ())))
+
+
+def load_place_data(path: Path, text: str | None = None) -> PlaceData:
+    """A place file (or an operator's overrides, given as `text`): an unknown key is an error naming it."""
+    file = _File(path, text)
+    data = file.table(file.data, "", ("place", "streets", "unit", "group"))
+    return PlaceData(source=path.name, place=file.text(data, "place", "", ""),
+                     streets=file.words(data, "streets", "", ()), units=_unit_specs(file),
+                     groups=tuple(_group(file, g, "group.") for g in file.tables("group", _GROUP_KEYS)))
+
+
+@cache
+def place_files() -> tuple[PlaceData, ...]:
+    """The bundled place files, read once per process."""
+    return tuple(load_place_data(path) for path in sorted(PLACES.glob("*.toml")))
 
 
 def _titles(path: Path) -> Titles:
@@ -469,10 +523,10 @@ def _dialogue(path: Path) -> Dialogue:
 
 def load_language(directory: Path = DATA) -> Language:
     """Read every language data file of `directory`."""
-    units, qualifiers, body_kinds = _units(directory / "units.toml")
+    places, qualifiers, body_kinds = _bodies(directory / "bodies.toml")
     count, figure, names, commands = _grammar(directory / "grammar.toml")
-    return Language(cues=_cues(directory / "cues.toml"), topics=_topics(directory / "topics.toml"), units=units,
-                    qualifiers=qualifiers, body_kinds=body_kinds, places=_places(directory / "places.toml"),
+    return Language(cues=_cues(directory / "cues.toml"), topics=_topics(directory / "topics.toml"),
+                    qualifiers=qualifiers, body_kinds=body_kinds, places=places,
                     titles=_titles(directory / "titles.toml"), count=count, figure=figure, names=names,
                     commands=commands, layouts=_layouts(directory / "layouts.toml"),
                     notice=_notice(directory / "notice.toml"), dialogue=_dialogue(directory / "dialogue.toml"))
@@ -550,3 +604,38 @@ def document_places(title: str, levels: Iterable[str]) -> list[str]:
         found += [match.group(0), match.group(1)]
         position = match.end()
     return found
+
+
+# The government a notice's header or title names as issuing it ("温州市鹿城区人民政府办公室文件" → 温州市鹿城区).
+_ISSUING = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
+
+
+def issuing_place(line: str) -> str:
+    """The place a line names as the issuing government, or ""."""
+    match = _ISSUING.search(line)
+    return match.group(1) if match else ""
+
+
+def document_place(text: str, data: Language | None = None) -> DocumentPlace:
+    """The place words of a document from where it says it is from (its place, else its title): its places,
+    the ways questions name them (bodies.toml `own_words` at each of their levels) and its level."""
+    data = data or language()
+    # Every level a government's name may end with (unit_forms.toml): "浙江省丽水市…" names 浙江省 and 丽水市.
+    every = unit_forms_data().levels
+    found = document_places(text, every)
+    names = tuple(found[::2])
+    levels = tuple(dict.fromkeys(next(lv for lv in every if name.endswith(lv)) for name in names))
+    own = {word.format(level=level) for word in data.places.own_words for level in levels}
+    return DocumentPlace(names=names, own_places=frozenset([*found, *own]),
+                         unit_prefixes=levels[::-1] or data.names.levels, level=levels[-1] if levels else "")
+
+
+def place_overrides(place: DocumentPlace) -> PlaceData | None:
+    """The bundled place file for a document of this place: its `place` names the same most local place
+    (and, when both name one, the same place above it)."""
+    for data in place_files():
+        theirs = document_place(data.place)
+        if theirs.local and theirs.local == place.local and (
+                not theirs.parent or not place.parent or theirs.parent == place.parent):
+            return data
+    return None

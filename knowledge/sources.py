@@ -12,9 +12,11 @@ READER_VERSION = "2"  # 2: the adopting meeting is read from the notice (stored 
 MAX_KEY = 100  # the documents.key column
 
 
-def fingerprint(path: Path) -> str:
-    """A digest of the file's bytes, the unit data files and the reader version."""
+def fingerprint(path: Path, overrides: str = "") -> str:
+    """A digest of the file's bytes, the operator's place file given with it, the unit data files and the
+    reader version."""
     digest = hashlib.sha256(path.read_bytes())
+    digest.update(overrides.encode())
     digest.update(data_fingerprint().encode())
     digest.update(READER_VERSION.encode())
     return digest.hexdigest()

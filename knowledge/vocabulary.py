@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from knowledge.kinds import UnitKind
-from knowledge.language import DATA, READER_FILES, GroupSpec, Language, language
+from knowledge.language import (
+    DATA,
+    PLACES,
+    READER_FILES,
+    DocumentPlace,
+    GroupSpec,
+    Language,
+    PlaceData,
+    document_place,
+    language,
+)
 
 BUNDLED_DOCUMENT = DATA / "lucheng-2023-tasks.txt"
 
@@ -136,22 +146,53 @@ def _group_info(spec: GroupSpec) -> GroupInfo:
     return GroupInfo(covers=spec.covers, all=spec.all, explain=spec.explain)
 
 
-def load_vocabulary(data: Language | None = None) -> Vocabulary:
-    """A fresh vocabulary from the units and places of the language data (the bundled files by default)."""
+def load_vocabulary(data: Language | None = None, place: DocumentPlace | None = None,
+                    overrides: PlaceData | None = None) -> Vocabulary:
+    """A fresh vocabulary for a document of `place`: the groups of its level and the naming rules of the language
+    data, with what its place file (or the operator's `overrides`) adds: streets and bodies' other spellings."""
     data = data or language()
-    places = data.places
-    entries = [UnitEntry(name=u.name, kind=u.kind, aliases=set(u.aliases)) for u in data.units]
+    place = place or document_place("", data)
+    entries = [UnitEntry(name=u.name, kind=u.kind, aliases=set(u.aliases)) for u in overrides.units] if overrides else []
     entries += [UnitEntry(name=g.name, kind="group", aliases=set(g.aliases), group=_group_info(g))
-                for g in places.groups]
-    patterns = [(p.suffix, _group_info(p)) for p in places.group_patterns]
-    return Vocabulary(entries, places.streets, places.street_suffixes, patterns, places.unit_prefixes,
-                      data.qualifiers)
+                for g in _groups(data, place, overrides)]
+    patterns = [(p.suffix, _group_info(p)) for p in data.places.group_patterns]
+    return Vocabulary(entries, overrides.streets if overrides else (), data.places.street_suffixes, patterns,
+                      place.unit_prefixes, data.qualifiers)
+
+
+def _groups(data: Language, place: DocumentPlace, overrides: PlaceData | None) -> list[GroupSpec]:
+    """The place file's groups, then those of the document's level (a name the place file gives wins)."""
+    own = list(overrides.groups) if overrides else []
+    return own + [g for g in data.places.groups_at(place.level) if g.name not in {o.name for o in own}]
+
+
+@dataclass(frozen=True)
+class Seeds:
+    """The units a document knows before it names any, for its catalog."""
+
+    # The place file's bodies, streets and groups: in the catalog even when no row names them.
+    kept: frozenset[str]
+    # Every seeded unit's spellings (the place file's, and its level's groups'): the catalog's own, whatever
+    # another document's import did to the units table they share.
+    aliases: dict[str, tuple[str, ...]]
+
+
+def seeds(place: DocumentPlace, overrides: PlaceData | None, data: Language | None = None) -> Seeds:
+    """What a document of `place` with these overrides knows before it names any unit (see Seeds)."""
+    data = data or language()
+    aliases = {u.name: u.aliases for u in overrides.units} if overrides else {}
+    for group in _groups(data, place, overrides):
+        aliases.setdefault(group.name, group.aliases)
+    kept = {*(u.name for u in overrides.units), *overrides.streets, *(g.name for g in overrides.groups)} \
+        if overrides else set()
+    return Seeds(frozenset(kept), aliases)
 
 
 @cache
 def data_fingerprint() -> str:
     """A digest of the data files the document reader uses: an import made with other data is out of date."""
     digest = hashlib.sha256()
-    for name in READER_FILES:
-        digest.update((DATA / name).read_bytes())
+    for path in [*(DATA / name for name in READER_FILES), *sorted(PLACES.glob("*.toml"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -17,9 +17,9 @@ from fakebot.server import parse_html
 
 from bot.pipeline import Duban
 from bot.render import html_pages, render_html_compact, render_html_detail, render_text, to_json, utf16_len
-from knowledge.ingest import DocumentError, read_located
+from knowledge.ingest import DocumentError, document_vocabulary, read_located
 from knowledge.ingest.formats import Located
-from knowledge.vocabulary import BUNDLED_DOCUMENT, load_vocabulary
+from knowledge.vocabulary import BUNDLED_DOCUMENT
 
 SEED = 20261204
 QUESTIONS = 1500
@@ -106,7 +106,7 @@ def _mutate(rng: random.Random, lines: list[str]) -> list[str]:
 
 def test_document_reader() -> None:
     rng = random.Random(SEED)
-    vocabulary = load_vocabulary()
+    vocabulary = document_vocabulary(BUNDLED_DOCUMENT)
     outcomes = {"read": 0, "refused": 0}
     for case in range(DOCUMENTS):
         lines = _mutate(rng, SOURCE)

@@ -17,12 +17,12 @@ from docx.table import Table
 
 from knowledge.bootstrap import KnowledgeBase
 from knowledge.export import export_document, find_document
-from knowledge.ingest import DocumentError, import_document, read_document
+from knowledge.ingest import DocumentError, document_vocabulary, import_document, read_document
 from knowledge.ingest.document import Document
 from knowledge.ingest.docx import docx_lines
 from knowledge.ingest.text import is_header
 from knowledge.ingest.xlsx import xlsx_lines
-from knowledge.vocabulary import BUNDLED_DOCUMENT, load_vocabulary
+from knowledge.vocabulary import BUNDLED_DOCUMENT
 
 SOURCE = BUNDLED_DOCUMENT.read_text(encoding="utf-8")
 
@@ -295,6 +295,6 @@ def test_damaged_files_are_refused(knowledge: KnowledgeBase, copies: dict[str, P
 
 
 def test_docx_reader_uses_the_vocabulary_of_the_text_reader(copies: dict[str, Path]) -> None:
-    vocabulary = load_vocabulary()
+    vocabulary = document_vocabulary(BUNDLED_DOCUMENT)
     document = read_document(copies["docx-pages"], key="custom", vocabulary=vocabulary)
     assert document.key == "custom" and document.source_name == "lucheng-2023-pages.docx"

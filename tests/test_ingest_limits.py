@@ -13,17 +13,17 @@ import openpyxl
 import pytest
 from bombs import docx_bomb, xlsx_far_cell
 
-from knowledge.ingest import DocumentError, read_document
+from knowledge.ingest import DocumentError, document_vocabulary, read_document
 from knowledge.ingest.limits import LIMITS, ReaderLimits, check_lines, check_office, column_number
 from knowledge.ingest.text import TextReader
-from knowledge.vocabulary import BUNDLED_DOCUMENT, load_vocabulary
+from knowledge.vocabulary import BUNDLED_DOCUMENT
 
 SOURCE = BUNDLED_DOCUMENT.read_text(encoding="utf-8")
 LINES = SOURCE.splitlines()
 
 
 def _reader() -> TextReader:
-    return TextReader(load_vocabulary().is_group)
+    return TextReader(document_vocabulary(BUNDLED_DOCUMENT).is_group)
 
 
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:

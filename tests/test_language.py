@@ -12,7 +12,7 @@ import pytest
 from bot.pipeline import Duban
 from knowledge.language import DATA, LanguageError, document_places, language, load_language
 
-LANGUAGE_FILES = ("cues.toml", "topics.toml", "grammar.toml", "titles.toml", "units.toml", "places.toml",
+LANGUAGE_FILES = ("cues.toml", "topics.toml", "grammar.toml", "titles.toml", "bodies.toml",
                   "layouts.toml", "notice.toml", "dialogue.toml")
 
 
@@ -70,6 +70,16 @@ def test_cue_lists_hold_no_place_or_year_of_the_bundled_document(duban: Duban) -
     assert own and not own & listed
     # …yet they are still no topic words: the lexicon derives them from the stored document.
     assert own - {str(catalog.year)} <= duban.parser.stop
+
+
+def test_general_language_holds_no_place_of_the_bundled_document(duban: Duban) -> None:
+    """Its place, its streets and its bodies' own spellings live in its place file, chosen by its title."""
+    own = set(document_places(duban.catalog.title, language().names.levels))
+    streets = {u.name for u in duban.catalog.units.values() if u.kind == "street"}
+    for path in DATA.glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        assert not {word for word in own | streets if word in text}, path.name
+    assert {"五马街道", "藤桥镇"} <= streets
 
 
 def test_document_places_from_a_title() -> None:

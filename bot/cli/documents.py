@@ -28,10 +28,14 @@ def import_command(
     key: Annotated[str | None, typer.Option(help="Document key; default: the file name without its suffix and "
                                                  "a trailing -tasks (lucheng-2024-tasks.txt → lucheng-2024).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what was understood; store nothing.")] = False,
+    overrides: Annotated[Path | None, typer.Option(
+        help="A place file for this document (the keys of knowledge/data/places/*.toml: streets, [[unit]] with "
+             "aliases, [[group]]): spellings no rule derives. Kept with the document.")] = None,
 ) -> None:
     """Import a document; re-importing the same key replaces it. Says what was read, whether the key was added
     or replaced, which document answers afterwards and, when the new one takes over, what happens to the
-    previous one's deadlines and subscriptions. Example: duban import lucheng-2024-tasks.txt"""
+    previous one's deadlines and subscriptions. Example: duban import lucheng-2024-tasks.txt
+    (duban import qingtian-2024.txt --overrides qingtian-units.toml adds spellings no rule derives)"""
     from sqlalchemy import select
 
     from knowledge.catalog import UnknownDocument
@@ -42,7 +46,7 @@ def import_command(
 
     if dry_run:
         try:
-            understood = read_document(path, key)
+            understood = read_document(path, key, overrides=overrides)
         except DocumentError as error:
             raise fail(f"无法读取，未作任何改动。{error}") from None
         typer.echo("\n".join(["（试读，未保存）", *summary_lines(understood)]))
@@ -57,7 +61,7 @@ def import_command(
         except UnknownDocument:
             before = None
     try:
-        document = import_document(sessions, path, key)
+        document = import_document(sessions, path, key, overrides)
     except DocumentError as error:
         raise fail(f"导入失败，数据库未作任何改动。{error}") from None
     verb = cm.REPLACED if document.key in keys else cm.ADDED

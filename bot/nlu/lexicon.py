@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Literal
 
 from knowledge.catalog import Catalog
-from knowledge.language import Cues, Language, document_places, language
+from knowledge.language import Cues, DocumentPlace, Language, document_place, document_places, language
 
 EntityType = Literal["unit", "street", "group", "leader", "category"]
 
@@ -38,6 +38,8 @@ class Lexicon:
 
     catalog: Catalog
     language: Language
+    # Where the document says it is from, and the place words derived from it.
+    place: DocumentPlace = field(default_factory=lambda: document_place(""))
     surfaces: dict[str, list[Entity]] = field(default_factory=dict)
     # Ways a question names this district or city, and the document's own places and year: no topic words.
     own_places: frozenset[str] = frozenset()
@@ -47,16 +49,17 @@ class Lexicon:
     def build(cls, catalog: Catalog, data: Language | None = None) -> Lexicon:
         """Gather every name: unit names and spellings, leaders and their address forms, categories."""
         data = data or language()
+        place = document_place(catalog.place or catalog.title, data)
         table: _Table = defaultdict(dict)
         _add_units(table, catalog)
-        _add_leaders(table, catalog, data.titles.address_forms(_level(data.places.district, data.titles.levels)),
+        _add_leaders(table, catalog, data.titles.address_forms(_level(place.local, data.titles.levels)),
                      data.titles.abbreviations)
         for category in catalog.categories:
             table[category][Entity("category", category)] = None
-        lexicon = cls(catalog=catalog, language=data, own_places=data.places.own_places,
+        lexicon = cls(catalog=catalog, language=data, place=place, own_places=place.own_places,
                       document_words=_document_words(catalog, data))
-        lexicon._add_spoken_forms(table, _bare(data.places.district, data.names.levels))
-        _add_unquoted(table, data.places.unit_prefixes)
+        lexicon._add_spoken_forms(table, _bare(place.local, data.names.levels))
+        _add_unquoted(table, place.unit_prefixes)
         lexicon.surfaces = {surface: list(entities) for surface, entities in table.items() if len(surface) >= 2}
         return lexicon
 
@@ -72,9 +75,9 @@ class Lexicon:
         """"住建", "发改", "资规": names without 区 and without their 局/委/办; "鹿城电信" for 电信鹿城分局 —
         where unambiguous and not a word of the document."""
         names = self.language.names
-        prefixes = self.language.places.unit_prefixes
+        prefixes = self.place.unit_prefixes
         # A city body ("市自然资源和规划局鹿城分局") is written with the city's level before it.
-        city_level = _level(self.language.places.city, names.levels)
+        city_level = _level(self.place.parent, names.levels)
         owners: defaultdict[str, set[str]] = defaultdict(set)
         for surface, entities in table.items():
             units = {e.name for e in entities if e.type == "unit"}

@@ -149,7 +149,7 @@ def near_miss(written: str, lexicon: Lexicon) -> NearMiss:
     """Resolve a name no spelling matches: a homophone (民正局 → 民政局) or a close spelling.
 
     One wrong character is a typo unless the name as written is another kind of body a government has
-    (units.toml `body_kinds`: 区审计局 beside the document's 区统计局): that is only suggested, never taken."""
+    (bodies.toml `body_kinds`: 区审计局 beside the document's 区统计局): that is only suggested, never taken."""
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 

@@ -360,7 +360,7 @@ class Parser:
     def _without_leading_stop(self, run: str) -> str:
         """"我是区气象局" → "区气象局": the name starts after the words that only introduce it."""
         words = self._cut(run)
-        while len(words) > 1 and words[0] in self.stop and words[0] not in self.lexicon.language.places.unit_prefixes:
+        while len(words) > 1 and words[0] in self.stop and words[0] not in self.lexicon.place.unit_prefixes:
             words.pop(0)
         return "".join(words)
 

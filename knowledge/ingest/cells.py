@@ -265,8 +265,10 @@ def parse_unit_cell(cell: str) -> list[tuple[str, bool]]:
 
 
 def qualify(names: list[str]) -> list[str]:
-    """Names a level prefix written only on the first unit qualifies (市发改委、统计局 → "", 市统计局)."""
+    """Names a level prefix written only on the first unit qualifies (市发改委、统计局 → "", 市统计局); never a
+    street or town (县财政局、鹤城街道: 鹤城街道 is no 县鹤城街道)."""
     words = layout_words()
+    streets = language().places.street_suffixes
     first = fold(names[0]) if names else ""
     level = next((lv for lv in words.levels if first.startswith(lv) and len(first) > len(lv) + 1), "")
     if any(fold(name).startswith(level) for name in names[1:]):
@@ -275,7 +277,8 @@ def qualify(names: list[str]) -> list[str]:
     for name in names:
         folded = fold(name)
         starts_with_level = any(folded.startswith(lv) for lv in words.levels)
-        plain = level and not starts_with_level and not is_group_name(name) and looks_like_unit(name)
+        plain = (level and not starts_with_level and not is_group_name(name) and looks_like_unit(name)
+                 and not folded.endswith(streets))
         result.append(level + name if plain and name != names[0] else "")
     return result
 

@@ -40,10 +40,10 @@ from knowledge.ingest.document import (
     TableInfo,
     UnitMention,
 )
+from knowledge.language import issuing_place
 from knowledge.numerals import NUMERALS, chinese_to_int
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _ISSUED = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _ATTACHMENT = re.compile(rf"^附\s*件\s*[0-9{NUMERALS}]*\s*[:：]?\s*$")
@@ -128,8 +128,8 @@ class GeneralReader:
             if not document.doc_number and (match := _DOC_NUMBER.search(line)):
                 document.doc_number = match.group(0).replace(" ", "")
                 document.year = int(match.group(1))
-            if not document.place and (match := _PLACE.search(C.simplified(line))):
-                document.place = match.group(1)
+            if not document.place and (place := issuing_place(C.simplified(line))):
+                document.place = place
                 document.level = next((lv for lv in ("自治区", "省", "市", "县", "区", "旗", "州")
                                        if document.place.endswith(lv)), "")
                 if line.endswith("文件") or "办公室" in line[-6:]:

@@ -31,3 +31,7 @@ PROJECT_NOT_DIGITS = "序号“{no}”不是数字：expected a project number"
 PROJECT_OUT_OF_ORDER = "项目序号为 {no}：expected {expected} (or {current} when a project continues after a page break)"
 NO_PROJECT_NUMBER = "第一行缺少项目序号：expected a project number"
 LIVELIHOOD_CELL_EMPTY = "民生实事第 {project} 项缺少{missing}：expected a non-empty cell"
+
+# An operator's place file (`duban import FILE --overrides FILE`, knowledge/ingest/__init__.py).
+OVERRIDES_UNREADABLE = "无法读取覆盖文件 {path}（{error}）：expected a UTF-8 TOML file such as knowledge/data/places/*.toml"
+OVERRIDES_INVALID = "覆盖文件有误：{error}；请按 knowledge/data/places/*.toml 的写法改正（place、streets、[[unit]]、[[group]]）"

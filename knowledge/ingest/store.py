@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,7 +14,17 @@ from knowledge.models import DocumentRecord, Item, ItemUnit, Meta, SectionRecord
 from knowledge.vocabulary import Vocabulary, spelling
 
 
-def store_document(session: Session, document: Document, vocabulary: Vocabulary, fingerprint: str) -> DocumentRecord:
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where the import read the document is from, and the operator's place file for it: kept with the
+    document (meta facts), so its catalog derives the same place words and spellings on every instance."""
+
+    place: str = ""
+    overrides: str = ""
+
+
+def store_document(session: Session, document: Document, vocabulary: Vocabulary, fingerprint: str,
+                   where: Whereabouts | None = None) -> DocumentRecord:
     """Replace the stored document `document.key`; the caller owns the transaction."""
     mentions = [u for task in document.key_tasks for u in task.units]
     mentions += [u for item in document.livelihood for u in item.units or ()]
@@ -65,6 +76,15 @@ def store_document(session: Session, document: Document, vocabulary: Vocabulary,
     if document.reporting:  # as the meeting: a meta fact, read by progress reporting for its due rule
         session.flush()
         session.merge(Meta(key=reporting_key(record.id), value=document.reporting))
+    session.flush()
+    for key, value in ((place_key(record.id), where.place if where else ""),
+                       (overrides_key(record.id), where.overrides if where else "")):
+        # As the meeting: no documents column, so yesterday's databases still import. A re-import may get the
+        # replaced record's id: a fact it does not have must not survive from the replaced one.
+        if value:
+            session.merge(Meta(key=key, value=value))
+        else:
+            session.execute(delete(Meta).where(Meta.key == key))
     bump_revision(session)
     session.flush()
     return record
@@ -119,6 +139,16 @@ def sync_units(session: Session, vocabulary: Vocabulary) -> dict[str, Unit]:
 def reporting_key(document_id: int) -> str:
     """The meta key of a stored document's sentences on reporting progress."""
     return f"reporting:{document_id}"
+
+
+def place_key(document_id: int) -> str:
+    """The meta key of where a stored document's import read it is from."""
+    return f"place:{document_id}"
+
+
+def overrides_key(document_id: int) -> str:
+    """The meta key of the operator's place file a stored document was imported with."""
+    return f"overrides:{document_id}"
 
 
 def meeting_key(document_id: int) -> str:
