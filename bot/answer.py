@@ -11,6 +11,7 @@ from typing import Literal
 from bot import messages as msg
 from bot.nlu.query import Intent, Query, Role
 from knowledge.catalog import Catalog, Row, SectionInfo
+from knowledge.kinds import TableKind
 from knowledge.language import Counting, Figures, document_place, language
 from knowledge.numerals import int_to_chinese
 from knowledge.queries import (
@@ -86,24 +87,40 @@ def answer(query: Query, catalog: Catalog) -> Answer:
     return result
 
 
-def _kind_blocks(rows: list[AnswerRow], by_role: bool) -> list[Block]:
+def _kind_blocks(rows: list[AnswerRow], by_role: bool, catalog: Catalog) -> list[Block]:
+    """Rows by kind of table (named as the document names it), and by the asked unit's part: 牵头, then 负责
+    (a row the document marks no lead on), then 配合."""
     blocks: list[Block] = []
     for kind in ("key_task", "livelihood"):
         of_kind = [r for r in rows if r.row.kind == kind]
+        name = kind_name(catalog, kind)
         if not by_role:
             if of_kind:
-                blocks.append(Block(msg.KIND[kind], of_kind))
+                blocks.append(Block(name, of_kind))
             continue
-        roles: tuple[Role, ...] = ("lead", "support")
-        for role in roles:
-            part = [r for r in of_kind if r.role == role]
-            if part:
-                blocks.append(Block(f"{msg.KIND[kind]} · {msg.ROLE[role]}", part))
+        for part, members in (("lead", [r for r in of_kind if r.role == "lead" and not r.row.shared]),
+                              ("responsible", [r for r in of_kind if r.role == "lead" and r.row.shared]),
+                              ("support", [r for r in of_kind if r.role == "support"])):
+            if members:
+                blocks.append(Block(f"{name} · {msg.ROLE[part]}", members))
     return blocks
 
 
-def _scope(query: Query) -> str:
-    return msg.KIND_NOUN[query.kind or ""]
+def kind_name(catalog: Catalog, kind: TableKind) -> str:
+    """What the document calls its table of `kind` (为民办实事 …), else the kind's usual name."""
+    return catalog.table_name(kind) or msg.KIND[kind]
+
+
+def _scope(query: Query, catalog: Catalog) -> str:
+    """The rows asked about: the asked kind's name, the one kind of a document with one table, else 工作."""
+    if query.kind:
+        return kind_name(catalog, query.kind)
+    return kind_name(catalog, catalog.kinds[0]) if len(catalog.kinds) == 1 else msg.KIND_NOUN[""]
+
+
+def tables_named(catalog: Catalog) -> str:
+    """The document's tables by name ("重点工作和民生实事", "民生实事"): what it can be asked about."""
+    return msg.TABLES_JOIN.join(kind_name(catalog, kind) for kind in catalog.kinds) or msg.KIND_NOUN[""]
 
 
 def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list[str]) -> list[AnswerRow]:
@@ -169,8 +186,8 @@ def _units_together(query: Query, catalog: Catalog, per_unit: dict[str, list[Ans
     shared = set.intersection(*({r.row.id for r in rows} for rows in per_unit.values()))
     rows = [r for r in per_unit[query.units[0]] if r.row.id in shared]
     rows = _topic_filter(query, catalog, rows, notes)
-    headline = msg.UNITS_TOGETHER.format(units=msg.LIST_SEPARATOR.join(query.units), n=len(rows), scope=_scope(query))
-    return Answer(query, "unit_items", headline, _kind_blocks(rows, by_role=False), notes=notes)
+    headline = msg.UNITS_TOGETHER.format(units=msg.LIST_SEPARATOR.join(query.units), n=len(rows), scope=_scope(query, catalog))
+    return Answer(query, "unit_items", headline, _kind_blocks(rows, by_role=False, catalog=catalog), notes=notes)
 
 
 def _units_each(query: Query, catalog: Catalog, per_unit: dict[str, list[AnswerRow]]) -> Answer:
@@ -182,9 +199,10 @@ def _units_each(query: Query, catalog: Catalog, per_unit: dict[str, list[AnswerR
     related: dict[str, list[Row]] = {}
     for unit, unit_rows in per_unit.items():
         rows = _narrowed(query, catalog, unit_rows, notes)
-        headlines.append(_unit_headline(query, unit, rows, sum(1 for r in rows if r.role == "lead")))
+        headlines.append(_unit_headline(query, catalog, unit, rows))
         prefix = f"{unit} · " if len(query.units) > 1 else ""
-        blocks += [Block(prefix + block.title, block.rows) for block in _kind_blocks(rows, by_role=query.role is None)]
+        blocks += [Block(prefix + block.title, block.rows)
+                   for block in _kind_blocks(rows, by_role=query.role is None, catalog=catalog)]
         if leaders := leaders_of(r.row for r in rows if r.role == "lead"):
             facts.append(msg.SUPERVISOR.format(unit=unit, leaders=_leader_counts(leaders)))
         if query.role != "lead" and not query.phrases:
@@ -204,13 +222,21 @@ def _narrowed(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list
     return _topic_filter(query, catalog, _in_categories(query, rows), notes)
 
 
-def _unit_headline(query: Query, unit: str, rows: list[AnswerRow], lead: int) -> str:
-    scope = _scope(query)
+def _unit_headline(query: Query, catalog: Catalog, unit: str, rows: list[AnswerRow]) -> str:
+    scope = _scope(query, catalog)
+    lead = sum(1 for r in rows if r.role == "lead")
+    shared = sum(1 for r in rows if r.role == "lead" and r.row.shared)
     if query.role == "lead":
+        if shared:  # rows the document marks no lead on: the unit is one of their responsible units
+            return msg.UNIT_LEAD_SHARED.format(unit=unit, n=len(rows), scope=scope, shared=shared)
         return msg.UNIT_LEAD.format(unit=unit, n=len(rows), scope=scope)
     if query.role == "support":
         return msg.UNIT_SUPPORT.format(unit=unit, n=len(rows), scope=scope)
-    if query.kind == "livelihood":
+    if shared:
+        counts = ((msg.ROLE["lead"], lead - shared), (msg.SHARED_PART, shared), (msg.ROLE["support"], len(rows) - lead))
+        parts = "，".join(msg.PART_COUNT.format(role=role, n=n) for role, n in counts if n)
+        return msg.UNIT_PARTS.format(unit=unit, n=len(rows), scope=scope, parts=parts)
+    if query.kind == "livelihood" and lead == len(rows):
         return msg.UNIT_LEAD.format(unit=unit, n=len(rows), scope=scope)
     return msg.UNIT_ALL.format(unit=unit, n=len(rows), scope=scope, lead=lead, support=len(rows) - lead)
 
@@ -257,9 +283,10 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
         titles = msg.LIST_SEPARATOR.join(catalog.leader_titles.get(leader, ()))
         name = f"{leader}（{titles}）" if titles else leader
         key = sum(1 for r in rows if r.row.kind == "key_task")
-        headline = msg.LEADER_ITEMS.format(leader=name, n=len(rows), scope=_scope(query))
-        if query.kind is None and rows:
-            headline += msg.SPLIT.format(key=key, live=len(rows) - key)
+        headline = msg.LEADER_ITEMS.format(leader=name, n=len(rows), scope=_scope(query, catalog))
+        if query.kind is None and rows and len(catalog.kinds) > 1:
+            headline += msg.SPLIT.format(key=key, live=len(rows) - key, key_name=kind_name(catalog, "key_task"),
+                                         live_name=kind_name(catalog, "livelihood"))
         sections = [s for s in catalog.sections if s.leader == leader and s.remark and s.number not in {r.row.major for r in rows if r.row.kind == "key_task"}]
         overall = _overall_section(catalog, leader) if not rows_of_leader(catalog, leader, None) else None
         if overall is not None:
@@ -271,7 +298,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
             sections = [s for s in sections if s is not overall]
         notes += [msg.REMARK.format(leader=leader, remark=s.remark) for s in sections]
         headlines.append(headline)
-        for block in _kind_blocks(rows, by_role=False):
+        for block in _kind_blocks(rows, by_role=False, catalog=catalog):
             prefix = f"{leader} · " if len(query.leaders) > 1 else ""
             blocks.append(Block(prefix + block.title, block.rows))
     intent: Intent = "count" if query.count else "leader_items"
@@ -388,14 +415,15 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
     rows = _topic_rows(query, catalog)
     topic = msg.LIST_SEPARATOR.join(p for p, _ in query.phrases) or msg.LIST_SEPARATOR.join(query.optional_terms)
     if not rows:
-        return _nothing(query, topic)
+        return _nothing(query, catalog, topic)
     items = [AnswerRow(r) for r in rows]
     facts: list[str] = []
     if query.intent in ("topic_units", "topic_leader"):
         for row in rows:
             leads = msg.LIST_SEPARATOR.join(row.lead_units) or msg.NO_LEAD
             support = msg.LIST_SEPARATOR.join(r.unit for r in row.roles if not r.lead)
-            line = msg.WHO.format(label=row.label, leads=leads)
+            line = msg.WHO_SHARED.format(label=row.label, units=leads) if row.shared else \
+                msg.WHO.format(label=row.label, leads=leads)
             if support and query.role != "lead":
                 line += msg.WHO_SUPPORT.format(support=support)
             if row.leader:
@@ -403,23 +431,25 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
             facts.append(line)
     if query.intent == "number":
         facts = [msg.LABELLED.format(label=row.label, text=figure) for row in rows if (figure := _figure(row, query))]
-    headline = _topic_headline(query, topic, rows)
+    headline = _topic_headline(query, catalog, topic, rows)
     intent: Intent = "count" if query.count else query.intent
-    return Answer(query, intent, headline, _kind_blocks(items, by_role=False), facts)
+    return Answer(query, intent, headline, _kind_blocks(items, by_role=False, catalog=catalog), facts)
 
 
-def _topic_headline(query: Query, topic: str, rows: list[Row]) -> str:
+def _topic_headline(query: Query, catalog: Catalog, topic: str, rows: list[Row]) -> str:
     """The first line answers what was asked: who leads it, which leader, or how many."""
     if query.intent == "topic_units":
         leads: dict[str, int] = {}
         for row in rows:
             for unit in row.lead_units or [msg.NO_LEAD]:
                 leads[unit] = leads.get(unit, 0) + 1
-        return msg.TOPIC_LEADS.format(topic=topic, units=_counted(leads), n=len(rows))
+        # Where the document marks no lead on a row, its units are responsible, not leading.
+        template = msg.TOPIC_RESPONSIBLE if any(row.shared for row in rows) else msg.TOPIC_LEADS
+        return template.format(topic=topic, units=_counted(leads), n=len(rows))
     if query.intent == "topic_leader":
         leaders = {name: len(found) for name, found in leaders_of(rows).items()}
         return msg.TOPIC_LEADERS.format(topic=topic, leaders=_counted(leaders) or msg.NO_LEAD, n=len(rows))
-    return msg.TOPIC.format(topic=topic, n=len(rows), scope=_scope(query))
+    return msg.TOPIC.format(topic=topic, n=len(rows), scope=_scope(query, catalog))
 
 
 def _counted(counts: dict[str, int]) -> str:
@@ -443,14 +473,14 @@ def _figure(row: Row, query: Query) -> str:
 def _multi_lead(query: Query, catalog: Catalog) -> Answer:
     rows = [AnswerRow(r) for r in catalog.rows if (not query.kind or r.kind == query.kind)
             and sum(1 for role in r.roles if role.lead and not role.group) > 1]
-    headline = msg.MULTI_LEAD.format(n=len(rows), scope=_scope(query))
-    return Answer(query, "multi_lead", headline, _kind_blocks(rows, by_role=False))
+    headline = msg.MULTI_LEAD.format(n=len(rows), scope=_scope(query, catalog))
+    return Answer(query, "multi_lead", headline, _kind_blocks(rows, by_role=False, catalog=catalog))
 
 
 def _overview(query: Query, catalog: Catalog) -> Answer:
     """Questions about the document itself: its leaders, its lead units, what the star means."""
     rows = [r for r in catalog.rows if not query.kind or r.kind == query.kind]
-    scope = _scope(query)
+    scope = _scope(query, catalog)
     if "star_meaning" in query.shapes:
         return Answer(query, "overview", msg.STAR_MEANING)
     if "leaders_overview" in query.shapes:
@@ -468,7 +498,7 @@ def _overview(query: Query, catalog: Catalog) -> Answer:
 
 def _notes(query: Query, catalog: Catalog) -> Answer:
     rows = [AnswerRow(r) for r in catalog.rows if r.note and (not query.kind or r.kind == query.kind)]
-    return Answer(query, "notes", msg.WITH_NOTES.format(n=len(rows)), _kind_blocks(rows, by_role=False),
+    return Answer(query, "notes", msg.WITH_NOTES.format(n=len(rows)), _kind_blocks(rows, by_role=False, catalog=catalog),
                   [msg.LABELLED.format(label=r.row.label, text=r.row.note) for r in rows])
 
 
@@ -478,7 +508,7 @@ def _category(query: Query, catalog: Catalog) -> Answer:
     for category in query.categories:
         rows = [AnswerRow(r) for r in rows_of_category(catalog, category)]
         rows = _topic_filter(query, catalog, rows, notes)
-        blocks.append(Block(f"{msg.KIND['livelihood']} · {category}", rows))
+        blocks.append(Block(f"{kind_name(catalog, 'livelihood')} · {category}", rows))
     total = sum(len(b.rows) for b in blocks)
     headline = msg.CATEGORY.format(categories=msg.LIST_SEPARATOR.join(query.categories), n=total)
     return Answer(query, "count" if query.count else "category", headline, blocks, notes=notes)
@@ -488,10 +518,10 @@ def _scope_count(query: Query, catalog: Catalog) -> Answer:
     rows = [r for r in catalog.rows if not query.kind or r.kind == query.kind]
     items = [AnswerRow(r) for r in rows]
     projects = len({r.major for r in rows if r.kind == "livelihood"})
-    headline = msg.SCOPE_COUNT.format(n=len(rows), scope=_scope(query))
+    headline = msg.SCOPE_COUNT.format(n=len(rows), scope=_scope(query, catalog))
     if query.kind == "livelihood":
         headline += msg.PROJECTS.format(n=projects)
-    return Answer(query, "count", headline, _kind_blocks(items, by_role=False))
+    return Answer(query, "count", headline, _kind_blocks(items, by_role=False, catalog=catalog))
 
 
 def _items(query: Query, catalog: Catalog) -> Answer:
@@ -500,14 +530,15 @@ def _items(query: Query, catalog: Catalog) -> Answer:
     return Answer(query, "item", headline, [Block("", [AnswerRow(r) for r in rows])], detail=True)
 
 
-def _nothing(query: Query, topic: str) -> Answer:
-    result = _none(query, None)
+def _nothing(query: Query, catalog: Catalog, topic: str) -> Answer:
+    result = _none(query, catalog)
     result.headline = msg.NOTHING_FOUND.format(topic=topic)
     return result
 
 
-def _none(query: Query, catalog: Catalog | None) -> Answer:
-    return Answer(query, "none", msg.NOT_ABOUT_DOCUMENT, facts=list(msg.EXAMPLES_INTRO))
+def _none(query: Query, catalog: Catalog) -> Answer:
+    headline = msg.NOT_ABOUT_DOCUMENT.format(tables=tables_named(catalog))
+    return Answer(query, "none", headline, facts=list(msg.EXAMPLES_INTRO))
 
 
 def _help(query: Query, catalog: Catalog) -> Answer:

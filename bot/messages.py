@@ -8,11 +8,17 @@ from __future__ import annotations
 
 KIND = {"key_task": "重点工作", "livelihood": "民生实事"}
 KIND_NOUN = {"key_task": "重点工作", "livelihood": "民生实事", "": "工作"}
-ROLE = {"lead": "牵头", "support": "配合"}
+TABLES_JOIN = "和"  # the document's tables named together: 重点工作和民生实事
+# 负责: a unit of a row the document marks no lead on (one 责任单位 list; exported as lead, CONTRACT §5).
+ROLE = {"lead": "牵头", "support": "配合", "responsible": "负责"}
 BASIS = {"lead": "据其牵头的工作", "all": "据其参与的工作（该单位没有牵头的工作）"}
 
 UNIT_ALL = "{unit}共涉及 {n} 项{scope}（牵头 {lead} 项，配合 {support} 项）"
 UNIT_LEAD = "{unit}牵头 {n} 项{scope}"
+UNIT_LEAD_SHARED = "{unit}牵头或负责 {n} 项{scope}（其中 {shared} 项文件未标明牵头单位，由所列单位共同负责）"
+UNIT_PARTS = "{unit}共涉及 {n} 项{scope}（{parts}）"
+PART_COUNT = "{role} {n} 项"
+SHARED_PART = "与其他单位共同负责"
 UNIT_SUPPORT = "{unit}配合（不牵头）{n} 项{scope}"
 UNITS_TOGETHER = "{units}共同参与 {n} 项{scope}"
 SUPERVISOR = "{unit}牵头工作的分管区领导：{leaders}"
@@ -22,11 +28,13 @@ LEADERS_OF_UNITS = "各单位的分管区领导如下"
 LEADER_ITEMS = "{leader}牵头 {n} 项{scope}"
 LEADER_OVERALL = "{leader}：全部工作{remark}"
 LEADER_OVERALL_WHY = "文件第{section}部分写明“{remark}”，没有单列由其牵头的具体工作"
-SPLIT = "：重点工作 {key} 项，民生实事 {live} 项"
+SPLIT = "：{key_name} {key} 项，{live_name} {live} 项"
 TOPIC = "与“{topic}”有关的{scope}共 {n} 项"
 TOPIC_LEADS = "“{topic}”的牵头单位：{units}（共 {n} 项）"
+TOPIC_RESPONSIBLE = "“{topic}”的责任单位：{units}（共 {n} 项）"
 TOPIC_LEADERS = "“{topic}”的牵头区领导：{leaders}（共 {n} 项）"
 WHO = "{label}：牵头单位 {leads}"
+WHO_SHARED = "{label}：责任单位 {units}（未标明牵头单位）"
 WHO_SUPPORT = "；配合单位 {support}"
 WHO_LEADER = "；牵头区领导 {leader}"
 NO_LEAD = "（未标明）"
@@ -48,7 +56,7 @@ LABELLED = "{label}：{text}"
 REMARK = "{leader}：{remark}"
 TOPIC_IGNORED = "没有找到与“{topic}”相关的，以下列出全部"
 NOTHING_FOUND = "没有找到与“{topic}”有关的工作。"
-NOT_ABOUT_DOCUMENT = "抱歉，这个问题不在《政府工作报告重点工作责任分解》和《民生实事项目任务分解》的范围内。"
+NOT_ABOUT_DOCUMENT = "抱歉，这个问题不在文件的{tables}范围内。"
 OTHER_YEAR = "这份文件是 {year} 年的责任分解，回答不了其他年份的问题。"
 OTHER_PLACE = "本文件是{place}的，没有“{name}”的任务。"
 THIS_PLACE = "本地"
@@ -77,6 +85,7 @@ HEADLINE_SEPARATOR = "；"
 # Row details
 DETAIL_UNITS = "责任单位"
 DETAIL_LEAD_UNITS = "牵头单位"
+SHARED_UNITS = "共同负责"
 DETAIL_LEADER = "牵头区领导"
 DETAIL_DEADLINE = "完成时限"
 DETAIL_NOTE = "备注"

@@ -37,9 +37,14 @@ def row_tags(item: AnswerRow) -> list[Tag]:
     row = item.row
     tags: list[Tag] = []
     if item.role:
-        tags.append(("role", msg.ROLE[item.role]))
+        # A row the document marks no lead on: its units are all responsible (负责), none leads.
+        tags.append(("role", msg.ROLE["responsible" if row.shared and item.role == "lead" else item.role]))
     leads = row.lead_units
-    if item.role == "lead" and len(leads) > 1:
+    if row.shared:
+        if item.role != "lead" or len(leads) > 1:
+            named = msg.SHARED_UNITS if item.role == "lead" else msg.DETAIL_UNITS
+            tags.append(("leads", f"{named}：{'、'.join(leads)}"))
+    elif item.role == "lead" and len(leads) > 1:
         tags.append(("leads", f"共同牵头：{'、'.join(leads)}"))
     elif item.role != "lead" and leads:
         tags.append(("leads", f"{msg.DETAIL_LEAD_UNITS}：{'、'.join(leads)}"))
@@ -87,11 +92,12 @@ def short_titles(answer: Answer) -> bool:
 def detail_lines(row: Row) -> list[str]:
     """Everything about one row: text, every unit with its role, leader, deadline, note."""
     lines = [f"{row.label}　{row.text}"]
-    if row.kind == "livelihood":
+    if row.kind == "livelihood" and row.category:
         lines.append(f"{msg.DETAIL_CATEGORY}：{row.major}. {row.category}")
+    if row.kind == "livelihood" and all(r.lead and not r.responsible for r in row.roles):
         lines.append(f"{msg.DETAIL_LEAD_UNITS}：{'、'.join(row.lead_units)}")
-    else:
-        units = "、".join(r.written + (msg.LEAD_MARK if r.lead else "") for r in row.roles)
+    else:  # every unit with its part; a row the document marks no lead on names no lead
+        units = "、".join(r.written + (msg.LEAD_MARK if r.lead and not row.shared else "") for r in row.roles)
         lines.append(f"{msg.DETAIL_UNITS}：{units}")
     if row.leader:
         lines.append(f"{msg.DETAIL_LEADER}：{leaders_shown(row)}")

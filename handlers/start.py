@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot import messages as msg
+from bot.answer import kind_name
 from handlers import ADMIN, BOTH, PRIVATE, CommandSpec, Context, is_group
 from handlers import texts as tx
 from handlers.pages import LINK_PREFIXES, question_of_payload, reply_answer
@@ -35,14 +36,15 @@ _PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 def intro(catalog: Catalog, group: bool = False, bot: str = "") -> str:
     """Three lines, as HTML: what the bot knows, how to ask in this kind of chat, and reminders."""
-    key = [r for r in catalog.rows if r.kind == "key_task"]
-    live = [r for r in catalog.rows if r.kind == "livelihood"]
+    # Only the tables the document has, by its own names (民生实事 25 项; 重点工作 142 项、民生实事 34 项).
+    counts = tx.START_COUNT_JOIN.join(
+        tx.START_COUNT.format(name=kind_name(catalog, kind), n=sum(r.kind == kind for r in catalog.rows))
+        for kind in catalog.kinds)
     units = {role.unit for row in catalog.rows for role in row.roles if not role.group}
     how = tx.START_HOW_GROUP.format(bot=bot) if group else tx.START_HOW_PRIVATE
-    return tx.START.format(
-        title=html.escape(catalog.title, quote=False), doc_number=html.escape(catalog.doc_number, quote=False),
-        key=len(key), live=len(live), units=len(units), how=how,
-    )
+    number = tx.START_NUMBER.format(doc_number=html.escape(catalog.doc_number, quote=False)) if catalog.doc_number else ""
+    return tx.START.format(title=html.escape(catalog.title, quote=False), number=number,
+                           counts=html.escape(counts, quote=False), units=len(units), how=how)
 
 
 def examples_keyboard() -> InlineKeyboardMarkup:

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 # /start and /help (HTML): three lines and buttons; the way to ask depends on the chat.
 START = (
-    "<b>督办助手</b>：回答《{title}》（{doc_number}）的问题，共重点工作 {key} 项、民生实事 {live} 项、{units} 个责任单位。\n"
+    "<b>督办助手</b>：回答《{title}》{number}的问题，共{counts}、{units} 个责任单位。\n"
     "{how}\n"
     "发送 /sub 单位、区领导或编号订阅期限提醒；/help 查看全部功能。"
 )
+START_NUMBER = "（{doc_number}）"
+START_COUNT = "{name} {n} 项"
+START_COUNT_JOIN = "、"
 START_HOW_PRIVATE = "直接发问题即可，也可以点下面的例子："
 START_HOW_GROUP = "在群里请 @{bot} 加问题、发送 /ask@{bot} 问题，或回复我的消息；也可以点下面的例子："
 HELP_PRIVATE = (

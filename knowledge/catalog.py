@@ -36,6 +36,9 @@ class Role:
     written: str
     lead: bool
     group: bool
+    # Listed where the document marks no lead (one 责任单位 list): `lead` as exported (CONTRACT §5), but
+    # answered as 负责 — one of the row's units, none of them said to lead.
+    responsible: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,11 @@ class Row:
     @property
     def lead_units(self) -> list[str]:
         return [r.unit for r in self.roles if r.lead]
+
+    @property
+    def shared(self) -> bool:
+        """The document marks no lead on this row: its units are all responsible (负责), none leads."""
+        return any(r.responsible for r in self.roles)
 
     def role_of(self, unit: str) -> Role | None:
         return next((r for r in self.roles if r.unit == unit), None)
@@ -110,6 +118,9 @@ class DocumentFacts:
     livelihood_title: str = ""
     # The notice's sentences on when units report progress ("请各责任单位于每季度末月20日前将完成情况报…").
     reporting: str = ""
+    # What the document calls each kind of table it has, in document order ((livelihood, "民生实事") for a
+    # document whose only table is 民生实事; both kinds for the bundled one): answers name only these.
+    tables: tuple[tuple[TableKind, str], ...] = ()
 
 
 @dataclass
@@ -197,6 +208,15 @@ class Catalog:
     @property
     def leaders(self) -> list[str]:
         return list(self.leader_titles)
+
+    def table_name(self, kind: TableKind) -> str:
+        """What the document calls its table of `kind` (民生实事, 为民办实事 …); "" when it has none of that kind."""
+        return dict(self.facts.tables).get(kind, "")
+
+    @property
+    def kinds(self) -> tuple[TableKind, ...]:
+        """The kinds of table the document has rows of, in document order."""
+        return tuple(kind for kind, _ in self.facts.tables) or tuple(dict.fromkeys(r.kind for r in self.rows))
 
     @property
     def categories(self) -> list[str]:
@@ -344,8 +364,8 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     units = with_short_forms(with_seed_aliases(units, seeded.aliases))
     rows = [
         Row(id=i.code, kind=table_kind(i.kind), major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
-            leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group")
-                                         for u in i.units),
+            leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group",
+                                              u.role == "responsible") for u in i.units),
             deadline=i.deadline_text, due=i.deadline, leaders=tuple(i.leaders))
         for i in record.items
     ]
@@ -358,4 +378,27 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
                    revision=int(meta.value) if meta else 0,
                    facts=DocumentFacts(record.issuer, record.printed, meeting.value if meeting else "", record.cc,
                                        record.key_tasks_title, record.livelihood_title,
-                                       reporting.value if reporting else ""))
+                                       reporting.value if reporting else "",
+                                       table_names(record.layout, [table_kind(i.kind) for i in record.items],
+                                                   record.title)))
+
+
+def table_names(layout: dict[str, object], kinds: list[TableKind], title: str) -> tuple[tuple[TableKind, str], ...]:
+    """What the document calls each kind of table it has rows of: the first of that kind's words
+    (layouts.toml's `[table_names]`) its table title, its task column's header or the document title writes,
+    else the kind's usual name (重点工作, 民生实事)."""
+    from knowledge.language import language
+
+    words = language().layouts
+    tables = layout.get("tables") if isinstance(layout, dict) else None
+    texts: dict[str, list[str]] = {}
+    for table in tables if isinstance(tables, list) else []:
+        if isinstance(table, dict):
+            headers = [str(c[0]) for c in table.get("columns", []) if isinstance(c, list) and len(c) == 2
+                       and c[1] == "text"]
+            texts.setdefault(str(table.get("kind", "")), []).extend([str(table.get("title", "")), *headers])
+    names: list[tuple[TableKind, str]] = []
+    for kind in dict.fromkeys(kinds):
+        found = [w for text in [*texts.get(kind, []), title] for w in words.table_names[kind] if w in text]
+        names.append((kind, found[0] if found else words.table_names[kind][0]))
+    return tuple(names)

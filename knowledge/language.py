@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from knowledge.kinds import UnitKind, unit_kind
+from knowledge.kinds import TableKind, UnitKind, unit_kind
 
 DATA = Path(__file__).with_name("data")
 # The files whose words the document reader uses: an import made with other ones is out of date.
@@ -222,6 +222,12 @@ class Layouts:
     chrome_starts: tuple[str, ...]
     footer_starts: tuple[str, ...]
     livelihood: tuple[str, ...]
+    key_task: tuple[str, ...]
+
+    @property
+    def table_names(self) -> Mapping[TableKind, tuple[str, ...]]:
+        """The words that name a table of each kind, the usual name first."""
+        return {"key_task": self.key_task, "livelihood": self.livelihood}
 
 
 # notice.toml: the fields a column of the bundled notice's tables fills.
@@ -437,7 +443,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "units": ("endings", "group_starts", "levels"),
     "sections": ("leader_verbs",),
     "page": ("chrome_starts", "footer_starts"),
-    "kinds": ("livelihood",),
+    "kinds": ("livelihood", "key_task"),
 }
 
 
@@ -461,6 +467,7 @@ def _layouts(path: Path) -> Layouts:
         leader_verbs=file.words(part["sections"], "leader_verbs", "sections."),
         chrome_starts=file.words(page, "chrome_starts", "page."), footer_starts=file.words(page, "footer_starts", "page."),
         livelihood=file.words(part["kinds"], "livelihood", "kinds."),
+        key_task=file.words(part["kinds"], "key_task", "kinds."),
     )
 
 

@@ -115,3 +115,56 @@ def test_a_set_deadline_still_wins_and_the_default_stands_where_the_document_giv
     assert "2024年5月15日" in answer.headline and "已设定" in answer.headline
     third = Conversation(duban).answer("农村公路什么时候完成")
     assert "2024年12月31日" in third.headline and "默认" in third.headline
+
+
+# --- b) the document's own tables, and 负责 where it marks no lead ---------------------------------------
+
+
+def test_a_document_marking_no_lead_is_answered_as_responsible(runtime: Runtime) -> None:
+    answer = runtime.library.answer("住建局有哪些", DAZHU)
+    text = render_text(answer)
+    # 县住建局 is the sole unit of two rows (it leads them) and one of three units of 民生实事 1-1.
+    assert "牵头 2 项" in answer.headline and "与其他单位共同负责 1 项" in answer.headline, answer.headline
+    assert "【民生实事 · 负责】（1 项）" in text and "共同负责：县水务局、县住建局、县护城河指挥部" in text
+    assert "共同牵头" not in text
+    assert [item["role"] for item in to_json(answer)["items"]] == ["lead", "lead", "lead"]  # CONTRACT §5: as lead
+    who = runtime.library.answer("东柳河谁负责", DAZHU)
+    assert "“东柳河”的责任单位：" in who.headline and "牵头单位：" not in render_text(who), render_text(who)
+    detail = render_html_detail(runtime.library.duban(DAZHU).catalog.by_id["L1-1"])
+    assert "责任单位：县水务局、县住建局、县护城河指挥部" in detail and "牵头" not in detail
+    assert "项目：" not in detail  # the document has no project column
+    support = runtime.library.answer("哪些单位配合东柳河", DAZHU)
+    assert "未标明牵头单位" in render_text(support) and "（牵头）" not in render_text(support)
+
+
+def test_a_document_speaks_only_of_its_own_tables(runtime: Runtime) -> None:
+    from handlers.start import intro
+
+    only_livelihood = [runtime.library.answer(q, DAZHU) for q in ("你好", "天气怎么样", "帮助")]
+    only_key_tasks = [runtime.library.answer(q, "labelled-2024") for q in ("你好", "天气怎么样", "帮助")]
+    for answer in only_livelihood:
+        assert "重点工作" not in answer.headline, answer.headline
+    for answer in only_key_tasks:
+        assert "民生实事" not in answer.headline, answer.headline
+    assert "民生实事" in only_livelihood[0].headline and "重点工作" in only_key_tasks[0].headline
+    assert "民生实事 11 项" in intro(runtime.library.duban(DAZHU).catalog) \
+        and "重点工作" not in intro(runtime.library.duban(DAZHU).catalog)
+    bundled = intro(runtime.library.duban("lucheng-2023").catalog)
+    assert "共重点工作 142 项、民生实事 34 项" in bundled
+    assert "共涉及 3 项民生实事" in runtime.library.answer("住建局有哪些", DAZHU).headline
+
+
+def test_a_livelihood_table_is_named_as_the_document_names_it(tmp_path: Path) -> None:
+    runtime = _runtime(tmp_path)
+    try:
+        path = tmp_path / "weimin.txt"
+        path.write_text(LABELLED.replace("重点工作任务分工方案", "为民办实事项目任务分解"), encoding="utf-8")
+        import_document(runtime.knowledge.sessions, path, "weimin-2024")
+        runtime.reload()
+        catalog = runtime.library.duban("weimin-2024").catalog
+        assert catalog.kinds == ("livelihood",) and catalog.table_name("livelihood") == "为民办实事"
+        answer = runtime.library.answer("住建局有哪些", "weimin-2024")
+        assert "为民办实事" in answer.headline and "【为民办实事" in render_text(answer), render_text(answer)
+        assert "为民办实事" in runtime.library.answer("你好", "weimin-2024").headline
+    finally:
+        runtime.knowledge.close()

@@ -40,7 +40,10 @@ def supporting(question: str, rows: list[Row], what: str, every_unit: bool) -> A
     for row in rows:
         if every_unit:
             facts.append(m.ALL_UNITS_ROW.format(label=row.label, units="、".join(
-                _written(r.written) + ("（牵头）" if r.lead else "") for r in row.roles) or m.SUPPORT_NONE))
+                _written(r.written) + ("（牵头）" if r.lead and not row.shared else "") for r in row.roles)
+                or m.SUPPORT_NONE))
+        elif row.shared:  # the document marks no lead on this row: its units are responsible together
+            facts.append(m.SHARED_ROW.format(label=row.label, units="、".join(_written(r.written) for r in row.roles)))
         elif not row.lead_units:
             facts.append(m.ROW_LEADS.format(label=row.label, leads=_addressees(row)))
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-GREETING = "您好！我是督办助手，可以回答文件中重点工作和民生实事的分工问题。"
+GREETING = "您好！我是督办助手，可以回答文件中{tables}的分工问题。"
 THANKS = "不客气！还有问题随时问我。"
 BYE = "再见！有问题随时找我。"
 TRY = "例如：“{a}”，或“{b}”。"
@@ -86,6 +86,7 @@ YES_GROUP = "是。{what}由{groups}共同落实。"
 NOTHING_DECIDES = "没有找到能回答这个问题的工作，请换个说法。"
 
 SUPPORT_ROW = "{label}：牵头 {leads}；配合 {support}"
+SHARED_ROW = "{label}：未标明牵头单位，由{units}共同负责"
 FIGURES_OF = "这 {n} 项的目标数字："
 ROW_FIGURES = "{label}：{figures}"
 NO_FIGURE_STATED = "未写具体数字"

@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.answer import Answer, answer
+from bot.answer import Answer, answer, tables_named
 from bot.dialogue import facts as f
 from bot.dialogue import messages as m
 from bot.dialogue import structure as s
@@ -147,7 +147,7 @@ class Turn:
 
     def _everyday(self, word: str) -> Answer:
         if word in self.cues["everyday.greeting"]:
-            headline = m.GREETING
+            headline = m.GREETING.format(tables=tables_named(self.catalog))
         elif word in self.cues["everyday.bye"]:
             headline = m.BYE
         else:
