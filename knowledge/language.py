@@ -500,9 +500,9 @@ DIALOGUE_LISTS: Mapping[str, tuple[str, ...]] = {
     "structure": ("section", "project", "division", "projects_list", "project_kinds", "what_endings", "unled", "attachment", "which"),
     "facts": ("doc_number", "printed", "issued", "meeting", "cc", "issuer", "document"),
     "yesno": ("infix", "suffix", "not_before_suffix", "not_yesno", "every_street"),
-    "supporting": ("who_support", "who_all", "helps", "who_is", "asks_lead", "helps_before", "both"),
+    "supporting": ("who_support", "who_all", "helps", "who_is", "asks_lead", "helps_before", "both", "row_of"),
     "stats": ("most", "least", "each", "versus", "leaders", "units", "units_alone", "lead", "all", "leader_word",
-              "section_word", "who_leads", "how_many", "who", "more_less", "streets", "support"),
+              "section_word", "who_leads", "how_many", "who", "more_less", "streets", "support", "unit_word"),
     "deadlines": ("words", "this_month", "subscribe"),
 }
 

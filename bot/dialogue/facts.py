@@ -179,11 +179,12 @@ def figures_of(question: str, rows: list[Row]) -> Answer:
 # --- statistics -------------------------------------------------------------------------------------
 
 
-def unit_counts(catalog: Catalog, lead_only: bool, kind: str | None, support_only: bool = False) -> Counter[str]:
-    """Rows per unit: those it leads (`lead_only`), those it is named in without leading (`support_only`),
-    or every row it is named in."""
+def unit_counts(catalog: Catalog, lead_only: bool, kind: str | None, support_only: bool = False,
+                rows: list[Row] | None = None) -> Counter[str]:
+    """Rows per unit (among `rows`, else the whole document): those it leads (`lead_only`), those it is named
+    in without leading (`support_only`), or every row it is named in."""
     counts: Counter[str] = Counter()
-    for row in catalog.rows:
+    for row in catalog.rows if rows is None else rows:
         if kind and row.kind != kind:
             continue
         leads = {r.unit for r in row.roles if r.lead}

@@ -102,6 +102,7 @@ ROW_LEADER = "{label}：{leader}"
 ROW_LEADS = "{label}：{leads}"
 
 RANK_UNITS = "{scope}{role}最多的单位：{top}（{n} 项）。前几位："
+OF_LEADER = "{leader}分管的"
 RANK_LEADERS = "{scope}最{most}的区领导：{top}（{n} 项）。各位："
 EACH_LEADER = "每位区领导牵头（分管）的{scope}："
 EACH_SECTION = "重点工作各部分的项数："

@@ -11,7 +11,9 @@ from knowledge.numerals import NUMERALS, chinese_to_int
 from knowledge.rowids import written_row_ids
 
 _NUM = rf"[{NUMERALS}两\d]{{1,3}}"
-SECTION = re.compile(rf"第\s*({_NUM})\s*(?:部分|大项|大块)|^\s*([{NUMERALS}]{{1,3}})\s*、")
+# "十一部分" without 第 too, but not 一部分 / 两部分 ("a part of").
+SECTION = re.compile(rf"第\s*({_NUM})\s*(?:部分|大项|大块)|^\s*([{NUMERALS}]{{1,3}})\s*、"
+                     rf"|(?<![第{NUMERALS}两\d])(?!一部分|两部分)([{NUMERALS}]{{1,3}})\s*部分")
 PROJECT = re.compile(rf"(?:民生实事|民生项目|民生)\s*(?:的)?\s*第\s*({_NUM})\s*(?:项|个|大项)|第\s*({_NUM})\s*个\s*(?:民生)?项目")
 ORDINAL_ITEM = re.compile(rf"第\s*({_NUM})\s*项")
 # "第三和第七部分", "第二、第五部分": several sections named at once.
@@ -47,7 +49,7 @@ def section_of(text: str) -> tuple[int, str] | None:
     match = SECTION.search(text)
     if match is None:
         return None
-    value = number(match.group(1) or match.group(2))
+    value = number(match.group(1) or match.group(2) or match.group(3))
     return None if value is None else (value, match.group(0).strip())
 
 

@@ -436,11 +436,15 @@ class Turn:
             return result, after
         asked = core.rstrip("？?。 ")
         asked = asked.removesuffix(next((w for w in cues["structure.what_endings"] if asked.endswith(w)), ""))
-        if (match := ORDINAL_ITEM.fullmatch(asked)) is not None:
-            return self._ordinal_ask_back(match.group(0))
+        if (match := ORDINAL_ITEM.match(asked)) is not None:
+            # "第五项说的啥", "第五项谁牵头": 第五项 alone could be a project or a section — ask which.
+            rest = asked[match.end():].strip("的 ，")
+            who = self.lexicon.cues.found("who_unit", rest) or self.lexicon.cues.found("who_leader", rest)
+            if not rest or (who and len(rest) <= 6):
+                return self._ordinal_ask_back(match.group(0), core)
         return None
 
-    def _ordinal_ask_back(self, ordinal: str) -> tuple[Answer, Context] | None:
+    def _ordinal_ask_back(self, ordinal: str, question: str) -> tuple[Answer, Context] | None:
         n = number(re.sub(r"[第项\s]", "", ordinal))
         if n is None:
             return None
@@ -453,7 +457,7 @@ class Turn:
         choices = [m.PROJECT_CHOICE.format(n=n), m.SECTION_CHOICE.format(cn=int_to_chinese(n))]
         result = s.make(self.message, "ambiguous", headline)
         result.suggestions = choices
-        return result, Context(question=ordinal, unclear=ordinal, choices=choices)
+        return result, Context(question=question, unclear=ordinal, choices=choices)
 
     # --- statistics ---------------------------------------------------------------------------------------
 
@@ -481,7 +485,21 @@ class Turn:
         most = cues.first("stats.most", core)
         least = cues.first("stats.least", core)
         leader_word = cues.any("stats.leader_word", core)  # 谁分管 too: it holds 分管
-        if (most or least) and not self._names(core):
+        names = self._names(core)
+        leaders = [n for t, n in names if t == "leader"]
+        if (most or least) and len(leaders) == 1 and len(names) == 1 and cues.any("stats.unit_word", core):
+            # "林杰分管的工作里哪个单位牵头最多": units ranked within one leader's rows.
+            lead_only = cues.any("stats.lead", core)
+            rows = [r for r in catalog.by_leader.get(leaders[0], ()) if kind is None or r.kind == kind]
+            counts = f.unit_counts(catalog, lead_only, kind, not lead_only and cues.any("stats.support", core), rows)
+            if counts:
+                ranked = counts.most_common() if most else sorted(counts.items(), key=lambda p: p[1])
+                top, n = ranked[0]
+                role = m.ROLE_WORDS["lead"] if lead_only else m.ROLE_ANY
+                headline = m.RANK_UNITS.format(scope=m.OF_LEADER.format(leader=leaders[0]) + scope, role=role,
+                                               top=top, n=n)
+                return self._keep(s.make(self.message, "stats", headline, facts=f.table(dict(ranked), 5)))
+        if (most or least) and not names:
             if leader_word:
                 counts = f.leader_counts(catalog, kind)
                 ranked = sorted(counts.items(), key=lambda p: p[1], reverse=bool(most))
@@ -684,13 +702,16 @@ class Turn:
         helps = cues.first("supporting.helps", core)
         if helped or (helps and units and unit_at is not None and core.find(helps) < core.find(unit_at.surface)):
             return self._remember_plain(f.helpers_of(self.message, self.catalog, units[0], self._kind(core)))
-        if len(units) == 1 and (both or (support and "牵头" in core.replace(support, ""))):
-            # "X牵头的那条谁配合", "X负责的工作，把牵头和配合单位都列上": the unit's rows (those it leads
-            # when 牵头 is said without 配合), each with its lead and supporting units.
+        row_of = support and cues.any("supporting.row_of", core.replace(support, ""))
+        if len(units) == 1 and (both or (support and ("牵头" in core.replace(support, "") or row_of))):
+            # "X牵头的那条谁配合", "X那条配合单位", "X负责的工作，把牵头和配合单位都列上": the unit's rows (those
+            # it leads when 牵头 or 那条 is said without 配合), each with its lead and supporting units.
             lead_only = not both
             kind = self._kind(core)
-            rows = [row for row, part in self.catalog.parts.get(units[0], ())
-                    if (part.lead or not lead_only) and (kind is None or row.kind == kind)]
+            parts = [(row, part) for row, part in self.catalog.parts.get(units[0], ())
+                     if kind is None or row.kind == kind]
+            rows = [row for row, part in parts if part.lead or not lead_only] or \
+                ([row for row, _ in parts] if row_of else [])
             what = f"{units[0]}{'牵头' if lead_only else '负责'}的工作"
             return self._remember_plain(f.supporting(self.message, list(dict.fromkeys(rows)), what, every_unit=False))
         if not (support or every) or units or [n for t, n in names if t == "leader"]:
