@@ -1317,9 +1317,11 @@ class FakeBotApi:
         return [m for m in self.chat_messages(chat) if m.from_bot]
 
     async def wait_for_bot_messages(
-        self, chat: FakeChat | int, count: int = 1, timeout: float = 5.0
+        self, chat: FakeChat | int, count: int = 1, timeout: float = 30.0
     ) -> list[FakeMessage]:
-        """The next ``count`` messages the bot sent in ``chat`` that no earlier call returned."""
+        """The next ``count`` messages the bot sent in ``chat`` that no earlier call returned. The waits return as
+        soon as the condition holds; their 30 s bound only decides how long a broken bot is waited for (5 s was
+        exceeded by a working bot on a machine loaded by several test suites)."""
         chat_id = self._chat_id(chat)
 
         def ready() -> list[FakeMessage] | None:
@@ -1345,20 +1347,20 @@ class FakeBotApi:
         if fresh:
             raise AssertionError(f"bot unexpectedly sent in chat {chat_id}: {[m.text for m in fresh]}")
 
-    async def wait_for_callback_answer(self, callback_query_id: str, timeout: float = 5.0) -> CallbackQuery:
+    async def wait_for_callback_answer(self, callback_query_id: str, timeout: float = 30.0) -> CallbackQuery:
         query = self.callback_queries[callback_query_id]
         if await self._wait_until(lambda: query if query.answered else None, timeout) is None:
             raise AssertionError(f"callback query {callback_query_id} was not answered within {timeout}s")
         return query
 
-    async def wait_for_inline_answer(self, inline_query_id: str, timeout: float = 5.0) -> InlineQuery:
+    async def wait_for_inline_answer(self, inline_query_id: str, timeout: float = 30.0) -> InlineQuery:
         query = self.inline_queries[inline_query_id]
         if await self._wait_until(lambda: query if query.answered else None, timeout) is None:
             raise AssertionError(f"inline query {inline_query_id} was not answered within {timeout}s")
         return query
 
     async def wait_for_call(
-        self, method: str, predicate: Callable[[ApiCall], bool] | None = None, timeout: float = 5.0
+        self, method: str, predicate: Callable[[ApiCall], bool] | None = None, timeout: float = 30.0
     ) -> ApiCall:
         """The first finished call of ``method`` (matching ``predicate``) not returned before."""
 
@@ -1379,7 +1381,7 @@ class FakeBotApi:
         self._consumed_calls.add(call.seq)
         return call
 
-    async def wait_until_consumed(self, timeout: float = 5.0) -> None:
+    async def wait_until_consumed(self, timeout: float = 30.0) -> None:
         """Wait until the bot has confirmed (by getUpdates offset) every queued update."""
         if await self._wait_until(lambda: True if not self._queue else None, timeout) is None:
             raise AssertionError(f"{len(self._queue)} update(s) still unconfirmed after {timeout}s")
