@@ -231,12 +231,13 @@ def searchable(text: str) -> str:
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "（），、：；！？"}
 
 
-def unit_forms(name: str, group: bool = False) -> set[str]:
+def unit_forms(name: str, group: bool = False, places: tuple[str, ...] = ()) -> set[str]:
     """The forms people type for a body the document names, derived by the rules of unit_forms.toml for any
     place and level: simplified script, without punctuation or a parenthesis (whose body name is a form too),
     without the level prefix, with each equivalent stem and ending ("县卫生健康局" → 卫健局, 卫生健康委 …),
     each body of a merged name ("科技和经信局" → 经信局), a development zone by its kind ("滁州经开区管委会" →
-    经开区). A group ("各县、市、区政府") is only typed without its punctuation and its "各"."""
+    经开区), a body named with one of the document's `places` without it ("莲都邮政管理局" → 邮政管理局). A group
+    ("各县、市、区政府") is only typed without its punctuation and its "各"."""
     from knowledge.language import simplified, unit_forms_data
 
     data = unit_forms_data()
@@ -251,7 +252,17 @@ def unit_forms(name: str, group: bool = False) -> set[str]:
             forms.add(core.removeprefix(data.group_prefix))
         return forms - {name} - set(data.generic)
     forms.update(inner)
+    # a body addressed with 各 ("各区县政府", stored as one body when no group pattern names it) without it
+    forms |= {f.removeprefix(data.group_prefix) for f in list(forms)
+              if f.startswith(data.group_prefix) and len(f) - len(data.group_prefix) >= 3}
     bare = {f[1:] for f in forms if f[:1] in data.levels and len(f) > 3}
+    named = set(forms)
+    while named:  # "丽水市莲都区供电公司": each of the document's places in turn
+        named = {f[len(p):] for f in named for p in places if f.startswith(p) and len(f) - len(p) >= 3}
+        bare |= named
+    if data.party:
+        bare |= {f[len(data.party):] for f in bare if f.startswith(data.party) and len(f) - len(data.party) >= 2
+                 and not (data.party_not_before and f[len(data.party):].startswith(data.party_not_before))}
     forms |= bare
     for form in [f for f in forms if f == core or f in bare or f in inner]:
         forms |= _equivalent_forms(form, data)
@@ -293,8 +304,9 @@ def _equivalent_forms(form: str, data: UnitForms) -> set[str]:
     return found
 
 
-def with_short_forms(units: dict[str, UnitInfo]) -> dict[str, UnitInfo]:
-    """Each unit also named by the forms unit_forms derives, where that form names no other unit of the catalog."""
+def with_short_forms(units: dict[str, UnitInfo], places: tuple[str, ...] = ()) -> dict[str, UnitInfo]:
+    """Each unit also named by the forms unit_forms derives (a body named with one of the document's `places`
+    also without it), where that form names no other unit of the catalog."""
     taken: dict[str, set[str]] = defaultdict(set)
     for unit in units.values():
         for form in (unit.name, *unit.aliases):
@@ -302,7 +314,7 @@ def with_short_forms(units: dict[str, UnitInfo]) -> dict[str, UnitInfo]:
     wanted: dict[str, set[str]] = defaultdict(set)
     for unit in units.values():
         for form in (unit.name, *unit.aliases):
-            for derived in unit_forms(form, group=unit.kind == "group"):
+            for derived in unit_forms(form, group=unit.kind == "group", places=places):
                 if derived not in taken:
                     wanted[derived].add(unit.name)
     added: dict[str, list[str]] = defaultdict(list)
@@ -361,7 +373,10 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     seeded = _seeds(place, given.value if given else "")
     units = {u.name: UnitInfo(u.name, unit_kind(u.kind), tuple(a.alias for a in u.aliases), u.covers, u.covers_all, u.explain)
              for u in session.scalars(select(Unit)) if u.id in mine or u.name in seeded.kept}
-    units = with_short_forms(with_seed_aliases(units, seeded.aliases))
+    from knowledge.language import document_places, unit_forms_data
+
+    places = tuple(document_places(place, unit_forms_data().levels))  # 莲都邮政管理局 is typed 邮政管理局
+    units = with_short_forms(with_seed_aliases(units, seeded.aliases), places)
     rows = [
         Row(id=i.code, kind=table_kind(i.kind), major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
             leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group",

@@ -557,6 +557,8 @@ class UnitForms:
     zone_kinds: tuple[tuple[str, ...], ...]
     zone_suffix: str
     generic: tuple[str, ...]
+    party: str = ""
+    party_not_before: str = ""
 
 
 def _word_groups(file: _File, key: str) -> tuple[tuple[str, ...], ...]:
@@ -571,12 +573,13 @@ def _word_groups(file: _File, key: str) -> tuple[tuple[str, ...], ...]:
 def load_unit_forms(path: Path) -> UnitForms:
     file = _File(path)
     file.table(file.data, "", ("levels", "group_prefix", "stems", "stem_endings", "endings", "zone_kinds",
-                               "zone_suffix", "generic"))
+                               "zone_suffix", "generic", "party", "party_not_before"))
     return UnitForms(levels=file.words(file.data, "levels", ""), group_prefix=file.text(file.data, "group_prefix", ""),
                      stems=_word_groups(file, "stems"), stem_endings=_word_groups(file, "stem_endings"),
                      endings=_word_groups(file, "endings"), zone_kinds=_word_groups(file, "zone_kinds"),
                      zone_suffix=file.text(file.data, "zone_suffix", ""),
-                     generic=file.words(file.data, "generic", ""))
+                     generic=file.words(file.data, "generic", ""), party=file.text(file.data, "party", ""),
+                     party_not_before=file.text(file.data, "party_not_before", ""))
 
 
 @cache
@@ -614,7 +617,8 @@ def document_places(title: str, levels: Iterable[str]) -> list[str]:
 
 
 # The government a notice's header or title names as issuing it ("温州市鹿城区人民政府办公室文件" → 温州市鹿城区).
-_ISSUING = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
+# A year's 年 before it ("2023年莲都区政府工作报告") or a leading 关于 is no part of the place.
+_ISSUING = re.compile(r"(?:年度|年|关于)?([\u4e00-\u9fff]{2,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
 
 
 def issuing_place(line: str) -> str:

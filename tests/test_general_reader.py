@@ -64,14 +64,40 @@ def test_a_group_cell_before_the_number_starts_the_next_row() -> None:
         ("深化放管服改革。", "改革攻坚"), ("推进国企改革。", "改革攻坚")]
 
 
-@pytest.mark.parametrize(("cell", "qualified"), [
-    ("市发改委、统计局", ["", "市统计局"]),  # the prefix written on the first unit only
-    ("区发改局、区财政局、莲都邮政管理局", ["", "", ""]),  # written on each that has it: the others are whole
+@pytest.mark.parametrize(("cell", "places", "qualified"), [
+    ("市发改委、统计局", (), ["", "市统计局"]),  # the prefix written on the first unit only
+    ("区发改局、区财政局、莲都邮政管理局", (), ["", "", ""]),  # written on each that has it: the others are whole
+    ("区经商局、莲都经开区管委会", ("莲都区", "莲都"), ["", ""]),  # named with the document's own place
+    ("区经商局、莲都经开区管委会", (), ["", "区莲都经开区管委会"]),
 ])
-def test_level_prefix_restored_only_where_written_once(cell: str, qualified: list[str]) -> None:
+def test_level_prefix_restored_only_where_written_once(cell: str, places: tuple[str, ...], qualified: list[str]) -> None:
     from knowledge.ingest import cells as C
 
-    assert C.qualify([name for name, _mark in C.parse_unit_cell(cell)]) == qualified
+    assert C.qualify([name for name, _mark in C.parse_unit_cell(cell)], places) == qualified
+
+
+@pytest.mark.parametrize(("line", "units"), [
+    # each label's list is its own: the 市 of 市人社局 does not reach 成调队 under another label
+    ("1. 居民收入增长7%。(牵头单位:市人社局,责任单位:市农业农村局;数据提供单位:成调队)",
+     [("市人社局", ""), ("市农业农村局", ""), ("成调队", "")]),
+    ("1. 居民收入增长7%。(牵头单位:市人社局;责任单位:农业农村局、统计局)",
+     [("市人社局", ""), ("农业农村局", ""), ("统计局", "")]),
+    ("1. 居民收入增长7%。(牵头单位:市人社局;责任单位:市农业农村局、统计局)",
+     [("市人社局", ""), ("市农业农村局", ""), ("统计局", "市统计局")]),
+])
+def test_level_prefix_stays_in_its_own_list(line: str, units: list[tuple[str, str]]) -> None:
+    document = _read([line, "2. 新建公园两座。(牵头单位:市住建局)"])
+    assert [(u.name, u.qualified) for u in document.key_tasks[0].units] == units
+
+
+@pytest.mark.parametrize(("title", "place"), [
+    ("2023年莲都区政府工作报告重点工作责任分解", "莲都区"),  # the year's 年 is no part of the place
+    ("大竹县人民政府办公室关于对2016年民生实事进行重点督办的通知", "大竹县"),
+    ("各区县人民政府,市政府直属各单位:", ""),  # addressees, not the document's place
+])
+def test_the_documents_place(title: str, place: str) -> None:
+    lines = [title, "", "1. 新建公园两座。(牵头单位:县住建局)", "2. 整治河道。(牵头单位:县水利局)"]
+    assert GeneralReader(list(enumerate(lines, start=1)), "k").read().place == place
 
 
 @pytest.mark.parametrize("label", ["共同责任单位", "协同单位", "参与单位", "配合单位", "协办单位", "共同实施单位"])

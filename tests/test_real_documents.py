@@ -66,3 +66,17 @@ def test_unit_forms_are_derived_for_any_place_from_data() -> None:
     assert "县市区政府" in unit_forms("各县、市、区政府", group=True)
     assert "部门" not in unit_forms("全区各部门", group=True)  # a question word, never one body
     assert not any("专班" in form and "经济合作" in form for form in unit_forms("滨江商务区工作专班"))
+    assert "区县政府" in unit_forms("各区县政府")  # a 各 body stored as one body: typed without its 各
+    assert "编办" in unit_forms("市委编办")  # a party committee's office without 委
+
+
+@pytest.mark.parametrize(("name", "places", "form", "derived"), [
+    ("莲都邮政管理局", ("莲都区", "莲都"), "邮政管理局", True),  # named with the document's place: typed without it
+    ("莲都邮政管理局", (), "邮政管理局", False),  # which words are a place, only the document says
+    ("丽水市莲都区供电公司", ("丽水市", "丽水", "莲都区", "莲都"), "供电公司", True),
+    ("莲都区", ("莲都区", "莲都"), "区", False),  # a place alone is no body
+])
+def test_unit_forms_without_the_documents_place(name: str, places: tuple[str, ...], form: str, derived: bool) -> None:
+    from knowledge.catalog import unit_forms
+
+    assert (form in unit_forms(name, places=places)) is derived

@@ -264,9 +264,10 @@ def parse_unit_cell(cell: str) -> list[tuple[str, bool]]:
     return [_bare(name) for name in _split(text) if _bare(name)[0]]
 
 
-def qualify(names: list[str]) -> list[str]:
+def qualify(names: list[str], places: tuple[str, ...] = ()) -> list[str]:
     """Names a level prefix written only on the first unit qualifies (市发改委、统计局 → "", 市统计局); never a
-    street or town (县财政局、鹤城街道: 鹤城街道 is no 县鹤城街道)."""
+    street or town (县财政局、鹤城街道: 鹤城街道 is no 县鹤城街道), nor a name starting with one of the document's
+    `places` (莲都邮政管理局 in 莲都区's document: already whole)."""
     words = layout_words()
     streets = language().places.street_suffixes
     first = fold(names[0]) if names else ""
@@ -276,16 +277,18 @@ def qualify(names: list[str]) -> list[str]:
     result = []
     for name in names:
         folded = fold(name)
-        starts_with_level = any(folded.startswith(lv) for lv in words.levels)
+        starts_with_level = any(folded.startswith(lv) for lv in (*words.levels, *places))
         plain = (level and not starts_with_level and not is_group_name(name) and looks_like_unit(name)
                  and not folded.endswith(streets))
         result.append(level + name if plain and name != names[0] else "")
     return result
 
 
-def mentions(names: list[tuple[str, bool]], role: UnitRole | None = None) -> list[UnitMention]:
-    """UnitMentions of one cell: a given role, else marked → lead and unmarked → support."""
-    qualified = qualify([n for n, _ in names])
+def mentions(names: list[tuple[str, bool]], role: UnitRole | None = None,
+             qualified: list[str] | None = None) -> list[UnitMention]:
+    """UnitMentions of one cell: a given role, else marked → lead and unmarked → support; `qualified` gives
+    the names' restored level prefixes when the caller qualified them cell by cell."""
+    qualified = qualify([n for n, _ in names]) if qualified is None else qualified
     result = []
     for (name, marked), full in zip(names, qualified, strict=True):
         part: UnitRole = role or ("lead" if marked else "support")

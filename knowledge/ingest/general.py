@@ -40,7 +40,8 @@ from knowledge.ingest.document import (
     TableInfo,
     UnitMention,
 )
-from knowledge.language import issuing_place
+from knowledge.kinds import UnitRole
+from knowledge.language import document_places, issuing_place, language
 from knowledge.numerals import NUMERALS, chinese_to_int
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
@@ -98,6 +99,7 @@ class GeneralReader:
         self.section: tuple[int, str] = (0, "")
         self.section_leaders: dict[int, list[str]] = {}
         self.cut_at: int | str | None = None  # the last complete row, once a cut-off row after it was dropped
+        self.places: tuple[str, ...] = ()  # the document's own places, with and without their level (莲都区, 莲都)
 
     # --- the document around the tables
 
@@ -128,7 +130,8 @@ class GeneralReader:
             if not document.doc_number and (match := _DOC_NUMBER.search(line)):
                 document.doc_number = match.group(0).replace(" ", "")
                 document.year = int(match.group(1))
-            if not document.place and (place := issuing_place(C.simplified(line))):
+            if not document.place and (place := issuing_place(C.simplified(line))) and \
+                    not C.is_group_name(place):  # 各区县人民政府 addresses places, names none
                 document.place = place
                 document.level = next((lv for lv in ("自治区", "省", "市", "县", "区", "旗", "州")
                                        if document.place.endswith(lv)), "")
@@ -489,6 +492,7 @@ class GeneralReader:
     # --- rows → the document
 
     def _build(self, document: Document, tables: list[RawTable]) -> None:
+        self.places = tuple(document_places(document.place, language().names.levels)) if document.place else ()
         rows = [row for table in tables for row in table.rows]
         marked = any(name_marked for row in rows for role in ("units", "support")
                      for cell in row.cells.get(role, []) for _n, name_marked in C.parse_unit_cell(cell))
@@ -505,28 +509,27 @@ class GeneralReader:
         document.reading = rule
 
     def _units(self, row: RawRow, rule: str) -> list[UnitMention]:
-        lead = [(n, True) for cell in row.cells.get("lead", []) for n, _m in C.parse_unit_cell(cell)]
-        listed = [pair for role in ("units", "support") for cell in row.cells.get(role, [])
-                  for pair in C.parse_unit_cell(cell)]
+        lead = [(n, True, q) for n, _m, q in _cell_units(row, ("lead",), self.places)]
+        listed = _cell_units(row, ("units", "support"), self.places)
         if lead or row.labelled_lead:
-            lead_names = {C.fold(n) for n, _m in lead}
-            others = [(n, False) for n, _m in listed if C.fold(n) not in lead_names]
-            return C.mentions(lead, "lead") + C.mentions(others, "support")
-        if rule == "first" and listed and not any(m for _n, m in listed):
-            return C.mentions(listed[:1], "lead") + C.mentions(listed[1:], "support")
+            lead_names = {C.fold(n) for n, _m, _q in lead}
+            others = [(n, False, q) for n, _m, q in listed if C.fold(n) not in lead_names]
+            return _mentions(lead, "lead") + _mentions(others, "support")
+        if rule == "first" and listed and not any(m for _n, m, _q in listed):
+            return _mentions(listed[:1], "lead") + _mentions(listed[1:], "support")
         if rule in ("marks", "first"):
-            mentions = C.mentions(listed)
+            mentions = _mentions(listed)
             bodies = [m for m in mentions if not C.is_group_name(m.name)]
             if not any(m.starred for m in mentions) and len(bodies) == 1:
                 return [UnitMention(m.name, m is bodies[0], False, "lead" if m is bodies[0] else "support",
                                     m.qualified) for m in mentions]
             return mentions
-        named = [n for n, _m in listed if not C.is_group_name(n)]
+        named = [n for n, _m, _q in listed if not C.is_group_name(n)]
         if len(named) == 1:
             return [UnitMention(m.name, not C.is_group_name(m.name), False,
                                 "support" if C.is_group_name(m.name) else "lead", m.qualified)
-                    for m in C.mentions(listed, "lead")]
-        return C.mentions(listed, "responsible")
+                    for m in _mentions(listed, "lead")]
+        return _mentions(listed, "responsible")
 
     def _place_rows(self, document: Document, table: RawTable, rule: str, used: set[str]) -> None:
         letter = "L" if table.kind == "livelihood" else "K"
@@ -575,6 +578,22 @@ class GeneralReader:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有责任单位"))
                 if not row.text:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有任务内容"))
+
+
+def _cell_units(row: RawRow, roles: tuple[Role, ...], places: tuple[str, ...]) -> list[tuple[str, bool, str]]:
+    """(name, marked lead, name with the level prefix restored or "") of the row's unit cells: a prefix written
+    on the first unit of a cell qualifies that cell's names only (牵头单位:市人社局;数据提供单位:成调队)."""
+    found: list[tuple[str, bool, str]] = []
+    for role in roles:
+        for cell in row.cells.get(role, []):
+            pairs = C.parse_unit_cell(cell)
+            qualified = C.qualify([n for n, _m in pairs], places)
+            found += [(n, m, q) for (n, m), q in zip(pairs, qualified, strict=True)]
+    return found
+
+
+def _mentions(units: list[tuple[str, bool, str]], role: UnitRole | None = None) -> list[UnitMention]:
+    return C.mentions([(n, m) for n, m, _q in units], role, [q for _n, _m, q in units])
 
 
 def _first_sentence(value: str) -> str:
