@@ -254,7 +254,7 @@ def unit_forms(name: str, group: bool = False, places: tuple[str, ...] = ()) -> 
     forms.update(inner)
     # a body addressed with 各 ("各区县政府", stored as one body when no group pattern names it) without it
     forms |= {f.removeprefix(data.group_prefix) for f in list(forms)
-              if f.startswith(data.group_prefix) and len(f) - len(data.group_prefix) >= 3}
+              if f.startswith(data.group_prefix) and len(f) - len(data.group_prefix) >= 2}
     bare = {f[1:] for f in forms if f[:1] in data.levels and len(f) > 3}
     named = set(forms)
     while named:  # "丽水市莲都区供电公司": each of the document's places in turn

@@ -1006,9 +1006,11 @@ class Turn:
         if len(query.units) != 1 or not result.rows:
             return result
         unit = query.units[0]
-        written = {_as_written(part.written.lstrip("*")) for _, part in self.catalog.parts.get(unit, ())}
-        if len(written) == 1 and (shown := next(iter(written))) != _as_written(unit):
-            result.notes.insert(0, m.ALWAYS_WRITTEN.format(name=unit, written=shown))
+        # compared as normalized, shown as the document writes it ("各街办(新区)", its half-width brackets kept)
+        written = {_as_written(part.written.lstrip("*")): part.written.lstrip("*")
+                   for _, part in self.catalog.parts.get(unit, ())}
+        if len(written) == 1 and (form := next(iter(written))) != _as_written(unit):
+            result.notes.insert(0, m.ALWAYS_WRITTEN.format(name=unit, written=written[form]))
         return result
 
     def _ambiguous_body(self, core: str, query: Query) -> tuple[Answer, Context] | None:
