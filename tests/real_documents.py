@@ -24,7 +24,8 @@ REAL = Path(__file__).resolve().parent / "data" / "real"
 # then kept as regression documents like the others.
 HOLDOUT = Path(__file__).resolve().parent / "data" / "real-holdout"
 HOLDOUT2 = Path(__file__).resolve().parent / "data" / "real-holdout2"
-FOLDERS = {p.name: p for base in (REAL, HOLDOUT, HOLDOUT2) for p in base.iterdir() if (p / "source.txt").exists()}
+HOLDOUT3 = Path(__file__).resolve().parent / "data" / "real-holdout3"
+FOLDERS = {p.name: p for base in (REAL, HOLDOUT, HOLDOUT2, HOLDOUT3) for p in base.iterdir() if (p / "source.txt").exists()}
 KNOWN_FAILURES = Path(__file__).resolve().parent / "golden" / "known_failures.toml"
 SLUGS = sorted(FOLDERS)
 FIELDS = ("text", "lead", "support", "responsible", "leaders", "deadline")
