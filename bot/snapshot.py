@@ -34,7 +34,7 @@ from knowledge.catalog import Catalog
 log = logging.getLogger(__name__)
 _ROOT = Path(__file__).resolve().parents[1]
 # The code and data that shape a snapshot: an edit to any of these files invalidates older pickles by itself
-# (a catalog's units and spellings come from knowledge/vocabulary.py's seeds of the place files too).
+# (a catalog's units and spellings are knowledge/vocabulary.py's document_spellings of the place files too).
 _SHAPERS = ("knowledge/catalog.py", "knowledge/vocabulary.py", "bot/nlu/lexicon.py", "bot/snapshot.py",
             "knowledge/language.py", "knowledge/data/cues.toml", "knowledge/data/bodies.toml",
             "knowledge/data/topics.toml", "knowledge/data/grammar.toml", "knowledge/data/titles.toml",

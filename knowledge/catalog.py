@@ -6,11 +6,9 @@ import bumps a revision counter that tells a cached snapshot it is stale.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -21,7 +19,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from knowledge.language import UnitForms
-    from knowledge.vocabulary import Seeds
+    from knowledge.vocabulary import Spellings
 
 
 class UnknownDocument(LookupError):
@@ -325,33 +323,21 @@ def with_short_forms(units: dict[str, UnitInfo], places: tuple[str, ...] = ()) -
                    if added.get(name) else u) for name, u in units.items()}
 
 
-def _seeds(place: str, overrides: str) -> Seeds:
-    """What a document of `place` knows before it names any unit: the operator's place file it was imported
-    with (`overrides`, its text), else the bundled one of its place (knowledge/vocabulary.py's seeds)."""
+def _spellings(place: str, overrides: str, written: list[tuple[str, str]]) -> Spellings | None:
+    """The document's units as its import derived them (knowledge/vocabulary.py's document_spellings), with the
+    operator's place file it was imported with (`overrides`, its text), else the bundled one of its place;
+    None when today's language data no longer reads them (the units table's spellings then stand)."""
     from pathlib import Path
 
     from knowledge.language import LanguageError, document_place, load_place_data, place_overrides
-    from knowledge.vocabulary import seeds
+    from knowledge.vocabulary import VocabularyError, document_spellings
 
     where = document_place(place)
-    given = None
-    if overrides:
-        with contextlib.suppress(LanguageError):  # checked at import; language data changed since: only rules
-            given = load_place_data(Path("overrides.toml"), overrides)
-    return seeds(where, given or place_overrides(where))
-
-
-def with_seed_aliases(units: dict[str, UnitInfo], aliases: Mapping[str, tuple[str, ...]]) -> dict[str, UnitInfo]:
-    """Each unit also named by its place file's (or its level's group's) spellings that name no other unit here,
-    whatever another document's import did to the units table they share."""
-    taken = {form for unit in units.values() for form in (unit.name, *unit.aliases)}
-    found: dict[str, UnitInfo] = {}
-    for name, unit in units.items():
-        extra = [a for a in aliases.get(name, ()) if a not in taken]
-        taken.update(extra)
-        found[name] = (UnitInfo(unit.name, unit.kind, (*unit.aliases, *extra), unit.covers, unit.covers_all,
-                                unit.explain) if extra else unit)
-    return found
+    try:
+        given = load_place_data(Path("overrides.toml"), overrides) if overrides else None
+        return document_spellings(where, given or place_overrides(where), written)
+    except (LanguageError, VocabularyError):
+        return None
 
 
 def load_catalog(session: Session, key: str | None = None) -> Catalog:
@@ -370,13 +356,17 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     where = session.get(Meta, f"place:{record.id}")  # written by ingest/store.py's place_key
     given = session.get(Meta, f"overrides:{record.id}")  # written by ingest/store.py's overrides_key
     place = where.value if where else (record.place or record.title)
-    seeded = _seeds(place, given.value if given else "")
-    units = {u.name: UnitInfo(u.name, unit_kind(u.kind), tuple(a.alias for a in u.aliases), u.covers, u.covers_all, u.explain)
-             for u in session.scalars(select(Unit)) if u.id in mine or u.name in seeded.kept}
+    spellings = _spellings(place, given.value if given else "",
+                           [(iu.written, iu.unit.name) for item in record.items for iu in item.units])
+    kept = spellings.kept if spellings else frozenset()
+    units = {u.name: UnitInfo(u.name, unit_kind(u.kind),
+                              spellings.aliases.get(u.name, ()) if spellings else tuple(a.alias for a in u.aliases),
+                              u.covers, u.covers_all, u.explain)
+             for u in session.scalars(select(Unit)) if u.id in mine or u.name in kept}
     from knowledge.language import document_places, unit_forms_data
 
     places = tuple(document_places(place, unit_forms_data().levels))  # 莲都邮政管理局 is typed 邮政管理局
-    units = with_short_forms(with_seed_aliases(units, seeded.aliases), places)
+    units = with_short_forms(units, places)
     rows = [
         Row(id=i.code, kind=table_kind(i.kind), major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
             leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group",

@@ -167,25 +167,35 @@ def _groups(data: Language, place: DocumentPlace, overrides: PlaceData | None) -
 
 
 @dataclass(frozen=True)
-class Seeds:
-    """The units a document knows before it names any, for its catalog."""
+class Spellings:
+    """A document's units as its import derived them, for its catalog."""
 
     # The place file's bodies, streets and groups: in the catalog even when no row names them.
     kept: frozenset[str]
-    # Every seeded unit's spellings (the place file's, and its level's groups'): the catalog's own, whatever
-    # another document's import did to the units table they share.
+    # Every unit's spellings (sorted, as the units table lists them).
     aliases: dict[str, tuple[str, ...]]
 
 
-def seeds(place: DocumentPlace, overrides: PlaceData | None, data: Language | None = None) -> Seeds:
-    """What a document of `place` with these overrides knows before it names any unit (see Seeds)."""
+def document_spellings(place: DocumentPlace, overrides: PlaceData | None, written: Iterable[tuple[str, str]],
+                       data: Language | None = None) -> Spellings:
+    """The spellings a document's own import gave its units: the vocabulary of its place replayed over the names
+    it writes, each with the unit it was stored as (in document order, as knowledge/ingest/store.py resolves
+    them). Not the units table every document shares: another district's 区发改局 must not answer to this
+    one's 六重办, nor a county's 县民政局 to another county's place file."""
     data = data or language()
-    aliases = {u.name: u.aliases for u in overrides.units} if overrides else {}
-    for group in _groups(data, place, overrides):
-        aliases.setdefault(group.name, group.aliases)
+    vocabulary = load_vocabulary(data, place, overrides)
+    pairs = list(written)
+    for name, _unit in pairs:
+        vocabulary.resolve(name)
+    for name, unit in pairs:
+        if vocabulary.resolve(name).name != unit:  # a level prefix on the list's first unit qualified it
+            vocabulary.resolve(unit)
+    vocabulary.finish()
+    aliases = {e.name: tuple(sorted(a for a in e.aliases if spelling(a) != spelling(e.name)))
+               for e in vocabulary.entries.values()}
     kept = {*(u.name for u in overrides.units), *overrides.streets, *(g.name for g in overrides.groups)} \
         if overrides else set()
-    return Seeds(frozenset(kept), aliases)
+    return Spellings(frozenset(kept), aliases)
 
 
 @cache

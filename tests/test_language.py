@@ -73,8 +73,9 @@ def test_cue_lists_hold_no_place_or_year_of_the_bundled_document(duban: Duban) -
 
 
 def test_general_language_holds_no_place_of_the_bundled_document(duban: Duban) -> None:
-    """Its place, its streets and its bodies' own spellings live in its place file, chosen by its title."""
-    own = set(document_places(duban.catalog.title, language().names.levels))
+    """Its place, its streets and its bodies' own spellings live in its place file, chosen by its title; its year
+    in the document."""
+    own = set(document_places(duban.catalog.title, language().names.levels)) | {str(duban.catalog.year)}
     streets = {u.name for u in duban.catalog.units.values() if u.kind == "street"}
     for path in DATA.glob("*.toml"):
         text = path.read_text(encoding="utf-8")

@@ -71,7 +71,11 @@ CASES = [
     Case("city", "市政府直属各单位有哪些任务", (3,)),
     Case("city", "发展改革委负责什么", (3,)),
 ]
-TEXTS = {"county": COUNTY, "city": CITY}
+DISTRICT = """丽水市莲都区人民政府办公室关于印发2024年重点工作责任分解的通知
+序号\t工作任务\t牵头单位\t责任单位\t完成时限
+1\t推进重大项目建设\t区发改局\t区财政局\t2024年12月底
+"""
+TEXTS = {"county": COUNTY, "city": CITY, "district": DISTRICT}
 
 
 @pytest.fixture(scope="module")
@@ -121,11 +125,15 @@ def test_place_words_come_from_the_document(title: str, local: str, own: set[str
     assert own <= place.own_places and not {"我县", "我区"} - own & place.own_places
 
 
-def test_another_places_streets_do_not_answer_here(stored: KnowledgeBase) -> None:
+def test_another_places_streets_and_spellings_do_not_answer_here(stored: KnowledgeBase) -> None:
     county = _duban(stored, "county").catalog
     bundled = _duban(stored, "lucheng-2023").catalog
     assert "五马街道" in bundled.units and "五马街道" not in county.units
     assert {"温溪镇", "船寮镇", "鹤城街道"} <= {u.name for u in county.units.values() if u.kind == "street"}
+    # Both districts have a 区发改局 (one row of the units table): only 鹿城's answers to its 六重办.
+    district = _duban(stored, "district").catalog
+    assert "六重办" in bundled.units["区发改局"].aliases and "六重办" not in district.units["区发改局"].aliases
+    assert "发改委" in district.units["区发改局"].aliases  # derived by the rules, for any district
 
 
 OVERRIDE = """place = "丽水市青田县"
@@ -146,6 +154,8 @@ def test_an_operators_place_file_adds_a_spelling_and_is_kept_with_the_document(t
         import_document(base.sessions, document, "county", overrides=given)
         answer = _duban(base, "county").ask("老龄委有哪些任务")
         assert [r.row.id for b in answer.blocks for r in b.rows] == ["K1-3"], answer.headline
+        # The same 县民政局 (one row of the units table) in the document imported without the file: not so named.
+        assert "老龄委" not in _duban(base, "plain").catalog.units["县民政局"].aliases
     finally:
         base.close()
 

@@ -63,6 +63,7 @@ def test_unit_forms_are_derived_for_any_place_from_data() -> None:
     assert "规划局" in unit_forms("規劃局")  # typed in simplified script
     assert "政府办" in unit_forms("市政府办公室")
     assert "粮食局" in unit_forms("县发改局(粮食局)")  # the second nameplate
+    assert {"组织部", "宣传部"} <= unit_forms("县委组织部") | unit_forms("区委宣传部")  # a party committee's body
     assert "县市区政府" in unit_forms("各县、市、区政府", group=True)
     assert "部门" not in unit_forms("全区各部门", group=True)  # a question word, never one body
     assert not any("专班" in form and "经济合作" in form for form in unit_forms("滨江商务区工作专班"))
