@@ -16,7 +16,14 @@ from bot.pipeline import Duban
 from knowledge.bootstrap import KnowledgeBase, open_knowledge
 from knowledge.catalog import load_catalog
 from knowledge.ingest import DocumentError, import_document
-from knowledge.language import DocumentPlace, LanguageError, document_place, load_place_data, place_files
+from knowledge.language import (
+    DocumentPlace,
+    LanguageError,
+    document_place,
+    load_place_data,
+    place_files,
+    place_overrides,
+)
 
 # A county's and a city's notices, each with streets and towns among its units and a group addressee.
 COUNTY = """丽水市青田县人民政府办公室关于印发2024年政府工作报告重点工作责任分解的通知
@@ -125,6 +132,18 @@ def test_place_words_come_from_the_document(title: str, local: str, own: set[str
     assert own <= place.own_places and not {"我县", "我区"} - own & place.own_places
 
 
+@pytest.mark.parametrize(("place", "chosen"), [
+    ("温州市鹿城区人民政府办公室关于…", True),
+    ("鹿城区人民政府关于…", True),  # the title names only the district
+    ("杭州市鹿城区人民政府关于…", False),  # a district of that name in another city
+    ("温州市人民政府关于…", False),  # the city above it has its own documents
+    ("丽水市青田县人民政府关于…", False),
+], ids=["district-in-city", "district-alone", "other-city", "the-city", "elsewhere"])
+def test_a_place_file_is_chosen_by_the_place_the_document_names(place: str, chosen: bool) -> None:
+    found = place_overrides(document_place(place))
+    assert (found is not None and found.source == "wenzhou-lucheng.toml") == chosen
+
+
 def test_another_places_streets_and_spellings_do_not_answer_here(stored: KnowledgeBase) -> None:
     county = _duban(stored, "county").catalog
     bundled = _duban(stored, "lucheng-2023").catalog
@@ -185,5 +204,8 @@ def test_import_takes_overrides_on_the_command_line(tmp_path: Path, monkeypatch:
     given.write_text('[[unit]]\nname = "县民政局"\nnames = ["老龄委"]\n', encoding="utf-8")
     output = run(app, "import", str(document), "--overrides", str(given), code=1)
     assert "unknown key 'unit[0].names'" in output and "未作任何改动" in output
+    assert "地点文件：无" in run(app, "import", "--dry-run", str(document))
     given.write_text(OVERRIDE, encoding="utf-8")
-    assert "青田县" in run(app, "import", str(document), "--overrides", str(given))
+    output = run(app, "import", str(document), "--overrides", str(given))
+    assert "地点：丽水市青田县（县级" in output and "我县" in output and "地点文件：my-units.toml" in output
+    assert "街道乡镇：鹤城街道、温溪镇、船寮镇" in output

@@ -40,7 +40,7 @@ def import_command(
 
     from knowledge.catalog import UnknownDocument
     from knowledge.documents import WHY_TEXT, choose, handover
-    from knowledge.ingest import DocumentError, import_document, read_document
+    from knowledge.ingest import DocumentError, import_document, place_summary, read_document
     from knowledge.ingest.summary import summary_lines
     from knowledge.models import DocumentRecord
 
@@ -49,7 +49,8 @@ def import_command(
             understood = read_document(path, key, overrides=overrides)
         except DocumentError as error:
             raise fail(f"无法读取，未作任何改动。{error}") from None
-        typer.echo("\n".join(["（试读，未保存）", *summary_lines(understood)]))
+        typer.echo("\n".join(["（试读，未保存）", *summary_lines(understood),
+                               *place_summary(path, understood, overrides)]))
         return
     runtime = open_runtime()
     pinned = runtime.document_key
@@ -65,7 +66,8 @@ def import_command(
     except DocumentError as error:
         raise fail(f"导入失败，数据库未作任何改动。{error}") from None
     verb = cm.REPLACED if document.key in keys else cm.ADDED
-    typer.echo("\n".join([verb.format(key=document.key), *summary_lines(document)]))
+    typer.echo("\n".join([verb.format(key=document.key), *summary_lines(document),
+                           *place_summary(path, document, overrides)]))
     with sessions() as session:
         try:
             now = choose(session, pinned)

@@ -52,6 +52,16 @@ def document_vocabulary(path: Path) -> Vocabulary:
     return vocabulary_for(opening_place(located_lines(path)))
 
 
+def place_summary(path: Path, document: Document, overrides: Path | None = None) -> list[str]:
+    """Where `document` (read from `path`) is from and which place file it is read with, as `duban import` says."""
+    from knowledge.ingest.summary import place_lines
+
+    given, _text = read_overrides(overrides)
+    place = opening_place(located_lines(path)) or document.place or document.title
+    where = document_place(place)
+    return place_lines(document, where, given or place_overrides(where), vocabulary_for(place, given).is_group)
+
+
 def _open(path: Path, key: str | None) -> tuple[Located, str]:
     if not path.is_file():
         raise DocumentError(f"找不到文件 {path}：expected a readable file")
@@ -134,4 +144,4 @@ def import_document(factory: sessionmaker[Session], path: Path, key: str | None 
 
 
 __all__ = ["READERS", "Document", "DocumentError", "DocumentRecord", "document_vocabulary", "fingerprint",
-           "import_document", "opening_place", "read_document", "read_located", "read_overrides", "vocabulary_for"]
+           "import_document", "opening_place", "place_summary", "read_document", "read_located", "read_overrides", "vocabulary_for"]

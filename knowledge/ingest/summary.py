@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from knowledge.ingest.cells import ROLE_NAMES
 from knowledge.ingest.document import Document, UnitMention
+from knowledge.language import DocumentPlace, PlaceData, language
 
 KIND_NAMES = {"key_task": "重点工作", "livelihood": "民生实事"}
 READINGS = {
@@ -67,3 +69,19 @@ def summary_lines(document: Document, limit: int = 30) -> list[str]:
         lines.append(f"注意：第 {warning.line} 行：{warning.message}" if isinstance(warning.line, int)
                      else f"注意：{warning.line}：{warning.message}")
     return lines
+
+
+def place_lines(document: Document, where: DocumentPlace, data: PlaceData | None, is_group: Callable[[str], bool],
+                limit: int = 12) -> list[str]:
+    """Where the document is from as the import reads it (the issuing government it names, else its title), the
+    words a question names it by, its streets and towns, and the place file giving what no rule derives."""
+    if not where.names:
+        return ["地点：文件中未写明（问句中的“我区”“全县”等无从对应；单位仍按名称回答）"]
+    words = sorted(w for w in where.own_places if w not in where.names and not any(w == n[:-1] for n in where.names))
+    suffixes = language().places.street_suffixes
+    named = [u.name for u in _mentions(document) if u.name.endswith(suffixes) and not is_group(u.name)]
+    streets = list(dict.fromkeys([*named, *(data.streets if data else ())]))
+    shown = "、".join(streets[:limit]) + (f" 等 {len(streets)} 个" if len(streets) > limit else "")
+    return [f"地点：{''.join(where.names)}（{where.level}级；问句中的本地说法：{'、'.join(words)}）",
+            f"街道乡镇：{shown or '无'}",
+            f"地点文件：{data.source if data else '无（单位简称按通用规则推导）'}"]
