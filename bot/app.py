@@ -27,7 +27,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings
-from bot.runtime import Runtime
+from bot.runtime import Runtime, settle
 from handlers import (
     ADMIN,
     CONTEXT_TYPES,
@@ -119,6 +119,7 @@ async def _refresh(context: Context) -> None:
 def _warm_up(runtime: Runtime) -> None:
     for question in WARM_UP:  # builds catalog, lexicon, parser and the fuzzy-match index once
         runtime.duban.ask(question)
+    settle()  # what was just loaded stays: the collector need not walk it again
 
 
 async def _post_init(application: App) -> None:

@@ -120,6 +120,28 @@ class Lexicon:
                 if len(entities) == 1 and entities[0].type in ("unit", "street")}
 
     @cached_property
+    def unit_surface_list(self) -> list[str]:
+        """`unit_surfaces`' spellings in order, as fuzzy matching takes them."""
+        return list(self.unit_surfaces)
+
+    @cached_property
+    def unit_surfaces_by_ends(self) -> dict[tuple[int, str, str], list[str]]:
+        """`unit_surfaces`' spellings by (length, first character, last character), in order: a name one
+        character off, or sounding alike, is looked for only among spellings of its shape."""
+        index: defaultdict[tuple[int, str, str], list[str]] = defaultdict(list)
+        for surface in self.unit_surfaces:
+            index[len(surface), surface[0], surface[-1]].append(surface)
+        return dict(index)
+
+    @cached_property
+    def unit_surfaces_by_end(self) -> dict[tuple[int, str], list[str]]:
+        """`unit_surfaces`' spellings by (length, last character), in order."""
+        index: defaultdict[tuple[int, str], list[str]] = defaultdict(list)
+        for surface in self.unit_surfaces:
+            index[len(surface), surface[-1]].append(surface)
+        return dict(index)
+
+    @cached_property
     def short_unit_surfaces(self) -> dict[str, str]:
         """Two-character spellings of units (残联, 妇联): the ones a one-character typo can still be matched to."""
         return {surface: unit for surface, unit in self.unit_surfaces.items() if len(surface) == 2}

@@ -132,12 +132,14 @@ def same_sound(a: str, b: str) -> bool:
 def org_spans(chunk: str, suffixes: Sequence[str] | None = None) -> list[str]:
     """Candidate body names in leftover text: spans ending in an organisation suffix (grammar.toml's
     `org_suffixes` unless given)."""
-    endings = language().names.org_suffixes if suffixes is None else suffixes
+    endings = tuple(language().names.org_suffixes if suffixes is None else suffixes)
     spans: list[str] = []
     for match in _ORG_SPAN.finditer(chunk):
         run = match.group()
         for end in range(len(run), 2, -1):
-            suffix = next((s for s in endings if run[:end].endswith(s)), "")
+            # One C-level test of every ending first; which ending, only when one matches.
+            head = run[:end]
+            suffix = next((s for s in endings if head.endswith(s)), "") if head.endswith(endings) else ""
             # A bare "办公室" is some unit's office, not a unit: a name needs two characters before its ending.
             if suffix and end - len(suffix) >= 2:
                 spans.append(run[:end])
@@ -153,22 +155,24 @@ def near_miss(written: str, lexicon: Lexicon) -> NearMiss:
     from rapidfuzz import process
     from rapidfuzz.distance import Levenshtein
 
-    surfaces = lexicon.unit_surfaces
+    surfaces, every = lexicon.unit_surfaces, lexicon.unit_surface_list
     # In order (a dict, not a set): units scoring alike are then ranked the same way in every process.
     candidates = dict.fromkeys(written[i:] for i in range(0, max(1, len(written) - 2)))
     best: dict[str, float] = {}
     for candidate in candidates:
         sound = _pinyin(candidate)
-        for surface, unit in surfaces.items():
-            if len(surface) == len(candidate) and surface[-1] == candidate[-1] and _pinyin(surface) == sound:
+        # The spellings of the candidate's length and last character, in order: the first that sounds alike.
+        for surface in lexicon.unit_surfaces_by_end.get((len(candidate), candidate[-1]), ()):
+            if _pinyin(surface) == sound:
+                unit = surfaces[surface]
                 return NearMiss(written, unit, (unit,), "pinyin", (unit,))
-        for surface, score, _ in process.extract(candidate, list(surfaces), limit=5,
-                                                 scorer=Levenshtein.normalized_similarity):
+        for surface, score, _ in process.extract(candidate, every, limit=5, scorer=Levenshtein.normalized_similarity):
             unit = surfaces[surface]
             best[unit] = max(best.get(unit, 0.0), score * 100)
     # One wrong character inside a name of three or more (same first and last), no other unit that close: a typo.
-    one_off = {surfaces[s] for c in candidates if len(c) >= 3 for s in surfaces
-               if len(s) == len(c) and s[0] == c[0] and s[-1] == c[-1] and Levenshtein.distance(s, c) == 1}
+    shaped = lexicon.unit_surfaces_by_ends
+    one_off = {surfaces[s] for c in candidates if len(c) >= 3 for s in shaped.get((len(c), c[0], c[-1]), ())
+               if Levenshtein.distance(s, c) == 1}
     if len(one_off) == 1:
         unit = next(iter(one_off))
         if any(c in lexicon.language.body_kinds for c in candidates):
