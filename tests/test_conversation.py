@@ -102,6 +102,25 @@ def test_database_store_writes_behind_in_batches(duban: Duban, knowledge: Knowle
     store.close()
 
 
+def test_a_late_batch_never_puts_an_older_turn_back(duban: Duban, knowledge: KnowledgeBase) -> None:
+    """Instance A answers and queues; instance B, on the same database, answers the next message and
+    writes first; A's queue, written after, must not replace B's fresher state."""
+    clock = Clock()
+    first, second = DatabaseStore(knowledge.sessions), DatabaseStore(knowledge.sessions)
+    a, b = Conversation(duban, first, clock=clock), Conversation(duban, second, clock=clock)
+    a.reply("chat:9", "区民政局负责哪些民生实事")
+    first.flush()
+    a.reply("chat:9", "那配合的呢")  # queued in A only
+    clock.now += 1
+    b.reply("chat:9", "伍国军分管哪些重点工作")  # B has not seen A's queue: it answers afresh, later
+    assert second.flush() == 1
+    first.flush()  # A's older state arrives last
+    fresh = Conversation(duban, DatabaseStore(knowledge.sessions), clock=clock)
+    assert fresh.store.load("chat:9", clock.now).question == "伍国军分管哪些重点工作"
+    first.close()
+    second.close()
+
+
 def test_context_round_trips_and_damaged_json_is_a_fresh_context() -> None:
     context = Context(question="五-12", subjects=[Subject("code", "五-12")], rows=["K5-12"], page=1)
     assert Context.from_json(context.to_json()) == context

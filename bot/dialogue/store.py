@@ -84,12 +84,14 @@ class DatabaseStore:
 
     Memory is authoritative for what this process answered last: `save` only queues the state, and a
     background thread writes the queued states every `flush_seconds` in one transaction (several replies in
-    one conversation within that time are one write). `load` reads the row's timestamp by primary key and
+    one conversation within that time are one write). `load` reads the row by primary key and
     takes the database's state only when it is fresher than memory's (another instance, or a restart, has
     moved the conversation on since), so a restart or a second instance on the same database continues the
     conversation. A conversation's `updated` only ever increases (Conversation.reply), so "fresher" is a
-    plain comparison. If the database cannot be reached, the conversation goes on from memory and the
-    failure is logged; unwritten states are tried again with the next batch.
+    plain comparison, in `load` and in the upsert (a late batch never puts an older turn back). One batch
+    is written at a time, so `flush` (at exit, on close, before a reload) returns only once every state
+    queued before it is stored. If the database cannot be reached, the conversation goes on from memory
+    and the failure is logged; unwritten states are tried again with the next batch.
     """
 
     def __init__(self, sessions: sessionmaker[Session], expiry_minutes: float = DEFAULT_EXPIRY_MINUTES,
@@ -101,6 +103,9 @@ class DatabaseStore:
         self.flush_seconds = flush_seconds
         self._pending: dict[str, dict[str, Any]] = {}  # key → the row to write
         self._lock = threading.Lock()
+        # One batch is written at a time: a flush at exit waits for the writer's batch in flight, which
+        # would otherwise die with the process (the writer is a daemon thread) after flush returned.
+        self._flushing = threading.Lock()
         self._wake = threading.Event()
         self._writer: threading.Thread | None = None
         self._select, self._positional = _compiled_select(self.engine)
@@ -155,19 +160,20 @@ class DatabaseStore:
         """Write every queued state now (also at exit and before a reload); returns how many."""
         from sqlalchemy.exc import SQLAlchemyError
 
-        with self._lock:
-            batch, self._pending = self._pending, {}
-        if not batch:
-            return 0
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(self._upsert, list(batch.values()))
-        except SQLAlchemyError:
-            log.exception("conversations %s: context not stored in the database", ", ".join(sorted(batch)))
-            with self._lock:  # keep them for the next batch, unless a newer state was queued meanwhile
-                self._pending = {**batch, **self._pending}
-            return 0
-        return len(batch)
+        with self._flushing:
+            with self._lock:
+                batch, self._pending = self._pending, {}
+            if not batch:
+                return 0
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(self._upsert, list(batch.values()))
+            except SQLAlchemyError:
+                log.exception("conversations %s: context not stored in the database", ", ".join(sorted(batch)))
+                with self._lock:  # keep them for the next batch, unless a newer state was queued meanwhile
+                    self._pending = {**batch, **self._pending}
+                return 0
+            return len(batch)
 
     def close(self) -> None:
         """Write the queue and stop waiting for the exit hook (the database is about to be closed)."""
@@ -197,7 +203,9 @@ class DatabaseStore:
 
 def _upsert(dialect: str) -> Any:
     """INSERT … ON CONFLICT (key) DO UPDATE for a batch of states (SQLite and PostgreSQL say it alike),
-    one statement for the batch: the writer thread holds the interpreter as briefly as it can."""
+    one statement for the batch: the writer thread holds the interpreter as briefly as it can. A stored
+    state is replaced only by a fresher one: an instance writing its queue late (another instance has
+    moved the conversation on meanwhile) never puts an older turn back."""
     from sqlalchemy.dialects import postgresql, sqlite
 
     from knowledge.models import ConversationState
@@ -206,7 +214,8 @@ def _upsert(dialect: str) -> Any:
     statement = insert(ConversationState)
     return statement.on_conflict_do_update(index_elements=[ConversationState.key],
                                            set_={"state": statement.excluded.state,
-                                                 "updated_at": statement.excluded.updated_at})
+                                                 "updated_at": statement.excluded.updated_at},
+                                           where=ConversationState.updated_at < statement.excluded.updated_at)
 
 
 def _compiled_select(engine: Engine) -> tuple[str, bool]:
