@@ -58,6 +58,8 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     detail: bool = False
+    # The facts are example questions: the answering document's replace the written ones (bot/examples.py).
+    shows_examples: bool = False
 
     @property
     def related_note(self) -> str:
@@ -112,9 +114,13 @@ def kind_name(catalog: Catalog, kind: TableKind) -> str:
 
 
 def _scope(query: Query, catalog: Catalog) -> str:
+    return scope_name(catalog, query.kind)
+
+
+def scope_name(catalog: Catalog, kind: TableKind | None) -> str:
     """The rows asked about: the asked kind's name, the one kind of a document with one table, else 工作."""
-    if query.kind:
-        return kind_name(catalog, query.kind)
+    if kind:
+        return kind_name(catalog, kind)
     return kind_name(catalog, catalog.kinds[0]) if len(catalog.kinds) == 1 else msg.KIND_NOUN[""]
 
 
@@ -538,11 +544,12 @@ def _nothing(query: Query, catalog: Catalog, topic: str) -> Answer:
 
 def _none(query: Query, catalog: Catalog) -> Answer:
     headline = msg.NOT_ABOUT_DOCUMENT.format(tables=tables_named(catalog))
-    return Answer(query, "none", headline, facts=list(msg.EXAMPLES_INTRO))
+    return Answer(query, "none", headline, facts=list(msg.EXAMPLES_INTRO), shows_examples=True)
 
 
 def _help(query: Query, catalog: Catalog) -> Answer:
-    return Answer(query, "help", msg.HELP.format(title=catalog.title), facts=list(msg.EXAMPLES_INTRO))
+    return Answer(query, "help", msg.HELP.format(title=catalog.title), facts=list(msg.EXAMPLES_INTRO),
+                  shows_examples=True)
 
 
 def _unknown_unit(query: Query, catalog: Catalog) -> Answer:

@@ -67,16 +67,20 @@ NOT_A_UNIT_NOTE = "文件中没有“{name}”这个单位"
 DID_YOU_MEAN = "您是不是要找："
 AMBIGUOUS = "“{name}”可能指：{options}。请说明是哪一位（或哪一个）。"
 HELP = "我是督办助手，可以回答关于《{title}》的问题。"
-EXAMPLES_INTRO = (
-    "您可以这样问：",
-    "· 区民政局负责哪些民生实事",
-    "· 老年食堂谁管？",
-    "· 伍国军分管哪些工作",
-    "· 今年新增多少养老床位",
-    "· 七都街道有什么任务",
-)
+# Example questions, written for the bundled document: shown where the answering document answers each of
+# them, else examples made from that document (bot/examples.py) by the EXAMPLE_ templates below.
 EXAMPLES = ("区民政局负责哪些民生实事", "老年食堂谁管？", "伍国军分管哪些工作", "今年新增多少养老床位",
             "七都街道有什么任务")
+EXAMPLES_HEAD = "您可以这样问："
+EXAMPLE_LINE = "· {question}"
+EXAMPLES_INTRO = (EXAMPLES_HEAD, *(EXAMPLE_LINE.format(question=q) for q in EXAMPLES))
+EXAMPLE_UNIT = "{unit}负责哪些{scope}"
+EXAMPLE_WHO = "{topic}谁牵头"
+EXAMPLE_WHO_SHARED = "{topic}谁负责"
+EXAMPLE_LEADER = "{leader}分管哪些工作"
+EXAMPLE_STREET = "{street}有什么任务"
+EXAMPLE_LEAD = "{unit}牵头哪些"
+EXAMPLE_COUNT = "{unit}有几项"
 
 # How an answer joins its parts: names in a list, and the headlines of one answer.
 LIST_SEPARATOR = "、"

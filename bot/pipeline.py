@@ -30,6 +30,20 @@ class Duban:
         return Lexicon.build(self.catalog)
 
     @cached_property
+    def examples(self) -> tuple[str, ...]:
+        """Example questions this document answers (bot/examples.py): made once, when first shown."""
+        from bot.examples import fitted
+
+        return fitted(self)
+
+    @cached_property
+    def written_examples(self) -> bool:
+        """The written examples (bot/messages.py) are this document's: it answers every one of them."""
+        from bot.examples import written_fit
+
+        return written_fit(self)
+
+    @cached_property
     def parser(self) -> Parser:
         return Parser(self.lexicon, self.cache_dir)
 
@@ -52,4 +66,6 @@ class Duban:
 
             if (query := read_question(self, question)) is not None:
                 return self.progress(query)
-        return answer(parsed if parsed is not None else self.parse(question), self.catalog)
+        from bot.examples import with_examples
+
+        return with_examples(answer(parsed if parsed is not None else self.parse(question), self.catalog), self)

@@ -91,7 +91,7 @@ def examples(context: Context) -> list[InlineQueryResultArticle]:
     duban = context.bot_data.runtime.duban
     return [_summary(context, f"example:{index}", question, duban.ask(question),
                      tx.INLINE_EXAMPLE.format(question=question))
-            for index, question in enumerate(msg.EXAMPLES)]
+            for index, question in enumerate(duban.examples)]
 
 
 def _offset(raw: str) -> int:

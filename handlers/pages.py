@@ -32,7 +32,6 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 from telegram.helpers import create_deep_linked_url
 
-from bot import messages as msg
 from bot.answer import Answer
 from bot.render import clip, html_pages, render_html_compact, render_html_detail
 from handlers import BoundedMemory, CommandSpec, Context, is_group, nav_row
@@ -273,7 +272,10 @@ async def on_callback(update: Update, context: Context) -> None:
     elif message is None:  # too old for Telegram to show us, or sent inline
         await _alert(query, tx.STALE)
     elif match := _EXAMPLE.fullmatch(data):
-        await _on_example(query, context, message, msg.EXAMPLES, int(match.group(1)))
+        # The examples of the chat's document, as /start showed them (bot/examples.py).
+        chosen = context.bot_data.runtime.library.duban(_chat_document(context, query))
+        await _on_example(query, context, message, await asyncio.to_thread(lambda: chosen.examples),
+                          int(match.group(1)))
     elif match := _FALLBACK.fullmatch(data):
         await _on_example(query, context, message, [q for _, q in tx.FALLBACKS], int(match.group(1)))
     elif match := _PAGE.fullmatch(data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from typing import Any
@@ -47,10 +48,15 @@ def intro(catalog: Catalog, group: bool = False, bot: str = "") -> str:
                            counts=html.escape(counts, quote=False), units=len(units), how=how)
 
 
-def examples_keyboard() -> InlineKeyboardMarkup:
-    """One button per example question; pressing it asks the question."""
+def examples_keyboard(examples: tuple[str, ...] = msg.EXAMPLES) -> InlineKeyboardMarkup:
+    """One button per example question (the chat's document's, bot/examples.py); pressing it asks it."""
     return InlineKeyboardMarkup([[InlineKeyboardButton(q, callback_data=f"1e:{i}")]
-                                 for i, q in enumerate(msg.EXAMPLES)])
+                                 for i, q in enumerate(examples)])
+
+
+def _quoted(examples: tuple[str, ...]) -> str:
+    """"“区民政局负责哪些民生实事”“老年食堂谁管？”": the first two examples, for /help."""
+    return "".join(tx.QUOTED.format(question=q) for q in examples[:2])
 
 
 async def on_start(update: Update, context: Context) -> None:
@@ -66,8 +72,12 @@ async def on_start(update: Update, context: Context) -> None:
             return
         await message.reply_text(tx.EXPIRED_LINK)
     group = is_group(message.chat.type)
-    await message.reply_html(intro(context.bot_data.runtime.catalog, group, context.bot.username or ""),
-                             reply_markup=examples_keyboard(), do_quote=group)
+    # What the chat's own document holds, with examples from it (not the bundled document's, unless it is that).
+    library = context.bot_data.runtime.library
+    duban = library.duban(await asyncio.to_thread(library.chat_document, message.chat.id))
+    examples = await asyncio.to_thread(lambda: duban.examples)
+    await message.reply_html(intro(duban.catalog, group, context.bot.username or ""),
+                             reply_markup=examples_keyboard(examples), do_quote=group)
 
 
 async def on_help(update: Update, context: Context) -> None:
@@ -80,7 +90,10 @@ async def on_help(update: Update, context: Context) -> None:
         await message.reply_html(tx.HELP_GROUP.format(bot=bot), do_quote=True)
         return
     admin = user is not None and user.id in context.bot_data.runtime.settings.admins
-    await message.reply_html(tx.HELP_PRIVATE.format(bot=bot, admin=tx.HELP_ADMIN if admin else ""))
+    library = context.bot_data.runtime.library
+    duban = library.duban(await asyncio.to_thread(library.chat_document, message.chat.id))
+    examples = html.escape(_quoted(await asyncio.to_thread(lambda: duban.examples)), quote=False)
+    await message.reply_html(tx.HELP_PRIVATE.format(bot=bot, admin=tx.HELP_ADMIN if admin else "", examples=examples))
 
 
 async def publish_admin_menu(update: Update, context: Context) -> None:

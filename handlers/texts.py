@@ -15,6 +15,7 @@ START = (
     "{how}\n"
     "发送 /sub 单位、区领导或编号订阅期限提醒；/help 查看全部功能。"
 )
+QUOTED = "“{question}”"
 START_NUMBER = "（{doc_number}）"
 START_COUNT = "{name} {n} 项"
 START_COUNT_JOIN = "、"
@@ -22,7 +23,7 @@ START_HOW_PRIVATE = "直接发问题即可，也可以点下面的例子："
 START_HOW_GROUP = "在群里请 @{bot} 加问题、发送 /ask@{bot} 问题，或回复我的消息；也可以点下面的例子："
 HELP_PRIVATE = (
     "<b>督办助手能做什么</b>\n"
-    "<b>提问</b>：直接发送问题，例如“区民政局负责哪些民生实事”“老年食堂谁管？”。\n"
+    "<b>提问</b>：直接发送问题，例如{examples}。\n"
     "<b>命令</b>：/unit 单位　/leader 姓名　/item 五-12 或 民生实事5-1（编号的几种写法都认）\n"
     "<b>提醒</b>：/sub 订阅单位、区领导、某一项或“全部”，临近期限时每天一条汇总；"
     "/mysubs 查看和取消订阅；/deadlines 查看期限；/unsub 取消。\n"

@@ -8,8 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from fakebot import FakeBotApi
+from fakebot.fixtures import make_fake_bot_fixture
 
+from bot import messages as msg
 from bot import snapshot
+from bot.app import build_application, polling
 from bot.config import Settings
 from bot.dialogue.engine import Conversation
 from bot.render import render_html_detail, render_html_pages, render_text, to_json
@@ -143,9 +147,9 @@ def test_a_document_speaks_only_of_its_own_tables(runtime: Runtime) -> None:
     only_livelihood = [runtime.library.answer(q, DAZHU) for q in ("你好", "天气怎么样", "帮助")]
     only_key_tasks = [runtime.library.answer(q, "labelled-2024") for q in ("你好", "天气怎么样", "帮助")]
     for answer in only_livelihood:
-        assert "重点工作" not in answer.headline, answer.headline
+        assert "重点工作" not in render_text(answer), render_text(answer)
     for answer in only_key_tasks:
-        assert "民生实事" not in answer.headline, answer.headline
+        assert "民生实事" not in render_text(answer), render_text(answer)
     assert "民生实事" in only_livelihood[0].headline and "重点工作" in only_key_tasks[0].headline
     assert "民生实事 11 项" in intro(runtime.library.duban(DAZHU).catalog) \
         and "重点工作" not in intro(runtime.library.duban(DAZHU).catalog)
@@ -168,3 +172,51 @@ def test_a_livelihood_table_is_named_as_the_document_names_it(tmp_path: Path) ->
         assert "为民办实事" in runtime.library.answer("你好", "weimin-2024").headline
     finally:
         runtime.knowledge.close()
+
+
+# --- c) examples from the answering document ---------------------------------------------------------------
+
+BUNDLED_WORDS = ("区民政局", "老年食堂", "伍国军", "养老床位", "七都街道")
+
+
+def test_examples_come_from_the_answering_document(runtime: Runtime) -> None:
+    from bot.examples import answers
+
+    for key in (DAZHU, "labelled-2024"):
+        duban = runtime.library.duban(key)
+        assert len(duban.examples) >= 3 and not duban.written_examples, duban.examples
+        assert all(answers(duban, q) for q in duban.examples), duban.examples
+        units = {u for row in duban.catalog.rows for u in row.lead_units}
+        assert any(u in q for q in duban.examples for u in units), duban.examples
+        for question in ("天气怎么样", "帮助", "你好", "谁", "下一页"):
+            text = render_text(runtime.library.answer(question, key))
+            assert not any(word in text for word in BUNDLED_WORDS), (key, question, text)
+        nothing = runtime.library.answer("天气怎么样", key)
+        assert nothing.facts[1:] == [f"· {q}" for q in duban.examples]
+        assert to_json(nothing)["answer"].endswith(duban.examples[-1])
+    assert "张伟分管哪些工作" in runtime.library.duban("labelled-2024").examples  # a leader the document names
+    bundled = runtime.library.duban("lucheng-2023")
+    assert bundled.written_examples and bundled.examples == msg.EXAMPLES
+    assert runtime.library.answer("天气怎么样", "lucheng-2023").facts == list(msg.EXAMPLES_INTRO)
+
+
+fake = make_fake_bot_fixture()
+
+
+async def test_start_help_and_example_buttons_show_the_chat_document_s_examples(fake: FakeBotApi,
+                                                                                 runtime: Runtime) -> None:
+    duban = runtime.library.duban(DAZHU)
+    async with polling(build_application(runtime, token=fake.token, base_url=fake.base_url), timeout=1.0):
+        user = fake.add_user("Li")
+        chat = fake.private_chat(user)
+        runtime.library.choose(chat.id, DAZHU, user.id)
+        await fake.send_text(chat, user, "/start")
+        [intro] = await fake.wait_for_bot_messages(chat)
+        assert intro.button_texts == list(duban.examples) and "民生实事 11 项" in intro.text
+        assert "重点工作" not in intro.text and not any(w in intro.text for w in BUNDLED_WORDS)
+        await fake.send_text(chat, user, "/help")
+        [help_text] = await fake.wait_for_bot_messages(chat)
+        assert duban.examples[0] in help_text.text and not any(w in help_text.text for w in BUNDLED_WORDS)
+        await fake.press_button(chat, user, intro, button_text=duban.examples[0])
+        [answer] = await fake.wait_for_bot_messages(chat)
+        assert answer.text.startswith("【大竹县 2016年】") and "县住建局" in answer.text

@@ -83,7 +83,19 @@ class Turn:
     # --- the reading order ---------------------------------------------------------------------------
 
     def run(self) -> tuple[Answer, Context]:
-        return self.read(normalize(self.message), 0)
+        from bot.examples import with_examples
+
+        result, after = self.read(normalize(self.message), 0)
+        return with_examples(result, self.duban), after
+
+    def _try(self) -> list[str]:
+        """"例如：“…”，或“…”。": two of the answering document's example questions (none when it has not two)."""
+        pair = m.EXAMPLES if self.duban.written_examples else self.duban.examples[:2]
+        return [m.TRY.format(a=pair[0], b=pair[1])] if len(pair) == 2 else []
+
+    def _example(self, written: str) -> str:
+        """A written example where the document is the one it was written for, else its own first example."""
+        return written if self.duban.written_examples or not self.duban.examples else self.duban.examples[0]
 
     def read(self, text: str, depth: int) -> tuple[Answer, Context]:
         core, pleasantry = self._strip_pleasantries(text)
@@ -95,7 +107,7 @@ class Turn:
             return self._keep(self.duban.ask(text))
         if len(core) <= 12 and (who := self.cues.first("everyday.who", core)) and len(core) - len(who) <= 2:
             return self._keep(s.make(self.message, "help", m.WHO_AM_I.format(title=self.catalog.title),
-                                     facts=[m.TRY.format(a=m.EXAMPLES[0], b=m.EXAMPLES[1])]))
+                                     facts=self._try()))
         if self._english(core):
             return self._keep(self._english_answer(core))
         core = self._inclusive(core)
@@ -152,7 +164,7 @@ class Turn:
             headline = m.BYE
         else:
             headline = m.THANKS
-        return s.make(self.message, "chat", headline, facts=[m.TRY.format(a=m.EXAMPLES[0], b=m.EXAMPLES[1])])
+        return s.make(self.message, "chat", headline, facts=self._try())
 
     def _english(self, core: str) -> bool:
         letters = len(_LETTER.findall(core))
@@ -173,7 +185,7 @@ class Turn:
         else:
             guess = ""
         headline = m.ENGLISH_GUESS.format(guess=guess) if guess else m.ENGLISH
-        return s.make(self.message, "none", headline, facts=[m.TRY.format(a=m.EXAMPLES[0], b=m.EXAMPLES[1])])
+        return s.make(self.message, "none", headline, facts=self._try())
 
     # --- ask-backs, paging, "第3条", details, codes ----------------------------------------------------
 
@@ -203,7 +215,7 @@ class Turn:
             return None
         listing = [self.catalog.by_id[i] for i in self.ctx.listing if i in self.catalog.by_id]
         if not listing:
-            return self._keep(s.make(self.message, "none", m.NO_LIST))
+            return self._keep(s.make(self.message, "none", m.NO_LIST.format(example=self._example(m.LIST_EXAMPLE))))
         headline = self.ctx.headline or ""
         pages = max(1, -(-len(listing) // PAGE_SIZE))
         if word in self.cues["paging.all"]:
@@ -240,7 +252,8 @@ class Turn:
             return None
         listing = self.ctx.listing
         if not listing:
-            return self._keep(s.make(self.message, "none", m.NO_NTH_LIST))
+            return self._keep(s.make(self.message, "none",
+                                     m.NO_NTH_LIST.format(example=self._example(m.LIST_EXAMPLE))))
         k = len(listing) if last else k
         if k is None or not 0 < k <= len(listing):
             return self._keep(s.make(self.message, "item", m.NO_NTH.format(n=len(listing), k=k)))
@@ -851,7 +864,9 @@ class Turn:
             return self._narrow(query)
         if own or ctx.empty:
             if not own and self._vague(core, query):
-                return self._keep(s.make(self.message, "none", m.VAGUE))
+                pair = self.duban.examples[:2]
+                vague = m.VAGUE.format(a=m.VAGUE_EXAMPLES[0], b=m.VAGUE_EXAMPLES[1]) if self.duban.written_examples                     else m.VAGUE_OTHER.format(a=pair[0], b=pair[1]) if len(pair) == 2 else m.VAGUE_BARE
+                return self._keep(s.make(self.message, "none", vague))
             return self._fresh(core, query)
         return self._follow(core, cleaned, query)
 
