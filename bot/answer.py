@@ -11,6 +11,7 @@ from typing import Literal
 from bot import messages as msg
 from bot.nlu.query import Intent, Query, Role
 from knowledge.catalog import Catalog, Row, SectionInfo
+from knowledge.catalog import Role as RowRole
 from knowledge.kinds import TableKind
 from knowledge.language import Counting, Figures, document_place, language
 from knowledge.numerals import int_to_chinese
@@ -221,7 +222,7 @@ def _units_each(query: Query, catalog: Catalog, per_unit: dict[str, list[AnswerR
 def _narrowed(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list[str]) -> list[AnswerRow]:
     """A unit's rows narrowed by what else the question names: a leader, a note, a category, a topic."""
     if query.leaders:  # "张伟分管的工作中区发改局参与了哪项"
-        rows = [r for r in rows if r.row.leader in query.leaders]
+        rows = [r for r in rows if set(r.row.people) & set(query.leaders)]
     if query.has_note:  # "备注注明由区委组织部牵头的工作"
         rows = [r for r in rows if r.row.note]
         notes.append(msg.ONLY_NOTED)
@@ -426,8 +427,8 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
     facts: list[str] = []
     if query.intent in ("topic_units", "topic_leader"):
         for row in rows:
-            leads = msg.LIST_SEPARATOR.join(row.lead_units) or msg.NO_LEAD
-            support = msg.LIST_SEPARATOR.join(r.unit for r in row.roles if not r.lead)
+            leads = msg.LIST_SEPARATOR.join(_named(r) for r in row.roles if r.lead) or msg.NO_LEAD
+            support = msg.LIST_SEPARATOR.join(_named(r) for r in row.roles if not r.lead)
             line = msg.WHO_SHARED.format(label=row.label, units=leads) if row.shared else \
                 msg.WHO.format(label=row.label, leads=leads)
             if support and query.role != "lead":
@@ -440,6 +441,15 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
     headline = _topic_headline(query, catalog, topic, rows)
     intent: Intent = "count" if query.count else query.intent
     return Answer(query, intent, headline, _kind_blocks(items, by_role=False, catalog=catalog), facts)
+
+
+def _named(part: RowRole) -> str:
+    """A unit as a row's facts name it: its name, then the document's own name for it when that is no part
+    of it (a document writing 发改委 for the unit the unit list calls 区发改局): the user reads both."""
+    written = part.written.strip().lstrip("*＊").strip()
+    if not written or written in part.unit or part.unit in written:
+        return part.unit
+    return msg.AS_WRITTEN.format(unit=part.unit, written=written)
 
 
 def _topic_headline(query: Query, catalog: Catalog, topic: str, rows: list[Row]) -> str:

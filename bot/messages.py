@@ -36,6 +36,8 @@ TOPIC_LEADERS = "“{topic}”的牵头区领导：{leaders}（共 {n} 项）"
 WHO = "{label}：牵头单位 {leads}"
 WHO_SHARED = "{label}：责任单位 {units}（未标明牵头单位）"
 WHO_SUPPORT = "；配合单位 {support}"
+# A unit named by the document otherwise than the unit list names it: "区发改局（文件写作“发改委”）".
+AS_WRITTEN = "{unit}（文件写作“{written}”）"
 WHO_LEADER = "；牵头区领导 {leader}"
 NO_LEAD = "（未标明）"
 MULTI_LEAD = "由两个及以上单位共同牵头的{scope}共 {n} 项"

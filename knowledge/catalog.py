@@ -68,6 +68,11 @@ class Row:
         """The document marks no lead on this row: its units are all responsible (负责), none leads."""
         return any(r.responsible for r in self.roles)
 
+    @property
+    def people(self) -> tuple[str, ...]:
+        """Every leader of the row: its supervising leader, then the others it names (a 责任人 beside the 责任领导)."""
+        return tuple(dict.fromkeys(name for name in (self.leader, *self.leaders) if name))
+
     def role_of(self, unit: str) -> Role | None:
         return next((r for r in self.roles if r.unit == unit), None)
 
@@ -169,8 +174,8 @@ class Catalog:
             for unit, role in {r.unit: r for r in reversed(row.roles)}.items():
                 by_unit[unit].append(row)
                 parts[unit].append((row, role))
-            if row.leader:
-                by_leader[row.leader].append(row)
+            for person in row.people:
+                by_leader[person].append(row)
             if row.category:
                 by_category[row.category].append(row)
             text = searchable(f"{row.text}\n{row.note}")
@@ -187,8 +192,8 @@ class Catalog:
         self.unigrams = dict(unigrams)
         self.leader_titles = {s.leader: s.leader_titles for s in self.sections if s.leader}
         for row in self.rows:
-            if row.leader:
-                self.leader_titles.setdefault(row.leader, ())
+            for person in row.people:
+                self.leader_titles.setdefault(person, ())
 
     def containing(self, term: str) -> list[Row]:
         """Rows whose text or note contains `term` (spaces ignored), in document order."""
@@ -222,8 +227,11 @@ class Catalog:
 
 
 def searchable(text: str) -> str:
-    """Text as keyword search compares it: no spaces, full-width letters and digits folded."""
-    return "".join(text.split()).translate(_FOLD)
+    """Text as keyword search compares it: no spaces, full-width letters and digits folded, no pinyin a
+    mirror inserted after characters (學(xué)位 is 學位)."""
+    from knowledge.language import without_pinyin
+
+    return without_pinyin("".join(text.split())).translate(_FOLD)
 
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "（），、：；！？"}
@@ -294,6 +302,10 @@ def _equivalent_forms(form: str, data: UnitForms) -> set[str]:
         written = next((e for e in group if body.endswith(e) and len(body) - len(e) >= 2), None)
         if written is not None:
             found |= {body.removesuffix(written) + other for other in group}
+    for group in data.prefixes:
+        start = next((p for p in group if body.startswith(p)), None)
+        if start is not None:
+            found |= {other + body[len(start):] for other in group}
     for kinds in data.zone_kinds:
         plain = body.removesuffix(data.zone_suffix)
         if any(plain.endswith(kind) for kind in kinds):

@@ -554,6 +554,7 @@ class UnitForms:
     stems: tuple[tuple[str, ...], ...]
     stem_endings: tuple[tuple[str, ...], ...]
     endings: tuple[tuple[str, ...], ...]
+    prefixes: tuple[tuple[str, ...], ...]
     zone_kinds: tuple[tuple[str, ...], ...]
     zone_suffix: str
     generic: tuple[str, ...]
@@ -572,11 +573,12 @@ def _word_groups(file: _File, key: str) -> tuple[tuple[str, ...], ...]:
 
 def load_unit_forms(path: Path) -> UnitForms:
     file = _File(path)
-    file.table(file.data, "", ("levels", "group_prefix", "stems", "stem_endings", "endings", "zone_kinds",
-                               "zone_suffix", "generic", "party", "party_not_before"))
+    file.table(file.data, "", ("levels", "group_prefix", "stems", "stem_endings", "endings", "prefixes",
+                               "zone_kinds", "zone_suffix", "generic", "party", "party_not_before"))
     return UnitForms(levels=file.words(file.data, "levels", ""), group_prefix=file.text(file.data, "group_prefix", ""),
                      stems=_word_groups(file, "stems"), stem_endings=_word_groups(file, "stem_endings"),
-                     endings=_word_groups(file, "endings"), zone_kinds=_word_groups(file, "zone_kinds"),
+                     endings=_word_groups(file, "endings"), prefixes=_word_groups(file, "prefixes"),
+                     zone_kinds=_word_groups(file, "zone_kinds"),
                      zone_suffix=file.text(file.data, "zone_suffix", ""),
                      generic=file.words(file.data, "generic", ""), party=file.text(file.data, "party", ""),
                      party_not_before=file.text(file.data, "party_not_before", ""))
@@ -593,6 +595,16 @@ def _t2s() -> object:
     import opencc
 
     return opencc.OpenCC("t2s")
+
+
+# A pinyin syllable (tone-marked) in brackets right after a character: what some web mirrors insert into
+# every word ("責(zé)任單位"). Noise when words are compared; the text as written keeps it.
+PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5}[)）]")
+
+
+def without_pinyin(text: str) -> str:
+    """`text` without the pinyin a mirror inserted after its characters."""
+    return PINYIN.sub("", text) if "(" in text or "（" in text else text
 
 
 def simplified(text: str) -> str:

@@ -30,6 +30,8 @@ _SHAPES: tuple[Shape, ...] = ("off_topic", "other_year", "multi_lead", "leaders_
                               "star_meaning")
 _QUOTED = re.compile(r"[“‘\"']([^”’\"']{2,40})[”’\"']")
 _HAS_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# Cue words the document also writes as a phrase ("主要指标") are its topic when nothing else is: this long at least.
+_WRITTEN_RUN = 4
 _TOPIC_SPLIT = re.compile(r"[|，。！？；：、“”‘’（）《》,.!?;:()\s\"'-]+")
 
 
@@ -505,7 +507,23 @@ class Parser:
             if words:
                 required.extend(w for _, _, w in words)
                 phrases.append((chunk[words[0][0]:words[-1][1]], [w for _, _, w in words]))
+        if not required and not optional:
+            # Only cue words are left ("主要指标由哪个部门牵头"): a run of them the document writes is the topic.
+            written = next((w for chunk in _TOPIC_SPLIT.split(rest) if (w := self._written_run(chunk))), "")
+            if written:
+                return [written], [], [(written, [written])]
         return list(dict.fromkeys(required)), list(dict.fromkeys(optional)), phrases
+
+    def _written_run(self, chunk: str) -> str:
+        """The longest stretch of `chunk`, four characters or more and all cue words, that a row writes
+        (compared without segmenting: a question of cue words alone never loads the segmenter)."""
+        catalog = self.lexicon.catalog
+        for size in range(len(chunk), _WRITTEN_RUN - 1, -1):
+            for start in range(len(chunk) - size + 1):
+                span = chunk[start:start + size]
+                if _HAS_WORD.match(span) and catalog.containing(span) and self._only_stop(span):
+                    return span
+        return ""
 
     def _intent(self, query: Query, focus: str, found: dict[str, list[str]]) -> Intent:
         asks_unit = bool(found["who_unit"])

@@ -105,7 +105,7 @@ def _in_scope(query: Query, ask: ProgressAsk, state: RowState) -> bool:
     row = state.row
     if ask.rows is not None and row.id not in ask.rows:
         return False
-    if query.leaders and row.leader not in query.leaders:
+    if query.leaders and not set(row.people) & set(query.leaders):
         return False
     if not query.units:
         return True

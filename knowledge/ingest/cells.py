@@ -15,7 +15,7 @@ from functools import cache
 
 from knowledge.ingest.document import UnitMention
 from knowledge.kinds import TableKind, UnitRole
-from knowledge.language import COLUMN_ROLES, ColumnRole, language
+from knowledge.language import COLUMN_ROLES, PINYIN, ColumnRole, language
 from knowledge.language import simplified as simplified  # re-exported: the readers compare words in it
 from knowledge.numerals import NUMERALS
 from knowledge.reminders.deadlines import DeadlineError, parse_deadline
@@ -84,9 +84,25 @@ def layout_words() -> LayoutWords:
     )
 
 
+def denoised(text: str) -> tuple[str, list[int]]:
+    """`text` without inserted pinyin, and for each of its positions (and its end) the position in `text`."""
+    if "(" not in text and "（" not in text:
+        return text, list(range(len(text) + 1))
+    kept: list[str] = []
+    at: list[int] = []
+    previous = 0
+    for match in PINYIN.finditer(text):
+        kept.append(text[previous:match.start()])
+        at.extend(range(previous, match.start()))
+        previous = match.end()
+    kept.append(text[previous:])
+    at.extend(range(previous, len(text) + 1))
+    return "".join(kept), at
+
+
 def fold(text: str) -> str:
-    """The form words are compared in: NFKC, simplified, no spaces, no colon."""
-    return re.sub(r"[\s:：]+", "", simplified(unicodedata.normalize("NFKC", text)))
+    """The form words are compared in: NFKC, simplified, no inserted pinyin, no spaces, no colon."""
+    return re.sub(r"[\s:：]+", "", simplified(unicodedata.normalize("NFKC", denoised(text)[0])))
 
 
 def collapse(text: str) -> str:
@@ -99,10 +115,14 @@ def column_role(cell: str) -> Role | None:
     return layout_words().columns.get(fold(cell))
 
 
+# A printed page's number between dashes ("— — — 3 —", "- 12 -"): a PDF copy's page footer, not content.
+_PAGE_NUMBER = re.compile(r"^[—–\-－\s]*[—–\-－]\s*\d{1,4}\s*[—–\-－][—–\-－\s]*$")
+
+
 def is_chrome(line: str) -> bool:
-    """A line of the web page around the document (分享到, 发布日期 …)."""
+    """A line of the web page or printed page around the document (分享到, 发布日期, — 3 — …)."""
     text = line.strip()
-    return bool(text) and text.startswith(layout_words().chrome)
+    return bool(text) and (text.startswith(layout_words().chrome) or bool(_PAGE_NUMBER.match(text)))
 
 
 def is_footer(line: str) -> bool:
@@ -113,14 +133,24 @@ def is_number(cell: str) -> bool:
     return bool(NUMBER.match(fold(cell)))
 
 
-_RULE_NOTE = re.compile(r"[（(][^（()）]*(?:牵头|下同|汇总)[^（()）]*[)）]?$")
+# A parenthesised note on the lead rule, at the end of a list or right after its first unit
+# ("县发改局(首位单位为牵头单位,下同)、县财政局"); a bare "（牵头）" is a lead mark, not a note.
+_RULE_NOTE = re.compile(r"[（(]([^（()）]*(?:牵头|下同|汇总)[^（()）]*)(?:[)）]|$)")
+
+
+def _drop_rule_notes(cell: str) -> str:
+    def note(match: re.Match[str]) -> str:
+        return match.group(0) if fold(match.group(0)) in layout_words().lead_suffixes or fold(
+            match.group(1)) in ("牵头", "牵头单位") else ""
+
+    return _RULE_NOTE.sub(note, cell)
 
 
 def _split(cell: str) -> list[str]:
     """Split a unit cell into names: at separators outside parentheses; spaces split only where both sides
     are names ("市 财政局" is one name typeset apart); "各县、市、区政府" stays one name; a trailing 。/等
     and a parenthesised rule note ("（列第一位的为牵头单位，下同）") are not part of a name."""
-    cell = _RULE_NOTE.sub("", cell.strip().rstrip("。.；;"))
+    cell = _drop_rule_notes(cell.strip().rstrip("。.；;"))
     names: list[str] = []
     for part in split_names(cell, _SEPARATORS.replace(" ", ""), spaces=False):
         tokens = part.split()

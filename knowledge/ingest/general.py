@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from knowledge.ingest import cells as C
 from knowledge.ingest.cells import Role
@@ -72,6 +73,9 @@ class RawRow:
     def add(self, role: Role, value: str) -> None:
         if value.strip():
             self.cells.setdefault(role, []).append(value.strip())
+            self.last_role = role
+
+    last_role: Role | None = None  # the role of the cell added last (a wrapped label line continues it)
 
     def joined(self, role: Role) -> str:
         return "、".join(self.cells.get(role, []))
@@ -92,7 +96,7 @@ class GeneralReader:
     """Reads (location, line) pairs into a Document; raises DocumentError when no table is found."""
 
     def __init__(self, located: Sequence[tuple[int | str, str]], key: str, source: str = "") -> None:
-        self.located = [(where, _unpipe(raw.rstrip("\r\n"))) for where, raw in located]
+        self.located = [(where, part) for where, raw in located for part in _unrun(_unpipe(raw.rstrip("\r\n")))]
         self.key = key
         self.source = source
         self.warnings: list[ReadWarning] = []
@@ -407,9 +411,9 @@ class GeneralReader:
             line = C.collapse(raw.replace("\t", " "))
             if not line or C.is_chrome(line) or C.is_footer(line):
                 continue
-            found = list(label.finditer(C.simplified(line)))
+            found = _find_labels(label, line)
             numbered = C.NUMBERED.match(line)
-            if found and found[0].start() <= 1 and current is not None:
+            if found and found[0][0] <= 1 and current is not None:
                 self._labels(current, line, found, roles)
                 labelled = True
                 continue
@@ -427,9 +431,9 @@ class GeneralReader:
                 current = RawRow(no_text=no, text="", where=where, line=index + 1, section=self.section,
                                  group=group)
                 table.rows.append(current)
-                inline = [m for m in label.finditer(C.simplified(text))]
+                inline = _find_labels(label, text)
                 if inline:
-                    head = text[: inline[0].start()].rstrip("（(【［[ ")
+                    head = text[: inline[0][0]].rstrip("（(【［[ ")
                     current.text = C.collapse(head)
                     self._labels(current, text, inline, roles)
                     labelled = True
@@ -438,6 +442,13 @@ class GeneralReader:
                 continue
             if current is not None and not current.cells:
                 current.text = C.collapse(current.text + line)  # the task's text wraps onto this line
+            elif (current is None or current.cells) and self._opens_row(index, label):
+                # An unnumbered task: the line right before its labels (a newspaper's list of items).
+                current = RawRow(no_text="", text=line, where=where, line=index + 1, section=self.section,
+                                 group=group)
+                table.rows.append(current)
+            elif current is not None and (last := current.last_role) and _continues(current.cells[last][-1], line):
+                current.cells[last][-1] += line  # a unit list the page's line break cut (园区党工 / 委、…)
         if not labelled:
             return []
         if table.rows and not any(table.rows[-1].cells.get(r) for r in UNIT_ROLES):
@@ -452,13 +463,24 @@ class GeneralReader:
         table.columns = [(C.ROLE_NAMES[r], r) for r in ("text", *sorted(used))]
         return [table]
 
+    def _opens_row(self, index: int, label: re.Pattern[str]) -> bool:
+        """Whether the next written line after `index` starts with a label (so this line is a task's text)."""
+        for _where, raw in self.located[index + 1:]:
+            line = C.collapse(raw.replace("\t", " "))
+            if line and not C.is_chrome(line):
+                found = _find_labels(label, line)
+                return bool(found) and found[0][0] <= 1
+        return False
+
     @staticmethod
-    def _labels(row: RawRow, text: str, found: list[re.Match[str]], roles: dict[str, Role]) -> None:
-        simplified = C.simplified(text)
-        for position, match in enumerate(found):
-            end = found[position + 1].start() if position + 1 < len(found) else len(simplified)
-            value = _unclosed(_first_sentence(text[match.end():end]).strip().rstrip("。；;，, "))
-            role = roles[C.fold(match.group(1))]
+    def _labels(row: RawRow, text: str, found: list[tuple[int, int, str]], roles: dict[str, Role]) -> None:
+        for position, (_start, after, word) in enumerate(found):
+            end = found[position + 1][0] if position + 1 < len(found) else len(text)
+            role = roles[C.fold(word)]
+            value = text[after:end].strip()
+            # A unit list or a name ends at its first sentence and loses the punctuation closing it; a
+            # deadline is kept as written.
+            value = _unclosed(value if role == "deadline" else _first_sentence(value).strip().rstrip("。；;，, "))
             if role == "lead":
                 row.labelled_lead = True
             row.add(role, value)
@@ -610,6 +632,23 @@ def _first_sentence(value: str) -> str:
     return value
 
 
+def _find_labels(label: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
+    """`label` matches in `text`, compared in simplified script without inserted pinyin ("責(zé)任單位"):
+    (start, end, label word) with the positions in `text` as written."""
+    clean, at = C.denoised(text)
+    return [(at[m.start()], at[m.end()], m.group(1)) for m in label.finditer(C.simplified(clean))]
+
+
+def _continues(value: str, line: str) -> bool:
+    """Whether `line` continues the unit list `value` that a hard line break cut: the list is open (it ends
+    with a separator or in a name cut short) and joined they are all units."""
+    if not value or value.endswith(("。", "；", ";")) or C.NUMBERED.match(line) or C.is_chrome(line):
+        return False
+    names = C.split_names(value, "、，,；;")
+    open_list = value.endswith(("、", "，", ",")) or not names or not C.looks_like_unit(names[-1])
+    return open_list and C.looks_like_units(value + line)
+
+
 def _unclosed(value: str) -> str:
     """Drop closing brackets that close the label's own bracket, not a name's ("县发改局(粮食局)" keeps its own)."""
     def surplus(text: str) -> int:
@@ -618,6 +657,29 @@ def _unclosed(value: str) -> str:
     while value and value[-1] in ")）]】］" and surplus(value) > 0:
         value = value[:-1].rstrip("。；;，, ")
     return value
+
+
+# A line this long holding several numbered items, section headings or labels is a whole notice a web page
+# ran together (its line breaks lost): it is split again before each of them.
+_RUN_TOGETHER = 200
+
+
+def _unrun(line: str) -> list[str]:
+    """A run-together notice split back into lines: before every `一、` heading, `1.` item and `责任单位:` label
+    that follows a space (the line breaks the copy turned into spaces). Other lines stay as they are."""
+    if len(line) < _RUN_TOGETHER or "\t" in line:
+        return [line]
+    starts = [m.start() for m in _run_marker().finditer(line)]
+    if len(starts) < 3:
+        return [line]
+    parts = [line[a:b].strip() for a, b in zip([0, *starts], [*starts, len(line)], strict=True)]
+    return [part for part in parts if part]
+
+
+@cache
+def _run_marker() -> re.Pattern[str]:
+    labels = "|".join(re.escape(w) for w, _r in C.layout_words().labels)
+    return re.compile(rf"(?<=\s)(?:[{NUMERALS}]{{1,3}}、|\d{{1,3}}[.．、](?!\d)|(?:{labels})\s*[:：])")
 
 
 def _unpipe(line: str) -> str:
