@@ -337,17 +337,17 @@ def with_short_forms(units: dict[str, UnitInfo], places: tuple[str, ...] = ()) -
 
 def _spellings(place: str, overrides: str, written: list[tuple[str, str]]) -> Spellings | None:
     """The document's units as its import derived them (knowledge/vocabulary.py's document_spellings), with the
-    operator's place file it was imported with (`overrides`, its text), else the bundled one of its place;
+    operator's place file it was imported with (`overrides`, its text) over the bundled one of its place;
     None when today's language data no longer reads them (the units table's spellings then stand)."""
     from pathlib import Path
 
-    from knowledge.language import LanguageError, document_place, load_place_data, place_overrides
+    from knowledge.language import LanguageError, document_place, load_place_data, place_data
     from knowledge.vocabulary import VocabularyError, document_spellings
 
     where = document_place(place)
     try:
         given = load_place_data(Path("overrides.toml"), overrides) if overrides else None
-        return document_spellings(where, given or place_overrides(where), written)
+        return document_spellings(where, place_data(where, given), written)
     except (LanguageError, VocabularyError):
         return None
 

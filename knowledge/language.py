@@ -662,3 +662,16 @@ def place_overrides(place: DocumentPlace) -> PlaceData | None:
                 not theirs.parent or not place.parent or theirs.parent == place.parent):
             return data
     return None
+
+
+def place_data(place: DocumentPlace, given: PlaceData | None = None) -> PlaceData | None:
+    """What a document of `place` is read with beyond the rules: the bundled place file of its place, with an
+    operator's file (`duban import --overrides`) over it — a unit or group it lists replaces the bundled entry of
+    that name, its streets (when it lists any) the bundled ones."""
+    bundled = place_overrides(place)
+    if bundled is None or given is None:
+        return given or bundled
+    units = {u.name: u for u in bundled.units} | {u.name: u for u in given.units}
+    groups = {g.name: g for g in bundled.groups} | {g.name: g for g in given.groups}
+    return PlaceData(source=f"{bundled.source} + {given.source}", place=bundled.place,
+                     streets=given.streets or bundled.streets, units=tuple(units.values()), groups=tuple(groups.values()))

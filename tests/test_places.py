@@ -24,6 +24,7 @@ from knowledge.language import (
     place_files,
     place_overrides,
 )
+from knowledge.vocabulary import BUNDLED_DOCUMENT
 
 # A county's and a city's notices, each with streets and towns among its units and a group addressee.
 COUNTY = """丽水市青田县人民政府办公室关于印发2024年政府工作报告重点工作责任分解的通知
@@ -180,6 +181,20 @@ def test_an_operators_place_file_adds_a_spelling_and_is_kept_with_the_document(t
         base.close()
 
 
+def test_an_operators_file_for_a_place_with_a_bundled_one_changes_only_what_it_lists(tmp_path: Path) -> None:
+    given = tmp_path / "lucheng-more.toml"
+    given.write_text('[[unit]]\nname = "区民政局"\naliases = ["民政办"]\n', encoding="utf-8")
+    base = open_knowledge(f"sqlite:///{tmp_path / 'duban.sqlite3'}", bundled=False)
+    try:
+        import_document(base.sessions, BUNDLED_DOCUMENT, "lucheng", overrides=given)
+        duban = _duban(base, "lucheng")
+        assert duban.ask("民政办有哪些任务").query.units == ["区民政局"]
+        assert duban.ask("六重办有哪些任务").query.units == ["区发改局"]  # the bundled place file still applies
+        assert "五马街道" in duban.catalog.units
+    finally:
+        base.close()
+
+
 @pytest.mark.parametrize(("text", "key"), [
     ('place = "青田县"\nstreet = ["温溪镇"]\n', "street"),
     ('[[unit]]\nname = "县民政局"\nalias = ["老龄委"]\n', "unit[0].alias"),
@@ -193,6 +208,19 @@ def test_an_invalid_place_file_is_a_polite_error_naming_the_key(tmp_path: Path, 
     base = open_knowledge(f"sqlite:///{tmp_path / 'duban.sqlite3'}", bundled=False)
     try:
         with pytest.raises(DocumentError, match=re.escape(f"覆盖文件有误：my-units.toml: unknown key '{key}'")):
+            import_document(base.sessions, document, "county", overrides=given)
+    finally:
+        base.close()
+
+
+def test_an_alias_given_to_two_units_is_a_polite_error_naming_it(tmp_path: Path) -> None:
+    document, given = tmp_path / "county.txt", tmp_path / "my-units.toml"
+    document.write_text(COUNTY, encoding="utf-8")
+    given.write_text('[[unit]]\nname = "县民政局"\naliases = ["老龄委"]\n[[unit]]\nname = "县卫生健康局"\n'
+                     'aliases = ["老龄委"]\n', encoding="utf-8")
+    base = open_knowledge(f"sqlite:///{tmp_path / 'duban.sqlite3'}", bundled=False)
+    try:
+        with pytest.raises(DocumentError, match="覆盖文件有误：“老龄委”同时是"):
             import_document(base.sessions, document, "county", overrides=given)
     finally:
         base.close()

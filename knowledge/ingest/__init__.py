@@ -30,7 +30,7 @@ from knowledge.language import (
     document_place,
     issuing_place,
     load_place_data,
-    place_overrides,
+    place_data,
 )
 from knowledge.models import DocumentRecord
 from knowledge.sources import MAX_KEY, default_key, fingerprint
@@ -59,7 +59,7 @@ def place_summary(path: Path, document: Document, overrides: Path | None = None)
     given, _text = read_overrides(overrides)
     place = opening_place(located_lines(path)) or document.place or document.title
     where = document_place(place)
-    return place_lines(document, where, given or place_overrides(where), vocabulary_for(place, given).is_group)
+    return place_lines(document, where, place_data(where, given), vocabulary_for(place, given).is_group)
 
 
 def _open(path: Path, key: str | None) -> tuple[Located, str]:
@@ -97,11 +97,11 @@ def read_overrides(path: Path | None) -> tuple[PlaceData | None, str]:
 
 
 def vocabulary_for(place: str, overrides: PlaceData | None = None) -> Vocabulary:
-    """The vocabulary of a document from `place` (as it writes it): the operator's overrides, else the bundled
-    place file of that place, else only what the rules derive."""
+    """The vocabulary of a document from `place` (as it writes it): the bundled place file of that place with the
+    operator's overrides over it (knowledge/language.py's place_data), else only what the rules derive."""
     where = document_place(place)
     try:
-        return load_vocabulary(place=where, overrides=overrides or place_overrides(where))
+        return load_vocabulary(place=where, overrides=place_data(where, overrides))
     except VocabularyError as error:
         raise DocumentError(msg.OVERRIDES_INVALID.format(error=error)) from None
 
