@@ -266,9 +266,11 @@ def unit_forms(name: str, group: bool = False, places: tuple[str, ...] = ()) -> 
     while named:  # "丽水市莲都区供电公司": each of the document's places in turn
         named = {f[len(p):] for f in named for p in places if f.startswith(p) and len(f) - len(p) >= 3}
         bare |= named
-    if data.party:
-        bare |= {f[len(data.party):] for f in bare if f.startswith(data.party) and len(f) - len(data.party) >= 2
-                 and not (data.party_not_before and f[len(data.party):].startswith(data.party_not_before))}
+    office_endings = {ending for group in data.endings for ending in group}
+    for party in data.party:
+        rests = {f[len(party):] for f in bare if f.startswith(party)}
+        bare |= {rest for rest in rests if len(rest) >= 2 and rest not in office_endings
+                 and not (data.party_not_before and rest.startswith(data.party_not_before))}
     forms |= bare
     for form in [f for f in forms if f == core or f in bare or f in inner]:
         forms |= _equivalent_forms(form, data)

@@ -558,7 +558,7 @@ class UnitForms:
     zone_kinds: tuple[tuple[str, ...], ...]
     zone_suffix: str
     generic: tuple[str, ...]
-    party: str = ""
+    party: tuple[str, ...] = ()
     party_not_before: str = ""
 
 
@@ -580,7 +580,7 @@ def load_unit_forms(path: Path) -> UnitForms:
                      endings=_word_groups(file, "endings"), prefixes=_word_groups(file, "prefixes"),
                      zone_kinds=_word_groups(file, "zone_kinds"),
                      zone_suffix=file.text(file.data, "zone_suffix", ""),
-                     generic=file.words(file.data, "generic", ""), party=file.text(file.data, "party", ""),
+                     generic=file.words(file.data, "generic", ""), party=file.words(file.data, "party", "", ()),
                      party_not_before=file.text(file.data, "party_not_before", ""))
 
 

@@ -69,6 +69,9 @@ def test_unit_forms_are_derived_for_any_place_from_data() -> None:
     assert not any("专班" in form and "经济合作" in form for form in unit_forms("滨江商务区工作专班"))
     assert "区县政府" in unit_forms("各区县政府")  # a 各 body stored as one body: typed without its 各
     assert "编办" in unit_forms("市委编办")  # a party committee's office without 委
+    assert "金融办" in unit_forms("市政府金融办")  # a government's office without 政府
+    assert "办公室" not in unit_forms("市政府办公室")  # only an office's ending left: no form
+    assert "员会" not in unit_forms("区委员会")  # the committee itself keeps its 委
 
 
 @pytest.mark.parametrize(("name", "places", "form", "derived"), [
