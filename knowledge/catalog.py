@@ -228,10 +228,11 @@ class Catalog:
 
 def searchable(text: str) -> str:
     """Text as keyword search compares it: no spaces, full-width letters and digits folded, no pinyin a
-    mirror inserted after characters (學(xué)位 is 學位)."""
-    from knowledge.language import without_pinyin
+    mirror inserted after characters (學(xué)位 is 學位), simplified script (a question is asked in simplified;
+    a traditional-script document's 老舊小區 is found by 老旧小区)."""
+    from knowledge.language import simplified, without_pinyin
 
-    return without_pinyin("".join(text.split())).translate(_FOLD)
+    return simplified(without_pinyin("".join(text.split()))).translate(_FOLD)
 
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in "（），、：；！？"}
@@ -261,7 +262,9 @@ def unit_forms(name: str, group: bool = False, places: tuple[str, ...] = ()) -> 
     # a body addressed with 各 ("各区县政府", stored as one body when no group pattern names it) without it
     forms |= {f.removeprefix(data.group_prefix) for f in list(forms)
               if f.startswith(data.group_prefix) and len(f) - len(data.group_prefix) >= 2}
-    bare = {f[1:] for f in forms if f[:1] in data.levels and len(f) > 3}
+    # 乡村振兴办, 市场监管局: a first character that is a stem's is no level
+    stems = tuple(stem for group in data.stems for stem in group)
+    bare = {f[1:] for f in forms if f[:1] in data.levels and len(f) >= 3 and not f.startswith(stems)}
     named = set(forms)
     while named:  # "丽水市莲都区供电公司": each of the document's places in turn
         named = {f[len(p):] for f in named for p in places if f.startswith(p) and len(f) - len(p) >= 3}
@@ -280,6 +283,8 @@ def unit_forms(name: str, group: bool = False, places: tuple[str, ...] = ()) -> 
 def _equivalent_forms(form: str, data: UnitForms) -> set[str]:
     """One form's equivalent stems, endings and zone kinds (see unit_forms)."""
     level = form[:1] if form[:1] in data.levels and len(form) > 3 else ""
+    if form.startswith(tuple(stem for group in data.stems for stem in group)):
+        level = ""  # 乡村振兴办, 市场监管局: the first character is the stem's, not a level
     body = form[len(level):]
     found: set[str] = set()
     # The longest stem any list starts the name with ("文广旅体" before "文广旅"), followed by a body ending
@@ -316,17 +321,28 @@ def _equivalent_forms(form: str, data: UnitForms) -> set[str]:
     return found
 
 
-def with_short_forms(units: dict[str, UnitInfo], places: tuple[str, ...] = ()) -> dict[str, UnitInfo]:
+def with_short_forms(units: dict[str, UnitInfo], places: tuple[str, ...] = (), level: str = "",
+                     written: Mapping[str, frozenset[str]] | None = None) -> dict[str, UnitInfo]:
     """Each unit also named by the forms unit_forms derives (a body named with one of the document's `places`
-    also without it), where that form names no other unit of the catalog."""
+    also without it), where that form names no other unit of the catalog.
+
+    A body the document writes (`written`: unit → its names as written) without a level prefix ("交通局" in a
+    县 document) is also named with the document's `level` before it ("县交通局"), the way a question may."""
+    from knowledge.language import simplified, unit_forms_data
+
+    levels = unit_forms_data().levels
     taken: dict[str, set[str]] = defaultdict(set)
     for unit in units.values():
         for form in (unit.name, *unit.aliases):
             taken[form].add(unit.name)
     wanted: dict[str, set[str]] = defaultdict(set)
     for unit in units.values():
-        for form in (unit.name, *unit.aliases):
-            for derived in unit_forms(form, group=unit.kind == "group", places=places):
+        forms = [unit.name, *unit.aliases]
+        if level in levels and unit.kind == "department":
+            forms += [level + simplified(name) for name in (written or {}).get(unit.name, ())
+                      if not name.startswith(levels)]
+        for form in forms:
+            for derived in {form, *unit_forms(form, group=unit.kind == "group", places=places)} - {unit.name}:
                 if derived not in taken:
                     wanted[derived].add(unit.name)
     added: dict[str, list[str]] = defaultdict(list)
@@ -380,7 +396,11 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
     from knowledge.language import document_places, unit_forms_data
 
     places = tuple(document_places(place, unit_forms_data().levels))  # 莲都邮政管理局 is typed 邮政管理局
-    units = with_short_forms(units, places)
+    written: defaultdict[str, set[str]] = defaultdict(set)
+    for item in record.items:
+        for iu in item.units:
+            written[iu.unit.name].add(iu.written)
+    units = with_short_forms(units, places, record.level, {name: frozenset(names) for name, names in written.items()})
     rows = [
         Row(id=i.code, kind=table_kind(i.kind), major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
             leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group",

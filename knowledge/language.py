@@ -223,6 +223,10 @@ class Layouts:
     footer_starts: tuple[str, ...]
     livelihood: tuple[str, ...]
     key_task: tuple[str, ...]
+    trailing_lead_ends: tuple[str, ...]
+    trailing_support_ends: tuple[str, ...]
+    trailing_joiners: tuple[str, ...]
+    trailing_not_units: tuple[str, ...]
 
     @property
     def table_names(self) -> Mapping[TableKind, tuple[str, ...]]:
@@ -444,6 +448,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "sections": ("leader_verbs",),
     "page": ("chrome_starts", "footer_starts"),
     "kinds": ("livelihood", "key_task"),
+    "trailing": ("lead_ends", "support_ends", "joiners", "not_units"),
 }
 
 
@@ -468,6 +473,10 @@ def _layouts(path: Path) -> Layouts:
         chrome_starts=file.words(page, "chrome_starts", "page."), footer_starts=file.words(page, "footer_starts", "page."),
         livelihood=file.words(part["kinds"], "livelihood", "kinds."),
         key_task=file.words(part["kinds"], "key_task", "kinds."),
+        trailing_lead_ends=file.words(part["trailing"], "lead_ends", "trailing."),
+        trailing_support_ends=file.words(part["trailing"], "support_ends", "trailing."),
+        trailing_joiners=file.words(part["trailing"], "joiners", "trailing."),
+        trailing_not_units=file.words(part["trailing"], "not_units", "trailing."),
     )
 
 
@@ -614,23 +623,25 @@ def simplified(text: str) -> str:
 
 def document_places(title: str, levels: Iterable[str]) -> list[str]:
     """The places a document's title starts with, with and without their level: "温州市鹿城区人民政府办公室…"
-    → 温州市, 温州, 鹿城区, 鹿城."""
+    → 温州市, 温州, 鹿城区, 鹿城. Compared in simplified script, after a leading 关于(印发) ("關于印發洋縣…" → 洋县;
+    a one-character place is named only with its level)."""
     ends = "".join(dict.fromkeys(levels))
     if not ends:
         return []
-    place = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)[{re.escape(ends)}]")
-    text = title.replace(" ", "")
+    place = re.compile(rf"((?![各本全该])[\u4e00-\u9fff]{{1,4}}?)[{re.escape(ends)}]")
+    text = re.sub(r"^关于(?:印发)?", "", simplified(title.replace(" ", "")))
     found: list[str] = []
     position = 0
     while match := place.match(text, position):
-        found += [match.group(0), match.group(1)]
+        found += [match.group(0), match.group(1)] if len(match.group(1)) >= 2 else [match.group(0)]
         position = match.end()
     return found
 
 
 # The government a notice's header or title names as issuing it ("温州市鹿城区人民政府办公室文件" → 温州市鹿城区).
-# A year's 年 before it ("2023年莲都区政府工作报告") or a leading 关于 is no part of the place.
-_ISSUING = re.compile(r"(?:年度|年|关于)?([\u4e00-\u9fff]{2,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
+# A year's 年 before it ("2023年莲都区政府工作报告") or a leading 关于 is no part of the place; a one-character
+# place is a name too (洋县), 各县/本市/全区 are none.
+_ISSUING = re.compile(r"(?:年度|年|关于)?((?![各本全该])[\u4e00-\u9fff]{1,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
 
 
 def issuing_place(line: str) -> str:

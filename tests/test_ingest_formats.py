@@ -29,30 +29,49 @@ def _rows() -> list[list[str]]:
 TITLE = "某某县人民政府办公室关于印发2024年重点工作任务分解的通知"
 
 
-def _label_lines() -> list[str]:
+# A header cell broken over two lines, as a web page's table copied as text has it (责任 / 领导).
+BROKEN_HEADER = ["序号", "工作任务", "牵头单位", "配合", "单位", "责任", "领导", "完成", "时限"]
+# Layouts written as a table (a header row, or none) and as lines of text.
+TABLES = {"table": True, "headerless": False}
+
+
+def _table(layout: str) -> list[list[str]]:
+    """The table's rows; without a header, one unit per row (nothing marks a lead: a sole unit leads)."""
+    if layout == "headerless":
+        return [[n, text, lead, leader, due] for n, text, lead, _support, leader, due in _rows()]
+    return [HEADER, *_rows()]
+
+
+def _label_lines(layout: str = "labels") -> list[str]:
     lines = [TITLE, "一、经济发展"]
+    if layout == "lines":  # one cell per line, blank lines between
+        return [TITLE, ""] + [cell for row in [BROKEN_HEADER, *_rows()] for c in row for cell in (c, "")]
     for row in _rows():
+        if layout == "trailing":  # units in a parenthesis closing the task, clauses ending in their role
+            lines.append(f"{row[0]}.{row[1]}（{row[2]}牵头，{row[3].replace('、', '及')}按职责分工负责）")
+            continue
         lines += [f"{row[0]}.{row[1]}", f"牵头单位：{row[2]}", f"配合单位：{row[3]}", f"责任领导：{row[4]}",
                   f"完成时限：{row[5]}"]
     return lines
 
 
 def _write_txt(path: Path, layout: str) -> Path:
-    if layout == "table":
-        text = "\n".join([TITLE, "\t".join(HEADER), *("\t".join(r) for r in _rows())])
+    if layout in TABLES:
+        text = "\n".join([TITLE, *("\t".join(r) for r in _table(layout))])
     else:
-        text = "\n".join(_label_lines())
+        text = "\n".join(_label_lines(layout))
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def _write_html(path: Path, layout: str) -> Path:
-    if layout == "table":
-        cells = "".join(f"<th>{h}</th>" for h in HEADER)
-        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in _rows())
-        content = f"<p>{TITLE}</p><table><tr>{cells}</tr>{body}</table>"
+    if layout in TABLES:
+        rows = _table(layout)
+        cells = "<tr>" + "".join(f"<th>{h}</th>" for h in rows[0]) + "</tr>" if TABLES[layout] else ""
+        body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows[TABLES[layout]:])
+        content = f"<p>{TITLE}</p><table>{cells}{body}</table>"
     else:
-        content = "".join(f"<p>{line}</p>" for line in _label_lines())
+        content = "".join(f"<p>{line}</p>" for line in _label_lines(layout) if line)
     path.write_text(f"<html><head><title>x</title></head><body><div>{content}</div><p>分享到:</p></body></html>",
                     encoding="utf-8")
     return path
@@ -62,15 +81,17 @@ def _write_docx(path: Path, layout: str) -> Path:
     import docx
 
     document = docx.Document()
-    if layout == "table":
+    if layout in TABLES:
         document.add_paragraph(TITLE)
-        table = document.add_table(rows=1 + ROWS, cols=len(HEADER))
-        for i, row in enumerate([HEADER, *_rows()]):
+        rows = _table(layout)
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for i, row in enumerate(rows):
             for j, cell in enumerate(row):
                 table.cell(i, j).text = cell
     else:
-        for line in _label_lines():
-            document.add_paragraph(line)
+        for line in _label_lines(layout):
+            if line:
+                document.add_paragraph(line)
     document.save(str(path))
     return path
 
@@ -82,7 +103,7 @@ def _write_xlsx(path: Path, layout: str) -> Path:
     sheet = workbook.active
     assert sheet is not None
     sheet.append([TITLE])
-    for row in [HEADER, *_rows()] if layout == "table" else [[line] for line in _label_lines()[1:]]:
+    for row in _table(layout) if layout in TABLES else [[line] for line in _label_lines(layout)[1:] if line]:
         sheet.append(row)
     workbook.save(path)
     return path
@@ -99,13 +120,15 @@ def _write_pdf(path: Path, layout: str) -> Path:
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("cjk", fontName="STSong-Light", fontSize=9, leading=12)
     story: list[object] = [Paragraph(TITLE, style)]
-    if layout == "table":
-        table = Table([HEADER, *_rows()], colWidths=[30, 330, 80, 160, 50, 60], repeatRows=1)
+    if layout in TABLES:
+        rows = _table(layout)
+        widths = [30, 330, 80, 160, 50, 60] if TABLES[layout] else [30, 400, 80, 50, 60]
+        table = Table(rows, colWidths=widths, repeatRows=int(TABLES[layout]))
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("FONTSIZE", (0, 0), (-1, -1), 8),
                                    ("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
         story.append(table)
     else:
-        story += [Paragraph(line, style) for line in _label_lines()[1:]]
+        story += [Paragraph(line, style) for line in _label_lines(layout)[1:] if line]
     SimpleDocTemplate(str(path), pagesize=landscape(A4)).build(story)  # type: ignore[arg-type]
     return path
 
@@ -119,12 +142,14 @@ def _shape(path: Path) -> list[tuple[str, str, list[tuple[str, str]], list[str],
             for t in document.key_tasks]
 
 
-@pytest.mark.parametrize("layout", ["table", "labels"])
+@pytest.mark.parametrize("layout", ["table", "labels", "trailing", "headerless", "lines"])
 @pytest.mark.parametrize("suffix", [".html", ".docx", ".xlsx", ".pdf"])
 def test_formats_read_to_the_same_rows(tmp_path: Path, suffix: str, layout: str) -> None:
     expected = _shape(_write_txt(tmp_path / "notice.txt", layout))
     assert len(expected) == ROWS
-    assert expected[0][2][0][1] == "lead" and expected[0][3] and expected[0][4]
+    assert expected[0][2][0][1] == "lead"
+    assert (expected[0][3] and expected[0][4]) or layout == "trailing"  # the parenthesis names units only
+    assert layout == "headerless" or expected[0][2][1][1] == "support"
     assert _shape(WRITERS[suffix](tmp_path / f"notice{suffix}", layout)) == expected
 
 

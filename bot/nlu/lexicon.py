@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Literal
 
 from knowledge.catalog import Catalog
-from knowledge.language import Cues, DocumentPlace, Language, document_place, document_places, language
+from knowledge.language import Cues, DocumentPlace, Language, document_place, document_places, language, simplified
 
 EntityType = Literal["unit", "street", "group", "leader", "category"]
 
@@ -167,12 +167,14 @@ def _add_leaders(table: _Table, catalog: Catalog, forms: Iterable[str], abbrevia
     """Leaders by name, by name or surname with a title ("伍常委", "张区长"), and by a title alone."""
     forms = tuple(forms)
     for leader, titles in catalog.leader_titles.items():
-        table[leader][Entity("leader", leader)] = None
-        for form in dict.fromkeys((*titles, *forms)):
-            # The leader's own title makes "伍常委" certain; a generic one ("张区长") may mean another 张.
-            own = form in titles or abbreviations.get(form) in titles
-            table[leader[0] + form][Entity("leader", leader, exact=own)] = None
-            table[leader + form][Entity("leader", leader)] = None
+        # A name the document writes in traditional script is asked in simplified (欧乾震 → 欧干震).
+        for written in dict.fromkeys((leader, simplified(leader))):
+            table[written][Entity("leader", leader)] = None
+            for form in dict.fromkeys((*titles, *forms)):
+                # The leader's own title makes "伍常委" certain; a generic one ("张区长") may mean another 张.
+                own = form in titles or abbreviations.get(form) in titles
+                table[written[0] + form][Entity("leader", leader, exact=own)] = None
+                table[written + form][Entity("leader", leader)] = None
     holders: defaultdict[str, list[str]] = defaultdict(list)
     for leader, titles in catalog.leader_titles.items():
         for title in titles:

@@ -44,6 +44,7 @@ class LayoutWords:
     """The layout data, loaded once: header synonyms by role, lead marks, unit endings, page chrome."""
 
     columns: dict[str, Role]
+    unit_headers: tuple[str, ...]  # the header words of unit columns, longest first
     labels: tuple[tuple[str, Role], ...]  # longest first, for `牵头单位：…` lines
     lead_marks: tuple[str, ...]
     lead_suffixes: tuple[str, ...]
@@ -58,6 +59,10 @@ class LayoutWords:
     footer: tuple[str, ...]
     livelihood: tuple[str, ...]
     titles: tuple[str, ...]
+    trailing_lead: tuple[str, ...]  # longest first, like every list compared by its end
+    trailing_support: tuple[str, ...]
+    joiners: tuple[str, ...]
+    not_units: tuple[str, ...]
 
 
 @cache
@@ -75,12 +80,15 @@ def layout_words() -> LayoutWords:
         return tuple(sorted(words, key=len, reverse=True))
 
     return LayoutWords(
-        columns=columns, labels=labels, lead_marks=data.lead_marks, lead_suffixes=by_length(data.lead_suffixes),
+        columns=columns, unit_headers=by_length(tuple(w for w, r in columns.items() if r in ("lead", "units", "support")
+                                                  and len(w) >= 4)), labels=labels, lead_marks=data.lead_marks, lead_suffixes=by_length(data.lead_suffixes),
         all_lead_suffixes=by_length(data.all_lead_suffixes), trailing_words=by_length(data.trailing_words),
         leader_verbs=data.leader_verbs, first_listed=data.first_listed, unit_endings=by_length(data.unit_endings),
         group_starts=by_length(data.group_starts), levels=data.levels, chrome=data.chrome_starts,
         footer=data.footer_starts, livelihood=data.livelihood,
         titles=tuple(sorted(language().titles.titles, key=len, reverse=True)),  # the lexicon's list too
+        trailing_lead=by_length(data.trailing_lead_ends), trailing_support=by_length(data.trailing_support_ends),
+        joiners=data.trailing_joiners, not_units=data.trailing_not_units,
     )
 
 
@@ -111,8 +119,15 @@ def collapse(text: str) -> str:
 
 
 def column_role(cell: str) -> Role | None:
-    """The role a header cell gives its column, or None."""
-    return layout_words().columns.get(fold(cell))
+    """The role a header cell gives its column, or None. A short header ending in a units header word names
+    that column ("责任主体与协同单位" → 协同单位: support)."""
+    words = layout_words()
+    folded = fold(cell)
+    role = words.columns.get(folded)
+    if role is None and len(folded) <= 12:
+        role = next((words.columns[w] for w in words.unit_headers if folded.endswith(w) and len(folded) > len(w) + 1),
+                    None)
+    return role
 
 
 # A printed page's number between dashes ("— — — 3 —", "- 12 -"): a PDF copy's page footer, not content.
@@ -276,8 +291,8 @@ def split_people(cell: str) -> list[str]:
 
 def strip_title(name: str) -> str:
     """"张伟副区长" → "张伟"; a name that is only a title stays as written."""
-    name = simplified(re.sub(r"\s+", "", name)).strip("。.")
     original = re.sub(r"\s+", "", name).strip("。.")
+    name = simplified(original)  # titles are compared in simplified script; the name stays as written (欧乾震)
     for title in layout_words().titles:
         index = name.find(title)
         if index >= 2:
@@ -338,3 +353,59 @@ def kind_of(*texts: str) -> TableKind:
     """A livelihood (民生实事) table when its title, header or document title says so."""
     words = layout_words().livelihood
     return "livelihood" if any(w in fold(t) for t in texts for w in words) else "key_task"
+
+
+def trailing_units(text: str) -> tuple[str, list[tuple[Role, str]]] | None:
+    """A task's text without the parenthesis of units that closes it, and those units by role; None when the text
+    ends in no such parenthesis.
+
+    "…增长12%。（市发改委、环保局）" → units; "…（A、B牵头，C及D按职责分工负责）" → A, B lead, C, D support. Every name of
+    every clause must look like a unit, so "（含南太湖新区）" or "（2023年）" stay the text's own.
+    """
+    body = text.rstrip().rstrip("。；;.")
+    if not body or body[-1] not in _CLOSE:
+        return None
+    depth = 0
+    start = -1
+    for position in range(len(body) - 1, -1, -1):
+        char = body[position]
+        if char in _CLOSE:
+            depth += 1
+        elif char in _OPEN:
+            depth -= 1
+            if depth == 0:
+                start = position
+                break
+    if start <= 0:
+        return None  # unclosed, or the whole line in parentheses (a document number, a note): no task before it
+    words = layout_words()
+    inside = body[start + 1:-1]
+    if simplified(inside).startswith(words.not_units):
+        return None
+    clauses = split_names(inside, "，,；;", spaces=False)
+    found: list[tuple[Role, str]] = []
+    by_end: tuple[tuple[tuple[str, ...], Role], ...] = ((words.trailing_lead, "lead"), (words.trailing_support, "support"))
+    for clause in clauses:
+        plain = simplified(clause)
+        role: Role = "units"
+        for ends, given in by_end:
+            end = next((e for e in ends if plain.endswith(e) and len(plain) > len(e)), "")
+            if end:
+                clause, role = clause[: -len(end)], given
+                break
+        names = [n for part in split_names(clause, "、", spaces=False) for n in _joined(part, words.joiners)]
+        if not names or not all(looks_like_unit(n) for n in names):
+            return None
+        found.append((role, "、".join(names)))
+    if any(role == "support" for role, _c in found) and not any(role == "lead" for role, _c in found):
+        found = [("units" if role == "support" else role, cell) for role, cell in found]
+    return collapse(text[:start]), found
+
+
+def _joined(part: str, joiners: tuple[str, ...]) -> list[str]:
+    """"市级各有关部门及各县市区政府" → both names, where each side is a unit's name; else the part as it is."""
+    for joiner in joiners:
+        pieces = part.split(joiner)
+        if len(pieces) > 1 and all(looks_like_unit(p) for p in pieces):
+            return pieces
+    return [part]

@@ -66,6 +66,7 @@ class RawRow:
     cells: dict[Role, list[str]] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     labelled_lead: bool = False  # a lead column or 牵头单位 label exists for this row
+    from_paren: bool = False  # the units came from the parenthesis closing the task's text
     cell_count: int = 0  # non-empty cells of a table row as written (a cut-off last row has fewer)
     written_cells: int = 0  # cells of a tab/pipe row, empty ones included (a cut-off row lacks trailing ones)
     numbered: bool = True  # the row writes its own number (a merged-cell sub-row does not)
@@ -111,9 +112,7 @@ class GeneralReader:
         document = Document(key=self.key, title="", issuer="", doc_number="", year=0, issued=None,
                             source_name=self.source.rsplit("/", 1)[-1] if self.source else self.key)
         self._metadata(document)
-        tables = self._tables()
-        if not tables:
-            tables = self._labelled()
+        tables = self._tables() or self._headerless() or self._labelled()
         self._cut_last(tables)
         rows = [row for table in tables for row in table.rows]
         if not rows:
@@ -131,8 +130,8 @@ class GeneralReader:
             line = C.collapse(raw.replace("\t", " "))
             if not line:
                 continue
-            if not document.doc_number and (match := _DOC_NUMBER.search(line)):
-                document.doc_number = match.group(0).replace(" ", "")
+            if not document.doc_number and (match := _DOC_NUMBER.search(C.simplified(line))):
+                document.doc_number = line[match.start():match.end()].replace(" ", "")  # as written (洋政發…號)
                 document.year = int(match.group(1))
             if not document.place and (place := issuing_place(C.simplified(line))) and \
                     not C.is_group_name(place):  # 各区县人民政府 addresses places, names none
@@ -143,7 +142,8 @@ class GeneralReader:
                     document.issuer = line.removesuffix("文件").strip()
             if C.is_chrome(line):
                 continue
-            if not document.title and ("关于" in line or len(line) >= 8) and len(line) <= 120:
+            alone = _DOC_NUMBER.fullmatch(C.simplified(line.strip("()（） ").replace(" ", "")))  # the number line is no title
+            if not document.title and not alone and "\t" not in raw and ("关于" in line or len(line) >= 8) and len(line) <= 120:
                 document.title = re.sub(r"(?<=[\u4e00-\u9fff》《])\s+(?=[\u4e00-\u9fff《》])", "", line)
             elif match := _ISSUED.match(line.replace(" ", "")):
                 with contextlib.suppress(ValueError):  # 2023年2月30日 dates nothing: the notice stays undated
@@ -172,22 +172,51 @@ class GeneralReader:
             spaced = [C.column_role(t) for t in tokens]
             if _is_header(spaced):
                 return [(t, r or "extra") for t, r in zip(tokens, spaced, strict=True)], index + 1, "space"
-        # One header word per line (a web page's table copied as text), blank lines between.
-        columns: list[tuple[str, Role]] = []
+        return self._line_header(index)
+
+    def _line_header(self, index: int) -> tuple[list[tuple[str, Role]], int, str] | None:
+        """One header word per line (a web page's table copied as text), blank lines between.
+
+        A header cell the page broke over two lines (责任 / 领导) is joined again when the two lines together
+        are a header word, or when the first is no header word and the second would repeat a role the
+        header already has (攻坚目标 / 任务 beside 重点工作): a qualified word names another column, kept.
+        Cells no header word names are kept as other columns when the header ends at the first row's number.
+        """
+        lines: list[tuple[int, str]] = []
         position = index
-        while position < len(self.located):
-            cell = C.collapse(self.located[position][1])
-            if not cell:
-                position += 1
-                continue
-            role = C.column_role(cell)
-            if role is None or "\t" in self.located[position][1]:
+        while position < len(self.located) and len(lines) < 40:
+            raw = self.located[position][1]
+            cell = C.collapse(raw)
+            if "\t" in raw or (cell and (C.is_number(cell) or not _header_like(cell))):
                 break
-            columns.append((cell, role))
+            if cell:
+                lines.append((position, cell))
             position += 1
-        listed: list[Role | None] = [r for _c, r in columns]
-        if (len(columns) >= 3 or (len(columns) == 2 and listed[0] == "no")) and _is_header(listed):
-            return columns, position, "lines"
+        ends_at_row = position < len(self.located) and C.is_number(C.collapse(self.located[position][1]))
+        columns: list[tuple[str, Role]] = []
+        at = 0
+        while at < len(lines):
+            cell = lines[at][1]
+            role = C.column_role(cell)
+            following = lines[at + 1][1] if at + 1 < len(lines) else ""
+            joined = C.column_role(cell + following) if following else None
+            if following and role is None and joined is not None:
+                columns.append((cell + following, joined))
+                at += 2
+                continue
+            then = C.column_role(following) if following else None
+            if role is None and then is not None and then in {r for _c, r in columns} and len(C.fold(cell)) <= 6:
+                columns.append((cell + following, "extra"))
+                at += 2
+                continue
+            if role is None and (not ends_at_row or not columns):
+                break
+            columns.append((cell, role or "extra"))
+            at += 1
+        end = lines[at - 1][0] + 1 if at < len(lines) and at else position
+        listed: list[Role | None] = [r for c, r in columns if C.column_role(c) == r]
+        if (len(columns) >= 3 or (len(columns) == 2 and listed[:1] == ["no"])) and _is_header(listed):
+            return columns, end, "lines"
         return None
 
     def _tables(self) -> list[RawTable]:
@@ -350,11 +379,14 @@ class GeneralReader:
                 continue
             parent: RawRow | None = None
             rest = carried + cells
+            whole = rest
             carried = []
             while rest:
                 values, rest = _assign(rest, fields)
                 if group_first and len(rest) == 1 and parent is None and _is_group_cell(rest[0]):
                     carried, rest = rest, []  # the next row's group cell
+                if parent is None and (positional := _positional(whole, fields)):
+                    values, rest = positional, []
                 row = self._new_row(table, no, where, number)
                 # a group cell is written on a group's first row only: not a cell every row has
                 # columns filled, not cells: a unit list may take several lines
@@ -396,6 +428,35 @@ class GeneralReader:
             for role, value in reversed(peeled):
                 self._fill(row, table, {role: [value]}, names)
 
+    # --- table rows without a header row
+
+    def _headerless(self) -> list[RawTable]:
+        """Rows of cells (tab- or |-separated) that start with their number, under no header: the columns are
+        what their cells hold — the number, the task's text (the first long text), units, leaders, deadlines;
+        other columns (a progress sentence, a status) are kept, never read as units."""
+        run: list[tuple[int | str, str, int]] = []
+        best: list[tuple[int | str, str, int]] = []
+        for position, (where, raw) in enumerate(self.located):
+            cells = [c.strip() for c in raw.split("\t")]
+            if "\t" in raw and C.is_number(cells[0]):
+                run.append((where, raw, position + 1))
+            elif C.collapse(raw):
+                best, run = max(best, run, key=len), []
+        body = max(best, run, key=len)
+        rows = [[c.strip() for c in raw.split("\t")] for _w, raw, _n in body]
+        if len(rows) < 2:
+            return []
+        width = max(set(len(r) for r in rows), key=[len(r) for r in rows].count)
+        roles = _column_roles([[r[j] for r in rows if len(r) == width and r[j]] for j in range(width)])
+        if roles is None:
+            return []
+        columns = [(C.ROLE_NAMES[r] if r != "extra" else f"第 {j + 1} 列", r) for j, r in enumerate(roles)]
+        table = RawTable(C.kind_of(self.located[0][1] if self.located else ""), "", "tab",
+                         "没有表头：各行以序号开头、按格分列，按各列内容判断（单位、任务、其他列）", columns, body[0][0])
+        self._tab_rows(table, roles, body)
+        table.layout = "tab"
+        return [table] if table.rows else []
+
     # --- numbered tasks with 牵头单位：… labels (no header)
 
     def _labelled(self) -> list[RawTable]:
@@ -414,6 +475,9 @@ class GeneralReader:
             found = _find_labels(label, line)
             numbered = C.NUMBERED.match(line)
             if found and found[0][0] <= 1 and current is not None:
+                if current.from_paren:  # the label lines say it: not the parenthesis closing the text
+                    current.cells, current.labelled_lead, current.from_paren = {}, False, False
+                    current.last_role = None
                 self._labels(current, line, found, roles)
                 labelled = True
                 continue
@@ -439,9 +503,11 @@ class GeneralReader:
                     labelled = True
                 else:
                     current.text = C.collapse(text)
+                    labelled = _take_trailing(current) or labelled
                 continue
             if current is not None and not current.cells:
                 current.text = C.collapse(current.text + line)  # the task's text wraps onto this line
+                labelled = _take_trailing(current) or labelled
             elif (current is None or current.cells) and self._opens_row(index, label):
                 # An unnumbered task: the line right before its labels (a newspaper's list of items).
                 current = RawRow(no_text="", text=line, where=where, line=index + 1, section=self.section,
@@ -457,7 +523,8 @@ class GeneralReader:
             if table.rows:
                 self.cut_at = table.rows[-1].where
         table.rows = [r for r in table.rows if any(r.cells.get(role) for role in UNIT_ROLES)]
-        table.why = "没有表头：编号任务后跟“牵头单位：…”“责任单位：…”（或括号内同样的标注）"
+        table.why = ("没有表头：编号任务后跟“牵头单位：…”“责任单位：…”（或括号内同样的标注），"
+                     "或任务末尾括号内的单位（“（市发改委）”“（A牵头，B按职责分工负责）”）")
         table.kind = C.kind_of(self.located[0][1] if self.located else "")
         used = {role for row in table.rows for role in row.cells}
         table.columns = [(C.ROLE_NAMES[r], r) for r in ("text", *sorted(used))]
@@ -508,6 +575,8 @@ class GeneralReader:
                   for n, _m in C.parse_unit_cell(cell)}
         if (names and not C.looks_like_unit(names[-1]) and names[-1] not in listed) or short or not names:
             table.rows.pop()
+            while table.rows and table.rows[-1].where == last.where and table.layout == "lines":
+                table.rows.pop()  # the cut row's own sub-rows: cells read apart from a row the copy cut short
             self.warnings.append(ReadWarning(last.where, f"文件在第 {last.no_text or len(table.rows) + 1} 项中断："
                                                          "这一项不完整，未导入"))
 
@@ -649,6 +718,19 @@ def _continues(value: str, line: str) -> bool:
     return open_list and C.looks_like_units(value + line)
 
 
+def _take_trailing(row: RawRow) -> bool:
+    """Move the units of the parenthesis closing a row's text into its cells; whether there were any."""
+    found = C.trailing_units(row.text)
+    if found is None:
+        return False
+    row.text, cells = found
+    for role, cell in cells:
+        row.add(role, cell)
+        row.labelled_lead = row.labelled_lead or role == "lead"
+    row.from_paren = True
+    return True
+
+
 def _unclosed(value: str) -> str:
     """Drop closing brackets that close the label's own bracket, not a name's ("县发改局(粮食局)" keeps its own)."""
     def surplus(text: str) -> int:
@@ -691,6 +773,11 @@ def _unpipe(line: str) -> str:
     return "\t".join(cells) if len(cells) >= 2 else cells[0]
 
 
+def _header_like(cell: str) -> bool:
+    """A line that may be a header cell: short, no sentence punctuation."""
+    return len(C.fold(cell)) <= 14 and not any(p in cell for p in "。；;，,：:！？")
+
+
 def _is_header(roles: Sequence[Role | None]) -> bool:
     present = {r for r in roles if r}
     return "text" in present and bool(present & {"lead", "units", "support", "leader", "deadline"}) and \
@@ -708,6 +795,40 @@ def _fits(role: Role, cell: str) -> bool:
     if role == "no":
         return C.is_number(cell)
     return True
+
+
+def _column_roles(columns: list[list[str]]) -> list[Role] | None:
+    """Each column's role from what all its cells hold; None unless there are a number, a text and a units column."""
+    roles: list[Role] = []
+    for index, cells in enumerate(columns):
+        role: Role = "extra"
+        if not cells:
+            pass
+        elif index == 0 and all(C.is_number(c) for c in cells):
+            role = "no"
+        elif all(C.looks_like_units(c) for c in cells):
+            role = "support" if {"units", "lead"} & set(roles) else "units"
+        elif all(C.looks_like_people(c) for c in cells):
+            role = "leader"
+        elif all(C.looks_like_deadline(c) for c in cells):
+            role = "deadline"
+        elif "text" not in roles and all(C.looks_like_text(c) for c in cells):
+            role = "text"
+        roles.append(role)
+    if roles[:1] != ["no"] or "text" not in roles or "units" not in roles or roles.index("text") > roles.index("units"):
+        return None
+    return roles
+
+
+def _positional(cells: list[str], roles: list[Role]) -> dict[Role, list[str]] | None:
+    """A row with exactly one cell per column, read by position when every unit cell holds units (the look
+    of a cell decides only when empty cells went missing)."""
+    if len(cells) != len(roles) or not all(_fits(r, c) for r, c in zip(roles, cells, strict=True) if r in UNIT_ROLES):
+        return None
+    values: dict[Role, list[str]] = {}
+    for role, cell in zip(roles, cells, strict=True):
+        values.setdefault(role, []).append(cell)
+    return values
 
 
 def _assign(cells: list[str], roles: list[Role]) -> tuple[dict[Role, list[str]], list[str]]:

@@ -29,9 +29,10 @@ def store_document(session: Session, document: Document, vocabulary: Vocabulary,
     mentions = [u for task in document.key_tasks for u in task.units]
     mentions += [u for item in document.livelihood for u in item.units or ()]
     written = [u.name for u in mentions] + [name for item in document.livelihood for name in item.lead_units]
-    canonical = {name: vocabulary.resolve(name).name for name in written}
-    # A name a level prefix on the list's first unit qualifies (市发改委、统计局) is the qualified body.
+    # A name a level prefix on the list's first unit qualifies (市发改委、统计局) is the qualified body; the bare
+    # name alone is then no body of its own (a rowless 统计局 beside 市统计局 would take the questions' 统计局).
     qualified = {u.name: vocabulary.resolve(u.qualified).name for u in mentions if u.qualified}
+    canonical = {name: vocabulary.resolve(name).name for name in written if name not in qualified}
     vocabulary.finish()
     units = sync_units(session, vocabulary)
 

@@ -1,0 +1,238 @@
+"""The general reader on small synthetic notices, one layout rule per table: what each rule reads, and what
+it must leave alone. The real documents these rules came from are graded in tests/test_real_documents.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge.catalog import unit_forms, with_short_forms
+from knowledge.ingest import read_document
+from knowledge.ingest.document import Document, DocumentError
+
+
+def _read(tmp_path: Path, text: str) -> Document:
+    path = tmp_path / "notice.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_document(path, key="synthetic")
+
+
+def _rows(document: Document) -> list[tuple[str, list[tuple[str, str]], list[str], str]]:
+    rows: list[Any] = [*document.key_tasks, *document.livelihood]
+    rows.sort(key=lambda r: r.line)
+    return [(r.text, [(u.name, u.part) for u in r.units], r.details.leaders, r.details.deadline) for r in rows]
+
+
+def _cells(*lines: str, end: str = "") -> str:
+    """Cells one per line with blank lines between (a web page's table copied as text)."""
+    return "\n\n".join(lines) + end
+
+
+# --- one cell per line: header cells broken over two lines, columns no header word names
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    (_cells("某镇2024年重点工作计划", "序号", "重点工作", "责任", "领导", "责任", "科室", "攻坚目标", "任务", "工作任务安排",
+            "1", "建设一号水库", "张三", "水利站", "完成大坝建设。", "推进移民工作。",
+            "2", "创建美丽城镇", "李四", "城建办", "创成省级美丽城镇。", "按节点推进。"),
+     [("建设一号水库", [("水利站", "lead")], ["张三"], ""), ("创建美丽城镇", [("城建办", "lead")], ["李四"], "")]),
+    # Unknown columns kept as other columns, read by position when the row has one cell per column.
+    (_cells("序号", "项目名称", "建设地点", "建设时间", "责任单位",
+            "1", "城北小学道路建设项目", "相关镇 (街道)", "2024", "住建局",
+            "2", "老旧小区改造项目", "城关街道", "2024", "住建局"),
+     [("城北小学道路建设项目", [("住建局", "lead")], [], "2024"), ("老旧小区改造项目", [("住建局", "lead")], [], "2024")]),
+], ids=["header-cells-over-two-lines", "unknown-columns-by-position"])
+def test_one_cell_per_line_headers(tmp_path: Path, text: str, rows: list[Any]) -> None:
+    assert _rows(_read(tmp_path, text)) == rows
+
+
+def test_a_header_fragment_joins_only_what_completes_it(tmp_path: Path) -> None:
+    # 工作 / 任务 are two header words here (no role repeats, and together no header word): kept apart.
+    document = _read(tmp_path, _cells("序号", "任务", "责任单位", "完成时限",
+                                      "1", "完成道路改造", "县交通局", "6月底前",
+                                      "2", "新建公园两个", "县住建局", "12月底前"))
+    assert [(c, r) for c, r in document.tables[0].columns] == [
+        ("序号", "no"), ("任务", "text"), ("责任单位", "units"), ("完成时限", "deadline")]
+
+
+def test_unknown_header_cells_need_the_first_row_after_them(tmp_path: Path) -> None:
+    # Without a row number after the header words, a cell no header word names ends the header (as before):
+    # a one-word-per-line paragraph is not taken for columns.
+    text = _cells("序号", "工作任务", "责任单位", "说说看", "这里不是表格") + "\n1.完成任务\n牵头单位：县发改局\n"
+    document = _read(tmp_path, text)
+    assert _rows(document) == [("完成任务", [("县发改局", "lead")], [], "")]
+
+
+def test_a_cut_row_read_apart_into_sub_rows_is_dropped_whole(tmp_path: Path) -> None:
+    text = _cells("序号", "项目名称", "建设地点", "建设时间", "责任单位",
+                  "1", "城北小学道路建设项目", "纸坊街道", "2024", "住建局",
+                  "2", "老旧小区改造项目", "城关街道", "2024", "住建局",
+                  "3", "职教中心建设项目", "磨子桥镇", "2024")
+    document = _read(tmp_path, text)
+    assert [t for t, *_ in _rows(document)] == ["城北小学道路建设项目", "老旧小区改造项目"]
+    assert any("第 3 项中断" in w.message for w in document.warnings)
+
+
+# --- the notice around the table, in traditional script
+
+
+def test_traditional_notice_metadata(tmp_path: Path) -> None:
+    text = "洋政發〔2024〕8號\n洋縣人民政府\n關于印發洋縣2024年十大民生實事項目的通知\n" + _cells(
+        "序號", "項目名稱", "責任單位", "1", "老舊小區改造項目", "住建局", "2", "農村公路建設", "交通局")
+    document = _read(tmp_path, text)
+    assert (document.doc_number, document.place, document.level) == ("洋政發〔2024〕8號", "洋县", "县")
+    assert document.title == "關于印發洋縣2024年十大民生實事項目的通知"  # the number line is no title
+    assert document.livelihood  # 民生實事 in traditional script
+
+
+@pytest.mark.parametrize(("line", "place"), [
+    ("洋縣人民政府", "洋县"), ("温州市鹿城区人民政府办公室", "温州市鹿城区"), ("各县人民政府：", ""), ("本市人民政府", ""),
+])
+def test_place_of_the_notice(tmp_path: Path, line: str, place: str) -> None:
+    document = _read(tmp_path, line + "\n" + _cells("序号", "工作任务", "责任单位", "1", "完成道路改造", "县交通局",
+                                                    "2", "新建公园", "县住建局"))
+    assert document.place == place
+
+
+def test_leader_names_keep_their_script(tmp_path: Path) -> None:
+    document = _read(tmp_path, _cells("序号", "重点工作", "责任领导", "责任单位", "1", "水库建设", "欧乾震", "水利站",
+                                      "2", "城镇建设", "吴宇凡", "城建办"))
+    assert [r[2] for r in _rows(document)] == [["欧乾震"], ["吴宇凡"]]  # not 欧干震
+
+
+# --- the forms a question names a document's unit by
+
+
+@pytest.mark.parametrize(("name", "has", "lacks"), [
+    ("乡村振兴办", {"振兴办"}, {"村振兴办"}),  # 乡 is the stem's first character, not a level
+    ("市场监管局", {"市场监督管理局"}, {"场监管局"}),
+    ("县乡村振兴局", {"乡村振兴局", "振兴局"}, set()),
+])
+def test_stem_before_level(name: str, has: set[str], lacks: set[str]) -> None:
+    forms = unit_forms(name)
+    assert has <= forms and not lacks & forms
+
+
+def test_a_unit_written_without_its_level_is_named_with_the_documents_level() -> None:
+    from knowledge.catalog import UnitInfo
+
+    units = {"交通局": UnitInfo("交通局", "department", ()), "各镇": UnitInfo("各镇", "group", ()),
+             "区民政局": UnitInfo("区民政局", "department", ())}
+    written = {"交通局": frozenset({"交通局"}), "各镇": frozenset({"各镇"}), "区民政局": frozenset({"民政局"})}
+    forms = {n: set(u.aliases) for n, u in with_short_forms(units, level="县", written=written).items()}
+    assert "县交通局" in forms["交通局"]
+    assert not any(f.startswith("县") for f in forms["各镇"])  # a group is no body of the level
+    assert "县民政局" in forms["区民政局"]  # written 民政局 in this 县 document
+    assert "县交通局" not in {f for fs in with_short_forms(units).values() for f in fs.aliases}  # no level: nothing
+
+
+def test_a_document_without_any_table_is_still_refused(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError):
+        _read(tmp_path, "关于做好某项工作的通知\n请各单位认真落实。\n")
+
+
+# --- numbered tasks closed by a parenthesis of units, without a label
+
+
+@pytest.mark.parametrize(("cell", "text", "units"), [
+    ("完成道路改造。（市交通局）", "完成道路改造。", [("units", "市交通局")]),
+    ("完成道路改造（市交通局、环保局）。", "完成道路改造", [("units", "市交通局、环保局")]),
+    ("推进审批改革。(市政府办公室、市审改办牵头,市级各有关部门及各县市区政府按职责分工负责)", "推进审批改革。",
+     [("lead", "市政府办公室、市审改办"), ("support", "市级各有关部门、各县市区政府")]),
+    ("推進審批改革。(市政府辦公室牽頭,各縣市區政府按職責分工負責)", "推進審批改革。",
+     [("lead", "市政府辦公室"), ("support", "各縣市區政府")]),  # traditional script
+    ("整治河道（县水利局、县住建局分别牵头）", "整治河道", [("lead", "县水利局、县住建局")]),
+    ("整治河道（各乡镇按职责分工负责）", "整治河道", [("units", "各乡镇")]),  # nobody leads: responsible
+    ("建设县发改局(粮食局)仓库（县发改局(粮食局)）", "建设县发改局(粮食局)仓库", [("units", "县发改局(粮食局)")]),
+])
+def test_trailing_units(cell: str, text: str, units: list[tuple[str, str]]) -> None:
+    from knowledge.ingest.cells import trailing_units
+
+    assert trailing_units(cell) == (text, units)
+
+
+@pytest.mark.parametrize("cell", [
+    "完成道路改造（含南太湖新区）", "完成道路改造（2023年）", "（甬政办发〔2007〕106号）", "完成道路改造（市交通局",
+    "完成道路改造（市交通局）以上", "推进试点（市交通局牵头，试点镇先行）",
+], ids=["not-units", "a-year", "whole-line", "unclosed", "not-at-the-end", "one-clause-not-units"])
+def test_no_trailing_units(cell: str) -> None:
+    from knowledge.ingest.cells import trailing_units
+
+    assert trailing_units(cell) is None
+
+
+def test_numbered_tasks_with_trailing_units(tmp_path: Path) -> None:
+    text = "\n".join([
+        "某市人民政府关于印发2024年重点工作责任分解的通知", "（某政办发〔2024〕1号）", "一、主要目标",
+        "1.地区生产总值增长6%。", "全市生产总值达到3000亿元。（市发改委）",
+        "2.节能减排。(市经委、环保局)",
+        "3.改革审批。(市政府办公室牵头,各县市区政府按职责分工负责)",
+        "4.居民收入增长6%。", "围绕促",
+    ])
+    document = _read(tmp_path, text)
+    assert _rows(document) == [
+        ("地区生产总值增长6%。全市生产总值达到3000亿元。", [("市发改委", "lead")], [], ""),
+        ("节能减排。", [("市经委", "responsible"), ("环保局", "responsible")], [], ""),  # nothing marks its lead
+        ("改革审批。", [("市政府办公室", "lead"), ("各县市区政府", "support")], [], ""),
+    ]
+    assert any("第 4 项" in w.message for w in document.warnings)  # cut: no units
+
+
+def test_no_lead_marked_trailing_units_are_all_responsible(tmp_path: Path) -> None:
+    text = "某市2024年重点工作\n1.地区生产总值增长6%。（市发改委）\n2.节能减排。(市经委、环保局)\n"
+    document = _read(tmp_path, text)
+    assert document.reading == "none"
+    assert [[(u.name, u.part, u.qualified) for u in t.units] for t in document.key_tasks] == [
+        [("市发改委", "lead", "")], [("市经委", "responsible", ""), ("环保局", "responsible", "市环保局")]]
+
+
+def test_label_lines_win_over_a_parenthesis_of_units(tmp_path: Path) -> None:
+    text = "1.整治河道（县水利局）\n牵头单位：县住建局\n配合单位：县水利局\n2.新建公园\n牵头单位：县住建局\n"
+    assert [[(n, p) for n, p in r[1]] for r in _rows(_read(tmp_path, text))] == [
+        [("县住建局", "lead"), ("县水利局", "support")], [("县住建局", "lead")]]
+
+
+# --- rows of cells with no header row: columns from what their cells hold
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    ("1 | 完成27所学校空调安装。 | 县教育局 | 已安装900台;新风系统招标中。 | 按时序推进 |\n|\n"
+     "2 | 新增托位180个。 | 县卫生健康局 | 联合教育、财政、住建局等部门督导。 | 按时序推进 |\n|\n",
+     [("完成27所学校空调安装。", [("县教育局", "lead")], [], ""),
+      ("新增托位180个。", [("县卫生健康局", "lead")], [], "")]),  # units named in the progress text are not units
+    ("1\t建设城北公园\t县住建局\t张三\t6月底前\n2\t改造老旧小区\t县住建局、县财政局\t李四\t12月底前\n",
+     [("建设城北公园", [("县住建局", "lead")], ["张三"], "6月底前"),
+      ("改造老旧小区", [("县住建局", "responsible"), ("县财政局", "responsible")], ["李四"], "12月底前")]),
+], ids=["pipes-progress-status", "tabs-leader-deadline"])
+def test_headerless_rows(tmp_path: Path, text: str, rows: list[Any]) -> None:
+    assert _rows(_read(tmp_path, text)) == rows
+
+
+def test_headerless_row_cut_short_is_not_imported(tmp_path: Path) -> None:
+    text = ("1 | 完成学校空调安装。 | 县教育局 | 已安装。 | 按时序推进 |\n2 | 新增托位180个。 | 县卫生健康局 | 督导。 | 按时序推进 |\n"
+            "3 | 改造农村路口。 | 县公安局 | 已完成现场排查")
+    document = _read(tmp_path, text)
+    assert [r[0] for r in _rows(document)] == ["完成学校空调安装。", "新增托位180个。"]
+    assert document.title == ""  # a row is no title
+
+
+@pytest.mark.parametrize("text", [
+    "1\t2023年\t3000\n2\t2024年\t3500\n",  # no text, no units: a table of figures
+    "1\t县教育局\t完成学校空调安装\n2\t县民政局\t新建养老中心\n",  # units before the text: not a task row
+    "1\t完成学校空调安装\t已安装\n2\t新建养老中心\t已开工\n",  # no units column
+], ids=["figures", "units-first", "no-units"])
+def test_headerless_rows_need_number_text_and_units(tmp_path: Path, text: str) -> None:
+    with pytest.raises(DocumentError):
+        _read(tmp_path, text)
+
+
+@pytest.mark.parametrize(("cell", "role"), [
+    ("责任主体与协同单位", "support"), ("其他配合单位", "support"), ("牵 头 单 位", "lead"), ("主要任务", "text"),
+    ("1-11月推进情况", None), ("全年目标任务", None), ("配合", None),
+])
+def test_header_words(cell: str, role: str | None) -> None:
+    from knowledge.ingest.cells import column_role
+
+    assert column_role(cell) == role
