@@ -628,12 +628,14 @@ def document_places(title: str, levels: Iterable[str]) -> list[str]:
     ends = "".join(dict.fromkeys(levels))
     if not ends:
         return []
-    place = re.compile(rf"((?![各本全该])[\u4e00-\u9fff]{{1,4}}?)[{re.escape(ends)}]")
+    # Two to four characters before the level first ("温州市", not 温 + 州); one only when that finds none (洋县).
+    places = [re.compile(rf"((?![各本全该])[\u4e00-\u9fff]{{{size}}}?)[{re.escape(ends)}]") for size in ("2,4", "1")]
     text = re.sub(r"^关于(?:印发)?", "", simplified(title.replace(" ", "")))
     found: list[str] = []
     position = 0
-    while match := place.match(text, position):
-        found += [match.group(0), match.group(1)] if len(match.group(1)) >= 2 else [match.group(0)]
+    while match := places[0].match(text, position) or places[1].match(text, position):
+        # pairs (with, without the level); a one-character place without it is no word: the pair repeats it
+        found += [match.group(0), match.group(1) if len(match.group(1)) >= 2 else match.group(0)]
         position = match.end()
     return found
 

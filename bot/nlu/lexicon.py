@@ -12,7 +12,15 @@ from functools import cached_property
 from typing import Literal
 
 from knowledge.catalog import Catalog
-from knowledge.language import Cues, DocumentPlace, Language, document_place, document_places, language, simplified
+from knowledge.language import (
+    Cues,
+    DocumentPlace,
+    Language,
+    document_place,
+    document_places,
+    language,
+    simplified,
+)
 
 EntityType = Literal["unit", "street", "group", "leader", "category"]
 

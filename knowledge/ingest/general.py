@@ -194,30 +194,46 @@ class GeneralReader:
             position += 1
         ends_at_row = position < len(self.located) and C.is_number(C.collapse(self.located[position][1]))
         columns: list[tuple[str, Role]] = []
+        after: list[int] = []  # the line after each column's last
         at = 0
         while at < len(lines):
             cell = lines[at][1]
             role = C.column_role(cell)
             following = lines[at + 1][1] if at + 1 < len(lines) else ""
             joined = C.column_role(cell + following) if following else None
-            if following and role is None and joined is not None:
-                columns.append((cell + following, joined))
-                at += 2
-                continue
             then = C.column_role(following) if following else None
-            if role is None and then is not None and then in {r for _c, r in columns} and len(C.fold(cell)) <= 6:
-                columns.append((cell + following, "extra"))
+            if following and role is None and (joined is not None or (
+                    then is not None and then in {r for _c, r in columns} and len(C.fold(cell)) <= 6)):
+                columns.append((cell + following, joined or "extra"))
+                after.append(lines[at + 1][0] + 1)
                 at += 2
                 continue
             if role is None and (not ends_at_row or not columns):
                 break
             columns.append((cell, role or "extra"))
+            after.append(lines[at][0] + 1)
             at += 1
-        end = lines[at - 1][0] + 1 if at < len(lines) and at else position
+        if ends_at_row and at == len(lines):
+            # Columns no header word names are trusted only as far as the first row fills them (its number
+            # included): a group cell written before that number ("发展目标") is no column.
+            while len(columns) > self._first_row_cells(position) and C.column_role(columns[-1][0]) is None:
+                columns.pop()
+                after.pop()
+        end = after[-1] if after else position
         listed: list[Role | None] = [r for c, r in columns if C.column_role(c) == r]
         if (len(columns) >= 3 or (len(columns) == 2 and listed[:1] == ["no"])) and _is_header(listed):
             return columns, end, "lines"
         return None
+
+    def _first_row_cells(self, index: int) -> int:
+        """The non-empty lines from the row number at `index` up to the next number line: that row's cells."""
+        count = 1
+        for _where, raw in self.located[index + 1:index + 60]:
+            cell = C.collapse(raw)
+            if cell and C.is_number(cell):
+                break
+            count += bool(cell)
+        return count
 
     def _tables(self) -> list[RawTable]:
         tables: list[RawTable] = []
