@@ -643,7 +643,7 @@ def document_places(title: str, levels: Iterable[str]) -> list[str]:
 # The government a notice's header or title names as issuing it ("温州市鹿城区人民政府办公室文件" → 温州市鹿城区).
 # A year's 年 before it ("2023年莲都区政府工作报告") or a leading 关于 is no part of the place; a one-character
 # place is a name too (洋县), 各县/本市/全区 are none.
-_ISSUING = re.compile(r"(?:年度|年|关于)?((?![各本全该])[\u4e00-\u9fff]{1,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
+_ISSUING = re.compile(r"(?:年度|年|关于)?((?<![各本全该])(?![各本全该])[\u4e00-\u9fff]{1,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
 
 
 def issuing_place(line: str) -> str:
