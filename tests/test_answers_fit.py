@@ -4,7 +4,7 @@ Telegram HTML, the snapshot)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -220,3 +220,23 @@ async def test_start_help_and_example_buttons_show_the_chat_document_s_examples(
         await fake.press_button(chat, user, intro, button_text=duban.examples[0])
         [answer] = await fake.wait_for_bot_messages(chat)
         assert answer.text.startswith("【大竹县 2016年】") and "县住建局" in answer.text
+
+
+def test_reminders_use_the_row_s_own_deadline_date(runtime: Runtime) -> None:
+    from bot.reminders.render import render_deadlines
+    from knowledge.reminders.store import effective, set_deadline
+
+    catalog = runtime.library.duban("labelled-2024").catalog
+    with runtime.knowledge.sessions() as session:
+        found = effective(session, catalog)
+    # 2024年6月底前 has a date; 9月底前建成投用 has none, so it keeps the default, as a row without a deadline.
+    assert [(d.due, d.source) for d in found["K1-1"]] == [(date(2024, 6, 30), "document")]
+    assert [(d.due, d.source) for d in found["K1-2"]] == [(date(2024, 12, 31), "default")]
+    assert [(d.due, d.source) for d in found["K1-3"]] == [(date(2024, 12, 31), "default")]
+    pages = render_deadlines(catalog, found, date(2024, 6, 1))
+    assert any("文件写明" in page for page in pages), pages
+    with runtime.knowledge.sessions.begin() as session:
+        set_deadline(session, "labelled-2024", Deadline("K1-1", date(2024, 5, 15), "", "admin"), set_by="test",
+                     now=datetime.now(UTC))
+    with runtime.knowledge.sessions() as session:
+        assert [(d.due, d.source) for d in effective(session, catalog)["K1-1"]] == [(date(2024, 5, 15), "admin")]

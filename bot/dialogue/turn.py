@@ -755,7 +755,7 @@ class Turn:
         known = self.deadlines() if self.deadlines is not None else {}
 
         def set_dates(row: Row) -> list[date]:
-            return sorted({d.due for d in known.get(row.id, []) if d.source != "default"})
+            return sorted({d.due for d in known.get(row.id, []) if d.source in ("admin", "schedule")})
 
         def dues(row: Row) -> list[date]:
             if set_here := set_dates(row):

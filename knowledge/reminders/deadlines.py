@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from knowledge.numerals import chinese_to_int
 
-DeadlineSource = Literal["admin", "schedule", "default"]
+# document: the row's own 完成时限 as the document writes it, when the deadline parser reads a date from it.
+DeadlineSource = Literal["admin", "schedule", "document", "default"]
 
 # The bundled task document (温鹿政办〔2023〕12号) covers the 2023 work year.
 DOCUMENT_YEAR = 2023
@@ -324,8 +325,11 @@ def effective_deadlines(
     schedule: Iterable[Deadline],
     default_due: date | None,
     row_ids: Iterable[str],
+    written: Mapping[str, date] | None = None,
 ) -> dict[str, list[Deadline]]:
-    """Per row: its admin deadlines if any, else its schedule ones, else the document default."""
+    """Per row: its admin deadlines if any, else its schedule ones, else the date of its own 完成时限 as the
+    document writes it (`written`), else the document default."""
+    written = written or {}
     by_source: Mapping[str, dict[str, set[Deadline]]] = {"admin": {}, "schedule": {}}
     for source, items in (("admin", admin), ("schedule", schedule)):
         for item in items:
@@ -337,6 +341,8 @@ def effective_deadlines(
         chosen = by_source["admin"].get(row_id) or by_source["schedule"].get(row_id)
         if chosen:
             result[row_id] = sorted(chosen, key=lambda d: (d.due, d.milestone))
+        elif row_id in written:
+            result[row_id] = [Deadline(row_id, written[row_id], "", "document")]
         elif default_due is not None:
             result[row_id] = [defaults[row_id]]
         else:

@@ -160,11 +160,12 @@ def default_due(year: int, configured: object = None) -> date | None:
 
 
 def effective(session: Session, catalog: Catalog, configured_default: object = None) -> dict[str, list[Deadline]]:
-    """Every row's deadlines after precedence: admin, else schedule, else the document default."""
+    """Every row's deadlines after precedence: admin, else schedule, else its own 完成时限's date, else the default."""
     stored = [s.deadline for s in stored_deadlines(session, catalog.key)]
     return effective_deadlines([d for d in stored if d.source == "admin"],
                                [d for d in stored if d.source == "schedule"],
-                               default_due(catalog.year, configured_default), catalog.by_id)
+                               default_due(catalog.year, configured_default), catalog.by_id,
+                               {row.id: row.due for row in catalog.rows if row.due is not None})
 
 
 # --- Planning -----------------------------------------------------------------------------------
