@@ -75,9 +75,13 @@ def conversation_latency(duban: Duban, rounds: int, store: str = "memory") -> di
     """p50/p99/max per message with context on: each golden conversation replayed as one chat, plus every
     single gold question; `store` "memory" (duban ask --conversation) or "sqlite" (the bot and console:
     the stored state read on every message, states written behind in batches). As in the bot, a deadline
-    question reads the deadlines store (here a throw-away SQLite database's)."""
+    question reads the deadlines store (here a throw-away SQLite database's), and the reply is rendered:
+    the Telegram page the bot sends (sqlite), the text `duban ask` prints (memory)."""
+    from bot.answer import Answer
     from bot.dialogue.engine import Conversation
     from bot.dialogue.store import ContextStore, DatabaseStore, MemoryStore
+    from bot.render import html_pages, render_text
+    from handlers.pages import PAGE_ITEMS
     from knowledge.bootstrap import open_knowledge
     from knowledge.reminders.deadlines import Deadline
     from knowledge.reminders.store import effective
@@ -92,13 +96,18 @@ def conversation_latency(duban: Duban, rounds: int, store: str = "memory") -> di
                 return effective(session, duban.catalog)
 
         chat = Conversation(duban, context_store, deadlines=deadlines)
+
+        def telegram_page(answer: Answer) -> str:  # the page handlers/pages.py's page_view sends first
+            return html_pages(answer, items_per_page=PAGE_ITEMS)[0].text
+
+        show = telegram_page if store == "sqlite" else render_text  # what the bot sends, what ask prints
         samples: list[float] = []
         best: dict[tuple[int, int], float] = {}
         for round_ in range(rounds + 1):  # round 0 warms up
             for number, turns in enumerate(chats):
                 for place, message in enumerate(turns):
                     start = time.perf_counter()
-                    chat.reply(f"{round_}:{number}", message)
+                    show(chat.reply(f"{round_}:{number}", message))
                     if round_:
                         samples.append(taken := (time.perf_counter() - start) * 1000)
                         best[number, place] = min(best.get((number, place), taken), taken)

@@ -166,6 +166,8 @@ def clip(text: str, budget: int) -> str:
     """`text` cut to `budget` UTF-16 units, ending in "…" when cut; never splits a character."""
     if utf16_len(text) <= budget:
         return text
+    if max(text, default="") <= "\uffff":  # every character is one UTF-16 unit (all but emoji and rare ideographs)
+        return text[:max(budget - 1, 0)] + "…"
     kept: list[str] = []
     used = 0
     for char in text:
