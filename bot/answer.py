@@ -135,7 +135,7 @@ def _topic_filter(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: 
     phrases = [(p, ws) for p, ws in query.phrases if len(p) > 1 or query.topic_cue]
     if not phrases:
         return rows
-    kept = _match_phrases(phrases, catalog, query.synonyms, query.quoted)
+    kept = _match_phrases(phrases, catalog, query.synonyms, query.quoted, query.optional_terms)
     filtered = [r for r in rows if r.row.id in kept]
     if filtered:
         return filtered
@@ -162,11 +162,18 @@ def _in_categories(query: Query, rows: list[AnswerRow]) -> list[AnswerRow]:
 
 
 def _match_phrases(phrases: list[tuple[str, list[str]]], catalog: Catalog,
-                   synonyms: dict[str, tuple[str, ...]], quoted: set[str] | frozenset[str] = frozenset()) -> set[str]:
+                   synonyms: dict[str, tuple[str, ...]], quoted: set[str] | frozenset[str] = frozenset(),
+                   optional: tuple[str, ...] | list[str] = ()) -> set[str]:
     found: set[str] | None = None
     for phrase, words in phrases:
-        ids = {row.id for variant, alt_words in _variants(phrase, words, synonyms)
-               for row in rows_with_phrase(catalog, variant, alt_words, verbatim_first=phrase in quoted)}
+        def having(wanted: list[str], phrase: str = phrase) -> set[str]:
+            return {row.id for variant, alt_words in _variants(phrase, wanted, synonyms)
+                    for row in rows_with_phrase(catalog, variant, alt_words, verbatim_first=phrase in quoted)}
+
+        # An everyday word inside the phrase ("城镇新增就业") narrows it where rows write it too: 城镇失业人员
+        # 再就业 is not 城镇新增就业 when another row writes 新增.
+        inner = [w for w in optional if w in phrase and w not in words]
+        ids = (inner and having([*words, *inner])) or having(words)
         found = ids if found is None else found & ids
     return found or set()
 
@@ -319,7 +326,7 @@ def _overall_section(catalog: Catalog, leader: str) -> SectionInfo | None:
 
 
 def _topic_rows(query: Query, catalog: Catalog) -> list[Row]:
-    ids = _match_phrases(query.phrases, catalog, query.synonyms, query.quoted)
+    ids = _match_phrases(query.phrases, catalog, query.synonyms, query.quoted, query.optional_terms)
     rows = [catalog.by_id[i] for i in sorted(ids, key=catalog.positions.__getitem__)]
     if query.kind:
         rows = [r for r in rows if r.kind == query.kind]

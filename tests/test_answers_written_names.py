@@ -34,6 +34,11 @@ DOCUMENT = """某某市人民政府办公室关于印发2021年重点工作责�
 牵头单位：市疫情防控指挥部办公室
 主管领导：张伟
 主要责任人：赵刚
+二、稳定就业
+1.城镇新增就业1万人。
+牵头单位：人社局
+2.城镇失业人员再就业3000人。
+牵头单位：人社局
 """
 
 
@@ -58,6 +63,8 @@ def duban() -> Iterator[Duban]:
     ("疫情防控办有哪些任务", ["K1-3"], "疫情防控"),  # the office of the 指挥部 typed by its work
     ("主要指标由哪个部门牵头", ["K1-1"], "发改委"),  # only cue words, written together in a row
     ("经济运行分析谁牵头", ["K1-1"], "发改委"),  # the lead as the document writes it
+    ("城镇新增就业谁负责", ["K2-1"], "人社局"),  # an everyday word inside the phrase (新增) that a row writes
+    ("城镇就业谁负责", ["K2-1", "K2-2"], "人社局"),
 ])
 def test_questions(duban: Duban, question: str, ids: list[str], says: str) -> None:
     answer = to_json(duban.ask(question))
@@ -84,7 +91,7 @@ def test_a_row_indexes_every_person_it_names() -> None:
 
 
 @pytest.mark.parametrize(("text", "form"), [
-    ("市區(qū)新增學(xué)位", "市區新增學位"),
+    ("市區(qū)新增學(xué)位", "市区新增学位"),  # simplified too: questions are asked so
     ("完成 (100%)", "完成(100%)"),
 ])
 def test_search_reads_through_inserted_pinyin(text: str, form: str) -> None:

@@ -156,3 +156,48 @@ def test_unnumbered_items_with_labels_through_inserted_pinyin(tmp_path: Path) ->
         ("L1-2", "新建幼兒園80所。", [], [], ["市教育局", "市財政局"], ["李明"]),
     ]
     assert [i.details.deadline for i in document.livelihood] == ["12月底前全部落實(shí)。", "年底前"]
+
+
+_TWO_LEVELS = """附件
+某某区2017年度民生工程目标任务分解表(一)
+项 目 | 目标 | 分 解 情 况 | 责任领导 | 责任单位 | 责任人 |
+就 业 工 程 | 促进就业创业 | 城镇新增就业人数(人) | 1300 | 甲镇280 乙乡15 | 张 三 | 区人社局 | 李 四 |
+城镇失业人员再就业(人) | 250 | 甲镇8 乙乡8 |
+教 育 工 程 | 改善办学条件 | 新建幼儿园(所) | 3 | 甲镇1 乙乡2 | 王 五 | 区教育局 | 赵 六 |
+维修校舍(平方米) | 5000 | 甲镇3000 乙乡"""
+
+
+def test_a_two_level_header_flattened_into_pipe_rows(tmp_path: Path) -> None:
+    """项目 spans 工程 | 子项 | 指标 (more cells than the header); rows under it lost their merged cells at the
+    front and the end; a figure column (目标) is no text; the last row lacks its closing | (cut)."""
+    document = _read(tmp_path, _TWO_LEVELS)
+    assert [row[1:] for row in _rows(document)] == [
+        ("城镇新增就业人数(人)", ["区人社局"], [], [], ["张三", "李四"]),
+        ("城镇失业人员再就业(人)", ["区人社局"], [], [], ["张三", "李四"]),
+        ("新建幼儿园(所)", ["区教育局"], [], [], ["王五", "赵六"]),
+    ]
+    assert [i.category for i in document.livelihood] == ["促进就业创业", "促进就业创业", "改善办学条件"]
+    assert any("中断" in w.message for w in document.warnings)
+
+
+@pytest.mark.parametrize(("cells", "levels"), [
+    (["工程", "子项", "指标", "1300", "甲镇280", "张 三", "区人社局", "李 四"], 2),
+    (["指标", "250", "甲镇8"], 0),  # fewer cells than the header
+    (["工程", "子项", "指标", "1300", "甲镇280", "张 三", "推进建设", "李 四"], 0),  # no units where the header has them
+    (["", "子项", "指标", "1300", "甲镇280", "张 三", "区人社局", "李 四"], 0),  # an empty level is no level
+])
+def test_levels_of_a_first_column(cells: list[str], levels: int) -> None:
+    from knowledge.ingest.general import _levels
+
+    assert _levels(cells, ["text", "text", "extra", "leader", "units", "leader"]) == levels
+
+
+@pytest.mark.parametrize(("line", "cut"), [
+    ("维修校舍 | 5000 | 甲镇3000 乙乡", True),
+    ("维修校舍 | 5000 | 甲镇3000 |", False),
+    ("维修校舍 5000", False),
+])
+def test_a_pipe_row_without_its_closing_pipe_is_cut(line: str, cut: bool) -> None:
+    from knowledge.ingest.general import _open_pipe_row
+
+    assert _open_pipe_row(line) is cut

@@ -97,7 +97,14 @@ class GeneralReader:
     """Reads (location, line) pairs into a Document; raises DocumentError when no table is found."""
 
     def __init__(self, located: Sequence[tuple[int | str, str]], key: str, source: str = "") -> None:
-        self.located = [(where, part) for where, raw in located for part in _unrun(_unpipe(raw.rstrip("\r\n")))]
+        self.located: list[tuple[int | str, str]] = []
+        # Lines of `|` cells the copy cut before their closing `|` (the last row of a cut-off page).
+        self.open_rows: set[int] = set()
+        for where, raw in located:
+            line = raw.rstrip("\r\n")
+            if _open_pipe_row(line):
+                self.open_rows.add(len(self.located) + 1)
+            self.located += [(where, part) for part in _unrun(_unpipe(line))]
         self.key = key
         self.source = source
         self.warnings: list[ReadWarning] = []
@@ -316,7 +323,10 @@ class GeneralReader:
     def _fill(self, row: RawRow, table: RawTable, values: dict[Role, list[str]], names: dict[Role, str]) -> None:
         for role, items in values.items():
             for value in items:
-                if role == "text":
+                if role == "text" and _QUANTITY.match(C.fold(value)) and row.text:
+                    name = names.get(role, "其他")  # a figure (目标 1300) is no task's text: kept as another column
+                    row.extra[name] = C.collapse(f"{row.extra.get(name, '')}{value}")
+                elif role == "text":
                     row.text = C.collapse(f"{row.text}{value}") if row.text else C.collapse(value)
                 elif role == "group":
                     row.group = C.collapse(value)
@@ -339,9 +349,19 @@ class GeneralReader:
                 self._maybe_section(C.collapse(nonempty[0]))
                 continue
             values: dict[Role, list[str]] = {}
+            levels = _levels(cells, roles)
+            if levels:
+                # The first column spans several levels (工程 | 子项 | 指标 under one 项目): the innermost is the
+                # row's, the one before it its group.
+                values["group"] = [cells[levels - 1]]
+                cells = cells[levels:]
             positional = len(cells) >= len(roles) and all(
                 _fits(role, cell) for role, cell in zip(roles, cells, strict=False) if cell.strip() and role in UNIT_ROLES)
-            if positional:
+            # A table without a number column: a row short of cells lost its merged cells at the front and the
+            # end (written on the row above), so its cells are the columns from the first on.
+            merged = "no" not in roles and 2 <= len(nonempty) < len(roles) and table.rows and not any(
+                role in UNIT_ROLES for role in roles[:len(cells)])
+            if positional or merged:
                 for role, cell in zip(roles, cells, strict=False):
                     if cell.strip():
                         values.setdefault(role, []).append(cell)
@@ -352,7 +372,7 @@ class GeneralReader:
             if not no and previous is not None and not any(values.get(r) for r in ("text",)):
                 self._fill(previous, table, values, names)  # a cell spilling into the next line
                 continue
-            split = values.get("text") and not any(values.get(r) for r in UNIT_ROLES)
+            split = values.get("text") and not any(values.get(r) for r in UNIT_ROLES) and not merged
             if not no and previous is not None and split and not previous.text.endswith(("。", "；", ";", "！")):
                 self._fill(previous, table, values, names)  # a row the page break split
                 continue
@@ -586,6 +606,8 @@ class GeneralReader:
         alike = [r.written_cells for r in table.rows[:-1] if r.numbered == last.numbered] or \
             [r.written_cells for r in table.rows[:-1]]
         short = short or (table.layout == "tab" and last.written_cells < min(alike))
+        # a `|` row the copy cut before its closing `|`, where the table's other rows close theirs
+        short = short or (last.line in self.open_rows and any(r.line not in self.open_rows for r in table.rows[:-1]))
         # a name other rows list whole ("功能板块") is no name cut short, whatever it ends with
         listed = {n for row in table.rows[:-1] for role in UNIT_ROLES for cell in row.cells.get(role, [])
                   for n, _m in C.parse_unit_cell(cell)}
@@ -701,6 +723,29 @@ def _cell_units(row: RawRow, roles: tuple[Role, ...], places: tuple[str, ...]) -
 
 def _mentions(units: list[tuple[str, bool, str]], role: UnitRole | None = None) -> list[UnitMention]:
     return C.mentions([(n, m) for n, m, _q in units], role, [q for _n, _m, q in units])
+
+
+# A cell holding only a figure (1300, 12.5%, 3,000): a target, never a task's text.
+_QUANTITY = re.compile(r"^[\d.,，%]+$")
+
+
+def _open_pipe_row(line: str) -> bool:
+    """A line of `|`-separated cells that lacks the closing `|`: the copy stopped inside it."""
+    text = line.strip()
+    return text.count("|") >= 2 and not text.endswith("|") and "\t" not in text
+
+
+def _levels(cells: list[str], roles: list[Role]) -> int:
+    """How many cells more than the header a row writes at its front, when its first column spans several
+    levels (项目 over 工程 | 子项 | 指标): the header then fits the row's last cells, each units column units
+    and each leader column names."""
+    surplus = len(cells) - len(roles)
+    if surplus <= 0 or roles[0] not in ("text", "group") or not any(r in UNIT_ROLES for r in roles):
+        return 0
+    tail = cells[surplus:]
+    fits = all(_fits(role, cell) for role, cell in zip(roles, tail, strict=True)
+               if cell.strip() and (role in UNIT_ROLES or role == "leader"))
+    return surplus if fits and all(c.strip() for c in cells[:surplus + 1]) else 0
 
 
 def _first_sentence(value: str) -> str:
