@@ -96,3 +96,31 @@ def test_a_row_indexes_every_person_it_names() -> None:
 ])
 def test_search_reads_through_inserted_pinyin(text: str, form: str) -> None:
     assert searchable(text) == form
+
+
+SCHEDULED = """某某市2012年十大实事任务分解
+1.新建中小学校30所。
+责任单位:市教育局
+进度安排:6月底前开工10所;12月底前全部开工。
+2.新建公园5个。
+责任单位:市园林局
+进度安排:10月底前建成
+"""
+
+
+@pytest.mark.parametrize("question", ["新建中小学校的进度安排是什么", "新建中小学校的时间节点", "中小学校什么时候开工"])
+def test_the_documents_own_words_for_a_deadline_ask_for_it(question: str) -> None:
+    from bot.dialogue.engine import Conversation
+    from bot.render import render_text
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notice.txt"
+        path.write_text(SCHEDULED, encoding="utf-8")
+        base = open_knowledge(f"sqlite:///{folder}/d.sqlite3")
+        import_document(base.sessions, path, key="scheduled-2012")
+        with base.sessions() as session:
+            catalog = load_catalog(session, "scheduled-2012")
+        base.close()
+        reply = render_text(Conversation(Duban(catalog, cache_dir=Path(folder))).answer(question))
+    assert reply.startswith("新建中小学校的完成时限：6月底前开工10所;12月底前全部开工。") or \
+        reply.startswith("中小学校的完成时限：6月底前开工10所;12月底前全部开工。")
