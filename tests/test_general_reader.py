@@ -183,3 +183,21 @@ def test_a_unit_always_written_otherwise_is_shown_as_the_document_writes_it(tmp_
     got = to_json(Conversation(Duban(catalog, cache_dir=tmp_path)).answer("街办要配合哪些"))
     assert [item["id"] for item in got["items"]] == ["K1-1", "K1-2"]
     assert "各街办(新区)" in got["answer"]
+
+
+def test_a_heading_right_above_its_labels_is_a_task() -> None:
+    """"一、…项目" followed by 牵头领导：/牵头单位：/责任单位： lines is a numbered task, not a section; a 任务目标：
+    the page ran onto a 责任单位 line is the row's detail, never a unit; the title's 民生实事 makes the list one."""
+    document = GeneralReader(list(enumerate([
+        "发布机构: 某某县人民政府 生成日期: 2024-03-16",  # page chrome: no title
+        "关于下达2024年某某县民生实事项目任务的通知",
+        "一、新建公园两座项目", "牵头领导:张伟", "牵头单位:县住建局", "责任单位:县财政局、属地乡镇",
+        "任务目标:2024年建成东湖公园、西湖公园",
+        "二、老旧小区改造项目", "牵头领导:张伟", "牵头单位:县住建局", "责任单位:东山镇任务目标:改造东山镇小区5个",
+        "三、新建充电桩项目"], start=1)), "k").read()
+    assert document.title == "关于下达2024年某某县民生实事项目任务的通知"
+    assert [(i.text, [u.name for u in i.units or []], i.details.leaders) for i in document.livelihood] == [
+        ("新建公园两座项目", ["县住建局", "县财政局", "属地乡镇"], ["张伟"]),
+        ("老旧小区改造项目", ["县住建局", "东山镇"], ["张伟"])]
+    assert not document.key_tasks
+    assert [w.message for w in document.warnings] == ["文件在第 三 项之后中断：这一项没有责任单位，未导入"]

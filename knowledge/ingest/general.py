@@ -111,6 +111,7 @@ class GeneralReader:
         self.section: tuple[int, str] = (0, "")
         self.section_leaders: dict[int, list[str]] = {}
         self.cut_at: int | str | None = None  # the last complete row, once a cut-off row after it was dropped
+        self.title = ""
         self.places: tuple[str, ...] = ()  # the document's own places, with and without their level (莲都区, 莲都)
 
     # --- the document around the tables
@@ -119,6 +120,7 @@ class GeneralReader:
         document = Document(key=self.key, title="", issuer="", doc_number="", year=0, issued=None,
                             source_name=self.source.rsplit("/", 1)[-1] if self.source else self.key)
         self._metadata(document)
+        self.title = document.title
         tables = self._tables() or self._headerless() or self._labelled()
         self._cut_last(tables)
         rows = [row for table in tables for row in table.rows]
@@ -503,6 +505,7 @@ class GeneralReader:
         table = RawTable("key_task", "", "labels", "", [], self.located[0][0] if self.located else 0)
         current: RawRow | None = None
         labelled = False
+        headed = False  # a 一、 heading was a task
         group = ""
         for index, (where, raw) in enumerate(self.located):
             line = C.collapse(raw.replace("\t", " "))
@@ -517,7 +520,17 @@ class GeneralReader:
                 self._labels(current, line, found, roles)
                 labelled = True
                 continue
-            if C.SECTION.match(line) and not found:
+            heading = C.SECTION.match(line)
+            # (the last line of a copy that cut it off, after headings that were tasks, is a cut task too)
+            if heading and not found and (current is None or current.cells) and (
+                    self._opens_row(index, label) or (headed and self._last_line(index))):
+                headed = True
+                # "一、…项目" right above its 牵头单位：… lines: a task numbered like a heading, not a section
+                current = RawRow(no_text=heading.group(1), text=C.collapse(heading.group(2)), where=where,
+                                 line=index + 1, section=self.section, group=group)
+                table.rows.append(current)
+                continue
+            if heading and not found:
                 self._maybe_section(line)
                 current = None
                 continue
@@ -561,10 +574,15 @@ class GeneralReader:
         table.rows = [r for r in table.rows if any(r.cells.get(role) for role in UNIT_ROLES)]
         table.why = ("没有表头：编号任务后跟“牵头单位：…”“责任单位：…”（或括号内同样的标注），"
                      "或任务末尾括号内的单位（“（市发改委）”“（A牵头，B按职责分工负责）”）")
-        table.kind = C.kind_of(self.located[0][1] if self.located else "")
+        table.kind = C.kind_of(self.located[0][1] if self.located else "", self.title)
         used = {role for row in table.rows for role in row.cells}
         table.columns = [(C.ROLE_NAMES[r], r) for r in ("text", *sorted(used))]
         return [table]
+
+    def _last_line(self, index: int) -> bool:
+        """Whether nothing of the document is written after line `index` (page chrome aside)."""
+        return not any((line := C.collapse(raw.replace("\t", " "))) and not C.is_chrome(line)
+                       for _where, raw in self.located[index + 1:])
 
     def _opens_row(self, index: int, label: re.Pattern[str]) -> bool:
         """Whether the next written line after `index` starts with a label (so this line is a task's text)."""
@@ -583,6 +601,8 @@ class GeneralReader:
             value = text[after:end].strip()
             # A unit list or a name ends at its first sentence and loses the punctuation closing it; a
             # deadline is kept as written.
+            if role in UNIT_ROLES or role == "leader":
+                value = _before_detail(value)  # 责任单位:莲塘镇任务目标:… — the line break before 任务目标 was lost
             value = _unclosed(value if role == "deadline" else _first_sentence(value).strip().rstrip("。；;，, "))
             if role == "lead":
                 row.labelled_lead = True
@@ -746,6 +766,19 @@ def _levels(cells: list[str], roles: list[Role]) -> int:
     fits = all(_fits(role, cell) for role, cell in zip(roles, tail, strict=True)
                if cell.strip() and (role in UNIT_ROLES or role == "leader"))
     return surplus if fits and all(c.strip() for c in cells[:surplus + 1]) else 0
+
+
+@cache
+def _detail_label() -> re.Pattern[str]:
+    """A task-text header word used as a label (任务目标：, 建设内容：): the row's detail, never its units."""
+    words = sorted((w for w, role in C.layout_words().columns.items() if role == "text" and len(w) >= 4),
+                   key=len, reverse=True)
+    return re.compile(rf"(?:{'|'.join(re.escape(w) for w in words)})\s*[:：]")
+
+
+def _before_detail(value: str) -> str:
+    match = _detail_label().search(C.simplified(value))
+    return value[: match.start()] if match else value
 
 
 def _first_sentence(value: str) -> str:
