@@ -236,3 +236,19 @@ def test_header_words(cell: str, role: str | None) -> None:
     from knowledge.ingest.cells import column_role
 
     assert column_role(cell) == role
+
+
+def test_a_pipe_row_without_its_closing_bar_is_cut(tmp_path: Path) -> None:
+    text = ("1 | 完成学校空调安装。 | 县教育局 | 已安装。 |\n2 | 新增托位180个。 | 县卫生健康局 | 督导中。 |\n"
+            "3 | 改造农村路口。 | 县公安局 | 已完成现场排查并制定")
+    assert [r[0] for r in _rows(_read(tmp_path, text))] == ["完成学校空调安装。", "新增托位180个。"]
+
+
+@pytest.mark.parametrize(("cell", "parts"), [
+    ("县教体局", ["lead"]),  # a sole unit leads
+    ("县教体局 各相关乡镇政府", ["responsible", "responsible"]),  # a body and a group: two listed, nobody marked
+    ("县教体局、县财政局", ["responsible", "responsible"]),
+])
+def test_no_lead_marked(tmp_path: Path, cell: str, parts: list[str]) -> None:
+    text = f"1\t完成学校空调安装。\t{cell}\n2\t新建养老服务设施。\t县民政局\n"
+    assert [p for _n, p in _rows(_read(tmp_path, text))[0][1]] == parts

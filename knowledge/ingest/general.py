@@ -674,7 +674,7 @@ class GeneralReader:
                                     m.qualified) for m in mentions]
             return mentions
         named = [n for n, _m, _q in listed if not C.is_group_name(n)]
-        if len(named) == 1:
+        if len(named) == 1 and len(listed) == 1:
             return [UnitMention(m.name, not C.is_group_name(m.name), False,
                                 "support" if C.is_group_name(m.name) else "lead", m.qualified)
                     for m in _mentions(listed, "lead")]
