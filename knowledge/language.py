@@ -227,6 +227,8 @@ class Layouts:
     trailing_support_ends: tuple[str, ...]
     trailing_joiners: tuple[str, ...]
     trailing_not_units: tuple[str, ...]
+    group_names: tuple[str, ...] = ()
+    group_tasks: tuple[str, ...] = ()
 
     @property
     def table_names(self) -> Mapping[TableKind, tuple[str, ...]]:
@@ -448,6 +450,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "sections": ("leader_verbs",),
     "page": ("chrome_starts", "footer_starts"),
     "kinds": ("livelihood", "key_task"),
+    "groups": ("names", "tasks"),
     "trailing": ("lead_ends", "support_ends", "joiners", "not_units"),
 }
 
@@ -477,6 +480,8 @@ def _layouts(path: Path) -> Layouts:
         trailing_support_ends=file.words(part["trailing"], "support_ends", "trailing."),
         trailing_joiners=file.words(part["trailing"], "joiners", "trailing."),
         trailing_not_units=file.words(part["trailing"], "not_units", "trailing."),
+        group_names=file.words(part["groups"], "names", "groups."),
+        group_tasks=file.words(part["groups"], "tasks", "groups."),
     )
 
 

@@ -201,3 +201,79 @@ def test_a_heading_right_above_its_labels_is_a_task() -> None:
         ("老旧小区改造项目", ["县住建局", "东山镇"], ["张伟"])]
     assert not document.key_tasks
     assert [w.message for w in document.warnings] == ["文件在第 三 项之后中断：这一项没有责任单位，未导入"]
+
+
+@pytest.mark.parametrize(("cell", "role"), [
+    ("具体工作任务和要求", "text"),  # a header word inside a longer cell
+    ("具体任务及目标", "text"),
+    ("2025年预期目标", "text"),  # a year before a header word
+    ("牵头 领导", "leader"),  # spaced out
+    ("牵头单位（部门）", "lead"),  # a qualifier in brackets
+    ("牵头单位：县发改局", None),  # a label line, not a header cell
+    ("县发改局牵头", None),  # a unit cell
+    ("毛某某", None),
+    ("落实情况", None),
+])
+def test_a_header_cell_written_around_a_header_word(cell: str, role: str | None) -> None:
+    from knowledge.ingest import cells as C
+
+    assert C.loose_column_role(cell) == role
+
+
+@pytest.mark.parametrize("lines", [
+    ["序号 | 具体工作任务和要求 | 责任领导 | 责任单位 |", "1 | 新建公园两座。 | 王某某 | 县住建局 |",
+     "2 | 整治河道五条。 | 王某某 | 县水利局 |"],
+    _cells(["序号", "2024年预期目标", "责任单位"], ["1", "新建公园两座。", "县住建局"], ["2", "整治河道五条。", "县水利局"]),
+])
+def test_a_header_with_cells_written_around_its_words(lines: list[str]) -> None:
+    assert _rows(_read(lines)) == [("新建公园两座。", ["县住建局"], [], []), ("整治河道五条。", ["县水利局"], [], [])]
+
+
+def test_looser_header_cells_need_exact_header_words_beside_them() -> None:
+    """Two cells that only contain header words (a row of data) are no header."""
+    with pytest.raises(Exception, match="找不到任何任务表格"):
+        _read(["项目建设推进 | 按进度安排", "新建公园两座。 | 县住建局"])
+
+
+def test_two_text_columns_make_the_first_the_group() -> None:
+    """项目名称 + 具体任务及目标: the project's name is the row's group, the task its text."""
+    document = _read(_cells(["序号", "项目名称", "具体任务及目标", "牵头单位", "责任单位"],
+                            ["1", "公办教育资源扩容提质惠民工程", "新建幼儿园两所，新增学位九百个。", "县教体局", "县国投集团"],
+                            ["2", "医卫基础设施建设工程", "新建发热门诊一栋。", "县卫健委", "县城投公司"]))
+    assert [(t.text, t.category) for t in document.key_tasks] == [
+        ("新建幼儿园两所，新增学位九百个。", "公办教育资源扩容提质惠民工程"), ("新建发热门诊一栋。", "医卫基础设施建设工程")]
+
+
+
+@pytest.mark.parametrize(("last", "rows"), [
+    ("3 | 新建学校三所。 | 县教体局 |", 3),
+    ("3 | 新建学校三所。 | 县教体局", 2),  # every row is closed by | but the copy's last: cut inside its cell
+])
+def test_a_last_row_without_its_closing_pipe_is_cut(last: str, rows: int) -> None:
+    document = _read(["序号 | 工作任务 | 责任单位 |", "1 | 新建公园两座。 | 县住建局 |", "2 | 整治河道五条。 | 县水利局 |", last])
+    assert len(_rows(document)) == rows
+
+
+def test_a_later_table_cut_inside_its_first_row_is_dropped() -> None:
+    document = _read([*_cells(["序号", "预期目标", "责任单位"], ["1", "生产总值增长6%。", "县发改局"],
+                              ["2", "财政收入增长5%。", "县财政局"]),
+                      "附件2", "重点工作任务分解表", *_cells(["序号", "工作任务", "牵头单位"], ["1", "联动共建科学城", "推动"])])
+    assert [t for t, *_ in _rows(document)] == ["生产总值增长6%。", "财政收入增长5%。"]
+    assert len(document.tables) == 1
+
+
+def test_a_name_column_beside_a_content_column_stays_the_text() -> None:
+    """项目名称 + 2024年建设内容: the project's name is the text, the content (a cell around a header word) a
+    detail kept with the row — only a task column (具体任务…) makes the name a group."""
+    document = _read(_cells(["序号", "项目名称", "2024年建设内容", "责任单位"],
+                            ["1", "城北道路建设项目", "建成城北道路一条。", "县住建局"],
+                            ["2", "学校改造项目", "改造学校操场三处。", "县教体局"]))
+    assert [t for t, *_ in _rows(document)] == ["城北道路建设项目", "学校改造项目"]
+
+
+def test_a_complete_row_keeps_it_when_only_its_leftover_cell_is_cut() -> None:
+    """A row whose cells are all there (one left empty) keeps itself when the copy is cut in a cell after it."""
+    document = _read(_cells(["序号", "工作任务", "牵头领导", "牵头单位", "责任单位", "进展情况"],
+                            ["1", "新建幼儿园两所。", "王某", "县教体局", "县国投集团", "已开工。"],
+                            ["2", "新建发热门诊一栋。", "王某", "县卫健委", "已完工。", "逐步提升乡镇卫生院"]))
+    assert [t for t, *_ in _rows(document)] == ["新建幼儿园两所。", "新建发热门诊一栋。"]

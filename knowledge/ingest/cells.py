@@ -134,6 +134,39 @@ def column_role(cell: str) -> Role | None:
 _PAGE_NUMBER = re.compile(r"^[—–\-－\s]*[—–\-－]\s*\d{1,4}\s*[—–\-－][—–\-－\s]*$")
 
 
+_YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")
+
+
+def loose_column_role(cell: str) -> Role | None:
+    """The role of a header cell written around a header word: after a year (2022年预期目标), or a known word
+    inside a short cell with a qualifier (具体工作任务和要求, 具体任务及目标, 责任单位（部门）). Only the words of one
+    role may be inside, and what is left must be no unit, deadline or number (牵头单位：市发改委 is a label,
+    市发改委牵头 a unit cell). The reader trusts such cells only in a row with exact header words besides."""
+    if role := column_role(cell):
+        return role
+    if ":" in cell or "：" in cell:
+        return None
+    text = _YEAR_PREFIX.sub("", fold(cell))
+    columns = layout_words().columns
+    text = re.sub(r"(?<=.)\([^()]*\)$", "", text) if re.sub(r"\([^()]*\)$", "", text) in columns else text
+    if text in columns:
+        return columns[text]
+    if not 3 <= len(text) <= 12:
+        return None
+    found = [word for word in columns if len(word) >= 2 and word in text]
+    found = [w for w in found if not any(w != longer and w in longer for longer in found)]
+    roles = {columns[w] for w in found}
+    if len(roles) != 1:
+        return None
+    rest = text
+    for word in found:
+        rest = rest.replace(word, "")
+    rest = rest.strip("（）()、和及与")
+    if rest and (looks_like_unit(rest) or looks_like_deadline(rest) or is_number(rest) or looks_like_people(rest)):
+        return None
+    return roles.pop()
+
+
 def is_chrome(line: str) -> bool:
     """A line of the web page or printed page around the document (分享到, 发布日期, — 3 — …)."""
     text = line.strip()

@@ -171,9 +171,10 @@ class GeneralReader:
         """The header starting at line `index`: its columns, the index after it, and how it was written."""
         raw = self.located[index][1]
         if "\t" in raw:
-            found = [(C.collapse(c), C.column_role(c)) for c in raw.split("\t")]
-            if _is_header([r for _c, r in found]):
-                return [(c, r or "extra") for c, r in found], index + 1, "tab"
+            cells = [C.collapse(c) for c in raw.split("\t")]
+            roles = _header_roles(cells)
+            if roles is not None:
+                return [(c, r or "extra") for c, r in zip(cells, roles, strict=True)], index + 1, "tab"
             return None
         line = C.collapse(raw)
         tokens = line.split(" ")
@@ -207,7 +208,7 @@ class GeneralReader:
         at = 0
         while at < len(lines):
             cell = lines[at][1]
-            role = C.column_role(cell)
+            role = C.loose_column_role(cell)
             following = lines[at + 1][1] if at + 1 < len(lines) else ""
             joined = C.column_role(cell + following) if following else None
             then = C.column_role(following) if following else None
@@ -230,6 +231,9 @@ class GeneralReader:
                 after.pop()
         end = after[-1] if after else position
         listed: list[Role | None] = [r for c, r in columns if C.column_role(c) == r]
+        if not _is_header(listed) and len(listed) >= _EXACT_BESIDES:
+            # cells written around a header word (2022年预期目标) count beside header words written exactly
+            listed = [r for c, r in columns if C.loose_column_role(c) == r]
         if (len(columns) >= 3 or (len(columns) == 2 and listed[:1] == ["no"])) and _is_header(listed):
             return columns, end, "lines"
         return None
@@ -258,7 +262,7 @@ class GeneralReader:
                     self._maybe_section(line)
                 index += 1
                 continue
-            columns, after, written = header
+            columns, after, written = _group_before_text(header[0]), header[1], header[2]
             title = next((r for r in reversed(recent) if not _ATTACHMENT.match(r) and not C.SECTION.match(r)), "")
             previous = tables[-1] if tables else None
             if previous and [r for _c, r in previous.columns] == [r for _c, r in columns] and not recent:
@@ -611,6 +615,17 @@ class GeneralReader:
     def _cut_last(self, tables: list[RawTable]) -> None:
         """The document's last row, when the copy ends inside it: its last unit is cut short ("区"), or it
         has fewer cells than the table's other rows. Imported rows are the complete ones (a warning names it)."""
+        self._cut_row(tables)
+        table = next((t for t in reversed(tables) if t.rows), None)
+        if table is not None and len(table.rows) == 1 and sum(1 for t in tables if t.rows) > 1 and \
+                not any(table.rows[0].cells.get(r) for r in UNIT_ROLES):
+            # a later table cut inside its first row (what is left of it has no units): no row of the document
+            tables.remove(table)
+            self.warnings.append(ReadWarning(table.rows[0].where, f"文件在“{table.title or '表格'}”的第一项中断："
+                                                                  "这张表没有完整的行，未导入"))
+        tables[:] = [t for t in tables if t.rows]  # a table whose only row was the cut one has none left
+
+    def _cut_row(self, tables: list[RawTable]) -> None:
         table = next((t for t in reversed(tables) if t.rows), None)
         if table is None or len(table.rows) < 2:
             return
@@ -633,8 +648,13 @@ class GeneralReader:
                   for n, _m in C.parse_unit_cell(cell)}
         if (names and not C.looks_like_unit(names[-1]) and names[-1] not in listed) or short or not names:
             table.rows.pop()
-            while table.rows and table.rows[-1].where == last.where and table.layout == "lines":
-                table.rows.pop()  # the cut row's own sub-rows: cells read apart from a row the copy cut short
+            own = [r for r in table.rows if r.where == last.where] if table.layout == "lines" else []
+            others = [r.cell_count for r in table.rows if r.where != last.where]
+            if own and (not others or own[0].cell_count < min(others) - 1 or
+                        not any(own[0].cells.get(r) for r in UNIT_ROLES)):
+                # the cut row's own sub-rows: cells read apart from a row the copy cut short (a row whose own
+                # cells are all there, one empty cell at most as on other rows, keeps them: its extra cell was cut)
+                del table.rows[-len(own):]
             self.warnings.append(ReadWarning(last.where, f"文件在第 {last.no_text or len(table.rows) + 1} 项中断："
                                                          "这一项不完整，未导入"))
 
@@ -872,6 +892,39 @@ def _header_like(cell: str) -> bool:
     return len(C.fold(cell)) <= 14 and not any(p in cell for p in "。；;，,：:！？")
 
 
+def _group_before_text(columns: list[tuple[str, Role]]) -> list[tuple[str, Role]]:
+    """A header with two text columns: a project's name before a task column (项目名称 + 具体任务及目标) is the
+    row's group; a cell only written around a header word (2024年建设内容) beside a text column written exactly
+    is a detail kept with the row (layouts.toml [groups])."""
+    texts = [position for position, (_c, role) in enumerate(columns) if role == "text"]
+    if len(texts) != 2:
+        return columns
+    data = language().layouts
+    first, second = (C.fold(columns[p][0]) for p in texts)
+    if first in {C.fold(w) for w in data.group_names} and any(w in second for w in data.group_tasks):
+        return [(cell, "group" if position == texts[0] else role) for position, (cell, role) in enumerate(columns)]
+    exact = [p for p in texts if C.column_role(columns[p][0]) == "text"]
+    if len(exact) == 1:
+        return [(cell, "extra" if position in texts and position not in exact else role)
+                for position, (cell, role) in enumerate(columns)]
+    return columns
+
+
+_EXACT_BESIDES = 2  # header words written exactly that make a row's looser cells (2022年预期目标) trusted
+
+
+def _header_roles(cells: list[str]) -> list[Role | None] | None:
+    """The roles of a row's cells when the row is a header: by the words as written, else with cells written
+    around a header word (具体工作任务和要求) when at least two other cells are header words as written."""
+    exact = [C.column_role(c) for c in cells]
+    if _is_header(exact):
+        return exact
+    loose = [C.loose_column_role(c) for c in cells]
+    if sum(1 for r in exact if r) >= _EXACT_BESIDES and _is_header(loose):
+        return loose
+    return None
+
+
 def _is_header(roles: Sequence[Role | None]) -> bool:
     present = {r for r in roles if r}
     return "text" in present and bool(present & {"lead", "units", "support", "leader", "deadline"}) and \
@@ -945,7 +998,9 @@ def _assign(cells: list[str], roles: list[Role]) -> tuple[dict[Role, list[str]],
             index += 1
         elif role == "group":
             following = cells[index + 1] if index + 1 < len(cells) else ""
-            if len(C.fold(cell)) <= 12 and not cell.endswith("。") and len(following) > len(cell):
+            # a group is a name (公办教育资源扩容提质惠民工程), never a sentence, and shorter than the task after it
+            if len(C.fold(cell)) <= 20 and not re.search(r"[。，,；;]", cell) and (
+                    len(following) > len(cell) or following.endswith(("。", "；", ";"))):
                 values.setdefault(role, []).append(cell)
                 index += 1
         elif role in UNIT_ROLES or role in ("leader",):
