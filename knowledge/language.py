@@ -227,6 +227,7 @@ class Layouts:
     trailing_support_ends: tuple[str, ...]
     trailing_joiners: tuple[str, ...]
     trailing_not_units: tuple[str, ...]
+    trailing_units_ends: tuple[str, ...] = ()
     group_names: tuple[str, ...] = ()
     group_tasks: tuple[str, ...] = ()
 
@@ -451,7 +452,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "page": ("chrome_starts", "footer_starts"),
     "kinds": ("livelihood", "key_task"),
     "groups": ("names", "tasks"),
-    "trailing": ("lead_ends", "support_ends", "joiners", "not_units"),
+    "trailing": ("lead_ends", "support_ends", "units_ends", "joiners", "not_units"),
 }
 
 
@@ -480,6 +481,7 @@ def _layouts(path: Path) -> Layouts:
         trailing_support_ends=file.words(part["trailing"], "support_ends", "trailing."),
         trailing_joiners=file.words(part["trailing"], "joiners", "trailing."),
         trailing_not_units=file.words(part["trailing"], "not_units", "trailing."),
+        trailing_units_ends=file.words(part["trailing"], "units_ends", "trailing."),
         group_names=file.words(part["groups"], "names", "groups."),
         group_tasks=file.words(part["groups"], "tasks", "groups."),
     )

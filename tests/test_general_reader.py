@@ -277,3 +277,19 @@ def test_a_complete_row_keeps_it_when_only_its_leftover_cell_is_cut() -> None:
                             ["1", "新建幼儿园两所。", "王某", "县教体局", "县国投集团", "已开工。"],
                             ["2", "新建发热门诊一栋。", "王某", "县卫健委", "已完工。", "逐步提升乡镇卫生院"]))
     assert [t for t, *_ in _rows(document)] == ["新建幼儿园两所。", "新建发热门诊一栋。"]
+
+
+def test_unnumbered_paragraphs_closed_by_their_units_are_tasks() -> None:
+    """Paragraphs under a heading, each closed by a parenthesis of units with 等负责, are tasks whose units are
+    all responsible; the heading above several of them is no task, and a numbered task's detail line closed
+    by its units stays that task's text."""
+    document = _read(["一、保持经济持续健康发展", "(一)推动经济稳定健康发展。",
+                      "发挥消费的基础作用，促进城乡居民增收。(县发改局、县商务局、人民银行某某支行等负责)",
+                      "发挥投资的关键作用。(县发改局、县财政局等负责)",
+                      "(二)拓展区域发展空间。", "推进区域协作"])
+    assert _rows(document) == [
+        ("发挥消费的基础作用，促进城乡居民增收。", [], [], ["县发改局", "县商务局", "人民银行某某支行"]),
+        ("发挥投资的关键作用。", [], [], ["县发改局", "县财政局"])]
+    numbered = _read(["1.生产总值增长6%。", "全县生产总值达到300亿元。(县发改局)", "2.财政收入增长5%。",
+                      "全县财政收入达到30亿元。(县财政局)"])
+    assert [t for t, *_ in _rows(numbered)] == ["生产总值增长6%。全县生产总值达到300亿元。", "财政收入增长5%。全县财政收入达到30亿元。"]

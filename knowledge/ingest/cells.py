@@ -61,6 +61,7 @@ class LayoutWords:
     titles: tuple[str, ...]
     trailing_lead: tuple[str, ...]  # longest first, like every list compared by its end
     trailing_support: tuple[str, ...]
+    trailing_units: tuple[str, ...]
     joiners: tuple[str, ...]
     not_units: tuple[str, ...]
 
@@ -88,6 +89,7 @@ def layout_words() -> LayoutWords:
         footer=data.footer_starts, livelihood=data.livelihood,
         titles=tuple(sorted(language().titles.titles, key=len, reverse=True)),  # the lexicon's list too
         trailing_lead=by_length(data.trailing_lead_ends), trailing_support=by_length(data.trailing_support_ends),
+        trailing_units=by_length(data.trailing_units_ends),
         joiners=data.trailing_joiners, not_units=data.trailing_not_units,
     )
 
@@ -417,7 +419,8 @@ def trailing_units(text: str) -> tuple[str, list[tuple[Role, str]]] | None:
         return None
     clauses = split_names(inside, "，,；;", spaces=False)
     found: list[tuple[Role, str]] = []
-    by_end: tuple[tuple[tuple[str, ...], Role], ...] = ((words.trailing_lead, "lead"), (words.trailing_support, "support"))
+    by_end: tuple[tuple[tuple[str, ...], Role], ...] = (
+        (words.trailing_lead, "lead"), (words.trailing_support, "support"), (words.trailing_units, "units"))
     for clause in clauses:
         plain = simplified(clause)
         role: Role = "units"
@@ -426,6 +429,9 @@ def trailing_units(text: str) -> tuple[str, list[tuple[Role, str]]] | None:
             if end:
                 clause, role = clause[: -len(end)], given
                 break
+        # "…人民银行济南分行等负责": the list's closing 等 is no part of the last name
+        clause = next((clause[: -len(w)] for w in words.trailing_words if clause.endswith(w) and len(clause) > len(w) + 1),
+                      clause)
         names = [n for part in split_names(clause, "、", spaces=False) for n in _joined(part, words.joiners)]
         if not names or not all(looks_like_unit(n) for n in names):
             return None

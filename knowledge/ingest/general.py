@@ -538,7 +538,12 @@ class GeneralReader:
                 self._maybe_section(line)
                 current = None
                 continue
-            if numbered or found:
+            # an unnumbered paragraph closed by a parenthesis of units ("…。（省商务厅、省财政厅等负责）") is a task
+            # (a numbered line without units above it is its task's first line, unless several such paragraphs
+            # follow it: then it heads them)
+            paragraph = not numbered and not found and not heading and C.trailing_units(line) is not None and (
+                current is None or bool(current.cells) or self._paragraph_tasks(index) >= 2)
+            if numbered or found or paragraph:
                 if current is not None and not any(current.cells.get(r) for r in UNIT_ROLES):
                     # A numbered line without labels before the next one is a sub-heading, not a task.
                     table.rows.remove(current)
@@ -596,6 +601,18 @@ class GeneralReader:
                 found = _find_labels(label, line)
                 return bool(found) and found[0][0] <= 1
         return False
+
+    def _paragraph_tasks(self, index: int) -> int:
+        """Unnumbered paragraphs closed by a parenthesis of units from line `index` up to the next numbered line."""
+        count = 0
+        for _where, raw in self.located[index:]:
+            line = C.collapse(raw.replace("\t", " "))
+            if not line or C.is_chrome(line):
+                continue
+            if C.NUMBERED.match(line) or C.SECTION.match(line):
+                break
+            count += C.trailing_units(line) is not None
+        return count
 
     @staticmethod
     def _labels(row: RawRow, text: str, found: list[tuple[int, int, str]], roles: dict[str, Role]) -> None:
