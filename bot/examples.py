@@ -6,6 +6,7 @@ kept only when the document answers it. Never another document's units, leaders 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import messages as msg
@@ -111,3 +112,24 @@ def _topic(duban: Duban, row: Row) -> str:
     runs = _CJK.findall(clause)
     tail = runs[-1][-4:] if runs else ""
     return tail if len(tail) == 4 and [r.id for r in catalog.containing(tail)] == [row.id] else ""
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSamples:
+    """What /ask, /unit, /leader and /item are shown with for a document the written examples are not for."""
+
+    ask: str
+    unit: str
+    leader: str
+    item: str
+
+
+def command_samples(duban: Duban) -> CommandSamples | None:
+    """The document's own: its first example, busiest unit and leader, first row; None for the bundled one."""
+    if duban.written_examples:
+        return None
+    catalog = duban.catalog
+    units = _busiest([(u, rows) for u, rows in catalog.by_unit.items() if _plain(catalog, u)])
+    leaders = _busiest(list(catalog.by_leader.items()))
+    return CommandSamples(duban.examples[0] if duban.examples else "", units[0] if units else "",
+                          leaders[0] if leaders else "", catalog.rows[0].label if catalog.rows else "")

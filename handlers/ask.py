@@ -7,12 +7,15 @@ every message arrives and the bot must stay quiet unless spoken to.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
 from telegram import Message, MessageEntity, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
+from bot.examples import command_samples
+from bot.pipeline import Duban
 from bot.render import quoted
 from handlers import BOTH, QUESTION_GROUP, UNKNOWN_GROUP, CommandSpec, Context, is_group
 from handlers import texts as tx
@@ -72,16 +75,27 @@ async def on_command(update: Update, context: Context) -> None:
         return
     command = match.group(1).lower()
     question = command_question(command, strip_mentions(match.group(2), context.bot.username))
+    library = context.bot_data.runtime.library
+    key = await asyncio.to_thread(library.chat_document, message.chat.id)
     if not question:
-        await message.reply_text(tx.COMMAND_USAGE.get(command, tx.COMMAND_USAGE["ask"]),
+        await message.reply_text(await asyncio.to_thread(usage, library.duban(key), command),
                                  do_quote=is_group(message.chat.type))
         return
-    item = context.bot_data.runtime.duban.ask(question) if command == "item" else None
+    item = library.ask(question, key) if command == "item" else None
     if item is not None and not (item.detail and item.rows):
         # /item names one row: anything else (五-99, a topic) is a code the document lacks, not a question.
         await message.reply_text(tx.NO_SUCH_ITEM.format(code=quoted(question)), do_quote=is_group(message.chat.type))
         return
     await reply_answer(message, context, question)
+
+
+def usage(duban: Duban, command: str) -> str:
+    """How to use a command, with an example from the chat's document (the written one where it is that one's)."""
+    command = command if command in tx.COMMAND_USAGE else "ask"
+    samples = command_samples(duban)
+    if samples is None or not getattr(samples, command):
+        return tx.COMMAND_USAGE[command]
+    return tx.COMMAND_USAGE_FITTED[command].format(**{command if command != "ask" else "question": getattr(samples, command)})
 
 
 def _known_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> frozenset[str]:

@@ -58,6 +58,13 @@ COMMAND_USAGE = {
     "leader": "请在命令后写上区领导姓名，例如：/leader 伍国军",
     "item": "请在命令后写上条目编号，例如：/item 五-12 或 /item 民生实事5-1",
 }
+# The same for a document the written examples are not for (bot/examples.py): its own names.
+COMMAND_USAGE_FITTED = {
+    "ask": "请在命令后写上问题，例如：/ask {question}",
+    "unit": "请在命令后写上单位名称，例如：/unit {unit}",
+    "leader": "请在命令后写上领导姓名，例如：/leader {leader}",
+    "item": "请在命令后写上条目编号，例如：/item {item}",
+}
 MENTION_ONLY = "请在 @{bot} 后面写上问题，例如：@{bot} 区民政局负责哪些工作"
 UNIT_QUESTION = "{}负责哪些工作"
 LEADER_QUESTION = "{}分管哪些工作"

@@ -220,6 +220,16 @@ async def test_start_help_and_example_buttons_show_the_chat_document_s_examples(
         await fake.press_button(chat, user, intro, button_text=duban.examples[0])
         [answer] = await fake.wait_for_bot_messages(chat)
         assert answer.text.startswith("【大竹县 2016年】") and "县住建局" in answer.text
+        # A command without its argument shows an example from the chat's document; /item reads that document.
+        await fake.send_text(chat, user, "/unit")
+        [unit_usage] = await fake.wait_for_bot_messages(chat)
+        assert "/unit 县住建局" in unit_usage.text, unit_usage.text
+        await fake.send_text(chat, user, "/item")
+        [item_usage] = await fake.wait_for_bot_messages(chat)
+        assert "/item 民生实事 1-1" in item_usage.text and "五-12" not in item_usage.text, item_usage.text
+        await fake.send_text(chat, user, "/item 民生实事1-4")
+        [item] = await fake.wait_for_bot_messages(chat)
+        assert "残疾人综合服务中心" in item.text and "完成时限：5月底前动工" in item.text, item.text
 
 
 def test_reminders_use_the_row_s_own_deadline_date(runtime: Runtime) -> None:
