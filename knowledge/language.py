@@ -103,6 +103,8 @@ class Places:
     """How any place's streets, own-place words and group addressees are named (bodies.toml)."""
 
     street_suffixes: tuple[str, ...]
+    # Sentence openers that are no place's first characters ("根据市政府…", "经县政府同意").
+    not_place_openers: tuple[str, ...]
     # "我{level}", "全{level}": filled with each level of the places the document's title names.
     own_words: tuple[str, ...]
     groups: tuple[GroupSpec, ...]
@@ -378,12 +380,13 @@ _GROUP_KEYS = ("name", "aliases", "covers", "all", "explain")
 
 def _bodies(path: Path) -> tuple[Places, frozenset[str], frozenset[str]]:
     file = _File(path)
-    data = file.table(file.data, "", ("qualifiers", "body_kinds", "street_suffixes", "own_words", "group",
-                                      "group_pattern"))
+    data = file.table(file.data, "", ("qualifiers", "body_kinds", "street_suffixes", "not_place_openers",
+                                      "own_words", "group", "group_pattern"))
     groups = tuple(_group(file, g, "group.") for g in file.tables("group", _GROUP_KEYS))
     patterns = tuple(_group(file, p, "group_pattern.")
                      for p in file.tables("group_pattern", ("suffix", "covers", "all", "explain")))
     places = Places(street_suffixes=file.words(data, "street_suffixes", ""),
+                    not_place_openers=file.words(data, "not_place_openers", ""),
                     own_words=file.words(data, "own_words", ""), groups=groups, group_patterns=patterns)
     return (places, frozenset(file.words(data, "qualifiers", "", ())),
             frozenset(file.words(data, "body_kinds", "", ())))
@@ -650,13 +653,26 @@ def document_places(title: str, levels: Iterable[str]) -> list[str]:
 # The government a notice's header or title names as issuing it ("温州市鹿城区人民政府办公室文件" → 温州市鹿城区).
 # A year's 年 before it ("2023年莲都区政府工作报告") or a leading 关于 is no part of the place; a one-character
 # place is a name too (洋县), 各县/本市/全区 are none.
-_ISSUING = re.compile(r"(?:年度|年|关于)?((?<![各本全该])(?![各本全该])[\u4e00-\u9fff]{1,12}?(?:自治区|省|市|县|区|旗|州))(?:人民政府|政府|委员会|办公室|人大)")
+# An issuing government as its line writes it: at the line's start (after a 【heading】, a label such as 来源：, a
+# date, 关于 or 印发), a place made of
+# names of at most six characters each ending in a level (温州市鹿城区, 新疆维吾尔自治区), then its body
+# (人民政府, 办公室 …). In-sentence mentions ("……，并于每季度末向市政府报送") name no issuer.
+_ISSUING = re.compile(r"^[\s•·]*(?:【[^】]{0,40}】)?(?:[\u4e00-\u9fff]{1,6}[:：])?\s*"  # 【栏目】, 来源：
+                      r"[\s\d年月日度号〔〕\[\]()（）-]*(?:关于)?(?:印发)?"
+                      r"((?![年月日度号])(?:[\u4e00-\u9fff]{1,6}?(?:自治区|自治州|省|市|州|盟|地区))*"
+                      r"[\u4e00-\u9fff]{1,6}?(?:自治区|省|市|县|区|旗|州))"
+                      r"(?:人民政府|政府|委员会|办公室|人大)")
 
 
 def issuing_place(line: str) -> str:
-    """The place a line names as the issuing government, or ""."""
-    match = _ISSUING.search(line)
-    return match.group(1) if match else ""
+    """The place a line names as the issuing government, or "" (a line opening a sentence, "根据市政府…",
+    or addressing several, "各县区人民政府", names none)."""
+    match = _ISSUING.match(line.strip())
+    if match is None:
+        return ""
+    place = match.group(1)
+    openers = language().places.not_place_openers
+    return "" if place.startswith(openers) or "各" in place else place
 
 
 def document_place(text: str, data: Language | None = None) -> DocumentPlace:
