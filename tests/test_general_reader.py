@@ -293,3 +293,32 @@ def test_unnumbered_paragraphs_closed_by_their_units_are_tasks() -> None:
     numbered = _read(["1.生产总值增长6%。", "全县生产总值达到300亿元。(县发改局)", "2.财政收入增长5%。",
                       "全县财政收入达到30亿元。(县财政局)"])
     assert [t for t, *_ in _rows(numbered)] == ["生产总值增长6%。全县生产总值达到300亿元。", "财政收入增长5%。全县财政收入达到30亿元。"]
+
+
+def test_cells_led_by_a_pipe_and_rows_closed_by_a_lone_pipe() -> None:
+    """Each cell after a row's first on a line led by `|`, a lone `|` closing the row: a lead cell written one
+    character a line is one name; a row of fewer cells lost its merged lead cell, a row of the task alone its
+    lead and units cells (both inherited); 和 joins two units; the copy's last row, never closed, is cut."""
+    document = _read(["牵头单位", "| 工 作 任 务", "| 责 任 单 位", "|",
+                      "县", "发", "改", "局", "| 生产总值增长6%", "| 统计局和县直相关单位、各乡镇", "|",
+                      "固定资产投资增长8%", "|",
+                      "推进项目建设", "| 县住建局、城关区", "|",
+                      "县", "教", "体", "局", "| 新建学校两所", "| 县财政局", "|",
+                      "新增学位九百个"])
+    assert _rows(document) == [
+        ("生产总值增长6%", ["县发改局"], ["统计局", "县直相关单位", "各乡镇"], []),
+        ("固定资产投资增长8%", ["县发改局"], ["统计局", "县直相关单位", "各乡镇"], []),
+        ("推进项目建设", ["县发改局"], ["县住建局", "城关区"], []),
+        ("新建学校两所", ["县教体局"], ["县财政局"], [])]
+    assert any("中断" in w.message for w in document.warnings)
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("审计局、财政局和市直各单位", ["审计局", "财政局", "市直各单位"]),
+    ("省经济和信息化委", ["省经济和信息化委"]),  # 和 inside a name: one side is no unit's name
+    ("县发改局及各乡镇", ["县发改局", "各乡镇"]),
+])
+def test_a_joining_word_between_two_units(cell: str, names: list[str]) -> None:
+    from knowledge.ingest import cells as C
+
+    assert [n for n, _m in C.parse_unit_cell(cell)] == names

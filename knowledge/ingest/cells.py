@@ -229,7 +229,7 @@ def _split(cell: str) -> list[str]:
             merged[-1] += "、" + name  # 各县、市、区政府: one group written with 、 inside
             continue
         if name:
-            merged.append(name)
+            merged += _joined(name, layout_words().joiners)  # 财政局和市直各单位: two names, each a unit's
     return merged
 
 
@@ -276,7 +276,9 @@ def looks_like_unit(name: str) -> bool:
     if not 2 <= len(bare) <= 30 or any(p in bare for p in "。；;！？!?") or _PERCENT.match(bare):
         return False
     core = re.sub(r"[（(][^）)]*[)）]$", "", bare)  # 区委组织部（区委人才办）: the first nameplate decides
-    return is_group_name(core) or core.endswith(layout_words().unit_endings)
+    # a place of a level under the document's (岳麓区, 望城区 in a city's list) is named by its name and level
+    place = 3 <= len(core) <= 4 and core.endswith(layout_words().levels)
+    return is_group_name(core) or core.endswith(layout_words().unit_endings) or place
 
 
 def looks_like_units(cell: str) -> bool:

@@ -100,8 +100,15 @@ class GeneralReader:
         self.located: list[tuple[int | str, str]] = []
         # Lines of `|` cells the copy cut before their closing `|` (the last row of a cut-off page).
         self.open_rows: set[int] = set()
-        for where, raw in located:
+        self.whole_rows: set[int] = set()  # rows rebuilt from cells led by `|` (closed by a lone `|` or cut)
+        for where, raw, closed in _pipe_led_rows(located):
             line = raw.rstrip("\r\n")
+            if closed is not None:  # a rebuilt row: already tab-separated
+                self.whole_rows.add(len(self.located) + 1)
+                if not closed:
+                    self.open_rows.add(len(self.located) + 1)
+                self.located.append((where, line))
+                continue
             if _open_pipe_row(line):
                 self.open_rows.add(len(self.located) + 1)
             self.located += [(where, part) for part in _unrun(_unpipe(line))]
@@ -379,7 +386,8 @@ class GeneralReader:
                 self._fill(previous, table, values, names)  # a cell spilling into the next line
                 continue
             split = values.get("text") and not any(values.get(r) for r in UNIT_ROLES) and not merged
-            if not no and previous is not None and split and not previous.text.endswith(("。", "；", ";", "！")):
+            if not no and previous is not None and split and not previous.text.endswith(("。", "；", ";", "！")) \
+                    and number not in self.whole_rows:
                 self._fill(previous, table, values, names)  # a row the page break split
                 continue
             row = self._new_row(table, no or (previous.no_text if previous else ""), where, number)
@@ -875,6 +883,54 @@ def _unclosed(value: str) -> str:
 # A line this long holding several numbered items, section headings or labels is a whole notice a web page
 # ran together (its line breaks lost): it is split again before each of them.
 _RUN_TOGETHER = 200
+
+
+def _row_line(row: list[list[str]]) -> str:
+    """A rebuilt row's cells, tab-separated (a row of one cell, the task under merged cells, still a row)."""
+    cells = ["".join(lines) for lines in row]
+    return "\t".join(cells if len(cells) > 1 else [*cells, ""])
+
+
+def _pipe_led_rows(located: Sequence[tuple[int | str, str]]) -> list[tuple[int | str, str, bool | None]]:
+    """A table copied with each cell after a row's first on its own line led by `|`, and a lone `|` closing the
+    row (a legal database's page): each row becomes one tab-separated line. A cell's lines are joined without a
+    space (a narrow cell writes 市 / 发 / 改 / 委 one character a line); a row's first cell is every line since
+    the last lone `|` (the block's first row: the line right before its first `|` cell). Returns (where, line,
+    closed): closed is None for lines left as they are, False for the copy's last row when no `|` closes it."""
+    plain: list[tuple[int | str, str, bool | None]] = [(w, raw, None) for w, raw in located]
+    stripped = [raw.strip() for _w, raw in located]
+    led = [t.startswith("|") and not t.endswith("|") and len(t) > 1 for t in stripped]
+    lone = [t == "|" for t in stripped]
+    if sum(led) < _PIPE_LED or sum(lone) < _PIPE_LED:
+        return plain
+    result: list[tuple[int | str, str, bool | None]] = []
+    row: list[list[str]] = []  # the row's cells, each its lines
+    start: int | None = None
+    for index, text in enumerate(stripped):
+        if lone[index] and row:
+            result.append((located[start or 0][0], _row_line(row), True))
+            row, start = [], None
+        elif led[index]:
+            if not row:  # the block's first row: its first cell is the line before
+                first = next((j for j in range(len(result) - 1, -1, -1) if result[j][1].strip()), None)
+                if first is not None and result[first][2] is None and first == len(result) - 1:
+                    row, start = [[result[first][1].strip()]], index - 1
+                    result.pop()
+            row.append([text[1:].strip()])
+            start = index if start is None else start
+        elif text and (row or (result and result[-1][2] is True)):
+            if not row:
+                start = index
+                row.append([])
+            row[-1].append(text)
+        elif not row:
+            result.append(plain[index])
+    if row:
+        result.append((located[start or 0][0], _row_line(row), False))
+    return result
+
+
+_PIPE_LED = 3  # rows a copy must write so before its lines are read as such
 
 
 def _unrun(line: str) -> list[str]:
