@@ -109,6 +109,9 @@ def test_leader_names_keep_their_script(tmp_path: Path) -> None:
     ("乡村振兴办", {"振兴办"}, {"村振兴办"}),  # 乡 is the stem's first character, not a level
     ("市场监管局", {"市场监督管理局"}, {"场监管局"}),
     ("县乡村振兴局", {"乡村振兴局", "振兴局"}, set()),
+    ("省人力资源社会保障厅", {"人社厅", "省人社厅"}, {"人社局"}),  # a province's department stays a 厅
+    ("区经济信息委", {"经信委", "经济和信息化委"}, set()),  # 经济信息 is 经信 as 经济信息化 is
+    ("区经济信息化委", {"经信委"}, {"经信化委"}),  # the longest stem wins
 ])
 def test_stem_before_level(name: str, has: set[str], lacks: set[str]) -> None:
     forms = unit_forms(name)
