@@ -112,6 +112,7 @@ def test_leader_names_keep_their_script(tmp_path: Path) -> None:
     ("省人力资源社会保障厅", {"人社厅", "省人社厅"}, {"人社局"}),  # a province's department stays a 厅
     ("区经济信息委", {"经信委", "经济和信息化委"}, set()),  # 经济信息 is 经信 as 经济信息化 is
     ("区经济信息化委", {"经信委"}, {"经信化委"}),  # the longest stem wins
+    ("长沙先导区管委会", {"先导区", "先导区管委会"}, set()),  # a zone typed by its kind alone
 ])
 def test_stem_before_level(name: str, has: set[str], lacks: set[str]) -> None:
     forms = unit_forms(name)
