@@ -114,10 +114,6 @@ def kind_name(catalog: Catalog, kind: TableKind) -> str:
     return catalog.table_name(kind) or msg.KIND[kind]
 
 
-def _scope(query: Query, catalog: Catalog) -> str:
-    return scope_name(catalog, query.kind)
-
-
 def scope_name(catalog: Catalog, kind: TableKind | None) -> str:
     """The rows asked about: the asked kind's name, the one kind of a document with one table, else 工作."""
     if kind:
@@ -200,7 +196,7 @@ def _units_together(query: Query, catalog: Catalog, per_unit: dict[str, list[Ans
     shared = set.intersection(*({r.row.id for r in rows} for rows in per_unit.values()))
     rows = [r for r in per_unit[query.units[0]] if r.row.id in shared]
     rows = _topic_filter(query, catalog, rows, notes)
-    headline = msg.UNITS_TOGETHER.format(units=msg.LIST_SEPARATOR.join(query.units), n=len(rows), scope=_scope(query, catalog))
+    headline = msg.UNITS_TOGETHER.format(units=msg.LIST_SEPARATOR.join(query.units), n=len(rows), scope=scope_name(catalog, query.kind))
     return Answer(query, "unit_items", headline, _kind_blocks(rows, by_role=False, catalog=catalog), notes=notes)
 
 
@@ -237,7 +233,7 @@ def _narrowed(query: Query, catalog: Catalog, rows: list[AnswerRow], notes: list
 
 
 def _unit_headline(query: Query, catalog: Catalog, unit: str, rows: list[AnswerRow]) -> str:
-    scope = _scope(query, catalog)
+    scope = scope_name(catalog, query.kind)
     lead = sum(1 for r in rows if r.role == "lead")
     shared = sum(1 for r in rows if r.role == "lead" and r.row.shared)
     if query.role == "lead":
@@ -297,7 +293,7 @@ def _leaders(query: Query, catalog: Catalog) -> Answer:
         titles = msg.LIST_SEPARATOR.join(catalog.leader_titles.get(leader, ()))
         name = f"{leader}（{titles}）" if titles else leader
         key = sum(1 for r in rows if r.row.kind == "key_task")
-        headline = msg.LEADER_ITEMS.format(leader=name, n=len(rows), scope=_scope(query, catalog))
+        headline = msg.LEADER_ITEMS.format(leader=name, n=len(rows), scope=scope_name(catalog, query.kind))
         if query.kind is None and rows and len(catalog.kinds) > 1:
             headline += msg.SPLIT.format(key=key, live=len(rows) - key, key_name=kind_name(catalog, "key_task"),
                                          live_name=kind_name(catalog, "livelihood"))
@@ -472,7 +468,7 @@ def _topic_headline(query: Query, catalog: Catalog, topic: str, rows: list[Row])
     if query.intent == "topic_leader":
         leaders = {name: len(found) for name, found in leaders_of(rows).items()}
         return msg.TOPIC_LEADERS.format(topic=topic, leaders=_counted(leaders) or msg.NO_LEAD, n=len(rows))
-    return msg.TOPIC.format(topic=topic, n=len(rows), scope=_scope(query, catalog))
+    return msg.TOPIC.format(topic=topic, n=len(rows), scope=scope_name(catalog, query.kind))
 
 
 def _counted(counts: dict[str, int]) -> str:
@@ -496,14 +492,14 @@ def _figure(row: Row, query: Query) -> str:
 def _multi_lead(query: Query, catalog: Catalog) -> Answer:
     rows = [AnswerRow(r) for r in catalog.rows if (not query.kind or r.kind == query.kind)
             and sum(1 for role in r.roles if role.lead and not role.group) > 1]
-    headline = msg.MULTI_LEAD.format(n=len(rows), scope=_scope(query, catalog))
+    headline = msg.MULTI_LEAD.format(n=len(rows), scope=scope_name(catalog, query.kind))
     return Answer(query, "multi_lead", headline, _kind_blocks(rows, by_role=False, catalog=catalog))
 
 
 def _overview(query: Query, catalog: Catalog) -> Answer:
     """Questions about the document itself: its leaders, its lead units, what the star means."""
     rows = [r for r in catalog.rows if not query.kind or r.kind == query.kind]
-    scope = _scope(query, catalog)
+    scope = scope_name(catalog, query.kind)
     if "star_meaning" in query.shapes:
         return Answer(query, "overview", msg.STAR_MEANING)
     if "leaders_overview" in query.shapes:
@@ -541,7 +537,7 @@ def _scope_count(query: Query, catalog: Catalog) -> Answer:
     rows = [r for r in catalog.rows if not query.kind or r.kind == query.kind]
     items = [AnswerRow(r) for r in rows]
     projects = len({r.major for r in rows if r.kind == "livelihood"})
-    headline = msg.SCOPE_COUNT.format(n=len(rows), scope=_scope(query, catalog))
+    headline = msg.SCOPE_COUNT.format(n=len(rows), scope=scope_name(catalog, query.kind))
     if query.kind == "livelihood":
         headline += msg.PROJECTS.format(n=projects)
     return Answer(query, "count", headline, _kind_blocks(items, by_role=False, catalog=catalog))

@@ -59,6 +59,12 @@ def _as_written(name: str) -> str:
     return normalize(name)
 
 
+@lru_cache(maxsize=4)
+def _projects_counted(kinds: tuple[str, ...]) -> re.Pattern[str]:
+    """"几个项目", "几大类", "多少个方面": a count of the projects, by the words that name them."""
+    return re.compile(r"(?:几|多少)个?大?(?:" + "|".join(map(re.escape, kinds)) + ")")
+
+
 class Turn:
     """Reads one message; `run()` returns the answer and the context to remember."""
 
@@ -408,8 +414,7 @@ class Turn:
         if ((most := cues.any("stats.most", core)) or cues.any("stats.least", core)) and not self._names(core) \
                 and (cues.any("stats.section_word", core) or about_projects):
             return self._keep(s.ranked_parts(self.message, catalog, not about_projects, most))
-        if about_projects and re.search(r"(?:几|多少)个?大?(?:" + "|".join(cues["structure.project_kinds"]) + ")",
-                                        core) and not self._names(core):
+        if about_projects and _projects_counted(cues["structure.project_kinds"]).search(core) and not self._names(core):
             return self._keep(s.projects_overview(self.message, catalog))
         if (cues.any("structure.projects_list", core) and cues.any("structure.which", core)
                 and not project_of(core) and not self._names(core)):
@@ -864,9 +869,7 @@ class Turn:
             return self._narrow(query)
         if own or ctx.empty:
             if not own and self._vague(core, query):
-                pair = self.duban.examples[:2]
-                vague = m.VAGUE.format(a=m.VAGUE_EXAMPLES[0], b=m.VAGUE_EXAMPLES[1]) if self.duban.written_examples                     else m.VAGUE_OTHER.format(a=pair[0], b=pair[1]) if len(pair) == 2 else m.VAGUE_BARE
-                return self._keep(s.make(self.message, "none", vague))
+                return self._keep(s.make(self.message, "none", self._vague_reply()))
             return self._fresh(core, query)
         return self._follow(core, cleaned, query)
 
@@ -879,6 +882,13 @@ class Turn:
                                                       "followup.relist", "supporting.who_support",
                                                       "supporting.who_all")) or
                 bool(self.lexicon.cues.found("who_leader", core) or self.lexicon.cues.found("who_unit", core)))
+
+    def _vague_reply(self) -> str:
+        """Which unit, leader or task? with two examples the answering document answers (when it has two)."""
+        if self.duban.written_examples:
+            return m.VAGUE.format(a=m.VAGUE_EXAMPLES[0], b=m.VAGUE_EXAMPLES[1])
+        pair = self.duban.examples[:2]
+        return m.VAGUE_OTHER.format(a=pair[0], b=pair[1]) if len(pair) == 2 else m.VAGUE_BARE
 
     def _vague(self, core: str, query: Query) -> bool:
         return self.cues.any("everyday.vague", core) or bool(self.lexicon.cues.found("who_unit", core))
