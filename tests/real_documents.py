@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from documents_support import imported
+
 from bot.evaluate import evaluate
-from bot.pipeline import Duban
-from knowledge.bootstrap import open_knowledge
-from knowledge.catalog import load_catalog
-from knowledge.ingest import Document, import_document, read_document
+from knowledge.ingest import Document, read_document
 
 REAL = Path(__file__).resolve().parent / "data" / "real"
 # Documents gathered after the reader was tuned (two rounds), graded once for an honest first-time figure (their README),
@@ -101,14 +100,7 @@ def check(slug: str) -> Result:
         problems.append(f"{len(got) - len(expected)} extra row(s): {[s['text'][:20] for _c, s in got[len(expected):]]}")
     ids = [code for code, _shape in got]
     with tempfile.TemporaryDirectory() as folder:
-        base = open_knowledge(f"sqlite:///{folder}/duban.sqlite3")
-        try:
-            import_document(base.sessions, FOLDERS[slug] / "source.txt", key=slug)
-            with base.sessions() as session:
-                catalog = load_catalog(session, slug)
-        finally:
-            base.close()
-        duban = Duban(catalog, cache_dir=Path(folder))
+        duban = imported(FOLDERS[slug] / "source.txt", slug, Path(folder))
         graded = [{"q": g["q"], "required": [ids[r - 1] for r in g["rows"] if r - 1 < len(ids)],
                    "allowed": [], "answer_must_contain": g["must_contain"]} for g in golds]
         report = evaluate(duban, graded)

@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from documents_support import imported
 
 from bot.pipeline import Duban
 from bot.render import to_json
-from knowledge.bootstrap import open_knowledge
-from knowledge.catalog import Role, Row, load_catalog, searchable, unit_forms
-from knowledge.ingest import import_document
+from knowledge.catalog import Role, Row, searchable, unit_forms
 
 # Two leaders per item (a 主管领导 and a 主要责任人), units named without level, a 人民银行, an office of a
 # headquarters, a lead-unit name the unit list knows otherwise (发改委), a 主要指标 phrase.
@@ -47,12 +46,7 @@ def duban() -> Iterator[Duban]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "notice.txt"
         path.write_text(DOCUMENT, encoding="utf-8")
-        base = open_knowledge(f"sqlite:///{folder}/d.sqlite3")
-        import_document(base.sessions, path, key="city-2021")
-        with base.sessions() as session:
-            catalog = load_catalog(session, "city-2021")
-        base.close()
-        yield Duban(catalog, cache_dir=Path(folder))
+        yield imported(path, "city-2021", Path(folder))
 
 
 @pytest.mark.parametrize(("question", "ids", "says"), [
@@ -116,11 +110,6 @@ def test_the_documents_own_words_for_a_deadline_ask_for_it(question: str) -> Non
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "notice.txt"
         path.write_text(SCHEDULED, encoding="utf-8")
-        base = open_knowledge(f"sqlite:///{folder}/d.sqlite3")
-        import_document(base.sessions, path, key="scheduled-2012")
-        with base.sessions() as session:
-            catalog = load_catalog(session, "scheduled-2012")
-        base.close()
-        reply = render_text(Conversation(Duban(catalog, cache_dir=Path(folder))).answer(question))
+        reply = render_text(Conversation(imported(path, "scheduled-2012", Path(folder))).answer(question))
     assert reply.startswith("新建中小学校的完成时限：6月底前开工10所;12月底前全部开工。") or \
         reply.startswith("中小学校的完成时限：6月底前开工10所;12月底前全部开工。")

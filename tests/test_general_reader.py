@@ -163,24 +163,15 @@ def test_a_row_without_its_trailing_cells_is_cut(last: str, rows: int, cut: bool
 def test_a_unit_always_written_otherwise_is_shown_as_the_document_writes_it(tmp_path: Path) -> None:
     """"街办" finds 各街办(新区) (a 各 body without its 各), and the answer quotes the name with the document's
     own half-width brackets, so a reader searching the document finds it."""
+    from documents_support import imported
+
     from bot.dialogue.engine import Conversation
-    from bot.pipeline import Duban
     from bot.render import to_json
-    from knowledge.bootstrap import open_knowledge
-    from knowledge.catalog import load_catalog
-    from knowledge.ingest import import_document
 
     source = tmp_path / "doc.txt"
     source.write_text("\n".join([TITLE, "", "1. 做好疫情防控。[牵头单位:县卫健局;责任单位:各街办(新区)]",
                                  "2. 开展环境整治。[牵头单位:县卫健局;责任单位:各街办(新区)、县城管局]"]), encoding="utf-8")
-    base = open_knowledge(f"sqlite:///{tmp_path}/duban.sqlite3")
-    try:
-        import_document(base.sessions, source, key="k")
-        with base.sessions() as session:
-            catalog = load_catalog(session, "k")
-    finally:
-        base.close()
-    got = to_json(Conversation(Duban(catalog, cache_dir=tmp_path)).answer("街办要配合哪些"))
+    got = to_json(Conversation(imported(source, "k", tmp_path)).answer("街办要配合哪些"))
     assert [item["id"] for item in got["items"]] == ["K1-1", "K1-2"]
     assert "各街办(新区)" in got["answer"]
 
