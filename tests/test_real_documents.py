@@ -1,4 +1,4 @@
-"""Real documents of other governments (tests/data/real/ and tests/data/real-holdout/): every one imports with the expected rows and its
+"""Real documents of other governments (tests/data/real/ and every tests/data/real-holdout*/ set): every one imports with the expected rows and its
 questions answered, except those named with a reason in tests/golden/known_failures.toml ([real])."""
 
 from __future__ import annotations
