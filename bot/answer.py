@@ -10,6 +10,7 @@ from typing import Literal
 
 from bot import messages as msg
 from bot.nlu.query import Intent, Query, Role
+from bot.wording import leader_words
 from knowledge.catalog import Catalog, Row, SectionInfo
 from knowledge.catalog import Role as RowRole
 from knowledge.kinds import TableKind
@@ -214,7 +215,8 @@ def _units_each(query: Query, catalog: Catalog, per_unit: dict[str, list[AnswerR
         blocks += [Block(prefix + block.title, block.rows)
                    for block in _kind_blocks(rows, by_role=query.role is None, catalog=catalog)]
         if leaders := leaders_of(r.row for r in rows if r.role == "lead"):
-            facts.append(msg.SUPERVISOR.format(unit=unit, leaders=_leader_counts(leaders)))
+            facts.append(msg.SUPERVISOR.format(unit=unit, leaders=_leader_counts(leaders),
+                                                 supervising=leader_words(catalog.wording).supervising))
         if query.role != "lead" and not query.phrases:
             for group, group_rows in rows_via_groups(catalog, unit, query.kind).items():
                 related.setdefault(group, []).extend(group_rows)
@@ -256,6 +258,7 @@ def _leader_counts(leaders: dict[str, list[Row]]) -> str:
 
 
 def _unit_leader(query: Query, catalog: Catalog) -> Answer:
+    words = leader_words(catalog.wording)
     facts: list[str] = []
     blocks: list[Block] = []
     for unit in query.units:
@@ -266,12 +269,12 @@ def _unit_leader(query: Query, catalog: Catalog) -> Answer:
         leaders = leaders_of(r.row for r in rows)
         if leaders:
             facts.append(msg.UNIT_LEADER.format(unit=unit, leaders=_leader_counts(leaders),
-                                                basis=msg.BASIS[basis]))
+                                                basis=msg.BASIS[basis], supervising=words.supervising))
         else:
-            facts.append(msg.NO_LEADER.format(unit=unit))
+            facts.append(msg.NO_LEADER.format(unit=unit, supervising=words.supervising))
         blocks += [Block(f"{leader} · {unit}", [AnswerRow(r, _role(r, unit)) for r in leader_rows])
                    for leader, leader_rows in leaders.items()]
-    headline = facts[0] if len(facts) == 1 else msg.LEADERS_OF_UNITS
+    headline = facts[0] if len(facts) == 1 else msg.LEADERS_OF_UNITS.format(supervising=words.supervising)
     return Answer(query, "unit_leader", headline, blocks, facts if len(facts) > 1 else [])
 
 
@@ -437,7 +440,7 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
             if support and query.role != "lead":
                 line += msg.WHO_SUPPORT.format(support=support)
             if row.leader:
-                line += msg.WHO_LEADER.format(leader=row.leader)
+                line += msg.WHO_LEADER.format(leader=row.leader, leading=leader_words(row.wording).leading)
             facts.append(line)
     if query.intent == "number":
         facts = [msg.LABELLED.format(label=row.label, text=figure) for row in rows if (figure := _figure(row, query))]
@@ -467,7 +470,8 @@ def _topic_headline(query: Query, catalog: Catalog, topic: str, rows: list[Row])
         return template.format(topic=topic, units=_counted(leads), n=len(rows))
     if query.intent == "topic_leader":
         leaders = {name: len(found) for name, found in leaders_of(rows).items()}
-        return msg.TOPIC_LEADERS.format(topic=topic, leaders=_counted(leaders) or msg.NO_LEAD, n=len(rows))
+        return msg.TOPIC_LEADERS.format(topic=topic, leaders=_counted(leaders) or msg.NO_LEAD, n=len(rows),
+                                        leading=leader_words(catalog.wording).leading)
     return msg.TOPIC.format(topic=topic, n=len(rows), scope=scope_name(catalog, query.kind))
 
 
@@ -504,7 +508,7 @@ def _overview(query: Query, catalog: Catalog) -> Answer:
         return Answer(query, "overview", msg.STAR_MEANING)
     if "leaders_overview" in query.shapes:
         leaders = {name: len(found) for name, found in leaders_of(rows).items()}
-        headline = msg.LEADERS_OVERVIEW.format(scope=scope, n=len(leaders))
+        headline = msg.LEADERS_OVERVIEW.format(scope=scope, n=len(leaders), leading=leader_words(catalog.wording).leading)
         return Answer(query, "overview", headline, facts=[msg.TALLY.format(name=name, n=n) for name, n in leaders.items()])
     units: dict[str, int] = {}
     for row in rows:

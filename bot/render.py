@@ -10,6 +10,7 @@ from typing import Any, Literal, TypeVar
 
 from bot import messages as msg
 from bot.answer import Answer, AnswerRow
+from bot.wording import leader_words
 from knowledge.catalog import Row
 
 Style = Literal["text", "html"]
@@ -49,7 +50,7 @@ def row_tags(item: AnswerRow) -> list[Tag]:
     elif item.role != "lead" and leads:
         tags.append(("leads", f"{msg.DETAIL_LEAD_UNITS}：{'、'.join(leads)}"))
     if row.leader:
-        tags.append(("leader", f"{msg.DETAIL_LEADER}：{leaders_shown(row)}"))
+        tags.append(("leader", f"{leader_words(row.wording).leading}：{leaders_shown(row)}"))
     if row.deadline:
         tags.append(("deadline", f"{msg.DETAIL_DEADLINE}：{row.deadline}"))
     if row.note:
@@ -100,7 +101,7 @@ def detail_lines(row: Row) -> list[str]:
         units = "、".join(r.written + (msg.LEAD_MARK if r.lead and not row.shared else "") for r in row.roles)
         lines.append(f"{msg.DETAIL_UNITS}：{units}")
     if row.leader:
-        lines.append(f"{msg.DETAIL_LEADER}：{leaders_shown(row)}")
+        lines.append(f"{leader_words(row.wording).leading}：{leaders_shown(row)}")
     if row.deadline:
         lines.append(f"{msg.DETAIL_DEADLINE}：{row.deadline}")
     if row.note:

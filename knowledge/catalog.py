@@ -41,6 +41,17 @@ class Role:
 
 
 @dataclass(frozen=True, slots=True)
+class Wording:
+    """The document's own words that answers repeat: its level of government (区, 县, 市 …; "" when it does not
+    say), the header of its leader column or label as written ("责任领导", "区政府分管领导"; "" where leaders
+    come from section headings) and what it calls its livelihood table (民生实事, 为民办实事 …)."""
+
+    level: str = ""
+    leader: str = ""
+    livelihood: str = "民生实事"
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     """One answerable row: a key task (`K…`) or a livelihood line (`L…`)."""
 
@@ -59,6 +70,8 @@ class Row:
     deadline: str = ""
     due: date | None = None
     leaders: tuple[str, ...] = ()
+    # Shared by every row of one document: answers about the row use its words.
+    wording: Wording = Wording()
 
     @property
     def lead_units(self) -> list[str]:
@@ -79,12 +92,13 @@ class Row:
 
     @property
     def label(self) -> str:
-        """The document's own numbering: 五-12 for a key task, 民生实事 5-1 for a livelihood line."""
+        """The document's own numbering: 五-12 for a key task, 民生实事 5-1 for a livelihood line (named with
+        the document's word for its table: 为民办实事 1-1)."""
         from knowledge.numerals import int_to_chinese
 
         if self.kind == "key_task":
             return f"{int_to_chinese(self.major)}-{self.minor}"
-        return f"民生实事 {self.major}-{self.minor}"
+        return f"{self.wording.livelihood} {self.major}-{self.minor}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +157,8 @@ class Catalog:
     facts: DocumentFacts = field(default_factory=DocumentFacts)
     # Where the document says it is from ("温州市鹿城区", else its title): its place words are derived from it.
     place: str = ""
+    # Its own words for its level, leader column and livelihood table (each of its rows holds the same).
+    wording: Wording = field(default_factory=Wording)
     by_id: dict[str, Row] = field(default_factory=dict)
     by_unit: dict[str, list[Row]] = field(default_factory=dict)
     # The same, with the unit's part in each row, so role questions never search a row's units.
@@ -394,7 +410,7 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
                               spellings.aliases.get(u.name, ()) if spellings else tuple(a.alias for a in u.aliases),
                               u.covers, u.covers_all, u.explain)
              for u in session.scalars(select(Unit)) if u.id in mine or u.name in kept}
-    from knowledge.language import document_places, unit_forms_data
+    from knowledge.language import document_place, document_places, unit_forms_data
 
     places = tuple(document_places(place, unit_forms_data().levels))  # 莲都邮政管理局 is typed 邮政管理局
     written: defaultdict[str, set[str]] = defaultdict(set)
@@ -402,11 +418,13 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
         for iu in item.units:
             written[iu.unit.name].add(iu.written)
     units = with_short_forms(units, places, record.level, {name: frozenset(names) for name, names in written.items()})
+    tables = table_names(record.layout, [table_kind(i.kind) for i in record.items], record.title)
+    wording = document_wording(record.layout, record.level or document_place(place).level, tables)
     rows = [
         Row(id=i.code, kind=table_kind(i.kind), major=i.major, minor=i.minor, text=i.text, category=i.category, note=i.note,
             leader=i.leader, roles=tuple(Role(u.unit.name, u.written, u.lead, u.unit.kind == "group",
                                               u.role == "responsible") for u in i.units),
-            deadline=i.deadline_text, due=i.deadline, leaders=tuple(i.leaders))
+            deadline=i.deadline_text, due=i.deadline, leaders=tuple(i.leaders), wording=wording)
         for i in record.items
     ]
     sections = [SectionInfo(s.number, s.heading, s.leader, tuple(s.leader_titles), s.remark) for s in record.sections]
@@ -418,9 +436,19 @@ def load_catalog(session: Session, key: str | None = None) -> Catalog:
                    revision=int(meta.value) if meta else 0,
                    facts=DocumentFacts(record.issuer, record.printed, meeting.value if meeting else "", record.cc,
                                        record.key_tasks_title, record.livelihood_title,
-                                       reporting.value if reporting else "",
-                                       table_names(record.layout, [table_kind(i.kind) for i in record.items],
-                                                   record.title)))
+                                       reporting.value if reporting else "", tables), wording=wording)
+
+
+def document_wording(layout: dict[str, object], level: str, tables: tuple[tuple[TableKind, str], ...]) -> Wording:
+    """The words answers take from the document: its `level`, the header of the first column its reader took
+    for leaders (layout's tables, as ingest/store.py's layout_of keeps them; inner spaces dropped: "分管 领导"),
+    and its livelihood table's name (`tables`, from table_names)."""
+    found = layout.get("tables") if isinstance(layout, dict) else None
+    headers = [str(c[0]) for table in (found if isinstance(found, list) else []) if isinstance(table, dict)
+               for c in table.get("columns", []) if isinstance(c, list) and len(c) == 2 and c[1] == "leader"]
+    leader = next(("".join(h.split()) for h in headers if "".join(h.split())), "")
+    livelihood = dict(tables).get("livelihood", "")
+    return Wording(level=level, leader=leader, livelihood=livelihood or Wording().livelihood)
 
 
 def table_names(layout: dict[str, object], kinds: list[TableKind], title: str) -> tuple[tuple[TableKind, str], ...]:

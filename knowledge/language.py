@@ -46,6 +46,17 @@ COLUMN_ROLES: tuple[ColumnRole, ...] = ("no", "group", "text", "lead", "units", 
                                         "note", "extra")
 
 
+# A cue phrase written for any level of government ("哪位{level}领导"): filled with the document's level.
+LEVEL = "{level}"
+
+
+def at_level(words: Iterable[str], level: str) -> tuple[str, ...]:
+    """`words` for a document of `level`: "{level}领导" → 县领导 in a 县 document. A phrase naming the level is
+    left out where the document does not say its level ("{level}长" would read 长)."""
+    filled = (w.replace(LEVEL, level) if LEVEL in w else w for w in words if level or LEVEL not in w)
+    return tuple(dict.fromkeys(filled))
+
+
 class LanguageError(ValueError):
     """A language data file has a key it should not, or a value of the wrong type; the message names both."""
 
@@ -62,6 +73,13 @@ class Cues:
     def found(self, name: str, text: str) -> list[str]:
         """The cue phrases of list `name` that occur in `text`."""
         return [cue for cue in self[name] if cue in text]
+
+    def at(self, level: str, leader: str = "") -> Cues:
+        """The lists for a document of `level` (see at_level), each still longest first; the document's own word
+        for its leaders (its leader column's header, "责任领导") asks which leader, as 分管领导 does."""
+        own = {"who_leader": (leader,)} if leader else {}
+        return Cues({name: tuple(sorted(at_level((*words, *own.get(name, ())), level), key=len, reverse=True))
+                     for name, words in self.lists.items()})
 
 
 @dataclass(frozen=True, slots=True)

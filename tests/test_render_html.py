@@ -27,7 +27,7 @@ from bot.render import (
     short_titles,
     utf16_len,
 )
-from knowledge.catalog import Role, Row
+from knowledge.catalog import Role, Row, Wording
 
 GOLDEN = Path(__file__).parent / "golden" / "html"
 UPDATE = os.environ.get("DUBAN_UPDATE_GOLDEN") == "1"
@@ -35,10 +35,15 @@ QUESTIONS = [json.loads(line)["q"] for line in (Path(__file__).parent / "golden"
 LONG = ["重点工作有多少项", "伍国军分管哪些工作", "各街镇有哪些任务", "全区各部门有哪些工作", "民生实事有多少项"]
 
 
+# Rows of the bundled 区 document: their leader reads 牵头区领导.
+BUNDLED = Wording(level="区")
+
+
 def _row(n: int, text: str, *, kind: str = "key_task", units: tuple[str, ...] = ("区民政局",)) -> Row:
     roles = tuple(Role(unit, unit, i == 0, unit.startswith("各")) for i, unit in enumerate(units))
     return Row(id=f"K5-{n}" if kind == "key_task" else f"L5-{n}", kind=kind, major=5, minor=n, text=text,
-               category="老有所养" if kind == "livelihood" else "", note="", leader="伍国军", roles=roles)
+               category="老有所养" if kind == "livelihood" else "", note="", leader="伍国军", roles=roles,
+               wording=BUNDLED)
 
 
 def _answer(headline: str, rows: list[Row], *, notes: list[str] | None = None,

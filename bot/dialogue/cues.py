@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
-from knowledge.language import language
+from knowledge.language import at_level, language
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,18 @@ class DialogueCues:
     letters_share: float
     english_words: dict[str, str]
     english_shapes: dict[str, str]
+    # The lists at each level asked for (`at`), made once: a conversation asks every message.
+    levels: dict[str, DialogueCues] = field(default_factory=dict, compare=False, repr=False)
+
+    def at(self, level: str) -> DialogueCues:
+        """The lists for a document of `level`: "{level}领导有哪些" → 县领导有哪些 (knowledge.language.at_level)."""
+        found = self.levels.get(level)
+        if found is None:
+            lists = {name: tuple(sorted(at_level(words, level), key=len, reverse=True))
+                     for name, words in self.lists.items()}
+            found = self.levels[level] = DialogueCues(lists, self.letters_share, self.english_words,
+                                                      self.english_shapes)
+        return found
 
     def __getitem__(self, name: str) -> tuple[str, ...]:
         return self.lists[name]

@@ -8,7 +8,8 @@ from collections import Counter
 from bot.answer import Answer
 from bot.dialogue import messages as m
 from bot.dialogue.structure import make
-from knowledge.catalog import Catalog, Row
+from bot.wording import leader_words
+from knowledge.catalog import Catalog, Row, Wording
 from knowledge.queries import leaders_of, rows_via_groups
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
@@ -65,9 +66,11 @@ def helpers_of(question: str, catalog: Catalog, unit: str, kind: str | None) -> 
 
 def leaders_of_rows(question: str, rows: list[Row]) -> Answer:
     found = leaders_of(rows)
+    supervising = leader_words(rows[0].wording if rows else Wording()).supervising
     leaders = "、".join(f"{name}（{len(r)} 项）" if len(found) > 1 else name for name, r in found.items())
     facts = [m.ROW_LEADER.format(label=r.label, leader=r.leader or m.SUPPORT_NONE) for r in rows] if len(rows) > 1 else []
-    return make(question, "topic_leader", m.LEADERS_OF_ROWS.format(leaders=leaders or m.SUPPORT_NONE, n=len(rows)),
+    return make(question, "topic_leader", m.LEADERS_OF_ROWS.format(leaders=leaders or m.SUPPORT_NONE, n=len(rows),
+                                                                     supervising=supervising),
                 rows, facts)
 
 
@@ -139,8 +142,9 @@ def leader_oversees(question: str, catalog: Catalog, leader: str, unit: str) -> 
     return make(question, "yesno", m.NO_OVERSEE.format(unit=unit, leaders=names), rows)
 
 
-def title_decides(question: str, leader: str, titles: tuple[str, ...], asked: str, remark: str) -> Answer:
-    shown = "、".join(titles) or "区领导"
+def title_decides(question: str, wording: Wording, leader: str, titles: tuple[str, ...], asked: str,
+                  remark: str) -> Answer:
+    shown = "、".join(titles) or leader_words(wording).noun
     if remark and asked in remark:
         return make(question, "yesno", m.YES + f"{leader}：{remark}")
     yes = asked in titles

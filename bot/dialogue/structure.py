@@ -9,6 +9,7 @@ from bot.answer import Answer, AnswerRow, Block
 from bot.dialogue import messages as m
 from bot.dialogue.cues import DialogueCues
 from bot.nlu.query import Intent, Query
+from bot.wording import leader_words
 from knowledge.catalog import Catalog, Row
 from knowledge.numerals import int_to_chinese
 from knowledge.queries import leaders_of
@@ -40,16 +41,17 @@ def section_answer(question: str, catalog: Catalog, number: int, cues: DialogueC
         return make(question, "section", headline)
     rows = section_rows(catalog, number)
     cn = int_to_chinese(number)
+    words = leader_words(catalog.wording)
     leader = section.leader or "、".join(leaders_of(rows)) or m.SUPPORT_NONE
     if not rows:
         return make(question, "section", m.SECTION_EMPTY.format(cn=cn, heading=section.heading,
                                                                 remark=section.remark or ""))
     if counting:
-        return make(question, "count", m.SECTION_COUNT.format(cn=cn, n=len(rows), leader=leader))
+        return make(question, "count", m.SECTION_COUNT.format(cn=cn, n=len(rows), leader=leader, leading=words.heading))
     if asks_leader:
-        titles = "、".join(section.leader_titles) or "区领导"
+        titles = "、".join(section.leader_titles) or words.noun
         return make(question, "section", m.SECTION_LEADER.format(cn=cn, leader=leader, titles=titles, n=len(rows)))
-    headline = m.SECTION.format(cn=cn, heading=section.heading, leader=leader, n=len(rows))
+    headline = m.SECTION.format(cn=cn, heading=section.heading, leader=leader, n=len(rows), leading=words.heading)
     return make(question, "section", headline, rows)
 
 
@@ -57,13 +59,15 @@ def project_answer(question: str, catalog: Catalog, number: int, counting: bool)
     rows = project_rows(catalog, number)
     if not rows:
         count = len({r.major for r in catalog.rows if r.kind == "livelihood"})
-        return make(question, "project", m.NOT_EXIST_PROJECT.format(n=number, count=count))
+        return make(question, "project", m.NOT_EXIST_PROJECT.format(n=number, count=count,
+                                                                   table=catalog.wording.livelihood))
     category = rows[0].category
     if counting:
         return make(question, "count", m.PROJECT_COUNT.format(n=number, category=category, rows=len(rows)))
     leaders = "、".join(leaders_of(rows)) or m.SUPPORT_NONE
-    return make(question, "project", m.PROJECT.format(n=number, category=category, rows=len(rows), leaders=leaders),
-                rows)
+    headline = m.PROJECT.format(n=number, category=category, rows=len(rows), leaders=leaders,
+                              supervising=leader_words(catalog.wording).supervising, table=catalog.wording.livelihood)
+    return make(question, "project", headline, rows)
 
 
 def projects_overview(question: str, catalog: Catalog) -> Answer:

@@ -32,6 +32,7 @@ from bot.nlu.link import find_mentions
 from bot.nlu.normalize import normalize
 from bot.nlu.query import Query
 from bot.pipeline import Duban
+from bot.wording import leader_words
 from knowledge.catalog import Row
 from knowledge.numerals import int_to_chinese
 
@@ -74,7 +75,9 @@ class Turn:
         self.deadlines = deadlines
         self.catalog = duban.catalog
         self.lexicon = duban.lexicon
-        self.cues = cues
+        # The conversation's words at the document's level ("{level}领导" → 县领导 in a 县 document).
+        self.cues = cues.at(self.catalog.wording.level)
+        self.words = leader_words(self.catalog.wording)
         self.ctx = context
         self.message = message
         self._parsed: dict[str, Query] = {}
@@ -112,7 +115,7 @@ class Turn:
                 return self._keep(self._everyday(pleasantry))
             return self._keep(self.duban.ask(text))
         if len(core) <= 12 and (who := self.cues.first("everyday.who", core)) and len(core) - len(who) <= 2:
-            return self._keep(s.make(self.message, "help", m.WHO_AM_I.format(title=self.catalog.title),
+            return self._keep(s.make(self.message, "help", m.WHO_AM_I.format(title=self.catalog.title, leader=self.words.noun),
                                      facts=self._try()))
         if self._english(core):
             return self._keep(self._english_answer(core))
@@ -485,9 +488,9 @@ class Turn:
         scope = m.SCOPES.get(kind or "", "")
         if cues.any("stats.leaders", core) and len(core) <= 10:
             counts = f.leader_counts(catalog, None)
-            facts = [m.LEADER_LINE.format(name=n, titles=SEP.join(catalog.leader_titles.get(n, ())) or m.LEADER_TITLE,
+            facts = [m.LEADER_LINE.format(name=n, titles=SEP.join(catalog.leader_titles.get(n, ())) or self.words.noun,
                                           n=counts[n]) for n in catalog.leader_titles]
-            return self._keep(s.make(self.message, "overview", m.LEADERS_LIST.format(n=len(facts)), facts=facts))
+            return self._keep(s.make(self.message, "overview", m.LEADERS_LIST.format(n=len(facts), leader=self.words.noun), facts=facts))
         if core.strip("？?") in cues["stats.units"] or core.strip("？?") in cues["stats.units_alone"]:
             counts = f.unit_counts(catalog, True, None)
             total = len(f.unit_counts(catalog, False, None))
@@ -520,9 +523,12 @@ class Turn:
         if (most or least) and not names:
             if leader_word:
                 counts = f.leader_counts(catalog, kind)
+                if not counts:  # a document that names no leader (or none of this kind's rows)
+                    return self._keep(s.make(self.message, "stats", m.NO_LEADERS.format(leader=self.words.noun)))
                 ranked = sorted(counts.items(), key=lambda p: p[1], reverse=bool(most))
                 top, n = ranked[0]
-                headline = m.RANK_LEADERS.format(scope=scope or m.SCOPE_ANY, most=m.MOST if most else m.LEAST, top=top, n=n)
+                headline = m.RANK_LEADERS.format(scope=scope or m.SCOPE_ANY, most=m.MOST if most else m.LEAST, top=top, n=n,
+                                                 leader=self.words.noun)
                 result = s.make(self.message, "stats", headline, facts=f.table(counts))
                 return result, Context(question=m.ASK_LEADER_ITEMS.format(name=top), subjects=[Subject("leader", top)],
                                        focus="question")
@@ -539,7 +545,7 @@ class Turn:
                 return self._remember_plain(s.division(self.message, catalog))
             if leader_word:
                 counts = f.leader_counts(catalog, kind)
-                return self._keep(s.make(self.message, "stats", m.EACH_LEADER.format(scope=scope or m.SCOPE_ANY),
+                return self._keep(s.make(self.message, "stats", m.EACH_LEADER.format(scope=scope or m.SCOPE_ANY, leader=self.words.noun),
                                          facts=f.table(counts)))
         names = self._names(core)
         if len(names) == 2 and cues.any("stats.who", core) and cues.any("stats.more_less", core):
@@ -604,7 +610,7 @@ class Turn:
             asked = next((t for t in known if t in rest), "")
             if asked:
                 remark = next((x.remark for x in self.catalog.sections if x.leader == leader), "")
-                return self._keep(f.title_decides(self.message, leader, titles, asked, remark))
+                return self._keep(f.title_decides(self.message, self.catalog.wording, leader, titles, asked, remark))
         if units and (only := _ONLY_COUNT.search(rest)) is not None and (n := number(only.group(1))) is not None:
             # "X是不是只负责一条": how many rows the unit has (in the role asked), against the number said.
             return self._remember_plain(f.count_decides(self.message, self.catalog, units[0], n, lead_asked))
@@ -836,7 +842,7 @@ class Turn:
             result = f.supporting(self.message, rows, row.label, every_unit=False)
         elif self.cues.any("supporting.who_all", core) and "谁" not in core:
             result = f.supporting(self.message, rows, row.label, every_unit=True)
-        elif self.lexicon.cues.found("who_leader", core) or "区领导" in core:
+        elif self.lexicon.cues.found("who_leader", core) or self.words.noun in core:
             result = f.leaders_of_rows(self.message, rows)
         elif self.cues.any("supporting.asks_lead", core[-14:]):
             result = f.leads_of_rows(self.message, rows)
@@ -886,7 +892,7 @@ class Turn:
     def _vague_reply(self) -> str:
         """Which unit, leader or task? with two examples the answering document answers (when it has two)."""
         if self.duban.written_examples:
-            return m.VAGUE.format(a=m.VAGUE_EXAMPLES[0], b=m.VAGUE_EXAMPLES[1])
+            return m.VAGUE.format(a=m.VAGUE_EXAMPLES[0], b=m.VAGUE_EXAMPLES[1], leader=self.words.noun)
         pair = self.duban.examples[:2]
         return m.VAGUE_OTHER.format(a=pair[0], b=pair[1]) if len(pair) == 2 else m.VAGUE_BARE
 
@@ -1074,9 +1080,10 @@ class Turn:
             names = [n for n in names if any(t.endswith(title) for t in self.catalog.leader_titles.get(n, ()))]
             if len(names) < 2:
                 continue
-            options = [f"{n}（{'、'.join(self.catalog.leader_titles.get(n, ())) or '区领导'}）" for n in names]
+            options = [f"{n}（{'、'.join(self.catalog.leader_titles.get(n, ())) or self.words.noun}）" for n in names]
             result = s.make(self.message, "ambiguous",
-                            m.AMBIGUOUS_LEADER.format(name=mention.surface, options="、".join(options)))
+                            m.AMBIGUOUS_LEADER.format(name=mention.surface, options="、".join(options),
+                                                      leader=self.words.noun))
             result.suggestions = names
             return result, Context(question=normalize(core), unclear=mention.surface, choices=names)
         return None

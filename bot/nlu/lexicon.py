@@ -52,6 +52,8 @@ class Lexicon:
     # Ways a question names this district or city, and the document's own places and year: no topic words.
     own_places: frozenset[str] = frozenset()
     document_words: frozenset[str] = frozenset()
+    # The cue phrases at the document's level ("哪位{level}领导" → 哪位县领导); the language's as written until built.
+    level_cues: Cues | None = None
 
     @classmethod
     def build(cls, catalog: Catalog, data: Language | None = None) -> Lexicon:
@@ -65,7 +67,8 @@ class Lexicon:
         for category in catalog.categories:
             table[category][Entity("category", category)] = None
         lexicon = cls(catalog=catalog, language=data, place=place, own_places=place.own_places,
-                      document_words=_document_words(catalog, data))
+                      document_words=_document_words(catalog, data),
+                      level_cues=data.cues.at(catalog.wording.level, catalog.wording.leader))
         lexicon._add_spoken_forms(table, _bare(place.local, data.names.levels))
         _add_unquoted(table, place.unit_prefixes)
         lexicon.surfaces = {surface: list(entities) for surface, entities in table.items() if len(surface) >= 2}
@@ -73,7 +76,7 @@ class Lexicon:
 
     @property
     def cues(self) -> Cues:
-        return self.language.cues
+        return self.level_cues or self.language.cues
 
     @property
     def synonyms(self) -> Mapping[str, tuple[str, ...]]:

@@ -526,8 +526,9 @@ class Parser:
         return ""
 
     def _intent(self, query: Query, focus: str, found: dict[str, list[str]]) -> Intent:
-        asks_unit = bool(found["who_unit"])
         asks_leader = bool(found["who_leader"])
+        # "谁" inside "领导是谁" asks which leader, not which unit.
+        asks_unit = any(not any(cue in phrase for phrase in found["who_leader"]) for cue in found["who_unit"])
         asks_number = bool(found["number"]) and not query.count
         if "off_topic" in query.shapes:
             return "none"

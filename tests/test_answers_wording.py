@@ -1,0 +1,101 @@
+"""Answers use the document's own words: its level's leaders (县领导, 市领导 — never the bundled 区领导 in another
+level's document), its leader column's header (责任领导) and its livelihood table's name (民生工程 1-1); questions
+asked in those words are understood as 区领导 ones are in the bundled document.
+
+The golden files under tests/golden/documents/ hold the plain-text replies to a fixed set of questions on a 县 and
+a 市 document; DUBAN_UPDATE_GOLDEN=1 rewrites them (then read the diff).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from documents_support import imported
+
+from bot.dialogue.engine import Conversation
+from bot.pipeline import Duban
+from bot.render import render_text
+
+DATA = Path(__file__).parent / "data"
+GOLDEN = Path(__file__).parent / "golden" / "documents"
+UPDATE = os.environ.get("DUBAN_UPDATE_GOLDEN") == "1"
+# A 县 document whose leaders lead sections ("一、王丹县长牵头重点工作"), a 市 document with a 责任领导 column,
+# a 区 document naming its livelihood table 民生工程 with a 责任领导 column, and a 省 document.
+HAIYAN = DATA / "real-holdout2" / "haiyan-2022-tasks"
+CHUZHOU = DATA / "real" / "chuzhou-2020-tasks"
+ZHAOHUA = DATA / "real-holdout2" / "zhaohua-2017-minsheng"
+SHANDONG = DATA / "real-holdout3" / "shandong-2015-tasks"
+
+GOLDEN_QUESTIONS = {
+    "haiyan-county": ("第一部分", "全县生产总值由哪位县领导负责", "有哪些县领导", "县财政局的分管领导是谁",
+                      "哪位县领导分管的最多", "县领导是谁", "你是谁"),
+    "chuzhou-city": ("地区生产总值由哪个市领导负责", "固定资产投资的责任领导是谁", "市财政局的分管领导是谁",
+                     "有哪些市领导", "发改委牵头的有哪些", "每位市领导分管几项"),
+}
+FOLDERS = {"haiyan-county": HAIYAN, "chuzhou-city": CHUZHOU}
+
+
+@pytest.fixture(scope="module")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Path, Duban]]:
+    found: dict[Path, Duban] = {}
+    for folder in (HAIYAN, CHUZHOU, ZHAOHUA, SHANDONG):
+        found[folder] = imported(folder / "source.txt", folder.name, tmp_path_factory.mktemp(folder.name))
+    yield found
+
+
+def _reply(duban: Duban, question: str) -> str:
+    return render_text(Conversation(duban).answer(question))
+
+
+def test_the_document_says_its_level_and_leader_column(documents: dict[Path, Duban]) -> None:
+    wordings = {folder.name: duban.catalog.wording for folder, duban in documents.items()}
+    assert (wordings[HAIYAN.name].level, wordings[HAIYAN.name].leader) == ("县", "")
+    assert (wordings[CHUZHOU.name].level, wordings[CHUZHOU.name].leader) == ("市", "责任领导")
+    assert (wordings[ZHAOHUA.name].level, wordings[ZHAOHUA.name].livelihood) == ("区", "民生工程")
+    assert wordings[SHANDONG.name].level == "省"
+
+
+@pytest.mark.parametrize(("folder", "question", "intent", "wanted"), [
+    (HAIYAN, "全县生产总值由哪位县领导负责", "topic_leader", "“生产总值”的牵头县领导：王丹"),
+    (HAIYAN, "县财政局的分管领导是谁", "unit_leader", "县财政局的分管县领导：王丹"),
+    (HAIYAN, "有哪些县领导", "overview", "文件中的县领导共 2 位"),
+    (HAIYAN, "第一部分", "section", "牵头县领导：王丹"),
+    (CHUZHOU, "地区生产总值由哪个市领导负责", "topic_leader", "“地区生产总值”的责任领导：金力"),
+    (CHUZHOU, "固定资产投资的责任领导是谁", "topic_leader", "“固定资产投资”的责任领导：金力"),
+    (CHUZHOU, "市财政局的分管领导是谁", "unit_leader", "市财政局的责任领导：金力"),
+    (CHUZHOU, "有哪些市领导", "overview", "文件中的市领导共 1 位"),
+    (ZHAOHUA, "人社局负责哪些", "unit_items", "民生工程 1-1 城镇新增就业人数"),
+    (ZHAOHUA, "就业人数的责任领导是谁", "topic_leader", "责任领导：刘强"),
+], ids=lambda value: value.name if isinstance(value, Path) else "")
+def test_replies_use_the_documents_words(documents: dict[Path, Duban], folder: Path, question: str, intent: str,
+                                        wanted: str) -> None:
+    answer = Conversation(documents[folder]).answer(question)
+    text = render_text(answer)
+    assert answer.intent == intent, f"{question}: {answer.intent}\n{text}"
+    assert wanted in text, f"{question}: {text}"
+    assert "区领导" not in text or documents[folder].catalog.wording.level == "区", f"{question}: {text}"
+
+
+def test_no_reply_of_another_level_says_qu_leader(documents: dict[Path, Duban]) -> None:
+    """Every question of the 县, 市 and 省 documents' question files, and the leader questions: no 区领导."""
+    for folder in (HAIYAN, CHUZHOU, SHANDONG):
+        questions = [line.split('"q": "', 1)[1].split('"', 1)[0]
+                     for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        level = documents[folder].catalog.wording.level
+        for question in [*questions, f"有哪些{level}领导", f"哪位{level}领导分管的最多", "你是谁"]:
+            text = _reply(documents[folder], question)
+            assert "区领导" not in text, f"{folder.name}: {question}: {text}"
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_QUESTIONS))
+def test_golden_renderings(documents: dict[Path, Duban], name: str) -> None:
+    duban = documents[FOLDERS[name]]
+    text = "".join(f"Q: {q}\n{_reply(duban, q)}\n\n" for q in GOLDEN_QUESTIONS[name])
+    path = GOLDEN / f"{name}.txt"
+    if UPDATE or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs; see the module docstring to update"
