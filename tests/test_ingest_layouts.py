@@ -10,6 +10,7 @@ import pytest
 
 from knowledge.catalog import unit_forms, with_short_forms
 from knowledge.ingest import read_document
+from knowledge.ingest.cells import split_people
 from knowledge.ingest.document import Document, DocumentError
 
 
@@ -100,6 +101,24 @@ def test_leader_names_keep_their_script(tmp_path: Path) -> None:
     document = _read(tmp_path, _cells("序号", "重点工作", "责任领导", "责任单位", "1", "水库建设", "欧乾震", "水利站",
                                       "2", "城镇建设", "吴宇凡", "城建办"))
     assert [r[2] for r in _rows(document)] == [["欧乾震"], ["吴宇凡"]]  # not 欧干震
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("陆 明俞 悦", ["陆明", "俞悦"]),  # two padded names, the line break between them lost
+    ("陆 明张三丰俞 悦", ["陆明", "张三丰", "俞悦"]),  # a three-character name needs no padding
+    ("钱 宇", ["钱宇"]),
+    ("张三 李四", ["张三", "李四"]),
+    ("王 五 张三丰", ["王五", "张三丰"]),
+])
+def test_leader_names_padded_to_one_width(cell: str, names: list[str]) -> None:
+    assert split_people(cell) == names
+
+
+def test_a_leader_cell_of_padded_names_run_together(tmp_path: Path) -> None:
+    rows = [f"{n} |\n推进第{n}项工作，完成年度目标。 |\n{leaders} |\n县教育局 |\n县各有关单位 |"
+            for n, leaders in ((80, "俞 悦"), (81, "陆 明俞 悦"), (82, "王 五 张三丰"))]
+    text = "\n".join(["重点工作目标任务分解表", "序号 |", "目标与任务 |", "分 管 县领导 |", "牵头责任单位 |", "责任单位 |", *rows])
+    assert [r[2] for r in _rows(_read(tmp_path, text))] == [["俞悦"], ["陆明", "俞悦"], ["王五", "张三丰"]]
 
 
 # --- the forms a question names a document's unit by

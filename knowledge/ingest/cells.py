@@ -315,6 +315,9 @@ def split_people(cell: str) -> list[str]:
     names: list[str] = []
     for part in re.split(r"[、，,；;/／\n]+", cell):
         tokens = part.split()
+        if padded := _padded_names(tokens):
+            names += padded
+            continue
         merged: list[str] = []
         for token in tokens:
             # Typesetting spreads a two-character name over two one-character tokens ("钱 宇").
@@ -324,6 +327,25 @@ def split_people(cell: str) -> list[str]:
                 merged.append(token)
         names += merged
     return [strip_title(name) for name in names if strip_title(name)]
+
+
+def _padded_names(tokens: list[str]) -> list[str]:
+    """Names of a cell whose lines ran together, each two-character name padded to the width of three ("陆 明" /
+    "俞 悦" → "陆 明俞 悦"): every space stands inside a name, so a token closes the name the one before opened,
+    opens the next with its last character, and holds whole (unpadded) names between. [] unless the tokens
+    read so completely: the first and last token one character, the middle ones at least two, every name 2–4."""
+    if len(tokens) < 3 or len(tokens[0]) != 1 or len(tokens[-1]) != 1 or \
+            not all(len(t) >= 2 and _CJK.match(t) for t in tokens[1:-1]):
+        return []
+    names: list[str] = []
+    opened = tokens[0]
+    for token in tokens[1:-1]:
+        between = token[1:-1]
+        if between and not 2 <= len(between) <= 4:
+            return []
+        names += [opened + token[0], *([between] if between else [])]
+        opened = token[-1]
+    return [*names, opened + tokens[-1]]
 
 
 def strip_title(name: str) -> str:
