@@ -275,3 +275,20 @@ def test_a_pipe_row_without_its_closing_bar_is_cut(tmp_path: Path) -> None:
 def test_no_lead_marked(tmp_path: Path, cell: str, parts: list[str]) -> None:
     text = f"1\t完成学校空调安装。\t{cell}\n2\t新建养老服务设施。\t县民政局\n"
     assert [p for _n, p in _rows(_read(tmp_path, text))[0][1]] == parts
+
+
+def test_a_group_cell_on_its_first_row_only_and_numbers_inside_the_item_cells(tmp_path: Path) -> None:
+    # Pipe rows copied from a web page: the 类别 cell is merged over its group, so the group's later rows start
+    # with their item cell and every cell slides left; the items are numbered inside their own cells.
+    header = "类别 | 民生事项名称 | 2023年度任务目标 | 责任单位 | 分管县领导 | 1-6月份完成情况 | 监督电话 |"
+    rows = []
+    for n in range(1, 31):
+        group = f"{'一二三'[(n - 1) // 10]}、第{(n - 1) // 10 + 1}类民生事项 | " if n % 10 == 1 else ""
+        rows.append(f"{group}{n}.建设第{n}处便民服务设施 | 完成{n}处设施建设并投入使用。 | 县{'民政教育'[n % 2 * 2:n % 2 * 2 + 2]}局 | "
+                    f"张{'一二三'[n % 3]}明 | 已完成主体工程{n}%。 | 监督电话0000-{n:04d} |" + (" |" if n % 4 == 0 else ""))
+    document = _read(tmp_path, "\n".join(["某某县2023年民生事项进展情况", header, *rows, "索引号: | 0001 | 成文日期: | 2023-07-01 |"]))
+    read = _rows(document)
+    assert len(read) == 30 and document.tables[0].kind == "livelihood"
+    assert [r.details.no_text for r in document.livelihood] == [str(n) for n in range(1, 31)]
+    assert read[11] == ("建设第12处便民服务设施", [("县民政局", "lead")], ["张一明"], "")
+    assert [r.category for r in document.livelihood][9:11] == ["一、第1类民生事项", "二、第2类民生事项"]

@@ -368,6 +368,8 @@ class GeneralReader:
                 # row's, the one before it its group.
                 values["group"] = [cells[levels - 1]]
                 cells = cells[levels:]
+            lost = 0 if levels else _rowspan_lost(cells, roles)
+            cells = [""] * lost + cells  # the group cell written on the group's first row only: the others slid left
             positional = len(cells) >= len(roles) and all(
                 _fits(role, cell) for role, cell in zip(roles, cells, strict=False) if cell.strip() and role in UNIT_ROLES)
             # A table without a number column: a row short of cells lost its merged cells at the front and the
@@ -381,6 +383,10 @@ class GeneralReader:
             else:
                 values, _rest = _assign([c for c in cells if c.strip()], roles)
             no = C.collapse("".join(values.pop("no", [])))
+            if not no and "no" not in roles and values.get("text") and (
+                    numbered := C.NUMBERED.match(C.collapse(values["text"][0]))):
+                # no number column: the item's number written inside its cell ("14.改扩建…")
+                no, values["text"][0] = numbered.group(1).rstrip(".．、 "), numbered.group(2)
             previous = table.rows[-1] if table.rows else None
             if not no and previous is not None and not any(values.get(r) for r in ("text",)):
                 self._fill(previous, table, values, names)  # a cell spilling into the next line
@@ -391,7 +397,7 @@ class GeneralReader:
                 self._fill(previous, table, values, names)  # a row the page break split
                 continue
             row = self._new_row(table, no or (previous.no_text if previous else ""), where, number)
-            row.cell_count = len([c for c in cells if c.strip()])
+            row.cell_count = len([c for c in cells if c.strip()]) + lost  # a merged cell is the row's too
             row.written_cells = len(cells)
             row.numbered = bool(no)
             self._fill(row, table, values, names)
@@ -811,6 +817,22 @@ def _levels(cells: list[str], roles: list[Role]) -> int:
     fits = all(_fits(role, cell) for role, cell in zip(roles, tail, strict=True)
                if cell.strip() and (role in UNIT_ROLES or role == "leader"))
     return surplus if fits and all(c.strip() for c in cells[:surplus + 1]) else 0
+
+
+def _rowspan_lost(cells: list[str], roles: list[Role]) -> int:
+    """How many group columns at the front of the header a row does not write (their merged cell is written on
+    the group's first row only, so the row's cells slid left): 0 unless the cells fit the header only without
+    them, each units column then holding units and each leader column names, one units column at least."""
+    front = next((position for position, role in enumerate(roles) if role != "group"), 0)
+
+    def fits(shift: int) -> bool:
+        pairs = [(role, cell) for role, cell in zip(roles[shift:], cells, strict=False) if cell.strip()]
+        checked = [_fits(role, cell) for role, cell in pairs if role in UNIT_ROLES or role == "leader"]
+        return all(checked) and any(_fits(role, cell) for role, cell in pairs if role in UNIT_ROLES)
+
+    if not front or fits(0):
+        return 0
+    return next((shift for shift in range(1, front + 1) if fits(shift)), 0)
 
 
 @cache
