@@ -174,6 +174,8 @@ class Titles:
     titles: tuple[str, ...]
     levels: tuple[str, ...]
     abbreviations: Mapping[str, str]
+    # Surnames, compound ones too: where a table's cells ran together, a leader's name is found by its surname.
+    surnames: tuple[str, ...] = ()
 
     def address_forms(self, level: str) -> tuple[str, ...]:
         """Titles people put after a leader's surname in a document of this level ("区"), and the
@@ -250,6 +252,8 @@ class Layouts:
     trailing_units_ends: tuple[str, ...] = ()
     group_names: tuple[str, ...] = ()
     group_tasks: tuple[str, ...] = ()
+    # Words a task's text opens with: where a name cell and a content cell ran together, the content starts there.
+    text_openers: tuple[str, ...] = ()
 
     @property
     def table_names(self) -> Mapping[TableKind, tuple[str, ...]]:
@@ -427,10 +431,11 @@ def place_files() -> tuple[PlaceData, ...]:
 
 def _titles(path: Path) -> Titles:
     file = _File(path)
-    data = file.table(file.data, "", ("titles", "levels", "abbreviations"))
+    data = file.table(file.data, "", ("titles", "levels", "abbreviations", "surnames"))
     short = file.table(data.get("abbreviations", {}), "abbreviations", data.get("abbreviations", {}))
     return Titles(file.words(data, "titles", ""), file.words(data, "levels", "", ()),
-                  {key: file.text(short, key, "abbreviations.") for key in short})
+                  {key: file.text(short, key, "abbreviations.") for key in short},
+                  file.words(data, "surnames", "", ()))
 
 
 _GRAMMAR: Mapping[str, tuple[str, ...]] = {
@@ -474,6 +479,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "kinds": ("livelihood", "key_task"),
     "groups": ("names", "tasks"),
     "trailing": ("lead_ends", "support_ends", "units_ends", "joiners", "not_units"),
+    "run_together": ("text_openers",),
 }
 
 
@@ -505,6 +511,7 @@ def _layouts(path: Path) -> Layouts:
         trailing_units_ends=file.words(part["trailing"], "units_ends", "trailing."),
         group_names=file.words(part["groups"], "names", "groups."),
         group_tasks=file.words(part["groups"], "tasks", "groups."),
+        text_openers=file.words(part["run_together"], "text_openers", "run_together.", ()),
     )
 
 

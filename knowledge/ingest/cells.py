@@ -15,7 +15,7 @@ from functools import cache
 
 from knowledge.ingest.document import UnitMention
 from knowledge.kinds import TableKind, UnitRole
-from knowledge.language import COLUMN_ROLES, PINYIN, ColumnRole, language
+from knowledge.language import COLUMN_ROLES, PINYIN, ColumnRole, language, unit_forms_data
 from knowledge.language import simplified as simplified  # re-exported: the readers compare words in it
 from knowledge.numerals import NUMERALS
 from knowledge.reminders.deadlines import DeadlineError, parse_deadline
@@ -64,6 +64,7 @@ class LayoutWords:
     trailing_units: tuple[str, ...]
     joiners: tuple[str, ...]
     not_units: tuple[str, ...]
+    zones: tuple[str, ...] = ()  # kinds of development zone (unit_forms.toml zone_kinds): 高新园 names a body too
 
 
 @cache
@@ -91,6 +92,7 @@ def layout_words() -> LayoutWords:
         trailing_lead=by_length(data.trailing_lead_ends), trailing_support=by_length(data.trailing_support_ends),
         trailing_units=by_length(data.trailing_units_ends),
         joiners=data.trailing_joiners, not_units=data.trailing_not_units,
+        zones=by_length(tuple({z for group in unit_forms_data().zone_kinds for z in group})),
     )
 
 
@@ -278,7 +280,8 @@ def looks_like_unit(name: str) -> bool:
     core = re.sub(r"[（(][^）)]*[)）]$", "", bare)  # 区委组织部（区委人才办）: the first nameplate decides
     # a place of a level under the document's (岳麓区, 望城区 in a city's list) is named by its name and level
     place = 3 <= len(core) <= 4 and core.endswith(layout_words().levels)
-    return is_group_name(core) or core.endswith(layout_words().unit_endings) or place
+    return is_group_name(core) or core.endswith(layout_words().unit_endings) or place or \
+        core.endswith(layout_words().zones)
 
 
 def looks_like_units(cell: str) -> bool:

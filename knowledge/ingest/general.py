@@ -30,6 +30,7 @@ from functools import cache
 
 from knowledge.ingest import cells as C
 from knowledge.ingest.cells import Role
+from knowledge.ingest.runtogether import rebuild
 from knowledge.ingest.document import (
     Document,
     DocumentError,
@@ -101,6 +102,20 @@ class GeneralReader:
         # Lines of `|` cells the copy cut before their closing `|` (the last row of a cut-off page).
         self.open_rows: set[int] = set()
         self.whole_rows: set[int] = set()  # rows rebuilt from cells led by `|` (closed by a lone `|` or cut)
+        # Headers of tables whose cells ran together (runtogether.py), by line index: their columns as decided there.
+        self.given_headers: dict[int, list[tuple[str, Role]]] = {}
+        rebuilt = rebuild(located)
+        if rebuilt is not None:
+            for index, (where, raw) in enumerate(rebuilt.located):
+                if index in rebuilt.headers:
+                    self.given_headers[len(self.located)] = rebuilt.headers[index]
+                if index in rebuilt.rows:
+                    self.whole_rows.add(len(self.located) + 1)
+                if index in rebuilt.headers or index in rebuilt.rows:
+                    self.located.append((where, raw))
+                else:
+                    self.located += [(where, part) for part in _unrun(_unpipe(raw.rstrip("\r\n")))]
+            located = []
         for where, raw, closed in _pipe_led_rows(located):
             line = raw.rstrip("\r\n")
             if closed is not None:  # a rebuilt row: already tab-separated
@@ -176,6 +191,8 @@ class GeneralReader:
 
     def _header(self, index: int) -> tuple[list[tuple[str, Role]], int, str] | None:
         """The header starting at line `index`: its columns, the index after it, and how it was written."""
+        if index in self.given_headers:
+            return self.given_headers[index], index + 1, "run"
         raw = self.located[index][1]
         if "\t" in raw:
             cells = [C.collapse(c) for c in raw.split("\t")]
@@ -316,7 +333,11 @@ class GeneralReader:
                 body.append((where, raw, position + 1))
             position += 1
         tabbed = sum("\t" in raw for _w, raw, _n in body)
-        if tabbed and tabbed >= len(body) / 3:
+        if written == "run":
+            table.layout, table.why = "run", ("表格各格连写、没有分隔（文档分享网站的转存）：按表头词序、下一行序号、"
+                                              "领导姓名和单位名称拆分各格")
+            self._tab_rows(table, roles, body)
+        elif tabbed and tabbed >= len(body) / 3:
             table.layout, table.why = "tab", "表格行分列（制表符或 |）：按表头位置对应各列，位置不符时按内容判断"
             self._tab_rows(table, roles, body)
         elif written == "lines" or not any(re.match(r"^\S+\s+\S", C.collapse(r)) for _w, r, _n in body[:5]):
@@ -666,12 +687,12 @@ class GeneralReader:
         names = [n for role in sorted(UNIT_ROLES) for cell in last.cells.get(role, []) for n, _m in C.parse_unit_cell(cell)]
         filled = [r.cell_count for r in table.rows[:-1]]
         typical = max(set(filled), key=filled.count)
-        short = table.layout in ("tab", "lines") and last.cell_count < typical
+        short = table.layout in ("tab", "lines", "run") and last.cell_count < typical
         # a row missing the trailing cells every other row writes, empty or not ("text | progress" where
         # sub-rows write "text | progress | ||")
         alike = [r.written_cells for r in table.rows[:-1] if r.numbered == last.numbered] or \
             [r.written_cells for r in table.rows[:-1]]
-        short = short or (table.layout == "tab" and last.written_cells < min(alike))
+        short = short or (table.layout in ("tab", "run") and last.written_cells < min(alike))
         # a `|` row the copy cut before its closing `|`, where the table's other rows close theirs
         short = short or (last.line in self.open_rows and any(r.line not in self.open_rows for r in table.rows[:-1]))
         # a name other rows list whole ("功能板块") is no name cut short, whatever it ends with
