@@ -153,6 +153,29 @@ def test_formats_read_to_the_same_rows(tmp_path: Path, suffix: str, layout: str)
     assert _shape(WRITERS[suffix](tmp_path / f"notice{suffix}", layout)) == expected
 
 
+def _write_run_together(path: Path) -> Path:
+    """The table as a document-sharing site dumps a .docx table: every cell run into the next with no separator
+    (a unit cell's names too, on every other row), the header repeated on each new page, the text broken every
+    700 characters by the site's page markers (`2、`), wherever they fall — inside a name, a number, a date."""
+    header = "".join(HEADER)
+    chunks = [TITLE + header]
+    for n, (no, text, lead, support, leader, due) in enumerate(_rows()):
+        if n and n % 20 == 0:
+            chunks.append(header)
+        chunks.append(no + text + lead + (support if n % 2 else support.replace("、", "")) + leader + due)
+    stream = "".join(chunks)
+    pages = [stream[at:at + 700] for at in range(0, len(stream), 700)]
+    lines = ["某某文档.docx", "《某某文档.docx》由会员分享,可在线阅读", *(f"{k}、{page}" for k, page in enumerate(pages, 1))]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_run_together_dump_reads_to_the_same_rows(tmp_path: Path) -> None:
+    expected = _shape(_write_txt(tmp_path / "notice.txt", "table"))
+    assert len(expected) == ROWS
+    assert _shape(_write_run_together(tmp_path / "dump.txt")) == expected
+
+
 def _old_format(path: Path, target: str) -> Path:
     """`path` saved by LibreOffice in an old binary format (.doc or .xls), as an office would have it."""
     program = soffice()

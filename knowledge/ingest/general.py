@@ -30,7 +30,6 @@ from functools import cache
 
 from knowledge.ingest import cells as C
 from knowledge.ingest.cells import Role
-from knowledge.ingest.runtogether import rebuild
 from knowledge.ingest.document import (
     Document,
     DocumentError,
@@ -42,6 +41,7 @@ from knowledge.ingest.document import (
     TableInfo,
     UnitMention,
 )
+from knowledge.ingest.runtogether import rebuild
 from knowledge.kinds import UnitRole
 from knowledge.language import document_places, issuing_place, language
 from knowledge.numerals import NUMERALS, chinese_to_int

@@ -270,6 +270,9 @@ class _Table:
                 continue  # a figure (3个, 3%) or a date (2月底前) inside the row, not the next row's number
             if at in self.breaks or self._ends_in_cells(text[start:at]):
                 return at
+            # after a sentence, where the row has had its cells: the text between is a sub-row of merged cells
+            if text[at - 1] in _SENTENCE_END and self._next_tail(text[start:at], 0) is not None:
+                return at
         return len(text)
 
     def _read(self, spans: list[tuple[str, int, int]]) -> list[tuple[int | str, list[str]]]:
