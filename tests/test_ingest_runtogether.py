@@ -94,6 +94,7 @@ def test_deadlines_are_read() -> None:
     ["序号 工作任务 牵头单位 配合单位", "1 新建社区食堂2个。 区民政局 区财政局"],  # spaces separate the cells
     ["序号\t工作任务\t牵头单位", "1\t新建社区食堂2个。\t区民政局"],  # tabs separate them
     ["本表序号工作任务牵头单位由各单位填写。"],  # header words, but no row number after them
+    ["序号工作任务牵头单位备注1新建社区食堂2个。区民政局按季度报送进度2完成改造。区住建局无"],  # a note after them
 ])
 def test_tables_with_separators_are_not_run_together(lines: list[str]) -> None:
     assert rebuild(list(enumerate(lines, start=1))) is None

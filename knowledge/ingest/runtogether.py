@@ -109,8 +109,8 @@ def rebuild(located: Sequence[Located]) -> Rebuilt | None:
         stream, places, last = _stream(located, index, line[end:], int(marker.group(1)) if marker else None)
         table = _Table(columns, line[start:end], stream, places)
         rows = table.rows()
-        if not rows:
-            continue
+        if not table.with_cells:
+            continue  # no row's cells could be read: not such a table, or one this reader cannot split
         before = [(w, r) for w, r in located[:index]]
         title = C.collapse(line[:start])
         out = Rebuilt(before)
@@ -220,6 +220,7 @@ class _Table:
             size += len(piece)
         self.text = "".join(kept)
         self.leaders: set[str] = set()
+        self.with_cells = 0  # rows whose cells after the text were read
         # the ways a cell reads from a position, by (body, role, position, a units column follows): every start
         # of the row's cells tried reads the same cells again
         self.memo: dict[tuple[str, Role, int, bool], list[tuple[int, float, str]]] = {}
@@ -292,6 +293,7 @@ class _Table:
                     rows.append((self.where(start + at), self._ordered(cells)))
                     break
                 q, r, found = tail
+                self.with_cells += 1
                 cells = [number if first else "", group if first else "", C.collapse(body[at:q])]
                 rows.append((self.where(start + at), self._ordered(cells + found)))
                 for role, cell in zip(self.tail, found, strict=True):
