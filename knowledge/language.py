@@ -604,6 +604,12 @@ class UnitForms:
     generic: tuple[str, ...]
     party: tuple[str, ...] = ()
     party_not_before: str = ""
+    # Names typed from inside a body's name (bot/nlu/unit_names.py): (ending, kept) longest ending first, the
+    # words joining a name's parts, the words that tell no body apart, a stretch's shortest length.
+    abbreviation_kinds: tuple[tuple[str, str], ...] = ()
+    connectors: frozenset[str] = frozenset()
+    part_generic: frozenset[str] = frozenset()
+    part_min_chars: int = 3
 
 
 def _word_groups(file: _File, key: str) -> tuple[tuple[str, ...], ...]:
@@ -615,17 +621,33 @@ def _word_groups(file: _File, key: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(sorted(group, key=len, reverse=True)) for group in value)
 
 
+def _pairs(file: _File, key: str) -> tuple[tuple[str, str], ...]:
+    value = file.data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(p, list) and len(p) == 2 and all(isinstance(w, str) for w in p)
+                                              for p in value):
+        raise LanguageError(f"{file.name}: '{key}' must be a list of [string, string] pairs")
+    # Longest first, so "领导小组办公室" is read before the "办公室" it ends with.
+    return tuple(sorted(((a, b) for a, b in value), key=lambda pair: -len(pair[0])))
+
+
 def load_unit_forms(path: Path) -> UnitForms:
     file = _File(path)
     file.table(file.data, "", ("levels", "group_prefix", "stems", "stem_endings", "endings", "prefixes",
-                               "zone_kinds", "zone_suffix", "generic", "party", "party_not_before"))
+                               "zone_kinds", "zone_suffix", "generic", "party", "party_not_before",
+                               "abbreviation_kinds", "connectors", "part_generic", "part_min_chars"))
+    minimum = file.data.get("part_min_chars", 3)
+    if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 2:
+        raise LanguageError(f"{file.name}: 'part_min_chars' must be a whole number of at least 2")
     return UnitForms(levels=file.words(file.data, "levels", ""), group_prefix=file.text(file.data, "group_prefix", ""),
                      stems=_word_groups(file, "stems"), stem_endings=_word_groups(file, "stem_endings"),
                      endings=_word_groups(file, "endings"), prefixes=_word_groups(file, "prefixes"),
                      zone_kinds=_word_groups(file, "zone_kinds"),
                      zone_suffix=file.text(file.data, "zone_suffix", ""),
                      generic=file.words(file.data, "generic", ""), party=file.words(file.data, "party", "", ()),
-                     party_not_before=file.text(file.data, "party_not_before", ""))
+                     party_not_before=file.text(file.data, "party_not_before", ""),
+                     abbreviation_kinds=_pairs(file, "abbreviation_kinds"),
+                     connectors=frozenset(file.words(file.data, "connectors", "", ())),
+                     part_generic=frozenset(file.words(file.data, "part_generic", "", ())), part_min_chars=minimum)
 
 
 @cache

@@ -158,6 +158,18 @@ class Lexicon:
         return {surface: unit for surface, unit in self.unit_surfaces.items() if len(surface) == 2}
 
     @cached_property
+    def unit_names(self) -> tuple[tuple[str, str], ...]:
+        """(unit, its name in simplified script) for every body and street, in document order: what
+        bot/nlu/unit_names.py cuts into the stretches and abbreviations people type."""
+        return tuple((u.name, simplified(u.name)) for u in self.catalog.units.values() if u.kind != "group")
+
+    @cached_property
+    def unit_names_text(self) -> str:
+        """Those names one a line: a stretch of a question found in none of them names no unit (checked
+        before any name is cut into words)."""
+        return "\n".join(name for _, name in self.unit_names)
+
+    @cached_property
     def words(self) -> set[str]:
         """Every cue phrase and surface: segmentation must keep these whole."""
         words = set(self.surfaces) | set(self.synonyms) | self.language.topics.keep | self.document_words

@@ -18,8 +18,9 @@ from bot.nlu.link import Mention, find_mentions, foreign_place, near_miss, org_s
 from bot.nlu.normalize import normalize, sentences
 from bot.nlu.query import Intent, Query, Role, Shape
 from bot.nlu.segment import Segmenter
+from bot.nlu.unit_names import UnitNames
 from knowledge.kinds import TableKind
-from knowledge.language import Counting, Language
+from knowledge.language import Counting, Language, unit_forms_data
 from knowledge.rowids import find_row_ids
 
 _GAP = "|"
@@ -218,6 +219,9 @@ class Parser:
             if refusal is not None:
                 return names, refusal
         names, left = self._near_misses(names, rest)
+        if isinstance(left, _Refusal):
+            return names, left
+        names, left = self._unit_parts(names, left)
         if isinstance(left, _Refusal) or names.named:
             return names, left
         return self._short_unit_typos(names, left)
@@ -344,6 +348,14 @@ class Parser:
                 # A run whose ending the document itself contains ("需要区法院") is a topic, not a name.
                 if any(catalog.containing(run[i:]) for i in range(len(run) - 2)) or self._is_cue(run):
                     continue
+                meant = self._abbreviation(run)
+                if meant is not None:
+                    typed, units = meant
+                    if len(units) > 1:
+                        return names, _Refusal("ambiguous", typed, units)
+                    names = names.adding("units", units[0], msg.READ_AS.format(written=typed, name=units[0]))
+                    rest = rest.replace(run, _GAP)
+                    continue
                 name = self._without_leading_stop(run)
                 miss = near_miss(run, self.lexicon)
                 if miss.unit is None and not miss.suggestions and not name.endswith(strong):
@@ -357,6 +369,51 @@ class Parser:
                     return names, _Refusal("unknown_unit", name, tuple(miss.suggestions))
                 names = names.adding("units", miss.unit, msg.READ_AS.format(written=name, name=miss.unit))
                 rest = rest.replace(run, _GAP)
+        return names, rest
+
+    @cached_property
+    def unit_names(self) -> UnitNames:
+        """The document's unit names cut into words (by a dictionary of the words they contain, made on first use):
+        the stretches and abbreviations of them that name one unit."""
+        lexicon = self.lexicon
+        segmenter = Segmenter(lexicon.unit_names_text, (), self.cache_dir)
+        return UnitNames(lexicon.unit_names, segmenter.cut, segmenter.known, lexicon.own_places, unit_forms_data())
+
+    def _abbreviation(self, run: str) -> tuple[str, tuple[str, ...]] | None:
+        """The end of a body's name no spelling matches ("…审改办") read as a stretch or an abbreviation of the
+        document's unit names, and the units it names; None when it names none. A name spelling another kind
+        of body (审计局) is that body, never an abbreviation of one of ours."""
+        for start in range(max(1, len(run) - 2)):
+            typed = run[start:]
+            if typed in self.lexicon.language.body_kinds:
+                continue
+            if units := self.unit_names.meant_by(typed):
+                return typed, units
+        return None
+
+    def _unit_parts(self, names: _Names, rest: str) -> tuple[_Names, str | _Refusal]:
+        """A distinctive stretch of a unit's name typed alone ("洪城水业" for 江西洪城水业环保公司), longest first; a
+        stretch the document's text contains is a topic. Stretches no unit name contains cost one substring test
+        each, and the names are cut into words only when one does."""
+        names_text, catalog = self.lexicon.unit_names_text, self.lexicon.catalog
+        minimum = unit_forms_data().part_min_chars
+        for chunk in rest.split(_GAP):
+            if len(chunk) < minimum or self._only_stop(chunk):
+                continue
+            spans: list[str] = []
+            for start in range(len(chunk) - minimum + 1):
+                end = start + minimum
+                while end <= len(chunk) and chunk[start:end] in names_text:
+                    end += 1
+                spans += [chunk[start:stop] for stop in range(end - 1, start + minimum - 1, -1)]
+            for span in sorted(spans, key=len, reverse=True):
+                if catalog.containing(span) or not (units := self.unit_names.part_of(span)):
+                    continue
+                if len(units) > 1:
+                    return names, _Refusal("ambiguous", span, units)
+                names = names.adding("units", units[0], msg.READ_AS.format(written=span, name=units[0]))
+                rest = rest.replace(span, _GAP)
+                break
         return names, rest
 
     def _without_leading_stop(self, run: str) -> str:
@@ -463,7 +520,7 @@ class Parser:
 
     def _is_word(self, text: str) -> bool:
         """Whether the segmentation dictionary knows `text` as a word."""
-        return bool(self.segmenter.tokenizer.FREQ.get(text))
+        return self.segmenter.known(text)
 
     def _cut(self, text: str) -> list[str]:
         return self.segmenter.cut(text)

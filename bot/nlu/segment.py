@@ -121,3 +121,7 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         """Words of `text`; characters the dictionary lacks come out one by one (no HMM guessing)."""
         return [w for w in self.tokenizer.cut(text, HMM=False) if w.strip()]
+
+    def known(self, word: str) -> bool:
+        """Whether the dictionary has `word` as a word (not only as the start of a longer one)."""
+        return bool(self.tokenizer.FREQ.get(word))
