@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.pipeline import Duban
@@ -20,3 +23,12 @@ def imported(source: Path, key: str, folder: Path) -> Duban:
     finally:
         base.close()
     return Duban(catalog, cache_dir=folder)
+
+
+@contextmanager
+def imported_text(text: str, key: str) -> Iterator[Duban]:
+    """A notice written as `text` (a .txt file), imported under `key` into a throw-away database."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notice.txt"
+        path.write_text(text, encoding="utf-8")
+        yield imported(path, key, Path(folder))

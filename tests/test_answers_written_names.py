@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from documents_support import imported
+from documents_support import imported, imported_text
 
 from bot.pipeline import Duban
 from bot.render import to_json
@@ -43,10 +43,8 @@ DOCUMENT = """某某市人民政府办公室关于印发2021年重点工作责�
 
 @pytest.fixture(scope="module")
 def duban() -> Iterator[Duban]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "notice.txt"
-        path.write_text(DOCUMENT, encoding="utf-8")
-        yield imported(path, "city-2021", Path(folder))
+    with imported_text(DOCUMENT, "city-2021") as answering:
+        yield answering
 
 
 @pytest.mark.parametrize(("question", "ids", "says"), [

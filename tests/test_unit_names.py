@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from documents_support import imported
+from documents_support import imported_text
 
 from bot.nlu.segment import Segmenter
 from bot.nlu.unit_names import UnitNames, fine_words
@@ -126,10 +126,8 @@ DOCUMENT = """某某县人民政府办公室关于印发2024年重点工作责�
 
 @pytest.fixture(scope="module")
 def duban() -> Iterator[Duban]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "notice.txt"
-        path.write_text(DOCUMENT, encoding="utf-8")
-        yield imported(path, "county-2024", Path(folder))
+    with imported_text(DOCUMENT, "county-2024") as answering:
+        yield answering
 
 
 @pytest.mark.parametrize(("question", "intent", "ids", "role", "says"), [
