@@ -254,6 +254,8 @@ class Layouts:
     group_tasks: tuple[str, ...] = ()
     # Words a task's text opens with: where a name cell and a content cell ran together, the content starts there.
     text_openers: tuple[str, ...] = ()
+    heading_unit_nouns: tuple[str, ...] = ()
+    heading_counted: tuple[str, ...] = ()
 
     @property
     def table_names(self) -> Mapping[TableKind, tuple[str, ...]]:
@@ -474,7 +476,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "columns": COLUMN_ROLES,
     "leads": ("marks", "suffixes", "all_lead_suffixes", "trailing_words", "first_listed"),
     "units": ("endings", "group_starts", "levels"),
-    "sections": ("leader_verbs",),
+    "sections": ("leader_verbs", "unit_nouns", "counted"),
     "page": ("chrome_starts", "footer_starts"),
     "kinds": ("livelihood", "key_task"),
     "groups": ("names", "tasks"),
@@ -512,6 +514,8 @@ def _layouts(path: Path) -> Layouts:
         group_names=file.words(part["groups"], "names", "groups."),
         group_tasks=file.words(part["groups"], "tasks", "groups."),
         text_openers=file.words(part["run_together"], "text_openers", "run_together.", ()),
+        heading_unit_nouns=file.words(part["sections"], "unit_nouns", "sections."),
+        heading_counted=file.words(part["sections"], "counted", "sections."),
     )
 
 

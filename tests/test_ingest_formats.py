@@ -46,9 +46,27 @@ def _label_lines(layout: str = "labels") -> list[str]:
     lines = [TITLE, "一、经济发展"]
     if layout == "lines":  # one cell per line, blank lines between
         return [TITLE, ""] + [cell for row in [BROKEN_HEADER, *_rows()] for c in row for cell in (c, "")]
+    if layout == "headings":  # the lead unit named once in a heading, the numbered tasks under it name none
+        lines = [TITLE]
+        for number, unit in zip("一二三四五六七八", UNITS, strict=True):
+            tasks = [row for row in _rows() if row[2] == unit]
+            lines.append(f"{number}、{unit}牵头的工作（{len(tasks)}项）")
+            lines += [f"{k}.{row[1]}" for k, row in enumerate(tasks, start=1)]
+        return lines
+    if layout == "run-together":  # tasks closed by their units run together, three a line; a paren may open the next
+        texts = [f"{row[1]}（{row[2]}牵头，{row[3]}配合）" for row in _rows()]
+        runs = ["".join(texts[k:k + 3]) for k in range(0, len(texts), 3)]
+        for k in range(1, len(runs), 4):
+            cut = runs[k].rindex("（")
+            runs[k], runs[k + 1] = runs[k][:cut], runs[k][cut:] + runs[k + 1]
+        return [TITLE, "一、经济发展", *runs]
     for row in _rows():
         if layout == "trailing":  # units in a parenthesis closing the task, clauses ending in their role
             lines.append(f"{row[0]}.{row[1]}（{row[2]}牵头，{row[3].replace('、', '及')}按职责分工负责）")
+            continue
+        if layout == "clauses":  # one label holding both roles, a province's leader label
+            lines += [f"{row[0]}.{row[1]}", f"分管省领导：{row[4]}", f"部门分工：{row[2]}牵头，{row[3]}配合。",
+                      f"完成时限：{row[5]}"]
             continue
         lines += [f"{row[0]}.{row[1]}", f"牵头单位：{row[2]}", f"配合单位：{row[3]}", f"责任领导：{row[4]}",
                   f"完成时限：{row[5]}"]
@@ -142,14 +160,17 @@ def _shape(path: Path) -> list[tuple[str, str, list[tuple[str, str]], list[str],
             for t in document.key_tasks]
 
 
-@pytest.mark.parametrize("layout", ["table", "labels", "trailing", "headerless", "lines"])
+@pytest.mark.parametrize("layout", ["table", "labels", "trailing", "headerless", "lines", "clauses", "run-together",
+                                    "headings"])
 @pytest.mark.parametrize("suffix", [".html", ".docx", ".xlsx", ".pdf"])
 def test_formats_read_to_the_same_rows(tmp_path: Path, suffix: str, layout: str) -> None:
     expected = _shape(_write_txt(tmp_path / "notice.txt", layout))
     assert len(expected) == ROWS
     assert expected[0][2][0][1] == "lead"
-    assert (expected[0][3] and expected[0][4]) or layout == "trailing"  # the parenthesis names units only
-    assert layout == "headerless" or expected[0][2][1][1] == "support"
+    # a parenthesis or a heading names units only
+    assert (expected[0][3] and expected[0][4]) or layout in ("trailing", "run-together", "headings")
+    assert layout in ("headerless", "headings") or expected[0][2][1][1] == "support"
+    assert all(len([u for u in row[2] if u[1] == "lead"]) == 1 for row in expected)
     assert _shape(WRITERS[suffix](tmp_path / f"notice{suffix}", layout)) == expected
 
 

@@ -292,3 +292,78 @@ def test_a_group_cell_on_its_first_row_only_and_numbers_inside_the_item_cells(tm
     assert [r.details.no_text for r in document.livelihood] == [str(n) for n in range(1, 31)]
     assert read[11] == ("建设第12处便民服务设施", [("县民政局", "lead")], ["张一明"], "")
     assert [r.category for r in document.livelihood][9:11] == ["一、第1类民生事项", "二、第2类民生事项"]
+
+
+# --- one label holding both roles; units named once in a heading; tasks run together on one line
+
+
+def test_one_label_holding_both_roles(tmp_path: Path) -> None:
+    text = "\n".join([
+        "某省2021年重点任务分工方案", "一、主要预期目标", "1.地区生产总值增长6%以上。", "分管省领导:张三",
+        "部门分工:省发展改革委牵头,各地、各部门配合。", "2.固定资产投资增长8%左右。", "分管省领导:李四",
+        "部门分工:省财政厅、省商务厅牵头。", "3.推进审批改革。", "责任单位：省住建厅牵头，试点市先行",
+        "4.进出口实现正增长。", "分管省领导:李四", "部门分工:",
+    ])
+    document = _read(tmp_path, text)
+    assert _rows(document) == [
+        ("地区生产总值增长6%以上。", [("省发展改革委", "lead"), ("各地", "support"), ("各部门", "support")], ["张三"], ""),
+        ("固定资产投资增长8%左右。", [("省财政厅", "lead"), ("省商务厅", "lead")], ["李四"], ""),
+        # a clause that names no unit: the label's value is read as it always was
+        ("推进审批改革。", [("省住建厅牵头", "support"), ("试点市先行", "support")], [], ""),
+    ]
+    assert any("第 4 项" in w.message for w in document.warnings)  # cut right after its label
+
+
+@pytest.mark.parametrize(("heading", "units"), [
+    ("县示范区管委会牵头工作(8项)", [("lead", "县示范区管委会")]),
+    ("市发改委、市财政局牵头的重点任务（共12项）", [("lead", "市发改委、市财政局")]),
+    ("县财政局负责的工作", [("units", "县财政局")]),
+    ("扎实推进重点工作", None), ("市发改委工作", None), ("开展牵头工作", None), ("县发改局牵头", None),
+], ids=["count", "two-units-de-total", "responsible", "topic", "no-role-word", "no-unit", "no-noun"])
+def test_heading_units(heading: str, units: list[tuple[str, str]] | None) -> None:
+    from knowledge.ingest.cells import heading_units
+
+    assert heading_units(heading) == units
+
+
+def test_units_named_once_in_a_heading(tmp_path: Path) -> None:
+    text = "\n".join([
+        "某县人民政府办公室关于印发2025年重点工作任务清单的通知", "一、责任到人，闭环管理。各单位要明确责任人。",
+        "2025年县政府工作报告任务清单", "一、县发改局牵头工作(2项)", "1.推进重点项目建设。", "2.编制十五五规划。",
+        "二、县住建局牵头的工作（2项）", "1.改造老旧小区10个。", "2.新建城市公园。", "三、县教育局牵头工作(3项)",
+        "1.新建学校2所。", "2.改扩建幼儿园3所。", "3.加强示范区与主城区基础设施",
+    ])
+    document = _read(tmp_path, text)
+    assert [(t.code, t.text, [(u.name, u.part) for u in t.units]) for t in document.key_tasks] == [
+        ("K1-1", "推进重点项目建设。", [("县发改局", "lead")]), ("K1-2", "编制十五五规划。", [("县发改局", "lead")]),
+        ("K2-1", "改造老旧小区10个。", [("县住建局", "lead")]), ("K2-2", "新建城市公园。", [("县住建局", "lead")]),
+        ("K3-1", "新建学校2所。", [("县教育局", "lead")]), ("K3-2", "改扩建幼儿园3所。", [("县教育局", "lead")]),
+    ]  # the last task lacks the 。 every other one ends with: the copy cut it
+    assert any("第 3 项" in w.message for w in document.warnings)
+
+
+def test_a_heading_that_is_a_topic_gives_no_units(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError):
+        _read(tmp_path, "某县2025年重点工作\n一、扎实推进重点工作\n1.推进重点项目建设。\n2.编制十五五规划。\n")
+
+
+def test_tasks_run_together_on_one_line(tmp_path: Path) -> None:
+    text = "\n".join([
+        "某市人民政府关于分解落实规划纲要主要目标的通知", "1.主要指标的责任部门。",
+        "常住人口控制在1150万人左右。(市人口计生委、市公安局牵头)万元地区生产总值能源消耗降低20%。(市经委牵头)"
+        "耕地保有量保持稳定。",
+        "(市国土房管局牵头)主要污染物排放总量减少10%。(市环保局牵头)城市建成区绿化覆盖率达到40%以上。 (市建委、",
+    ])
+    document = _read(tmp_path, text)
+    assert _rows(document) == [
+        ("常住人口控制在1150万人左右。", [("市人口计生委", "lead"), ("市公安局", "lead")], [], ""),
+        ("万元地区生产总值能源消耗降低20%。", [("市经委", "lead")], [], ""),
+        ("耕地保有量保持稳定。", [("市国土房管局", "lead")], [], ""),  # its parenthesis opens the next line
+        ("主要污染物排放总量减少10%。", [("市环保局", "lead")], [], ""),
+    ]
+    assert any("第 5 项" in w.message for w in document.warnings)  # cut inside its parenthesis of units
+
+
+def test_a_parenthesis_inside_a_sentence_splits_nothing(tmp_path: Path) -> None:
+    text = "某市2024年重点工作\n1.推进审批改革（市审改办牵头）并扩大试点。（市政府办公室）\n2.节能减排。（市经委）\n"
+    assert [r[0] for r in _rows(_read(tmp_path, text))] == ["推进审批改革（市审改办牵头）并扩大试点。", "节能减排。"]

@@ -65,6 +65,8 @@ class LayoutWords:
     joiners: tuple[str, ...]
     not_units: tuple[str, ...]
     zones: tuple[str, ...] = ()  # kinds of development zone (unit_forms.toml zone_kinds): 高新园 names a body too
+    heading_unit_nouns: tuple[str, ...] = ()  # longest first
+    heading_counted: tuple[str, ...] = ()
 
 
 @cache
@@ -93,6 +95,7 @@ def layout_words() -> LayoutWords:
         trailing_units=by_length(data.trailing_units_ends),
         joiners=data.trailing_joiners, not_units=data.trailing_not_units,
         zones=by_length(tuple({z for group in unit_forms_data().zone_kinds for z in group})),
+        heading_unit_nouns=by_length(data.heading_unit_nouns), heading_counted=data.heading_counted,
     )
 
 
@@ -440,11 +443,19 @@ def trailing_units(text: str) -> tuple[str, list[tuple[Role, str]]] | None:
                 break
     if start <= 0:
         return None  # unclosed, or the whole line in parentheses (a document number, a note): no task before it
-    words = layout_words()
     inside = body[start + 1:-1]
-    if simplified(inside).startswith(words.not_units):
+    if simplified(inside).startswith(layout_words().not_units):
         return None
-    clauses = split_names(inside, "，,；;", spaces=False)
+    found = role_clauses(inside)
+    return None if found is None else (collapse(text[:start]), found)
+
+
+def role_clauses(value: str, explicit: bool = False) -> list[tuple[Role, str]] | None:
+    """The units of clauses that end with their role, by role: "A、B牵头，C及D按职责分工负责" → A, B lead, C, D
+    support (units when no clause leads); a clause with no role word lists the row's units. None when a name of a
+    clause is no unit's, or (`explicit`) when no clause ends with a lead or support word."""
+    words = layout_words()
+    clauses = split_names(value, "，,；;", spaces=False)
     found: list[tuple[Role, str]] = []
     by_end: tuple[tuple[tuple[str, ...], Role], ...] = (
         (words.trailing_lead, "lead"), (words.trailing_support, "support"), (words.trailing_units, "units"))
@@ -463,9 +474,27 @@ def trailing_units(text: str) -> tuple[str, list[tuple[Role, str]]] | None:
         if not names or not all(looks_like_unit(n) for n in names):
             return None
         found.append((role, "、".join(names)))
+    if explicit and all(role == "units" for role, _c in found):
+        return None
     if any(role == "support" for role, _c in found) and not any(role == "lead" for role, _c in found):
         found = [("units" if role == "support" else role, cell) for role, cell in found]
-    return collapse(text[:start]), found
+    return found
+
+
+def heading_units(heading: str) -> list[tuple[Role, str]] | None:
+    """The units a section heading gives every task under it, by role: "县示范区管委会牵头工作(8项)" → 县示范区管委会 lead
+    (the heading's text after its number; layouts.toml [sections]). None for a heading that is a topic."""
+    words = layout_words()
+    counted = "".join(re.escape(w) for w in words.heading_counted)
+    text = re.sub(rf"[（(]\s*共?\s*\d{{1,4}}\s*[{counted}]\s*[)）]$", "", collapse(heading).rstrip("。：:")).strip()
+    plain = simplified(text)
+    noun = next((n for n in words.heading_unit_nouns if plain.endswith(n)), "")
+    if not noun:
+        return None
+    text = text[: -len(noun)].removesuffix("的")
+    if not simplified(text).endswith((*words.trailing_lead, *words.trailing_support, *words.trailing_units)):
+        return None  # the units must say their role: "市发改委工作" is a topic as much as a unit
+    return role_clauses(text)
 
 
 def _joined(part: str, joiners: tuple[str, ...]) -> list[str]:

@@ -12,7 +12,9 @@ reader finds tables by their header row and reads each with the first layout tha
 3. **space-separated rows** — `8 加快建设… 市发改委`: the units (deadline, leaders) are peeled off the end.
 
 Without any header, it reads **numbered tasks with labels**: `牵头单位：…` / `责任单位：…` lines under a
-numbered task, or the same labels inline in parentheses after the task (`（责任领导：…；牵头单位：…）`).
+numbered task, or the same labels inline in parentheses after the task (`（责任领导：…；牵头单位：…）`), or the
+units in a parenthesis closing each task (also several tasks run together on one line), or named once in the
+section heading above numbered tasks that write none (`一、县示范区管委会牵头工作(8项)`).
 
 Who leads (decided for the whole document, in this order): a lead column or `牵头单位` label; lead marks
 (`*`, `★`, `▲`, `（牵头）`), with an unmarked sole unit leading too; a notice saying the first-listed unit
@@ -67,10 +69,12 @@ class RawRow:
     cells: dict[Role, list[str]] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
     labelled_lead: bool = False  # a lead column or 牵头单位 label exists for this row
+    marked_lead: bool = False  # a clause of a units label says who leads ("部门分工：A牵头，B配合")
     from_paren: bool = False  # the units came from the parenthesis closing the task's text
     cell_count: int = 0  # non-empty cells of a table row as written (a cut-off last row has fewer)
     written_cells: int = 0  # cells of a tab/pipe row, empty ones included (a cut-off row lacks trailing ones)
     numbered: bool = True  # the row writes its own number (a merged-cell sub-row does not)
+    heading: list[tuple[Role, str]] = field(default_factory=list)  # units its section heading gives it, by role
 
     def add(self, role: Role, value: str) -> None:
         if value.strip():
@@ -132,6 +136,7 @@ class GeneralReader:
         self.warnings: list[ReadWarning] = []
         self.section: tuple[int, str] = (0, "")
         self.section_leaders: dict[int, list[str]] = {}
+        self.heading_units: list[tuple[Role, str]] = []  # the current section heading's units ("一、X牵头工作")
         self.cut_at: int | str | None = None  # the last complete row, once a cut-off row after it was dropped
         self.title = ""
         self.places: tuple[str, ...] = ()  # the document's own places, with and without their level (莲都区, 莲都)
@@ -312,6 +317,7 @@ class GeneralReader:
                 return
             if value:
                 self.section = (value, line)
+                self.heading_units = C.heading_units(match.group(2)) or []
                 leaders = _section_leaders(match.group(2))
                 if leaders:
                     self.section_leaders[value] = leaders
@@ -537,6 +543,7 @@ class GeneralReader:
     # --- numbered tasks with 牵头单位：… labels (no header)
 
     def _labelled(self) -> list[RawTable]:
+        self.located = _rows_run_together(self.located)
         words = C.layout_words()
         pattern = "|".join(re.escape(w) for w, _r in words.labels)
         label = re.compile(rf"(?:^|[（(\[【［；;，,。\s])\s*({pattern})\s*[:：]\s*")
@@ -579,14 +586,15 @@ class GeneralReader:
             paragraph = not numbered and not found and not heading and C.trailing_units(line) is not None and (
                 current is None or bool(current.cells) or self._paragraph_tasks(index) >= 2)
             if numbered or found or paragraph:
-                if current is not None and not any(current.cells.get(r) for r in UNIT_ROLES):
-                    # A numbered line without labels before the next one is a sub-heading, not a task.
+                if current is not None and not current.heading and not any(current.cells.get(r) for r in UNIT_ROLES):
+                    # A numbered line without labels before the next one is a sub-heading, not a task (unless its
+                    # section heading names the units of every task under it).
                     table.rows.remove(current)
                     group = current.text
                 text = numbered.group(2) if numbered else line
                 no = numbered.group(1).rstrip(".．、") if numbered else ""
                 current = RawRow(no_text=no, text="", where=where, line=index + 1, section=self.section,
-                                 group=group)
+                                 group=group, heading=self.heading_units)
                 table.rows.append(current)
                 inline = _find_labels(label, text)
                 if inline:
@@ -598,19 +606,26 @@ class GeneralReader:
                     current.text = C.collapse(text)
                     labelled = _take_trailing(current) or labelled
                 continue
-            if current is not None and not current.cells:
+            if (current is None or current.cells) and _cut_in_units(line) and self._last_line(index):
+                # the copy ends inside the parenthesis of units closing a task: that task is the cut one
+                whole = [r for r in table.rows if any(r.cells.get(role) for role in UNIT_ROLES)]
+                self.warnings.append(ReadWarning(where, f"文件在第 {len(whole) + 1} 项中断：这一项不完整，未导入"))
+                if whole:
+                    self.cut_at = whole[-1].where
+            elif current is not None and not current.cells:
                 current.text = C.collapse(current.text + line)  # the task's text wraps onto this line
                 labelled = _take_trailing(current) or labelled
             elif (current is None or current.cells) and self._opens_row(index, label):
                 # An unnumbered task: the line right before its labels (a newspaper's list of items).
                 current = RawRow(no_text="", text=line, where=where, line=index + 1, section=self.section,
-                                 group=group)
+                                 group=group, heading=self.heading_units)
                 table.rows.append(current)
             elif current is not None and (last := current.last_role) and _continues(current.cells[last][-1], line):
                 current.cells[last][-1] += line  # a unit list the page's line break cut (园区党工 / 委、…)
+        labelled = _from_headings(table.rows) or labelled
         if not labelled:
             return []
-        if table.rows and not any(table.rows[-1].cells.get(r) for r in UNIT_ROLES):
+        if table.rows and (not any(table.rows[-1].cells.get(r) for r in UNIT_ROLES) or _cut_text(table.rows)):
             cut = table.rows.pop()
             self.warnings.append(ReadWarning(cut.where, f"文件在第 {cut.no_text} 项之后中断：这一项没有责任单位，未导入"))
             if table.rows:
@@ -660,9 +675,15 @@ class GeneralReader:
             if role in UNIT_ROLES or role == "leader":
                 value = _before_detail(value)  # 责任单位:莲塘镇任务目标:… — the line break before 任务目标 was lost
             value = _unclosed(value if role == "deadline" else _first_sentence(value).strip().rstrip("。；;，, "))
-            if role == "lead":
-                row.labelled_lead = True
-            row.add(role, value)
+            # one label holding both roles, each clause ending with its own ("部门分工：省发展改革委牵头，各地、各部门配合")
+            clauses = C.role_clauses(value, explicit=True) if role in UNIT_ROLES else None
+            for part, cell in clauses or [(role, value)]:
+                part = role if part == "units" else part
+                # a lead label decides leads for the document; a lead clause in another label marks this row's
+                # lead only (a notice's "列第一位为牵头" still rules the rows that mark none)
+                row.labelled_lead = row.labelled_lead or role == "lead"
+                row.marked_lead = row.marked_lead or part == "lead"
+                row.add(part, cell)
 
     def _cut_last(self, tables: list[RawTable]) -> None:
         """The document's last row, when the copy ends inside it: its last unit is cut short ("区"), or it
@@ -716,7 +737,8 @@ class GeneralReader:
         self.places = tuple(document_places(document.place, language().names.levels)) if document.place else ()
         rows = [row for table in tables for row in table.rows]
         marked = any(name_marked for row in rows for role in ("units", "support")
-                     for cell in row.cells.get(role, []) for _n, name_marked in C.parse_unit_cell(cell))
+                     for cell in row.cells.get(role, []) for _n, name_marked in C.parse_unit_cell(cell)) or \
+            any(row.marked_lead for row in rows)
         labelled = any(row.labelled_lead for row in rows)
         rule = ("lead" if labelled else "first" if self.first_listed else "marks" if marked else "none")
         document.lead_marked = rule != "none"
@@ -911,6 +933,111 @@ def _take_trailing(row: RawRow) -> bool:
         row.labelled_lead = row.labelled_lead or role == "lead"
     row.from_paren = True
     return True
+
+
+def _from_headings(rows: list[RawRow]) -> bool:
+    """Give rows without units of their own the units their section heading names; whether any row took them."""
+    taken = False
+    for row in rows:
+        if row.heading and not any(row.cells.get(r) for r in UNIT_ROLES):
+            for role, cell in row.heading:
+                row.add(role, cell)
+                row.labelled_lead = row.labelled_lead or role == "lead"
+            row.from_paren = False
+            taken = True
+        else:
+            row.heading = []
+    return taken
+
+
+_ENDS = ("。", "；", ";", "！", "!", "？", "?", "）", ")")
+
+
+def _cut_text(rows: list[RawRow]) -> bool:
+    """Whether the last row, whose units only its heading gives (nothing written after its text shows the copy went
+    on), is cut inside its text: it lacks the closing punctuation the other such rows end with."""
+    ended = [row.text.endswith(_ENDS) for row in rows[:-1] if row.heading]
+    return bool(rows) and bool(rows[-1].heading) and not rows[-1].text.endswith(_ENDS) and \
+        len(ended) >= 2 and all(ended)
+
+
+def _rows_run_together(located: list[tuple[int | str, str]]) -> list[tuple[int | str, str]]:
+    """Tasks closed by a parenthesis of units that a copy ran together on one line ("…左右。(市人口计生委、市公安局牵头)
+    万元…降低20%。(市经委牵头)…") split apart after each such parenthesis that follows a sentence's end. A line opening
+    with such a parenthesis gives it to the sentence the line before ended without one (the copy broke the line
+    between a task and its units); what is left of a split line without its sentence's end (a PDF's hard line break,
+    inside the text or the units) goes on onto the next line."""
+    result: list[tuple[int | str, str]] = []
+    carry: tuple[int | str, str] | None = None  # the unfinished end of a split line
+    for where, raw in located:
+        line = raw.strip()
+        if "\t" in line or not line:
+            result.append((where, raw))
+            continue
+        if carry and not (C.NUMBERED.match(line) or C.SECTION.match(line) or C.is_chrome(line)):
+            where, line = carry[0], carry[1] + line
+        elif carry:
+            result.append(carry)
+        elif (opening := _leading_units(line)) and (last := _last_written(result)) is not None and \
+                (before := result[last][1].rstrip()).endswith("。") and C.trailing_units(before) is None:
+            result[last] = (result[last][0], before + line[:opening])
+            line = line[opening:].strip()
+        carry = None
+        start = 0
+        for end in _units_closing(line):
+            result.append((where, line[start:end]))
+            start = end
+        rest = line[start:].strip()
+        if rest and ((start and not rest.endswith(_ENDS)) or _cut_in_units(rest)):
+            carry = (where, rest)
+        elif rest:
+            result.append((where, rest))
+    if carry:
+        result.append(carry)
+    return result
+
+
+def _last_written(lines: list[tuple[int | str, str]]) -> int | None:
+    return next((k for k in range(len(lines) - 1, -1, -1) if lines[k][1].strip()), None)
+
+
+def _leading_units(line: str) -> int:
+    """The length of the parenthesis of units opening `line` (0 if it opens with none)."""
+    if line[:1] not in "（(":
+        return 0
+    close = _closing(line, 0)
+    return close + 1 if close > 0 and C.role_clauses(line[1:close]) is not None and line[close + 1:].strip() else 0
+
+
+def _units_closing(line: str) -> list[int]:
+    """Where tasks end inside `line`: after each parenthesis of units that follows a sentence's end (。) and has more
+    text after it."""
+    ends: list[int] = []
+    for match in re.finditer(r"。\s*[（(]", line):
+        close = _closing(line, match.end() - 1)
+        if close > 0 and line[close + 1:].strip() and C.role_clauses(line[match.end():close]) is not None:
+            ends.append(close + 1)
+    return ends
+
+
+def _cut_in_units(line: str) -> bool:
+    """A task's sentence followed by a parenthesis of units the copy cut before it closed ("…40%以上。 (市建委、")."""
+    match = re.search(r"。\s*[（(]([^（()）]*)$", line)
+    inside = match.group(1).rstrip("、，, ") if match else ""
+    return bool(inside) and C.looks_like_units(inside)
+
+
+def _closing(line: str, start: int) -> int:
+    """The position of the bracket closing the one at `start` (-1 when the line ends first)."""
+    depth = 0
+    for position in range(start, len(line)):
+        if line[position] in "（(":
+            depth += 1
+        elif line[position] in "）)":
+            depth -= 1
+            if depth == 0:
+                return position
+    return -1
 
 
 def _unclosed(value: str) -> str:
