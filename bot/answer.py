@@ -533,7 +533,8 @@ def _category(query: Query, catalog: Catalog) -> Answer:
         rows = _topic_filter(query, catalog, rows, notes)
         blocks.append(Block(f"{kind_name(catalog, 'livelihood')} · {category}", rows))
     total = sum(len(b.rows) for b in blocks)
-    headline = msg.CATEGORY.format(categories=msg.LIST_SEPARATOR.join(query.categories), n=total)
+    headline = msg.CATEGORY.format(categories=msg.LIST_SEPARATOR.join(query.categories), n=total,
+                                  table=kind_name(catalog, "livelihood"))
     return Answer(query, "count" if query.count else "category", headline, blocks, notes=notes)
 
 

@@ -27,6 +27,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings
+from bot.examples import chrome
 from bot.runtime import Runtime, settle
 from handlers import (
     ADMIN,
@@ -134,8 +135,11 @@ async def _post_init(application: App) -> None:
         if commands and scope in _SCOPES:
             await application.bot.set_my_commands(commands, scope=_SCOPES[scope])
     # What an empty chat with the bot shows before /start, and the bot's profile line.
-    await application.bot.set_my_description(tx.DESCRIPTION)
-    await application.bot.set_my_short_description(tx.SHORT_DESCRIPTION)
+    words = chrome(runtime.duban)  # the default document's tables and leaders (the written text for the bundled one)
+    await application.bot.set_my_description(tx.DESCRIPTION if words.written else
+                                             tx.DESCRIPTION_FITTED.format(tables=words.tables, leader=words.leader))
+    await application.bot.set_my_short_description(tx.SHORT_DESCRIPTION if words.written else
+                                                   tx.SHORT_DESCRIPTION_FITTED.format(tables=words.tables))
 
 
 async def _post_shutdown(application: App) -> None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot import messages as msg
-from bot.answer import Answer, answer, scope_name
+from bot.answer import Answer, answer, scope_name, tables_named
+from bot.wording import leader_words
 from knowledge.catalog import Catalog, Row
 
 if TYPE_CHECKING:
@@ -133,3 +134,33 @@ def command_samples(duban: Duban) -> CommandSamples | None:
     leaders = _busiest(list(catalog.by_leader.items()))
     return CommandSamples(duban.examples[0] if duban.examples else "", units[0] if units else "",
                           leaders[0] if leaders else "", catalog.rows[0].label if catalog.rows else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Chrome:
+    """What the help, command and reminder texts name for the chat's document: its leaders (县领导 …), its tables
+    (重点工作和为民办实事), and an example row number, unit, leader and question of its own — the written ones
+    (bot/messages.py WRITTEN_CHROME) for the bundled document, never another document's."""
+
+    leader: str
+    tables: str
+    item: str
+    items: tuple[str, ...]
+    unit: str
+    person: str
+    question: str
+    written: bool
+
+
+def chrome(duban: Duban) -> Chrome:
+    """The chat's document's Chrome."""
+    leader, tables = leader_words(duban.catalog.wording).noun, tables_named(duban.catalog)
+    samples = command_samples(duban)
+    if samples is None:
+        w = msg.WRITTEN_CHROME
+        return Chrome(leader, tables, msg.WRITTEN_ITEMS[0], msg.WRITTEN_ITEMS, w["unit"], w["person"], w["question"],
+                      written=True)
+    none = msg.CHROME_NONE
+    item = samples.item or none["item"]
+    return Chrome(leader, tables, item, (item,), samples.unit or none["unit"], samples.leader or none["person"],
+                  samples.ask or none["question"], written=False)

@@ -46,7 +46,7 @@ LEADERS_OVERVIEW = "{scope}共有 {n} 位{leading}"
 UNITS_OVERVIEW = "{scope}共有 {n} 个牵头单位"
 ONLY_NOTED = "（只列出有备注的工作）"
 WITH_NOTES = "有备注的工作共 {n} 项"
-CATEGORY = "民生实事“{categories}”共 {n} 项"
+CATEGORY = "{table}“{categories}”共 {n} 项"
 SCOPE_COUNT = "文件共有{scope} {n} 项"
 PROJECTS = "（{n} 个项目）"
 ITEMS = "{labels}"
@@ -73,6 +73,12 @@ HELP = "我是督办助手，可以回答关于《{title}》的问题。"
 # them, else examples made from that document (bot/examples.py) by the EXAMPLE_ templates below.
 EXAMPLES = ("区民政局负责哪些民生实事", "老年食堂谁管？", "伍国军分管哪些工作", "今年新增多少养老床位",
             "七都街道有什么任务")
+# What help and command texts show as examples for the bundled document (bot/examples.py's Chrome); another
+# document shows its own. `items` are the row numbers of each of its tables.
+WRITTEN_ITEMS = ("五-12", "民生实事5-1")
+WRITTEN_CHROME = {"unit": "区民政局", "person": "伍国军", "question": "区民政局负责哪些工作"}
+# A document with none of a kind to show: the kind of thing to write instead.
+CHROME_NONE = {"item": "编号", "unit": "单位", "person": "姓名", "question": "问题"}
 EXAMPLES_HEAD = "您可以这样问："
 EXAMPLE_LINE = "· {question}"
 EXAMPLES_INTRO = (EXAMPLES_HEAD, *(EXAMPLE_LINE.format(question=q) for q in EXAMPLES))

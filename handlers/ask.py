@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Message, MessageEntity, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot.examples import command_samples
+from bot.examples import chrome, command_samples
 from bot.pipeline import Duban
 from bot.render import quoted
 from handlers import BOTH, QUESTION_GROUP, UNKNOWN_GROUP, CommandSpec, Context, is_group
@@ -84,7 +84,10 @@ async def on_command(update: Update, context: Context) -> None:
     item = library.ask(question, key) if command == "item" else None
     if item is not None and not (item.detail and item.rows):
         # /item names one row: anything else (五-99, a topic) is a code the document lacks, not a question.
-        await message.reply_text(tx.NO_SUCH_ITEM.format(code=quoted(question)), do_quote=is_group(message.chat.type))
+        words = await asyncio.to_thread(chrome, library.duban(key))
+        examples = tx.ITEM_EXAMPLES_JOIN.join(tx.ITEM_EXAMPLE.format(item=i) for i in words.items)
+        await message.reply_text(tx.NO_SUCH_ITEM.format(code=quoted(question), examples=examples),
+                                 do_quote=is_group(message.chat.type))
         return
     await reply_answer(message, context, question)
 
@@ -125,7 +128,10 @@ async def on_text(update: Update, context: Context) -> None:
     question = strip_mentions(message.text, context.bot.username)
     if not question:
         bot = context.bot.username or ""
-        await message.reply_text(tx.MENTION_ONLY.format(bot=bot), do_quote=True)
+        library = context.bot_data.runtime.library
+        duban = library.duban(await asyncio.to_thread(library.chat_document, message.chat.id))
+        words = await asyncio.to_thread(chrome, duban)
+        await message.reply_text(tx.MENTION_ONLY.format(bot=bot, question=words.question), do_quote=True)
         return
     await reply_answer(message, context, question)
 

@@ -20,6 +20,8 @@ from telegram.ext import Application, ChatMemberHandler, CommandHandler, Message
 
 from bot import messages as msg
 from bot.answer import kind_name
+from bot.examples import Chrome, chrome
+from bot.wording import leader_words
 from handlers import ADMIN, BOTH, PRIVATE, CommandSpec, Context, is_group
 from handlers import texts as tx
 from handlers.pages import LINK_PREFIXES, question_of_payload, reply_answer
@@ -35,7 +37,7 @@ COMMANDS: list[CommandSpec] = [
 _PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
-def intro(catalog: Catalog, group: bool = False, bot: str = "") -> str:
+def intro(catalog: Catalog, group: bool = False, bot: str = "", words: Chrome | None = None) -> str:
     """Three lines, as HTML: what the bot knows, how to ask in this kind of chat, and reminders."""
     # Only the tables the document has, by its own names (民生实事 25 项; 重点工作 142 项、民生实事 34 项).
     counts = tx.START_COUNT_JOIN.join(
@@ -44,8 +46,9 @@ def intro(catalog: Catalog, group: bool = False, bot: str = "") -> str:
     units = {role.unit for row in catalog.rows for role in row.roles if not role.group}
     how = tx.START_HOW_GROUP.format(bot=bot) if group else tx.START_HOW_PRIVATE
     number = tx.START_NUMBER.format(doc_number=html.escape(catalog.doc_number, quote=False)) if catalog.doc_number else ""
+    leader = words.leader if words else leader_words(catalog.wording).noun
     return tx.START.format(title=html.escape(catalog.title, quote=False), number=number,
-                           counts=html.escape(counts, quote=False), units=len(units), how=how)
+                           counts=html.escape(counts, quote=False), units=len(units), how=how, leader=leader)
 
 
 def examples_keyboard(examples: tuple[str, ...] = msg.EXAMPLES) -> InlineKeyboardMarkup:
@@ -76,7 +79,8 @@ async def on_start(update: Update, context: Context) -> None:
     library = context.bot_data.runtime.library
     duban = library.duban(await asyncio.to_thread(library.chat_document, message.chat.id))
     examples = await asyncio.to_thread(lambda: duban.examples)
-    await message.reply_html(intro(duban.catalog, group, context.bot.username or ""),
+    words = await asyncio.to_thread(chrome, duban)
+    await message.reply_html(intro(duban.catalog, group, context.bot.username or "", words),
                              reply_markup=examples_keyboard(examples), do_quote=group)
 
 
@@ -86,14 +90,26 @@ async def on_help(update: Update, context: Context) -> None:
     if message is None:
         return
     bot = context.bot.username or ""
-    if is_group(message.chat.type):
-        await message.reply_html(tx.HELP_GROUP.format(bot=bot), do_quote=True)
-        return
-    admin = user is not None and user.id in context.bot_data.runtime.settings.admins
     library = context.bot_data.runtime.library
     duban = library.duban(await asyncio.to_thread(library.chat_document, message.chat.id))
-    examples = html.escape(_quoted(await asyncio.to_thread(lambda: duban.examples)), quote=False)
-    await message.reply_html(tx.HELP_PRIVATE.format(bot=bot, admin=tx.HELP_ADMIN if admin else "", examples=examples))
+    words = await asyncio.to_thread(chrome, duban)
+    if is_group(message.chat.type):
+        await message.reply_html(help_text(words, bot, group=True), do_quote=True)
+        return
+    admin = user is not None and user.id in context.bot_data.runtime.settings.admins
+    examples = await asyncio.to_thread(lambda: duban.examples)
+    await message.reply_html(help_text(words, bot, examples=examples, admin=admin))
+
+
+def help_text(words: Chrome, bot: str, group: bool = False, examples: tuple[str, ...] = (), admin: bool = False) -> str:
+    """/help as HTML for the chat's document: its leaders and row numbers, and (in private) its examples."""
+    item = html.escape(words.item, quote=False)
+    leader = html.escape(words.leader, quote=False)
+    if group:
+        return tx.HELP_GROUP.format(bot=bot, item=item)
+    items = html.escape(tx.ITEM_EXAMPLES_JOIN.join(words.items), quote=False)
+    return tx.HELP_PRIVATE.format(bot=bot, admin=tx.HELP_ADMIN.format(item=item) if admin else "", leader=leader,
+                                  examples=html.escape(_quoted(examples), quote=False), items=items)
 
 
 async def publish_admin_menu(update: Update, context: Context) -> None:

@@ -27,9 +27,10 @@ from telegram.ext import (
     CommandHandler,
 )
 
+from bot.examples import chrome
 from bot.reminders import messages as rm
 from bot.reminders import render as rr
-from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets
+from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets, sub_usage
 from bot.render import quoted
 from bot.runtime import Runtime
 from handlers import ADMIN, BOTH, CommandSpec, Context, button_number, is_group, keep_press, nav_row
@@ -232,7 +233,7 @@ async def on_sub(update: Update, context: Context) -> None:
         return
     text = _args(context)
     if not text:
-        await _reply(message, html.escape(rm.SUB_USAGE))
+        await _reply(message, html.escape(sub_usage(chrome(context.bot_data.runtime.duban))))
         return
     if not await may_change(context, message, update.effective_user):
         await _reply(message, rm.GROUP_ONLY_ADMINS)
@@ -493,13 +494,16 @@ async def on_deadline(update: Update, context: Context) -> None:
     args = list(context.args or [])
     # "民生实事 5-1" is one row ID written with a space: read it before the arguments are taken apart.
     args = canonical_row_ids(" ".join(args[:2])).split() + args[2:]
+    words = chrome(context.bot_data.runtime.duban)
     if len(args) < 2:
-        await _reply(message, html.escape(rm.DEADLINE_USAGE))
+        await _reply(message, html.escape(rm.DEADLINE_USAGE.format(
+            item=words.item, more="".join(rm.DEADLINE_MORE.format(item=i) for i in words.items[1:]))))
         return
     catalog = runtime.catalog
     row_id, args = _deadline_row(runtime, args)
     if row_id is None:
-        await _reply(message, html.escape(rm.DEADLINE_BAD_ROW.format(text=quoted(args[0]))))
+        await _reply(message, html.escape(rm.DEADLINE_BAD_ROW.format(text=quoted(args[0]),
+                                                                     items=rm.ITEMS_JOIN.join(words.items))))
         return
     label = catalog.by_id[row_id].label
     if args[1].lower() in _CLEAR_WORDS:

@@ -1,5 +1,8 @@
 """Chinese strings only Telegram users see: /start, /help, commands, buttons, alerts, errors.
 
+`{leader}` is the chat's document's leaders (区领导, 县领导 …), `{item}`/`{items}`/`{unit}`/`{person}` its own
+examples (bot/examples.py's Chrome: the written ones, 五-12 或 民生实事5-1, for the bundled document).
+
 Answer wording lives in bot/messages.py, the reminders feature's (/sub, /deadlines, digests) in
 bot/reminders/messages.py.
 
@@ -13,7 +16,7 @@ from __future__ import annotations
 START = (
     "<b>督办助手</b>：回答《{title}》{number}的问题，共{counts}、{units} 个责任单位。\n"
     "{how}\n"
-    "发送 /sub 单位、区领导或编号订阅期限提醒；/help 查看全部功能。"
+    "发送 /sub 单位、{leader}或编号订阅期限提醒；/help 查看全部功能。"
 )
 QUOTED = "“{question}”"
 START_NUMBER = "（{doc_number}）"
@@ -24,19 +27,19 @@ START_HOW_GROUP = "在群里请 @{bot} 加问题、发送 /ask@{bot} 问题，�
 HELP_PRIVATE = (
     "<b>督办助手能做什么</b>\n"
     "<b>提问</b>：直接发送问题，例如{examples}。\n"
-    "<b>命令</b>：/unit 单位　/leader 姓名　/item 五-12 或 民生实事5-1（编号的几种写法都认）\n"
-    "<b>提醒</b>：/sub 订阅单位、区领导、某一项或“全部”，临近期限时每天一条汇总；"
+    "<b>命令</b>：/unit 单位　/leader 姓名　/item {items}（编号的几种写法都认）\n"
+    "<b>提醒</b>：/sub 订阅单位、{leader}、某一项或“全部”，临近期限时每天一条汇总；"
     "/mysubs 查看和取消订阅；/deadlines 查看期限；/unsub 取消。\n"
     "<b>在别的聊天里</b>：输入 @{bot} 加关键词，把答案直接发到对话里；把我拉进群后，群里 @我 提问。\n"
     "答案较长时用 ◀ ▶ 翻页，点编号看详情。{admin}"
 )
 HELP_GROUP = (
     "<b>在群里怎么问</b>：@{bot} 加问题，或发送 /ask@{bot} 问题，或回复我的消息；其他消息我不会打扰。\n"
-    "<b>命令</b>：/unit@{bot} 单位　/leader@{bot} 姓名　/item@{bot} 五-12\n"
+    "<b>命令</b>：/unit@{bot} 单位　/leader@{bot} 姓名　/item@{bot} {item}\n"
     "<b>提醒</b>：群管理员可以 /sub@{bot} 订阅本群的期限提醒，/mysubs@{bot} 管理，/deadlines@{bot} 查看期限。\n"
     "完整答案可点“私聊查看”。"
 )
-HELP_ADMIN = "\n<b>管理员</b>：/deadline 五-12 2023-06-30 完成过半　设置期限；/deadline 五-12 清除"
+HELP_ADMIN = "\n<b>管理员</b>：/deadline {item} 2023-06-30 完成过半　设置期限；/deadline {item} 清除"
 GROUP_HELLO = (
     "大家好，我是督办助手，可以回答关于《{title}》的问题。\n"
     "在群里请发送 /ask@{bot} 问题，或 @{bot} 加问题，或回复我的消息。"
@@ -45,8 +48,14 @@ GROUP_HELLO = (
 DESCRIPTION = ("督办助手回答政府工作报告重点工作责任分解和民生实事项目的问题：哪个单位牵头、配合哪些工作、"
                "哪位区领导分管、某一项的详情；还能订阅单位或某一项，临近期限时提醒。点“开始”试试。")
 SHORT_DESCRIPTION = "回答重点工作和民生实事的责任分工问题，临近期限时提醒。"
+# The same for a document the written ones are not for (the bot's default document): its own tables and leaders.
+DESCRIPTION_FITTED = ("督办助手回答{tables}的责任分工问题：哪个单位牵头、配合哪些工作、哪位{leader}分管、某一项的详情；"
+                      "还能订阅单位或某一项，临近期限时提醒。点“开始”试试。")
+SHORT_DESCRIPTION_FITTED = "回答{tables}的责任分工问题，临近期限时提醒。"
 UNKNOWN_COMMAND = "未知命令，发送 /help 查看可用的命令。"
-NO_SUCH_ITEM = "文件中没有编号“{code}”的条目。请写文件中的编号，例如 /item 五-12 或 /item 民生实事5-1。"
+NO_SUCH_ITEM = "文件中没有编号“{code}”的条目。请写文件中的编号，例如 {examples}。"
+ITEM_EXAMPLE = "/item {item}"
+ITEM_EXAMPLES_JOIN = " 或 "
 # A group message the document cannot answer (thanks, small talk): a few words, not the examples.
 GROUP_NOT_ABOUT = "这个我答不上来。问文件里的工作，请 @{bot} 加问题。"
 EXPIRED_LINK = "这条链接已经过期了，请直接在这里提问。"
@@ -65,7 +74,7 @@ COMMAND_USAGE_FITTED = {
     "leader": "请在命令后写上领导姓名，例如：/leader {leader}",
     "item": "请在命令后写上条目编号，例如：/item {item}",
 }
-MENTION_ONLY = "请在 @{bot} 后面写上问题，例如：@{bot} 区民政局负责哪些工作"
+MENTION_ONLY = "请在 @{bot} 后面写上问题，例如：@{bot} {question}"
 UNIT_QUESTION = "{}负责哪些工作"
 LEADER_QUESTION = "{}分管哪些工作"
 

@@ -467,6 +467,20 @@ def table_names(layout: dict[str, object], kinds: list[TableKind], title: str) -
             texts.setdefault(str(table.get("kind", "")), []).extend([str(table.get("title", "")), *headers])
     names: list[tuple[TableKind, str]] = []
     for kind in dict.fromkeys(kinds):
-        found = [w for text in [*texts.get(kind, []), title] for w in words.table_names[kind] if w in text]
+        found = [name for text in [*texts.get(kind, []), title] if (name := _named(text, words.table_names[kind]))]
         names.append((kind, found[0] if found else words.table_names[kind][0]))
     return tuple(names)
+
+
+def _named(text: str, words: tuple[str, ...]) -> str:
+    """The first of `words` (simplified) that `text` writes, in the document's own characters: a traditional
+    title "十大民生實事項目" names its table 民生實事, as its rows are written; "" when it writes none."""
+    from knowledge.language import simplified
+
+    plain = simplified(text)
+    word = next((w for w in words if w in plain), "")
+    if not word:
+        return ""
+    # Character for character (t2s keeps a text's length) the document's own spelling; else the word itself.
+    at = plain.index(word)
+    return text[at:at + len(word)] if len(plain) == len(text) else word

@@ -57,6 +57,13 @@ def at_level(words: Iterable[str], level: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(filled))
 
 
+def at_every_level(words: Iterable[str], levels: Iterable[str]) -> tuple[str, ...]:
+    """`words` with each phrase written for any level ("牵头{level}领导") once for every one of `levels`:
+    a reader's list, which must know every level's words before it knows the document's."""
+    levels = tuple(levels)
+    return tuple(dict.fromkeys(w.replace(LEVEL, level) for w in words for level in (levels if LEVEL in w else ("",))))
+
+
 class LanguageError(ValueError):
     """A language data file has a key it should not, or a value of the wrong type; the message names both."""
 
@@ -494,14 +501,17 @@ def _layouts(path: Path) -> Layouts:
     if not isinstance(groups, list) or not all(isinstance(g, list) and all(isinstance(w, str) for w in g)
                                                 for g in groups):
         raise LanguageError(f"{file.name}: 'leads.first_listed' must be a list of lists of strings")
+    levels = file.words(units, "levels", "units.")
     return Layouts(
-        columns={role: file.words(part["columns"], role, "columns.", ()) for role in COLUMN_ROLES},
+        # A header written for any level ("牵头{level}领导") is every level's: 牵头县领导, 牵头市领导 …
+        columns={role: at_every_level(file.words(part["columns"], role, "columns.", ()), levels)
+                 for role in COLUMN_ROLES},
         lead_marks=file.words(leads, "marks", "leads."), lead_suffixes=file.words(leads, "suffixes", "leads."),
         all_lead_suffixes=file.words(leads, "all_lead_suffixes", "leads."),
         trailing_words=file.words(leads, "trailing_words", "leads."),
         first_listed=tuple(tuple(group) for group in groups),
         unit_endings=file.words(units, "endings", "units."), group_starts=file.words(units, "group_starts", "units."),
-        levels=file.words(units, "levels", "units."),
+        levels=levels,
         leader_verbs=file.words(part["sections"], "leader_verbs", "sections."),
         chrome_starts=file.words(page, "chrome_starts", "page."), footer_starts=file.words(page, "footer_starts", "page."),
         livelihood=file.words(part["kinds"], "livelihood", "kinds."),
@@ -549,7 +559,7 @@ DIALOGUE_LISTS: Mapping[str, tuple[str, ...]] = {
     "facts": ("doc_number", "printed", "issued", "meeting", "cc", "issuer", "document"),
     "yesno": ("infix", "suffix", "not_before_suffix", "not_yesno", "every_street"),
     "supporting": ("who_support", "who_all", "helps", "who_is", "asks_lead", "helps_before", "both", "row_of"),
-    "stats": ("most", "least", "each", "versus", "leaders", "units", "units_alone", "lead", "all", "leader_word",
+    "stats": ("most", "least", "each", "versus", "leaders", "leaders_alone", "units", "units_alone", "lead", "all", "leader_word",
               "section_word", "who_leads", "how_many", "who", "more_less", "streets", "support", "unit_word"),
     "deadlines": ("words", "this_month", "subscribe"),
 }

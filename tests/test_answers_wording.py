@@ -99,3 +99,39 @@ def test_golden_renderings(documents: dict[Path, Duban], name: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8"), f"{name} differs; see the module docstring to update"
+
+
+def _chrome_texts(duban: Duban) -> str:
+    """/start, /help (private with the admin line, and in a group), /sub's and /deadline's usage, a console
+    command's usage: as the chat whose document this is sees them."""
+    from bot.cli.console import ARGUMENTS
+    from bot.examples import chrome
+    from bot.reminders import messages as rm
+    from bot.reminders.targets import sub_usage
+    from handlers.start import help_text, intro
+
+    words = chrome(duban)
+    return "\n\n".join([
+        intro(duban.catalog, False, "duban_bot", words),
+        help_text(words, "duban_bot", examples=duban.examples, admin=True),
+        help_text(words, "duban_bot", group=True),
+        sub_usage(words),
+        rm.UNKNOWN_NAME.format(name="某某", leader=words.leader),
+        ARGUMENTS["leader"].format(leader=words.leader, item=words.item),
+    ]) + "\n"
+
+
+def test_help_of_a_county_document_names_its_leaders(documents: dict[Path, Duban]) -> None:
+    """A 县 document's help says 县领导 and names its own rows; it has no livelihood table, so none is named."""
+    text = _chrome_texts(documents[HAIYAN])
+    path = GOLDEN / "haiyan-county-help.txt"
+    if UPDATE or not path.exists():
+        path.write_text(text, encoding="utf-8")
+    assert "县领导" in text and "区领导" not in text and "民生" not in text, text
+    assert text == path.read_text(encoding="utf-8"), "haiyan-county-help differs; see the module docstring to update"
+
+
+def test_help_of_a_livelihood_document_uses_its_tables_name(documents: dict[Path, Duban]) -> None:
+    """A 区 document whose livelihood table is 民生工程: its help and /start name that, never 民生实事."""
+    text = _chrome_texts(documents[ZHAOHUA])
+    assert "民生工程" in text and "民生实事" not in text, text

@@ -11,6 +11,7 @@ import sys
 
 from bot.cli.textio import input_lines, write_line
 from bot.dialogue import messages as dm
+from bot.examples import chrome
 from bot.render import render_text
 from bot.runtime import Runtime
 
@@ -18,7 +19,8 @@ QUIT = {"exit", "quit", "退出", "再见"}
 CONSOLE_KEY = "console"
 # What a command's argument becomes as a question (the same as handlers/ask.py's templates).
 TEMPLATES = {"ask": "{}", "unit": "{}负责哪些工作", "leader": "{}分管哪些工作", "item": "详细 {}"}
-ARGUMENTS = {"ask": "问题", "unit": "单位名称", "leader": "区领导姓名", "item": "编号（如 五-12）"}
+# "{leader}" is the document's leaders (区领导, 县领导 …), "{item}" one of its row numbers.
+ARGUMENTS = {"ask": "问题", "unit": "单位名称", "leader": "{leader}姓名", "item": "编号（如 {item}）"}
 
 
 def command_reply(runtime: Runtime, line: str) -> str | None:
@@ -35,7 +37,9 @@ def command_reply(runtime: Runtime, line: str) -> str | None:
         return render_text(chat.answer("你能干啥")) + "\n" + "\n".join(dm.COMMANDS_HELP)
     if command in TEMPLATES:
         if not argument:
-            return dm.CONSOLE_USAGE.format(command=command, arg=ARGUMENTS[command])
+            words = chrome(runtime.duban)
+            return dm.CONSOLE_USAGE.format(command=command, arg=ARGUMENTS[command].format(leader=words.leader,
+                                                                                         item=words.item))
         return render_text(chat.reply(CONSOLE_KEY, TEMPLATES[command].format(argument)))
     if command == "deadlines":
         return render_text(chat.reply(CONSOLE_KEY, argument + "完成时限" if argument else "这个月有什么要到期"))
@@ -50,7 +54,8 @@ def chat(runtime: Runtime) -> None:
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     catalog = runtime.catalog
     if interactive:
-        print(f"督办助手 · {catalog.title}（{catalog.doc_number}）\n输入问题，例如：区民政局负责哪些民生实事；输入“退出”结束。")
+        example = runtime.duban.examples[0] if runtime.duban.examples else ""
+        print(dm.CONSOLE_HELLO.format(title=catalog.title, number=catalog.doc_number, example=example))
     if interactive:
         print("> ", end="", flush=True)
     for line in input_lines():  # bytes that are not UTF-8 are replaced and reported, never fatal

@@ -30,7 +30,7 @@ NOT_EXIST = "文件中不存在“{code}”这一项{hint}。"
 NOT_EXIST_SECTION = "文件中不存在第{n}部分：重点工作分为 {count} 个部分（一至{last}）。"
 NOT_EXIST_PROJECT = "文件中不存在{table}第 {n} 项：{table}共 {count} 个项目。"
 SECTION_HAS = "（第{section}部分共 {n} 项）"
-PROJECT_HAS = "（民生实事第 {project} 项共 {n} 条）"
+PROJECT_HAS = "（{table}第 {project} 项共 {n} 条）"
 DETAIL_WHICH = "请说明要看哪一项，例如“详细 五-12”。"
 
 SECTION = "第{cn}部分：{heading}。{leading}：{leader}，共 {n} 项"
@@ -40,8 +40,8 @@ SECTION_LEADER = "第{cn}部分由{leader}（{titles}）分管，共 {n} 项"
 SECTIONS = "重点工作共分 {count} 个部分（一至{last}），有具体任务的 {with_rows} 个部分共 {n} 项："
 SECTION_LINE = "{cn}、{leader}：{n} 项"
 PROJECT = "{table}第 {n} 项“{category}”，共 {rows} 条，{supervising}：{leaders}"
-PROJECT_COUNT = "民生实事第 {n} 项“{category}”共 {rows} 条"
-PROJECTS = "民生实事共 {count} 个项目、{n} 条具体内容："
+PROJECT_COUNT = "{table}第 {n} 项“{category}”共 {rows} 条"
+PROJECTS = "{table}共 {count} 个项目、{n} 条具体内容："
 PROJECT_LINE = "{n}. {category}（{rows} 条）"
 SECTION_NAME = "第{cn}部分（{heading}）"
 PROJECT_NAME = "第{n}项 {category}"
@@ -50,9 +50,9 @@ LEAST_PART = "内容最少的是{part}，共 {n} {unit}。由少到多："
 PART_LINE = "{part}：{n} {unit}"
 ROWS_UNIT = {True: "项", False: "条"}
 NO_PARTS = "这份文件没有分部分或项目。"
-ATTACHMENTS = "附件1：{key}（{k} 项重点工作）；附件2：{live}（民生实事 {p} 个项目、{n} 条）"
+ATTACHMENTS = "附件1：{key}（{k} 项{key_table}）；附件2：{live}（{table} {p} 个项目、{n} 条）"
 UNLED = "没有写明牵头单位的工作共 {n} 项（由{groups}共同落实）"
-ORDINAL_WHICH = "“{ordinal}”是指民生实事第 {n} 项（{category}），还是重点工作第{cn}部分（{leader}）？"
+ORDINAL_WHICH = "“{ordinal}”是指{table}第 {n} 项（{category}），还是{key_table}第{cn}部分（{leader}）？"
 
 DOC_NUMBER = "文号：{value}"
 DOC_PRINTED = "印发日期：{value}"
@@ -140,10 +140,12 @@ COMMANDS_HELP = ("可用的命令：/start /help /unit 单位 /leader 姓名 /it
 SUBSCRIBE_HOW = "订阅到期提醒：在 Telegram 中对机器人发送 /sub；各项工作的完成时限用 /deadlines 查看。"
 CONSOLE_NO_SUB = "控制台不能订阅提醒：订阅请在 Telegram 中对机器人发送 /sub，或用 duban subscriptions add。"
 CONSOLE_USAGE = "用法：/{command} {arg}"
+CONSOLE_HELLO = "督办助手 · {title}（{number}）\n输入问题，例如：{example}；输入“退出”结束。"
 CONSOLE_ERROR = "这条消息无法处理：{reason}"
 
-# Words answers are built from: the tables' names, roles, "these rows", and the questions a follow-up re-asks.
-SCOPES = {"key_task": "重点工作", "livelihood": "民生实事"}
+# Words answers are built from: roles, "these rows", and the questions a follow-up re-asks (a table is named by
+# the document's own word, bot/answer.py kind_name; a re-asked question names it by the word the parser reads).
+ASKED_SCOPES = {"key_task": "重点工作", "livelihood": "民生实事"}
 SCOPE_ANY = "工作"
 ROLE_WORDS = {"lead": "牵头", "support": "配合"}
 ROLE_ANY = "参与"
@@ -161,7 +163,7 @@ AMONG_NAMED = "其中{names}{role}的共 {n} 项"
 IN_ALL = "共 {n} 项"
 NOTHING = "没有"
 NOT_IN_DOCUMENT = "文件中没有“{name}”。{choose}"
-PROJECT_CHOICE = "民生实事第{n}项"
+PROJECT_CHOICE = "{table}第{n}项"
 SECTION_CHOICE = "第{cn}部分"
 ASK_UNIT_ITEMS = "{name}负责哪些工作"
 ASK_LEADER_ITEMS = "{name}分管哪些工作"

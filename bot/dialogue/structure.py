@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.answer import Answer, AnswerRow, Block
+from bot.answer import Answer, AnswerRow, Block, kind_name
 from bot.dialogue import messages as m
 from bot.dialogue.cues import DialogueCues
 from bot.nlu.query import Intent, Query
@@ -60,13 +60,15 @@ def project_answer(question: str, catalog: Catalog, number: int, counting: bool)
     if not rows:
         count = len({r.major for r in catalog.rows if r.kind == "livelihood"})
         return make(question, "project", m.NOT_EXIST_PROJECT.format(n=number, count=count,
-                                                                   table=catalog.wording.livelihood))
+                                                                   table=kind_name(catalog, "livelihood")))
     category = rows[0].category
     if counting:
-        return make(question, "count", m.PROJECT_COUNT.format(n=number, category=category, rows=len(rows)))
+        return make(question, "count", m.PROJECT_COUNT.format(n=number, category=category, rows=len(rows),
+                                                        table=kind_name(catalog, "livelihood")))
     leaders = "、".join(leaders_of(rows)) or m.SUPPORT_NONE
     headline = m.PROJECT.format(n=number, category=category, rows=len(rows), leaders=leaders,
-                              supervising=leader_words(catalog.wording).supervising, table=catalog.wording.livelihood)
+                              supervising=leader_words(catalog.wording).supervising,
+                              table=kind_name(catalog, "livelihood"))
     return make(question, "project", headline, rows)
 
 
@@ -77,7 +79,8 @@ def projects_overview(question: str, catalog: Catalog) -> Answer:
         if row.kind == "livelihood":
             projects.setdefault(row.major, []).append(row)
     facts = [m.PROJECT_LINE.format(n=n, category=rows[0].category, rows=len(rows)) for n, rows in projects.items()]
-    headline = m.PROJECTS.format(count=len(projects), n=sum(len(r) for r in projects.values()))
+    headline = m.PROJECTS.format(count=len(projects), n=sum(len(r) for r in projects.values()),
+                                 table=kind_name(catalog, "livelihood"))
     return make(question, "overview", headline, facts=facts)
 
 
@@ -125,7 +128,8 @@ def attachments(question: str, catalog: Catalog) -> Answer:
     facts = catalog.facts
     headline = m.ATTACHMENTS.format(key=facts.key_tasks_title or "重点工作责任分解", k=len(key),
                                     live=facts.livelihood_title or "民生实事项目任务分解",
-                                    p=len({r.major for r in live}), n=len(live))
+                                    p=len({r.major for r in live}), n=len(live),
+                                    key_table=kind_name(catalog, "key_task"), table=kind_name(catalog, "livelihood"))
     return make(question, "overview", headline)
 
 
@@ -166,5 +170,5 @@ def missing_code(question: str, catalog: Catalog, surface: str, code: str) -> An
         hint = m.SECTION_HAS.format(section=int_to_chinese(major), n=n) if n else ""
     else:
         n = len(project_rows(catalog, major))
-        hint = m.PROJECT_HAS.format(project=major, n=n) if n else ""
+        hint = m.PROJECT_HAS.format(project=major, n=n, table=kind_name(catalog, "livelihood")) if n else ""
     return make(question, "item", m.NOT_EXIST.format(code=surface.strip(), hint=hint))

@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.answer import Answer, answer, tables_named
+from bot.answer import Answer, answer, kind_name, tables_named
 from bot.dialogue import facts as f
 from bot.dialogue import messages as m
 from bot.dialogue import structure as s
@@ -34,6 +34,7 @@ from bot.nlu.query import Query
 from bot.pipeline import Duban
 from bot.wording import leader_words
 from knowledge.catalog import Row
+from knowledge.kinds import table_kind
 from knowledge.numerals import int_to_chinese
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ class Turn:
         elif names:
             guess = m.ASK_UNIT_ITEMS.format(name=names[0])
         elif shape:
-            guess = (m.SCOPES["key_task"] + shape) if "key" in lower or "task" in lower else ""
+            guess = (kind_name(self.catalog, "key_task") + shape) if "key" in lower or "task" in lower else ""
         else:
             guess = ""
         headline = m.ENGLISH_GUESS.format(guess=guess) if guess else m.ENGLISH
@@ -369,10 +370,10 @@ class Turn:
                        key=len, default="")
             word = m.ROLE_WORDS[ctx.role]
             question = question.replace(said, word, 1) if said else question + m.IN_ROLE.format(role=word)
-        if ctx.kind in m.SCOPES and asked.kind != ctx.kind:
+        if ctx.kind in m.ASKED_SCOPES and asked.kind != ctx.kind:
             said = max((w for name in ("livelihood", "key_task") for w in cues.found(name, question)),
                        key=len, default="")
-            scope = m.SCOPES[ctx.kind]
+            scope = m.ASKED_SCOPES[ctx.kind]
             question = question.replace(said, scope, 1) if said else question + m.IN_SCOPE.format(scope=scope)
         return question
 
@@ -473,24 +474,35 @@ class Turn:
         section = next((x for x in self.catalog.sections if x.number == n), None)
         if not projects or section is None:
             return None
+        table = kind_name(self.catalog, "livelihood")
         headline = m.ORDINAL_WHICH.format(ordinal=ordinal, n=n, category=projects[0].category,
-                                          cn=int_to_chinese(n), leader=section.leader)
-        choices = [m.PROJECT_CHOICE.format(n=n), m.SECTION_CHOICE.format(cn=int_to_chinese(n))]
+                                          cn=int_to_chinese(n), leader=section.leader, table=table,
+                                          key_table=kind_name(self.catalog, "key_task"))
+        choices = [m.PROJECT_CHOICE.format(n=n, table=table), m.SECTION_CHOICE.format(cn=int_to_chinese(n))]
         result = s.make(self.message, "ambiguous", headline)
         result.suggestions = choices
         return result, Context(question=question, unclear=ordinal, choices=choices)
 
     # --- statistics ---------------------------------------------------------------------------------------
 
+    def _scope(self, kind: str | None, otherwise: str = m.SCOPE_ANY) -> str:
+        """The rows of `kind` by the document's own name for that table (为民办实事 …); `otherwise` for no kind."""
+        return kind_name(self.catalog, table_kind(kind)) if kind in m.ASKED_SCOPES else otherwise
+
+    def _leaders_list(self) -> Answer:
+        """"有哪些县领导": the document's leaders with their titles and row counts."""
+        catalog = self.catalog
+        counts = f.leader_counts(catalog, None)
+        facts = [m.LEADER_LINE.format(name=n, titles=SEP.join(catalog.leader_titles.get(n, ())) or self.words.noun,
+                                      n=counts[n]) for n in catalog.leader_titles]
+        return s.make(self.message, "overview", m.LEADERS_LIST.format(n=len(facts), leader=self.words.noun), facts=facts)
+
     def _stats(self, core: str) -> tuple[Answer, Context] | None:
         cues, catalog = self.cues, self.catalog
         kind = self._kind(core)
-        scope = m.SCOPES.get(kind or "", "")
+        scope = self._scope(kind, "")
         if cues.any("stats.leaders", core) and len(core) <= 10:
-            counts = f.leader_counts(catalog, None)
-            facts = [m.LEADER_LINE.format(name=n, titles=SEP.join(catalog.leader_titles.get(n, ())) or self.words.noun,
-                                          n=counts[n]) for n in catalog.leader_titles]
-            return self._keep(s.make(self.message, "overview", m.LEADERS_LIST.format(n=len(facts), leader=self.words.noun), facts=facts))
+            return self._keep(self._leaders_list())
         if core.strip("？?") in cues["stats.units"] or core.strip("？?") in cues["stats.units_alone"]:
             counts = f.unit_counts(catalog, True, None)
             total = len(f.unit_counts(catalog, False, None))
@@ -874,6 +886,10 @@ class Turn:
         if own and narrow and ctx.rows and (query.units or query.leaders):
             return self._narrow(query)
         if own or ctx.empty:
+            if not own and ctx.empty and core.strip("？?。！!") in self.cues["stats.leaders_alone"]:
+                # "县领导是谁" naming nothing, first in a conversation: who the document's leaders are.
+                return self._keep(self._leaders_list() if self.catalog.leader_titles else
+                                  s.make(self.message, "overview", m.NO_LEADERS.format(leader=self.words.noun)))
             if not own and self._vague(core, query):
                 return self._keep(s.make(self.message, "none", self._vague_reply()))
             return self._fresh(core, query)
@@ -943,7 +959,7 @@ class Turn:
         if ctx.focus != "question" or not ctx.question:
             if query.kind or query.role:
                 picked = [r for r in rows if not query.kind or r.kind == query.kind]
-                result = s.make(self.message, "keyword", m.AMONG_KIND.format(scope=_scope(query.kind), n=len(picked)), picked)
+                result = s.make(self.message, "keyword", m.AMONG_KIND.format(scope=self._scope(query.kind), n=len(picked)), picked)
                 return self._remember_plain(result)
             if query.count:
                 return self._keep(s.make(self.message, "count", m.IN_ALL.format(n=len(rows))))
@@ -1176,10 +1192,6 @@ def _without_names(text: str, lexicon: object) -> str:
     for mention in sorted(find_mentions(text, lexicon), key=lambda x: -x.start):
         out = out[:mention.start] + "，" + out[mention.end:]
     return out
-
-
-def _scope(kind: str | None) -> str:
-    return m.SCOPES.get(kind or "", m.SCOPE_ANY)
 
 
 def _said_empty(result: Answer) -> Answer:

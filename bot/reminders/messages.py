@@ -7,7 +7,7 @@ read is refused in the answers' words (`bot.messages.AMBIGUOUS`, `DID_YOU_MEAN`)
 
 from __future__ import annotations
 
-SUB_USAGE = ("用法：/sub 单位、区领导或任务编号，例如\n/sub 区民政局\n/sub 伍国军\n/sub 五-12\n"
+SUB_USAGE = ("用法：/sub 单位、{leader}或任务编号，例如\n/sub {unit}\n/sub {person}\n/sub {item}\n"
              "/sub 全部（订阅全部工作）")
 SUBSCRIBED = "已订阅 {targets}，共 {n} 项工作。"
 ALREADY = "本聊天已订阅 {targets}。"
@@ -21,16 +21,18 @@ NOT_SUBSCRIBED = "本聊天没有订阅 {targets}。"
 NO_SUBS = "本聊天还没有订阅。发送 /sub 区民政局 之类的命令订阅期限提醒。"
 MYSUBS = "本聊天的订阅共 {n} 个（点按钮取消）："
 PAUSED = "（已暂停：{reason}；发送 /sub 即可恢复）"
-UNKNOWN_NAME = "没有找到“{name}”对应的单位、区领导或任务编号。"
+UNKNOWN_NAME = "没有找到“{name}”对应的单位、{leader}或任务编号。"
 NAME_HINT = "要订阅某一项工作，可以先提问（例如“老年食堂谁管？”）查到任务编号，再发送 /sub 编号。"
 UNKNOWN_ROW = "文件中没有任务编号 {row}。{hint}"
 ROW_RANGE = "这一部分的编号为 {first} 至 {last}。"
 MYSUBS_EXPIRED = "这个按钮已经失效了，请重新发送 /mysubs。"
 GROUP_ONLY_ADMINS = "抱歉，只有本群的管理员可以更改本群的订阅。您可以私聊我订阅自己的提醒。"
 ADMINS_ONLY = "抱歉，只有督办管理员可以设置任务期限。"
-DEADLINE_USAGE = ("用法：/deadline 任务编号 日期 [阶段说明]，例如\n/deadline 五-12 2023-06-30 完成过半\n"
-                  "/deadline 民生实事5-1 6月底前\n/deadline 五-12 清除（恢复为默认期限）")
-DEADLINE_BAD_ROW = "没有找到任务编号“{text}”。请写文件中的编号，例如 五-12 或 民生实事5-1。"
+DEADLINE_USAGE = ("用法：/deadline 任务编号 日期 [阶段说明]，例如\n/deadline {item} 2023-06-30 完成过半\n"
+                  "{more}/deadline {item} 清除（恢复为默认期限）")
+DEADLINE_MORE = "/deadline {item} 6月底前\n"  # a second table's row, when the document has one to show
+DEADLINE_BAD_ROW = "没有找到任务编号“{text}”。请写文件中的编号，例如 {items}。"
+ITEMS_JOIN = " 或 "
 DEADLINE_BAD_DATE = "看不懂期限“{text}”（或这一天不存在）。请写日期，例如 2023-06-30，或“6月底前”“三季度末”这样的说法。"
 DEADLINE_NO_DATE = "“{text}”没有具体日期，无法提醒。请写一个日期，例如 2023-12-31。"
 DEADLINE_SET = "已设置 {row} 的期限：{due}{milestone}。"

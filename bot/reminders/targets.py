@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot import messages as msg
+from bot.examples import Chrome, chrome
 from bot.nlu.link import SUGGEST_SCORE
 from bot.pipeline import Duban
 from bot.reminders import messages as rm
@@ -46,7 +47,7 @@ def resolve_targets(duban: Duban, text: str) -> Resolution:
     result = Resolution()
     pieces = [p for p in _SEPARATORS.split(canonical_row_ids(text).strip()) if p]
     if not pieces:
-        result.problem = rm.SUB_USAGE
+        result.problem = sub_usage(chrome(duban))
         return result
     index = 0
     while index < len(pieces):
@@ -76,11 +77,11 @@ def _resolve_piece(duban: Duban, piece: str) -> Resolution:
         return Resolution(problem=msg.AMBIGUOUS.format(name=query.unknown or piece, options=options),
                           suggestions=list(query.suggestions))
     if query.intent == "unknown_unit":
-        return _unknown(catalog, query.unknown or piece, list(query.suggestions))
+        return _unknown(catalog, query.unknown or piece, list(query.suggestions), chrome(duban).leader)
     targets = ([Target("row", i) for i in query.items] + [Target("unit", u) for u in query.units]
                + [Target("leader", name) for name in query.leaders])
     if not targets:
-        return _unknown(catalog, piece, [])
+        return _unknown(catalog, piece, [], chrome(duban).leader)
     return Resolution(targets, notes=list(query.notes))
 
 
@@ -95,11 +96,16 @@ def _resolve_row(catalog: Catalog, row_id: str, piece: str) -> Resolution:
     return Resolution(problem=rm.UNKNOWN_ROW.format(row=piece, hint=hint), suggestions=same[-1:])
 
 
-def _unknown(catalog: Catalog, name: str, suggestions: list[str]) -> Resolution:
+def sub_usage(words: Chrome) -> str:
+    """How to use /sub, with the chat's document's leaders, unit, leader and row number."""
+    return rm.SUB_USAGE.format(leader=words.leader, unit=words.unit, person=words.person, item=words.item)
+
+
+def _unknown(catalog: Catalog, name: str, suggestions: list[str], leader: str) -> Resolution:
     """Refuse an unknown name, offering the nearest unit names, spellings and leaders."""
     if not suggestions:
         suggestions = nearest_names(catalog, name)
-    problem = rm.UNKNOWN_NAME.format(name=name)
+    problem = rm.UNKNOWN_NAME.format(name=name, leader=leader)
     if suggestions:
         problem += "\n" + msg.DID_YOU_MEAN + "、".join(suggestions)
     else:
