@@ -324,7 +324,7 @@ async def test_group_command_with_suffix_and_reply_to_the_bot(fake: FakeBotApi, 
     follow = await ask(fake, chat, user, "区教育局负责哪些民生实事", reply_to=reply)
     assert visible(follow).startswith("区教育局") and follow.reply_to is not None
     only_mention = await ask(fake, chat, user, f"@{BOT}")
-    assert visible(only_mention) == tx.MENTION_ONLY.format(bot=BOT)
+    assert visible(only_mention) == tx.MENTION_ONLY.format(bot=BOT, question="区民政局负责哪些工作")
 
 
 @pytest.mark.parametrize("text", [f"/ask@{BOT}老年食堂谁管", "/ask老年食堂谁管", f"@{BOT}老年食堂谁管"],
