@@ -263,6 +263,7 @@ class Layouts:
     text_openers: tuple[str, ...] = ()
     heading_unit_nouns: tuple[str, ...] = ()
     heading_counted: tuple[str, ...] = ()
+    group_targets: tuple[str, ...] = ()
 
     @property
     def table_names(self) -> Mapping[TableKind, tuple[str, ...]]:
@@ -486,7 +487,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "sections": ("leader_verbs", "unit_nouns", "counted"),
     "page": ("chrome_starts", "footer_starts"),
     "kinds": ("livelihood", "key_task"),
-    "groups": ("names", "tasks"),
+    "groups": ("names", "tasks", "targets"),
     "trailing": ("lead_ends", "support_ends", "units_ends", "joiners", "not_units"),
     "run_together": ("text_openers",),
 }
@@ -526,6 +527,7 @@ def _layouts(path: Path) -> Layouts:
         text_openers=file.words(part["run_together"], "text_openers", "run_together.", ()),
         heading_unit_nouns=file.words(part["sections"], "unit_nouns", "sections."),
         heading_counted=file.words(part["sections"], "counted", "sections."),
+        group_targets=file.words(part["groups"], "targets", "groups."),
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from knowledge.catalog import unit_forms, with_short_forms
 from knowledge.ingest import read_document
-from knowledge.ingest.cells import split_people
+from knowledge.ingest.cells import parse_unit_cell, split_people
 from knowledge.ingest.document import Document, DocumentError
 
 
@@ -367,3 +367,49 @@ def test_tasks_run_together_on_one_line(tmp_path: Path) -> None:
 def test_a_parenthesis_inside_a_sentence_splits_nothing(tmp_path: Path) -> None:
     text = "某市2024年重点工作\n1.推进审批改革（市审改办牵头）并扩大试点。（市政府办公室）\n2.节能减排。（市经委）\n"
     assert [r[0] for r in _rows(_read(tmp_path, text))] == ["推进审批改革（市审改办牵头）并扩大试点。", "节能减排。"]
+def _indicator_table(rows: int) -> tuple[str, list[tuple[str, list[tuple[str, str]]]]]:
+    """An indicator table copied one cell per line (考核项目 / 分值 / 目标任务 / 考核单位), no number column: each group's
+    category cell on its first row only, some rows without their target and unit cells (merged with the row
+    above), two units of one cell written with no separator; and the rows it reads to."""
+    lines = ["附件", "某某县2024年度经济社会发展目标任务分解表", "考核项目", "分值", "目标任务", "考核单位"]
+    units = ["县发改局县统计局", "县经信局", "县财政局", "县商务局县统计局"]
+    expected: list[tuple[str, list[tuple[str, str]]]] = []
+    for n in range(rows):
+        if n % 8 == 0:
+            lines.append(f"第{'一二三四五六七八'[n // 8]}类指标")
+        lines += [f"第{n + 1}项指标增长率", str(n % 3 + 1)]
+        merged = n % 5 == 4  # written once, on the row above
+        if not merged:
+            lines += [f"{n * 7 + 10}" if n % 2 else "年终根据全省平均水平综合考核", units[n % 4]]
+        cell = units[(n - 1) % 4] if merged else units[n % 4]
+        names = [cell] if "统计局" not in cell[3:] else [cell[:4], cell[4:]]
+        expected.append((f"第{n + 1}项指标增长率", [(u, "lead" if len(names) == 1 else "responsible") for u in names]))
+    return "\n".join(lines), expected
+
+
+def test_an_indicator_table_one_cell_per_line_without_numbers(tmp_path: Path) -> None:
+    text, expected = _indicator_table(41)  # the last row written whole (a short last row is the cut one)
+    document = _read(tmp_path, text)
+    assert [(t, units) for t, units, _l, _d in _rows(document)] == expected
+    assert [(c, r) for c, r in document.tables[0].columns] == [
+        ("考核项目", "text"), ("分值", "extra"), ("目标任务", "extra"), ("考核单位", "units")]
+    assert document.key_tasks[9].category == "第二类指标"
+
+
+def test_an_indicator_table_cut_inside_its_last_row(tmp_path: Path) -> None:
+    text, expected = _indicator_table(12)
+    document = _read(tmp_path, text + "\n第13项指标增长率\n2\n年终根据全省平")
+    assert [t for t, *_rest in _rows(document)] == [t for t, _u in expected]
+    assert any("中断" in w.message for w in document.warnings)
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("区发改局区统计局", ["区发改局", "区统计局"]),
+    ("市发改委市统计局市财政局", ["市发改委", "市统计局", "市财政局"]),
+    ("县委办县政府办", ["县委办", "县政府办"]),
+    ("区委区政府督查室", ["区委区政府督查室"]),  # one office named after both
+    ("区住建局市政所", ["区住建局市政所"]),  # another level's word inside: one body's section
+    ("市公安局", ["市公安局"]),
+])
+def test_units_written_together_without_a_separator(cell: str, names: list[str]) -> None:
+    assert [n for n, _m in parse_unit_cell(cell)] == names

@@ -234,8 +234,25 @@ def _split(cell: str) -> list[str]:
             merged[-1] += "、" + name  # 各县、市、区政府: one group written with 、 inside
             continue
         if name:
-            merged += _joined(name, layout_words().joiners)  # 财政局和市直各单位: two names, each a unit's
+            # 财政局和市直各单位: two names, each a unit's; 区发改局区统计局: two names written with no separator
+            merged += [unit for joined in _joined(name, layout_words().joiners) for unit in run_together(joined)]
     return merged
+
+
+def run_together(name: str) -> list[str]:
+    """Units' names a cell writes with no separator at all ("区发改局区统计局" → 区发改局, 区统计局): split where the
+    level the name starts with starts again right after a body's ending, each side a unit's name with at least
+    two characters after its level (so 区委区政府督查室, one office, stays whole). [name] when no split reads so."""
+    words = layout_words()
+    level = next((lv for lv in words.levels if name.startswith(lv)), "")
+    if not level or any(c in name for c in _OPEN + _CLOSE + " "):
+        return [name]
+    for position in range(len(level) + 2, len(name) - len(level) - 1):
+        left, right = name[:position], name[position:]
+        if right.startswith(level) and left.endswith(words.unit_endings) and looks_like_unit(left) and \
+                looks_like_unit(right) and len(right) >= len(level) + 2:
+            return [left, *run_together(right)]
+    return [name]
 
 
 def split_names(cell: str, separators: str, spaces: bool = True) -> list[str]:

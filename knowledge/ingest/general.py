@@ -457,6 +457,11 @@ class GeneralReader:
                 carried.append(line)
         group = ""
         fields: list[Role] = [r for r in roles if r != "no"]
+        written = [cell for _w, raw, _n in body[:2] if (cell := C.collapse(raw))]
+        if "no" not in roles and written and not any(C.is_number(cell) for cell in written):
+            # no number column, and the rows do not start with numbers either (a figure later is a score)
+            self._unnumbered_line_rows(table, roles, body)
+            return
         for no, where, number, cells in rows:
             if not no:
                 continue
@@ -484,6 +489,54 @@ class GeneralReader:
                 parent = parent or row
                 if not values:
                     break
+
+    def _unnumbered_line_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
+        """One cell per line under a header without a 序号 column (an indicator table: 项目 / 分值 / 目标任务 / 监考单位).
+
+        A row starts at a text cell followed by a cell of the column after the text column (a figure under a
+        score or other column, units, a leader or a deadline), since nothing else marks where a row begins. Its
+        cells are given to the columns by what they look like; a short cell a row leaves over is the next row's
+        group cell (written on a group's first row only, so before that row's text). A row without units shares
+        the merged unit cell written on the row above it.
+        """
+        fields: list[Role] = [r for r in roles if r != "group"]
+        if len(fields) < 2 or fields[0] != "text":
+            return
+        names = {r: c for c, r in table.columns}
+        lines = [(where, cell, number) for where, raw, number in body
+                 if (cell := C.collapse(raw)) and not C.is_chrome(cell)]
+        anchor = fields[1]
+
+        def opens(at: int) -> bool:
+            cell, following = lines[at][1], lines[at + 1][1]
+            if C.is_number(cell) or _QUANTITY.match(C.fold(cell)) or C.looks_like_units(cell):
+                return False
+            if anchor in UNIT_ROLES or anchor in ("leader", "deadline"):
+                return _fits(anchor, following)
+            return bool(_QUANTITY.match(C.fold(following)))
+
+        starts = [at for at in range(len(lines) - 1) if opens(at)]
+        if len(starts) < 2:
+            return
+        table.why = ("表头每格一行、没有序号列：每行从任务格起（其后一格为数值、单位、领导或时限），按内容判断各格；"
+                     "只写在组内第一行的分类格归下一行，缺少单位格的行沿用上一行的合并单元格")
+        group = next((cell for _w, cell, _n in reversed(lines[:starts[0]]) if _is_group_cell(cell)), "")
+        previous: RawRow | None = None
+        for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+            where, _cell, number = lines[start]
+            values, rest = _assign([cell for _w, cell, _n in lines[start:end]], fields)
+            row = self._new_row(table, "", where, number)
+            row.numbered = False
+            row.cell_count = sum(len(v) for v in values.values())
+            self._fill(row, table, values, names)
+            row.group = group
+            if rest and _is_group_cell(rest[-1]):
+                group, rest = C.collapse(rest[-1]), rest[:-1]
+            if rest:
+                self._fill(row, table, {"extra": rest}, names)
+            if previous is not None and not any(row.cells.get(r) for r in UNIT_ROLES):
+                _inherit(row, previous)  # a merged (rowspan) unit cell: written on the row above only
+            previous = row
 
     def _space_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
         names = {r: c for c, r in table.columns}
@@ -1144,6 +1197,8 @@ def _group_before_text(columns: list[tuple[str, Role]]) -> list[tuple[str, Role]
         return columns
     data = language().layouts
     first, second = (C.fold(columns[p][0]) for p in texts)
+    if first in {C.fold(w) for w in data.group_names} and second in {C.fold(w) for w in data.group_targets}:
+        return [(cell, "extra" if position == texts[1] else role) for position, (cell, role) in enumerate(columns)]
     if first in {C.fold(w) for w in data.group_names} and any(w in second for w in data.group_tasks):
         return [(cell, "group" if position == texts[0] else role) for position, (cell, role) in enumerate(columns)]
     exact = [p for p in texts if C.column_role(columns[p][0]) == "text"]
