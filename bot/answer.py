@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
@@ -426,6 +426,10 @@ def _figure_rows(query: Query, catalog: Catalog) -> list[Row]:
 
 def _topic(query: Query, catalog: Catalog) -> Answer:
     rows = _topic_rows(query, catalog)
+    heard: list[str] = []
+    if not rows and (found := _by_sound(query, catalog)) is not None:
+        query, heard = found  # "老年食唐": no row writes it, but 老年食堂 sounds the same (bot/nlu/sound.py)
+        rows = _topic_rows(query, catalog)
     topic = msg.LIST_SEPARATOR.join(p for p, _ in query.phrases) or msg.LIST_SEPARATOR.join(query.optional_terms)
     if not rows:
         return _nothing(query, catalog, topic)
@@ -446,7 +450,28 @@ def _topic(query: Query, catalog: Catalog) -> Answer:
         facts = [msg.LABELLED.format(label=row.label, text=figure) for row in rows if (figure := _figure(row, query))]
     headline = _topic_headline(query, catalog, topic, rows)
     intent: Intent = "count" if query.count else query.intent
-    return Answer(query, intent, headline, _kind_blocks(items, by_role=False, catalog=catalog), facts)
+    return Answer(query, intent, headline, _kind_blocks(items, by_role=False, catalog=catalog), facts, notes=heard)
+
+
+def _by_sound(query: Query, catalog: Catalog) -> tuple[Query, list[str]] | None:
+    """The query with each topic word no row writes respelled by sound as the document writes it, and the
+    notes saying so; None when no word is."""
+    from bot.nlu.sound import respelled
+
+    words = {w: found for _, ws in query.phrases for w in ws if (found := respelled(w, catalog))}
+    if not words:
+        return None
+
+    def spelled(text: str) -> str:
+        for typed, meant in words.items():
+            text = text.replace(typed, meant)
+        return text
+
+    phrases = [(spelled(p), [words.get(w, w) for w in ws]) for p, ws in query.phrases]
+    notes = [msg.READ_AS.format(written=typed, name=spelled(typed)) for typed, _ in query.phrases
+             if spelled(typed) != typed]
+    return replace(query, phrases=phrases, terms=[words.get(t, t) for t in query.terms],
+                   synonyms={words.get(k, k): v for k, v in query.synonyms.items()}), notes
 
 
 def _named(part: RowRole) -> str:

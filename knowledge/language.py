@@ -552,11 +552,13 @@ def _notice(path: Path) -> Notice:
 
 # dialogue.toml: table → the word lists it holds (bot/dialogue reads each by "table.key").
 DIALOGUE_LISTS: Mapping[str, tuple[str, ...]] = {
-    "followup": ("opener", "closer", "pronoun", "person", "filler", "narrow", "only", "relist", "yes", "function", "figures"),
+    "followup": ("opener", "closer", "pronoun", "person", "filler", "narrow", "narrow_opener", "only", "relist", "yes",
+                 "function", "figures"),
+    "correction": ("denial", "assertion"),
     "paging": ("next", "previous", "all"),
     "detail": ("words", "code_rest", "last"),
     "scope": ("include",),
-    "everyday": ("greeting", "thanks", "bye", "who", "vague", "off_topic", "not_trailing", "address"),
+    "everyday": ("greeting", "thanks", "bye", "who", "vague", "off_topic", "not_trailing", "address", "voice"),
     "structure": ("section", "project", "division", "projects_list", "project_kinds", "what_endings", "unled", "attachment", "which"),
     "facts": ("doc_number", "printed", "issued", "meeting", "cc", "issuer", "document"),
     "yesno": ("infix", "suffix", "not_before_suffix", "not_yesno", "every_street"),

@@ -3,12 +3,15 @@
 `Conversation.reply(key, message)` loads the conversation's context, reads the message, answers it and
 stores what a follow-up may lean on. The order in which readings win (first match answers):
 
+0. voice fillers (那个, 呃, 我想问一下, 然后) are taken out first;
 1. pleasantries alone (你好, 谢谢) — a short reply; the context is kept, so "卫健局呢" still works after "谢谢";
 2. an English message — 请用中文提问 and the Chinese it probably meant;
 3. an answer to an ask-back (a choice offered, or "对" to the only one);
 4. paging (下一页, 还有呢, 查看全部) and "第3条(详细说说)" of the last list; "详细 五-12";
 5. row codes (五-12, K5-12, 民生实事 5-1; 五-30 is said not to exist);
-6. a follow-up that only names a new subject ("卫健局呢", "那托位呢"): the last question about it;
+6. after rows found by a topic, a unit alone ("那街道呢", "那民政局呢"): its part in those rows; a correction
+   ("不是民政局，是人社局") or a follow-up that only names a new subject ("卫健局呢", "那托位呢"): the last
+   question about it;
 7. the document's structure and facts, statistics, yes/no, supporting units, deadlines;
 8. the question pipeline; when the message names no subject of its own, the last one is used
    (its role, kind, count or list changed as the message says), else the message is answered afresh.

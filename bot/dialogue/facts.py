@@ -83,10 +83,18 @@ def leads_of_rows(question: str, rows: list[Row]) -> Answer:
 
 
 def unit_decides(question: str, catalog: Catalog, unit: str, rows: list[Row], what: str, lead_asked: bool,
-                 support_asked: bool = False) -> Answer:
+                 support_asked: bool = False, verdict: bool = True) -> Answer:
     """Is `unit` the lead (with 牵头), a supporting unit (with 配合), or among the units of these rows?
-    是/不是 first, then who is. Rows addressed to a group the unit belongs to (各街镇 for a street) concern it
-    as its own supporting rows do."""
+    是/不是 first (unless no `verdict` was asked for: "那街道呢" asks the part, not yes or no), then who is.
+    Rows addressed to a group the unit belongs to (各街镇 for a street) concern it as its own supporting rows do."""
+    found = _unit_decides(question, catalog, unit, rows, what, lead_asked, support_asked)
+    if not verdict:
+        found.headline = found.headline.removeprefix(m.NO).removeprefix(m.YES)
+    return found
+
+
+def _unit_decides(question: str, catalog: Catalog, unit: str, rows: list[Row], what: str, lead_asked: bool,
+                  support_asked: bool) -> Answer:
     parts = [r.role_of(unit) for r in rows]
     matched = [r for r, p in zip(rows, parts, strict=True)
                if p is not None and (p.lead if lead_asked else not p.lead if support_asked else True)]

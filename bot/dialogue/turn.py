@@ -62,6 +62,15 @@ def _as_written(name: str) -> str:
 
 
 @lru_cache(maxsize=4)
+def _correction_pattern(denials: tuple[str, ...], assertions: tuple[str, ...]) -> re.Pattern[str]:
+    """"不是X，是Y" (dialogue.toml [correction]): group 1 is Y, the subject meant."""
+    def words(found: tuple[str, ...]) -> str:
+        return "|".join(map(re.escape, found))
+
+    return re.compile(rf"^(?:{words(denials)})[^，,]{{1,20}}[，,]\s*(?:{words(assertions)})([^，,]{{1,20}})$")
+
+
+@lru_cache(maxsize=4)
 def _projects_counted(kinds: tuple[str, ...]) -> re.Pattern[str]:
     """"几个项目", "几大类", "多少个方面": a count of the projects, by the words that name them."""
     return re.compile(r"(?:几|多少)个?大?(?:" + "|".join(map(re.escape, kinds)) + ")")
@@ -108,7 +117,7 @@ class Turn:
         return written if self.duban.written_examples or not self.duban.examples else self.duban.examples[0]
 
     def read(self, text: str, depth: int) -> tuple[Answer, Context]:
-        core, pleasantry = self._strip_pleasantries(text)
+        core, pleasantry = self._strip_pleasantries(self._without_voice_fillers(text))
         if chosen := self._choice(core or text):
             return self.read(chosen, depth + 1)
         if not core:
@@ -124,7 +133,10 @@ class Turn:
         for reader in (self._paging, self._nth, self._detail, self._codes_alone):
             if (found := reader(core)) is not None:
                 return found
-        if depth < _MAX_DEPTH and (rewritten := self._new_subject(core) or self._person(core)) is not None:
+        if (found := self._part_in_rows(core)) is not None:
+            return found
+        if depth < _MAX_DEPTH and (rewritten := self._corrected(core) or self._new_subject(core) or
+                                   self._person(core)) is not None:
             return self.read(rewritten, depth + 1)
         for reader in (self._structure, self._stats, self._yesno, self._supporting, self._deadline, self._pasted):
             if (found := reader(core)) is not None:
@@ -151,6 +163,21 @@ class Turn:
         if not _HAS_WORD.search(core) or (found and core.strip("，,!！ ") in self.cues["everyday.address"]):
             core = ""
         return (core.replace(" ", "，") if core else ""), found
+
+    def _without_voice_fillers(self, text: str) -> str:
+        """"那个呃就是我想问一下加装电梯那个事情是哪个单位牵头的然后…": the message without the words voice
+        input leaves in (dialogue.toml everyday.voice), each leaving a comma; a short one only beside another."""
+        words = self.cues["everyday.voice"]
+        found = [w for w in words if w in text]
+        if not found:
+            return text
+        if len(found) == 1 and len(found[0]) <= 2 and text.count(found[0]) == 1:
+            return text
+        out = text
+        for word in words:  # longest first: "那个事情" before "那个"
+            out = out.replace(word, "，")
+        out = re.sub(r"[，\s]*，[，\s]*", "，", out).strip("，")
+        return out if _HAS_WORD.search(out) else text
 
     def _inclusive(self, core: str) -> str:
         """"杨丽霞一共管几项，含民生实事": a kind said to be included widens the question, it does not narrow
@@ -251,16 +278,17 @@ class Turn:
         rest = rest.replace(last, "", 1) if last else rest
         if "条" not in core and "个" not in core and not last:
             return None
-        # "第2条的配合单位", "第3条谁分管": the question asked about that one row.
+        # "第2条的配合单位", "第3条谁分管", "第一条谁牵头": the question asked about that one row.
         support = self.cues.any("supporting.who_support", rest)
         every = self.cues.any("supporting.who_all", rest)
         leader = bool(self.lexicon.cues.found("who_leader", rest))
-        # "第12条展开说说", "第3个具体讲讲": only the ordinal and words asking for the detail.
-        for word in self.cues["detail.words"]:
+        lead = not (support or every or leader) and bool(self.lexicon.cues.found("who_unit", rest))
+        # "第12条展开说说", "第3个具体讲讲", "第6条说的啥": only the ordinal and words asking for the detail.
+        for word in (*self.cues["detail.words"], *self.cues["structure.what_endings"]):
             rest = rest.replace(word, "")
-        if rest.strip("的，。？?") and not (support or every or leader):
+        if rest.strip("的，。？?") and not (support or every or leader or lead):
             return None
-        listing = self.ctx.listing
+        listing = self._listing()
         if not listing:
             return self._keep(s.make(self.message, "none",
                                      m.NO_NTH_LIST.format(example=self._example(m.LIST_EXAMPLE))))
@@ -268,12 +296,24 @@ class Turn:
         if k is None or not 0 < k <= len(listing):
             return self._keep(s.make(self.message, "item", m.NO_NTH.format(n=len(listing), k=k)))
         row = self.catalog.by_id[listing[k - 1]]
-        if support or every or leader:
-            result = f.leaders_of_rows(self.message, [row]) if leader and not (support or every) else \
+        if support or every or leader or lead:
+            result = f.leads_of_rows(self.message, [row]) if lead else \
+                f.leaders_of_rows(self.message, [row]) if leader and not (support or every) else \
                 f.supporting(self.message, [row], row.label, every_unit=every and not support)
             return result, self._remember(result, question=row.label, subjects=[Subject("code", row.label)],
                                           focus="rows", listing=listing)
         return self._detail_of([row], keep_listing=True)
+
+    def _listing(self) -> list[str]:
+        """The rows "第N条" counts in: the list last shown, else (after "第九部分有几条", which lists none) the
+        rows of the section or project the last question named, in document order."""
+        if self.ctx.listing or not self.ctx.question:
+            return self.ctx.listing
+        if project := project_of(self.ctx.question):
+            return [r.id for r in s.project_rows(self.catalog, project[0])]
+        if section := section_of(self.ctx.question):
+            return [r.id for r in s.section_rows(self.catalog, section[0])]
+        return []
 
     def _detail(self, core: str) -> tuple[Answer, Context] | None:
         """"详细 五-12", "展开 八-8", "五-12详细", or "详细" alone about the row just shown."""
@@ -332,7 +372,57 @@ class Turn:
             return None
         bare = core.rstrip("？?")
         bare = bare[len(opener):] if opener else bare
+        return self._instead(bare[:-len(closer)] if closer else bare)
+
+    def _part_in_rows(self, core: str) -> tuple[Answer, Context] | None:
+        """"老年食堂谁牵头" → "那街道呢": after rows found by their topic, a unit alone (or a bare word for
+        streets: the group addressed to every street, 各街镇) asks its part in those rows."""
+        opener = next((w for w in self.cues["followup.opener"] if core.startswith(w)), "")
+        closer = next((w for w in self.cues["followup.closer"] if core.rstrip("？?").endswith(w)), "")
+        if not (opener or closer) or not self.ctx.rows or not self._topic_only():
+            return None
+        bare = core.rstrip("？?")[len(opener):]
         bare = (bare[:-len(closer)] if closer else bare).strip(" ，的")
+        unit = self._unit_alone(bare)
+        if unit is None:
+            return None
+        rows = [self.catalog.by_id[i] for i in self.ctx.rows if i in self.catalog.by_id]
+        result = f.unit_decides(self.message, self.catalog, unit, rows, self._rows_named(rows), lead_asked=False,
+                                verdict=False)
+        return self._remember_plain(result, keep_rows=True)
+
+    def _topic_only(self) -> bool:
+        """Whether the last question was about a topic (its rows found by words), naming no unit, leader or row."""
+        types = {x.type for x in self.ctx.subjects}
+        return "topic" in types and not types & {"unit", "leader", "code", "section", "category"}
+
+    def _unit_alone(self, text: str) -> str | None:
+        """The unit `text` is (a unit's name and nothing else), or the every-street group for a bare 街道."""
+        if text in self.cues["yesno.every_street"]:
+            return self._every_street()
+        names = self._names(text)
+        found = self.subjects_of(text, with_topic=False)
+        if len(names) == 1 and names[0][0] == "unit" and sum(len(x.surface) for x in found) >= len(text) - 1:
+            return names[0][1]
+        return None
+
+    def _rows_named(self, rows: list[Row]) -> str:
+        """The last question's topic as it was asked ("老年食堂"), else the rows' codes or 这些工作."""
+        topic = next((x.surface for x in self.ctx.subjects if x.type == "topic"), "")
+        return topic or (SEP.join(r.label for r in rows) if len(rows) <= 3 else m.THESE_ROWS)
+
+    def _corrected(self, core: str) -> str | None:
+        """"不是民政局，是人社局": the last question about the subject asserted instead (its role and kind kept)."""
+        if not self.ctx.question or not self.ctx.subjects:
+            return None
+        match = _correction_pattern(self.cues["correction.denial"], self.cues["correction.assertion"]).match(
+            core.rstrip("？?。！! "))
+        return None if match is None else self._instead(match.group(1))
+
+    def _instead(self, bare: str) -> str | None:
+        """The last question with `bare` (a subject alone) in place of the subject of its kind, or None."""
+        ctx = self.ctx
+        bare = bare.strip(" ，的")
         if not bare or self._has_cue(bare):
             return None
         found = self.subjects_of(bare, with_topic=False)
@@ -508,7 +598,8 @@ class Turn:
             total = len(f.unit_counts(catalog, False, None))
             return self._keep(s.make(self.message, "overview", m.UNITS_LIST.format(n=total),
                                      facts=f.table(counts, 15)))
-        if cues.any("stats.streets", core) and not self._names(core):
+        # A street typed by sound ("双鱼街道有哪些任务") is named too: the parser links it (双屿街道).
+        if cues.any("stats.streets", core) and not self._names(core) and not self._parse(core).units:
             # "文件里点名的街道有哪几个": the 街道/镇 the rows name by their own name (not 各街镇).
             counts = f.unit_counts(catalog, False, kind)
             streets = {u.name for u in catalog.units.values() if u.kind == "street"}
@@ -632,6 +723,11 @@ class Turn:
             rows, what = self._deciding_rows(rest[:figure.start()] + rest[figure.end() + 1:], names)
         if leaders and units and not rows:
             return self._remember_plain(f.leader_oversees(self.message, self.catalog, leaders[0], units[0]))
+        if units and not leaders and not rows and self.ctx.rows and self._topic_only() and \
+                not any(len(w) > 1 for w in self._topic_words(_without_names(rest, self.lexicon))):
+            # "垃圾分类谁牵头" → "街道要参与吗": the unit's part in the rows just found.
+            rows = [self.catalog.by_id[i] for i in self.ctx.rows if i in self.catalog.by_id]
+            what = self._rows_named(rows)
         if leaders and not units:
             if not rows:
                 unit = self._domain_unit(rest)
@@ -872,18 +968,18 @@ class Turn:
 
     def _question(self, core: str) -> tuple[Answer, Context]:
         ctx = self.ctx
-        if ctx.rows and self.cues.any("followup.figures", core) and self._without_subject(core):
-            rows = [self.catalog.by_id[i] for i in ctx.rows if i in self.catalog.by_id]
-            return self._remember_plain(f.figures_of(self.message, rows), keep_rows=True)
         cleaned = self._strip_followup_words(core)
         query = self._parse(cleaned or core)
+        if ctx.rows and self._without_subject(core) and (self.cues.any("followup.figures", core) or
+                                                         self._asks_figure(query)):
+            rows = [self.catalog.by_id[i] for i in ctx.rows if i in self.catalog.by_id]
+            return self._remember_plain(f.figures_of(self.message, rows), keep_rows=True)
         own = bool(query.units or query.leaders or query.categories or query.items or query.unknown or
                    query.intent in ("unknown_unit", "other_place", "other_year", "ambiguous") or
                    any(len(p) > 1 and not _is_function(p) for p, _ in query.phrases))
         # "重点工作有多少项" asks about the whole document: without a follow-up word it is not a follow-up.
         own = own or (query.intent not in ("none", "help") and not self._leans(core))
-        narrow = self.cues.any("followup.narrow", core)
-        if own and narrow and ctx.rows and (query.units or query.leaders):
+        if own and ctx.rows and (query.units or query.leaders) and self._narrows(core, query):
             return self._narrow(query)
         if own or ctx.empty:
             if not own and ctx.empty and core.strip("？?。！!") in self.cues["stats.leaders_alone"]:
@@ -894,6 +990,12 @@ class Turn:
                 return self._keep(s.make(self.message, "none", self._vague_reply()))
             return self._fresh(core, query)
         return self._follow(core, cleaned, query)
+
+    def _asks_figure(self, query: Query) -> bool:
+        """"要打通几条" after "断头路": a verb of doing and 几/多少 with nothing else asks how much the rows just
+        shown set out to do — the figures they state — not how many rows there are."""
+        return bool(query.optional_terms) and (query.count or query.intent == "number") and not (
+            query.terms or query.units or query.leaders or query.categories or query.kind or query.role)
 
     def _leans(self, core: str) -> bool:
         """Whether the message has a word that leans on the conversation (那, 呢, 只看, 其中, 他, 列出来, who-asks)."""
@@ -983,6 +1085,19 @@ class Turn:
         after = self._remember(result, question=ctx.question, subjects=ctx.subjects, focus="question")
         after.role, after.kind = role or "", kind or ""
         return result, after
+
+    def _narrows(self, core: str, query: Query) -> bool:
+        """Whether a message naming a unit or leader picks among the rows just shown rather than asking
+        afresh: "其中民政局牵头的", "哪些是应急局牵头的" (at its start), or "只看卫健局的" after a list of
+        another kind of name (a leader's rows seen by one unit; "只看卫健局的" after a unit's rows is a switch)."""
+        if self.cues.any("followup.narrow", core) or core.startswith(self.cues["followup.narrow_opener"]):
+            return True
+        if not self.cues.any("followup.only", core):
+            return False
+        before = {x.type for x in self.ctx.subjects if x.type in ("unit", "leader")}
+        named = {"unit"} if query.units else set()
+        named |= {"leader"} if query.leaders else set()
+        return bool(before) and not before & named
 
     def _narrow(self, query: Query) -> tuple[Answer, Context]:
         """"其中民政局牵头的": the last rows where that unit (in that role) or leader appears."""
