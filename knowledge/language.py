@@ -264,6 +264,7 @@ class Layouts:
     heading_unit_nouns: tuple[str, ...] = ()
     heading_counted: tuple[str, ...] = ()
     group_targets: tuple[str, ...] = ()
+    group_endings: tuple[str, ...] = ()
 
     @property
     def table_names(self) -> Mapping[TableKind, tuple[str, ...]]:
@@ -489,7 +490,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "kinds": ("livelihood", "key_task"),
     "groups": ("names", "tasks", "targets"),
     "trailing": ("lead_ends", "support_ends", "units_ends", "joiners", "not_units"),
-    "run_together": ("text_openers",),
+    "run_together": ("text_openers", "group_endings"),
 }
 
 
@@ -528,6 +529,7 @@ def _layouts(path: Path) -> Layouts:
         heading_unit_nouns=file.words(part["sections"], "unit_nouns", "sections."),
         heading_counted=file.words(part["sections"], "counted", "sections."),
         group_targets=file.words(part["groups"], "targets", "groups."),
+        group_endings=file.words(part["run_together"], "group_endings", "run_together.", ()),
     )
 
 

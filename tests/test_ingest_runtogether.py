@@ -59,6 +59,11 @@ CASES = [
       ("推进学校食堂建设。", ["周红"], ["住建局"], ["教育局"]),
       ("为全区老人提供助餐服务。", ["周红"], ["民政局"], ["各街道"]),
       ("新建养老服务中心2家。", ["周红"], ["民政局"], ["各街道"])]),
+    # a name ending like a project's before a task verb ends there, even where a task verb (改造, 建设) is inside
+    # it; the title's last word (…项目) is no part of the number column's header word
+    (["2022年为民办实事项目序号项目名称建设内容责任单位1城区道路改造工程完成人民路改造3公里。区住建局区交通运输局"
+      "2老年食堂建设新建老年食堂10家。区民政局各街道"],
+     [("完成人民路改造3公里。", [], [], []), ("新建老年食堂10家。", [], [], [])]),
     # a deadline column after the leader: the date ends the row before the next number
     (["序号工作任务牵头单位配合单位责任领导完成时限1推进道路建设。县交通运输局县财政局刘洋6月底前"
       "2完成河道清淤。县水利局各乡镇陈静12月底前"],
@@ -79,6 +84,13 @@ def test_the_layout_and_its_columns_are_reported() -> None:
     assert [i.category for i in document.livelihood] == ["提升教育服务水平"] * 2 + ["强化养老保障"] * 2
 
 
+def test_a_name_run_into_its_content() -> None:
+    document = _read(*CASES[4][0])
+    assert [(i.category, i.text) for i in document.livelihood] == [
+        ("城区道路改造工程", "完成人民路改造3公里。"), ("老年食堂建设", "新建老年食堂10家。")]
+    assert document.tables[0].title == "2022年为民办实事项目"
+
+
 def test_the_cut_last_row_is_a_warning() -> None:
     document = _read(*CASES[3][0])
     assert len(document.livelihood) == 4  # 3 文化惠民工程 has no cells: the copy ends inside it
@@ -86,7 +98,7 @@ def test_the_cut_last_row_is_a_warning() -> None:
 
 
 def test_deadlines_are_read() -> None:
-    document = _read(*CASES[4][0])
+    document = _read(*CASES[5][0])
     assert [i.details.deadline for i in document.livelihood] == ["6月底前", "12月底前"]
 
 

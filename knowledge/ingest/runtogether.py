@@ -60,6 +60,7 @@ class Rebuilt:
 class _Words:
     headers: tuple[tuple[str, Role], ...]  # longest first
     openers: tuple[str, ...]
+    group_endings: tuple[str, ...]
     surnames: frozenset[str]
     compound: tuple[str, ...]
     titles: tuple[str, ...]
@@ -84,6 +85,7 @@ def _words() -> _Words:
     return _Words(
         headers=tuple(sorted(layout.columns.items(), key=lambda pair: len(pair[0]), reverse=True)),
         openers=tuple(sorted(data.layouts.text_openers, key=len, reverse=True)),
+        group_endings=tuple(sorted(data.layouts.group_endings, key=len, reverse=True)),
         surnames=frozenset(n for n in names if len(n) == 1), compound=tuple(n for n in names if len(n) > 1),
         titles=layout.titles, levels=forms.levels, party=forms.party, bodies=data.body_kinds,
         stems=tuple(sorted({s for group in forms.stems for s in group}, key=len, reverse=True)),
@@ -138,6 +140,11 @@ def _find_header(line: str) -> tuple[int, int, list[tuple[str, Role]]] | None:
         if not any(plain.startswith(w, start) for w in numbers):
             continue
         columns = _header_words(plain, start, [])
+        shorter = next((w for w in numbers if columns and len(w) < len(columns[0][0]) and columns[0][0].endswith(w)), "")
+        if columns is not None and shorter:
+            # the title's last word before the number column's ("…实事项目" + "序号"), not 项目序号
+            start += len(columns[0][0]) - len(shorter)
+            columns = [(shorter, "no"), *columns[1:]]
         if columns is not None:
             end = start + sum(len(w) for w, _r in columns)
             return start, end, _group_first([(line[start + sum(len(w) for w, _r in columns[:i]):][:len(w)], r)
@@ -327,10 +334,15 @@ class _Table:
         if "group" not in self.roles:
             return "", 0
         clause = re.split(r"[。；;，,、：:（(“\"\d]", body, maxsplit=1)[0]
-        for at in range(_MIN_GROUP, len(clause)):
-            if clause.startswith(_words().openers, at):
-                return clause[:at], at
-        return "", 0
+        words = _words()
+        starts = [at for at in range(_MIN_GROUP, len(clause)) if clause.startswith(words.openers, at)]
+        # a name ending like a project's (…改造工程, 老年食堂建设) right before a task verb ends there; else the first
+        # task verb starts the content (增加教育资源供给 | 实施新建…)
+        # (the name may hold one task verb of its own, a noun there; a content already begun holds more)
+        named = [at for at in starts if clause[:at].endswith(words.group_endings) and
+                 sum(1 for other in starts if other < at) <= 1]
+        at = (named or starts or [0])[0]
+        return clause[:at], at
 
     def _next_tail(self, body: str, at: int) -> tuple[int, int, list[str]] | None:
         """The next cells after a text from `at`: (where they start, where they end, the cells). Cells followed by
