@@ -97,6 +97,17 @@ def test_abbreviations_matching_two_units_return_both_in_document_order(names: U
     assert both.abbreviated("发改局") == ("县发展和改革局", "市发展和改革局")
 
 
+def test_a_company_or_group_is_called_by_its_initials_alone() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        written = [(n, n) for n in ("区城市发展集团", "市交通投资集团", "县民政局", "区城市管理局")]
+        segmenter = Segmenter("\n".join(n for n, _ in written), (), Path(folder))
+        units = UnitNames(written, segmenter.cut, segmenter.known, (), unit_forms_data())
+    assert units.without_kind("城发") == ("区城市发展集团",)
+    assert units.without_kind("交投") == ("市交通投资集团",)
+    assert units.without_kind("城管") == ()  # a 局 keeps its kind: 城管局, not 城管
+    assert units.without_kind("城市发展") == ()  # the words written whole are a topic, not initials
+
+
 def test_long_words_are_cut_into_the_words_they_are_made_of() -> None:
     known = {"人力", "资源", "建设", "领导", "小组"}.__contains__
     assert fine_words("人力资源", known) == ["人力", "资源"]
@@ -121,6 +132,8 @@ DOCUMENT = """某某县人民政府办公室关于印发2024年重点工作责�
 配合单位：县市场监督管理局
 4.建设县级融媒体平台，推进融媒体改革。
 牵头单位：县融媒体中心
+5.新建城北公共停车场2处。
+牵头单位：县城市发展集团
 """
 
 
@@ -137,7 +150,8 @@ def duban() -> Iterator[Duban]:
     ("燃气公司负责什么", "unit_items", ["K1-2"], "lead", "天然气"),
     ("洪城水业负责哪些", "ambiguous", [], "", "江西洪城水业燃气公司"),  # two companies of the brand: asked back
     ("市场监管局配合什么", "unit_items", ["K1-3"], "support", "行政许可"),
-    ("融媒体改革谁牵头", "topic_units", ["K1-4"], "", "县融媒体中心"),  # a stretch the rows write stays a topic
+    ("融媒体改革谁牵头", "topic_units", ["K1-4"], "", "县融媒体中心"),
+    ("城发负责哪些", "unit_items", ["K1-5"], "lead", "已将“城发”理解为“县城市发展集团”"),  # a group by its initials  # a stretch the rows write stays a topic
 ], ids=lambda value: value if isinstance(value, str) and len(value) > 4 else None)
 def test_questions(duban: Duban, question: str, intent: str, ids: list[str], role: str, says: str) -> None:
     answer = to_json(duban.ask(question))

@@ -170,6 +170,11 @@ class Lexicon:
         return "\n".join(name for _, name in self.unit_names)
 
     @cached_property
+    def unit_name_characters(self) -> frozenset[str]:
+        """Every character of those names: a word with any other character abbreviates none of them."""
+        return frozenset(self.unit_names_text)
+
+    @cached_property
     def words(self) -> set[str]:
         """Every cue phrase and surface: segmentation must keep these whole."""
         words = set(self.surfaces) | set(self.synonyms) | self.language.topics.keep | self.document_words

@@ -414,6 +414,26 @@ class Parser:
                 names = names.adding("units", units[0], msg.READ_AS.format(written=span, name=units[0]))
                 rest = rest.replace(span, _GAP)
                 break
+        return self._kindless(names, rest)
+
+    def _kindless(self, names: _Names, rest: str) -> tuple[_Names, str | _Refusal]:
+        """A company or group called by its initials alone ("城发参与了哪些工作" → 区城市发展集团): a stretch of two
+        to four characters that is no word of the dictionary (so 城发, not 工作), that the document's text does not
+        write, and whose characters all occur in the unit names (set tests before the names are cut into words)."""
+        if names.named:
+            return names, rest
+        catalog, characters = self.lexicon.catalog, self.lexicon.unit_name_characters
+        for chunk in rest.split(_GAP):
+            spans = (chunk[start:start + size] for size in (4, 3, 2) for start in range(len(chunk) - size + 1))
+            for word in spans:
+                if not set(word) <= characters or self.segmenter.known(word) or catalog.containing(word):
+                    continue
+                if not (units := self.unit_names.without_kind(word)):
+                    continue
+                if len(units) > 1:
+                    return names, _Refusal("ambiguous", word, units)
+                return names.adding("units", units[0], msg.READ_AS.format(written=word, name=units[0])), \
+                    rest.replace(word, _GAP)
         return names, rest
 
     def _without_leading_stop(self, run: str) -> str:

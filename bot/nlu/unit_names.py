@@ -6,7 +6,8 @@ Two ways a question names a unit no listed spelling covers:
   name), at least `part_min_chars` long and holding a word that tells bodies apart (no 公司, 办公室, 领导小组 …,
   no place, no joining 和);
 - an abbreviation, one character (or the whole word) from some of the name's words in order, then the body's
-  kind kept short ("审改办" for 市行政审批制度改革工作领导小组办公室, "人社局" for 人力资源和社会保障局).
+  kind kept short ("审改办" for 市行政审批制度改革工作领导小组办公室, "人社局" for 人力资源和社会保障局); a company
+  or group is also called by the first characters of its words alone ("城发" for 区城市发展集团).
 
 Both are derived from the document's own unit names, cut into words by jieba over a dictionary of the words those
 names contain; the caller takes a reading only when it names exactly one unit and asks back when it names two.
@@ -72,6 +73,12 @@ class UnitNames:
                 content = _before_ending(words, ending)
                 self.words.append(NameWords(unit, tuple(w for w in content if w not in data.connectors), kept))
         self.parts = {part: tuple(units) for part, units in owners.items()}
+        kindless: defaultdict[str, dict[str, None]] = defaultdict(dict)
+        for named in self.words:
+            if named.kind in data.kindless_kinds:
+                for initials in _initials(named.content):
+                    kindless[initials][named.unit] = None
+        self.kindless = {initials: tuple(units) for initials, units in kindless.items()}
 
     def _placeless(self, name: str) -> str:
         """The name without the document's place before it ("莲都邮政管理局" → 邮政管理局)."""
@@ -120,6 +127,10 @@ class UnitNames:
                  and _spells(head, n.content))
         return tuple(dict.fromkeys(units))
 
+    def without_kind(self, typed: str) -> tuple[str, ...]:
+        """The companies or groups `typed` calls by the first characters of their words alone ("城发")."""
+        return self.kindless.get(typed, ())
+
     def meant_by(self, typed: str) -> tuple[str, ...]:
         """The units a typed name means as a stretch of their name or as its abbreviation."""
         return self.part_of(typed) or self.abbreviated(typed)
@@ -130,6 +141,19 @@ def _names_within(written: str) -> list[str]:
     inner = [m for m in _PARENTHESES.findall(written) if len(m) >= 3]
     core = re.sub(r"[、，,·\s]", "", _PARENTHESES.sub("", written))
     return [n for n in dict.fromkeys([core, *inner]) if n]
+
+
+def _initials(words: tuple[str, ...]) -> set[str]:
+    """The first characters of two or more of `words`, in order ("城市 发展" → 城发); at most four, as people type."""
+    found: set[str] = set()
+    firsts = [w[0] for w in words]
+    if len(firsts) > 8:  # a name of that many words is no company's; and 2^n choices would not stay cheap
+        return found
+    for mask in range(1, 1 << len(firsts)):
+        picked = "".join(c for i, c in enumerate(firsts) if mask >> i & 1)
+        if 2 <= len(picked) <= 4:
+            found.add(picked)
+    return found
 
 
 def _before_ending(words: list[str], ending: str) -> list[str]:
