@@ -18,6 +18,7 @@ from documents_support import imported
 from bot.dialogue.engine import Conversation
 from bot.pipeline import Duban
 from bot.render import render_text
+from knowledge.rowids import canonical_row_ids, parse_row_id
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden" / "documents"
@@ -28,6 +29,8 @@ HAIYAN = DATA / "real-holdout2" / "haiyan-2022-tasks"
 CHUZHOU = DATA / "real" / "chuzhou-2020-tasks"
 ZHAOHUA = DATA / "real-holdout2" / "zhaohua-2017-minsheng"
 SHANDONG = DATA / "real-holdout3" / "shandong-2015-tasks"
+# A 县 document in traditional script whose rows are labelled 民生實事 1-1.
+YANGXIAN = DATA / "real" / "yangxian-2024-minsheng"
 
 GOLDEN_QUESTIONS = {
     "haiyan-county": ("第一部分", "全县生产总值由哪位县领导负责", "有哪些县领导", "县财政局的分管领导是谁",
@@ -41,7 +44,7 @@ FOLDERS = {"haiyan-county": HAIYAN, "chuzhou-city": CHUZHOU}
 @pytest.fixture(scope="module")
 def documents(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Path, Duban]]:
     found: dict[Path, Duban] = {}
-    for folder in (HAIYAN, CHUZHOU, ZHAOHUA, SHANDONG):
+    for folder in (HAIYAN, CHUZHOU, ZHAOHUA, SHANDONG, YANGXIAN):
         found[folder] = imported(folder / "source.txt", folder.name, tmp_path_factory.mktemp(folder.name))
     yield found
 
@@ -135,3 +138,18 @@ def test_help_of_a_livelihood_document_uses_its_tables_name(documents: dict[Path
     """A 区 document whose livelihood table is 民生工程: its help and /start name that, never 民生实事."""
     text = _chrome_texts(documents[ZHAOHUA])
     assert "民生工程" in text and "民生实事" not in text, text
+
+
+@pytest.mark.parametrize("folder", [ZHAOHUA, YANGXIAN], ids=["min-sheng-gong-cheng", "traditional"])
+def test_row_labels_as_shown_are_understood_back(documents: dict[Path, Duban], folder: Path) -> None:
+    """Every label the bot shows a livelihood row by (民生工程 1-1, 民生實事 1-2) reads back as that row: in a
+    question, alone, and in the conversation, where a space between words otherwise stands for a comma."""
+    duban = documents[folder]
+    rows = [r for r in duban.catalog.rows if r.kind == "livelihood"][:3]
+    assert rows and all(not r.label.startswith("民生实事") for r in rows)
+    for row in rows:
+        for typed in (row.label, row.label.replace(" ", "") + "谁牵头", f"{row.label}由哪个单位负责"):
+            assert duban.parse(typed).items == [row.id], typed
+            assert row.text[:12] in _reply(duban, typed), typed
+        assert parse_row_id(row.label) == row.id
+        assert canonical_row_ids(f"{row.label} 县民政局").split()[0] == row.id

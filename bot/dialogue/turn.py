@@ -36,6 +36,7 @@ from bot.wording import leader_words
 from knowledge.catalog import Row
 from knowledge.kinds import table_kind
 from knowledge.numerals import int_to_chinese
+from knowledge.rowids import written_row_ids
 
 if TYPE_CHECKING:
     from knowledge.reminders.deadlines import Deadline
@@ -162,7 +163,7 @@ class Turn:
         core = core.strip()
         if not _HAS_WORD.search(core) or (found and core.strip("，,!！ ") in self.cues["everyday.address"]):
             core = ""
-        return (core.replace(" ", "，") if core else ""), found
+        return (_spaces_as_commas(core) if core else ""), found
 
     def _without_voice_fillers(self, text: str) -> str:
         """"那个呃就是我想问一下加装电梯那个事情是哪个单位牵头的然后…": the message without the words voice
@@ -1322,3 +1323,12 @@ __all__ = ["Turn"]
 
 def _shown(day: date) -> str:
     return m.DATE_ISO.format(date=m.DATE.format(y=day.year, m=day.month, d=day.day), iso=day.isoformat())
+
+
+def _spaces_as_commas(text: str) -> str:
+    """The spaces between a message's words as the commas they stand for ("区民政局 老年食堂"), but none inside a
+    row ID: "民生实事 5-1" (as answers label rows) stays one ID, read as 民生实事5-1."""
+    for surface, _code in written_row_ids(text):
+        if " " in surface and surface in text:
+            text = text.replace(surface, "".join(surface.split()))
+    return text.replace(" ", "，")
