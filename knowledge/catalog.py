@@ -229,6 +229,22 @@ class Catalog:
     def leaders(self) -> list[str]:
         return list(self.leader_titles)
 
+    def member(self, name: str) -> UnitInfo | None:
+        """The unit `name` names: one of the document's, else a government below the document's it does not list
+        ("青田县" in a 丽水市 document) when it addresses such governments together (各县（市、区）政府) — a
+        county it reaches through that group, as a street is reached through 各街镇; None for anything else."""
+        if (info := self.units.get(name)) is not None:
+            return info
+        from knowledge.language import document_places, language
+
+        places = language().places
+        county = places.county(name)
+        if county != name or not any(u.kind == "group" and u.covers == "county" for u in self.units.values()):
+            return None
+        # The document's own place (丽水市) or one above it is no county of it.
+        own = {*document_places(self.place, places.county_levels), *document_places(self.title, places.county_levels)}
+        return None if county in own else UnitInfo(name, "county", ())
+
     def table_name(self, kind: TableKind) -> str:
         """What the document calls its table of `kind` (民生实事, 为民办实事 …); "" when it has none of that kind."""
         return dict(self.facts.tables).get(kind, "")

@@ -13,8 +13,9 @@ TableKind = Literal["key_task", "livelihood"]
 # A unit's part in a row as the document writes it: marked lead, supporting, or responsible where the
 # document marks no lead at all (answered as 负责, exported as lead, CONTRACT §5).
 UnitRole = Literal["lead", "support", "responsible"]
-# What a body is: a department (区民政局), a street or town (五马街道), or a group addressee (各街镇).
-UnitKind = Literal["department", "street", "group"]
+# What a body is: a department (区民政局), a street or town (五马街道), a government below the document's (a
+# 市's 青田县, a 省's 丽水市: "county"), or a group addressee (各街镇, 各县（市、区）政府).
+UnitKind = Literal["department", "street", "county", "group"]
 
 _TABLE_KINDS: tuple[TableKind, ...] = get_args(TableKind)
 _UNIT_KINDS: tuple[UnitKind, ...] = get_args(UnitKind)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -134,6 +134,48 @@ class Places:
     own_words: tuple[str, ...]
     groups: tuple[GroupSpec, ...]
     group_patterns: tuple[GroupSpec, ...]
+    # Governments below the document's (kind "county"): the levels their names end with, what may follow a
+    # place's name in a body's name (人民政府, （管委会）), and words ending in a level that name no place.
+    county_levels: tuple[str, ...] = ()
+    government_endings: tuple[str, ...] = ()
+    not_counties: tuple[str, ...] = ()
+    # A group addressee naming a level's governments together: the kind of unit ("county", "street") → its
+    # level words, and how answers explain the group ("{name}共同承担").
+    government_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    government_explain: str = ""
+
+    def government_group(self, name: str, prefix: str) -> str:
+        """The kind of unit an addressee names every one of ("各县、市、区政府", "各县（市、区）政府（管委会）" →
+        county; "各乡镇人民政府" → street), "" when it is no such group: `prefix` (各), then nothing but the level
+        words, 、 and parentheses, then government endings."""
+        text = simplified("".join(name.split()))
+        if not prefix or not text.startswith(prefix):
+            return ""
+        rest = text[len(prefix):]
+        endings = sorted(self.government_endings, key=len, reverse=True)
+        while ending := next((e for e in endings if rest.endswith(e) and len(rest) > len(e)), ""):
+            rest = rest.removesuffix(ending)
+        rest = re.sub(r"[、，,（）()]", "", rest)
+        for kind, words in self.government_groups.items():
+            left = rest
+            for word in sorted(words, key=len, reverse=True):
+                left = left.replace(word, "")
+            if rest and not left:
+                return kind
+        return ""
+
+    def county(self, name: str) -> str:
+        """The place a body's name names a government of ("青田县", "莲都区人民政府" → 莲都区; "" for any other
+        body): two to six characters ending in a county level, then government endings or nothing."""
+        text = simplified("".join(name.split()))
+        endings = sorted(self.government_endings, key=len, reverse=True)
+        while ending := next((e for e in endings if text.endswith(e) and len(text) > len(e)), ""):
+            text = text.removesuffix(ending)
+        if not (3 <= len(text) <= 7 and text.endswith(self.county_levels)) or text.endswith(self.not_counties):
+            return ""
+        if not re.fullmatch(r"[\u4e00-\u9fff]+", text) or text.startswith(self.not_place_openers):
+            return ""
+        return text
 
     def groups_at(self, level: str) -> tuple[GroupSpec, ...]:
         """The groups of a document of this level; those named after a level are left out when it is unknown."""
@@ -414,13 +456,22 @@ _GROUP_KEYS = ("name", "aliases", "covers", "all", "explain")
 def _bodies(path: Path) -> tuple[Places, frozenset[str], frozenset[str]]:
     file = _File(path)
     data = file.table(file.data, "", ("qualifiers", "body_kinds", "street_suffixes", "not_place_openers",
-                                      "own_words", "group", "group_pattern"))
+                                      "own_words", "county_levels", "government_endings", "not_counties",
+                                      "government_group", "group", "group_pattern"))
+    governments = file.table(data.get("government_group", {}), "government_group.",
+                             ("county", "street", "explain"))
     groups = tuple(_group(file, g, "group.") for g in file.tables("group", _GROUP_KEYS))
     patterns = tuple(_group(file, p, "group_pattern.")
                      for p in file.tables("group_pattern", ("suffix", "covers", "all", "explain")))
     places = Places(street_suffixes=file.words(data, "street_suffixes", ""),
                     not_place_openers=file.words(data, "not_place_openers", ""),
-                    own_words=file.words(data, "own_words", ""), groups=groups, group_patterns=patterns)
+                    own_words=file.words(data, "own_words", ""), groups=groups, group_patterns=patterns,
+                    county_levels=file.words(data, "county_levels", ""),
+                    government_endings=file.words(data, "government_endings", ""),
+                    not_counties=file.words(data, "not_counties", ""),
+                    government_groups={kind: file.words(governments, kind, "government_group.")
+                                       for kind in ("county", "street")},
+                    government_explain=file.text(governments, "explain", "government_group."))
     return (places, frozenset(file.words(data, "qualifiers", "", ())),
             frozenset(file.words(data, "body_kinds", "", ())))
 

@@ -25,9 +25,9 @@ def rows_of_unit(catalog: Catalog, unit: str, role: str | None = None, kind: Tab
 
 
 def rows_via_groups(catalog: Catalog, unit: str, kind: TableKind | None = None) -> dict[str, list[Row]]:
-    """Rows addressed to groups the unit belongs to (各街镇 for a street, 全区各部门 for a department),
-    by group, leaving out rows that name the unit itself."""
-    info = catalog.units.get(unit)
+    """Rows addressed to groups the unit belongs to (各街镇 for a street, 全区各部门 for a department,
+    各县（市、区）政府 for a county, listed or not), by group, leaving out rows that name the unit itself."""
+    info = catalog.member(unit)
     if info is None or info.kind == "group":
         return {}
     seen = {r.id for r in catalog.by_unit.get(unit, ())}

@@ -16,8 +16,10 @@ from knowledge.language import (
     GroupSpec,
     Language,
     PlaceData,
+    Places,
     document_place,
     language,
+    unit_forms_data,
 )
 
 BUNDLED_DOCUMENT = DATA / "lucheng-2023-tasks.txt"
@@ -69,8 +71,11 @@ class Vocabulary:
 
     def __init__(self, units: list[UnitEntry], streets: Iterable[str], street_suffixes: Iterable[str],
                  group_patterns: list[tuple[str, GroupInfo]], unit_prefixes: Iterable[str],
-                 qualifiers: Iterable[str]) -> None:
+                 qualifiers: Iterable[str], places: Places | None = None, group_prefix: str = "") -> None:
         self.entries: dict[str, UnitEntry] = {}
+        # How governments below the document's are named (bodies.toml): their groups and their own names.
+        self.places = places
+        self.group_prefix = group_prefix
         self._lookup: dict[str, str] = {}
         self.streets = list(streets)
         self.street_suffixes = tuple(street_suffixes)
@@ -105,6 +110,12 @@ class Vocabulary:
         key = spelling(written)
         if owner := self._lookup.get(key):
             return self.entries[owner]
+        if self.places is not None and (covers := self.places.government_group(key, self.group_prefix)):
+            # "各县、市、区政府", "各县（市、区）政府（管委会）": every county together, however written
+            entry = UnitEntry(key, "group", group=GroupInfo(covers=covers, all=True,
+                                                           explain=self.places.government_explain.format(name=key)))
+            self._add(entry)
+            return entry
         if parts := second_name(key):
             first, second = parts
             entry = self.resolve(first)
@@ -119,7 +130,8 @@ class Vocabulary:
                 entry = UnitEntry(key, "group", group=info)
                 self._add(entry)
                 return entry
-        kind: UnitKind = "street" if key.endswith(self.street_suffixes) else "department"
+        kind: UnitKind = "street" if key.endswith(self.street_suffixes) else \
+            "county" if self.places is not None and self.places.county(key) else "department"
         entry = UnitEntry(key, kind)
         self._add(entry)
         self._add_short_form(entry)
@@ -131,6 +143,8 @@ class Vocabulary:
         if entry.kind == "street":
             short = next((entry.name.removesuffix(s) for s in self.street_suffixes
                           if entry.name.endswith(s) and len(entry.name) - len(s) >= 2), "")
+        if entry.kind == "county" and self.places is not None:  # 莲都区人民政府 is typed 莲都区
+            short = self.places.county(entry.name)
         if short and spelling(short) not in self._lookup:
             entry.aliases.add(short)
             self._lookup[spelling(short)] = entry.name
@@ -157,7 +171,7 @@ def load_vocabulary(data: Language | None = None, place: DocumentPlace | None = 
                 for g in _groups(data, place, overrides)]
     patterns = [(p.suffix, _group_info(p)) for p in data.places.group_patterns]
     return Vocabulary(entries, overrides.streets if overrides else (), data.places.street_suffixes, patterns,
-                      place.unit_prefixes, data.qualifiers)
+                      place.unit_prefixes, data.qualifiers, data.places, unit_forms_data().group_prefix)
 
 
 def _groups(data: Language, place: DocumentPlace, overrides: PlaceData | None) -> list[GroupSpec]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from documents_support import imported
+from documents_support import imported, imported_text
 
 from bot.dialogue.engine import Conversation
 from bot.pipeline import Duban
@@ -153,3 +153,43 @@ def test_row_labels_as_shown_are_understood_back(documents: dict[Path, Duban], f
             assert row.text[:12] in _reply(duban, typed), typed
         assert parse_row_id(row.label) == row.id
         assert canonical_row_ids(f"{row.label} 县民政局").split()[0] == row.id
+
+
+LISHUI = DATA / "real" / "lishui-2023-tasks"
+XUCHANG = DATA / "real-holdout2" / "xuchang-2020-tasks"
+# A 市 document written for the test: its counties addressed together, one named, a 小区 in a task's text.
+CITY = """某某市人民政府办公室关于印发2024年重点工作任务分解的通知
+各县（市、区）人民政府，市政府各部门：
+序号\t工作任务\t牵头单位\t责任单位
+1\t新改造老旧小区120个。\t市住建局\t各县（市、区）政府（管委会）
+2\t建成乡镇卫生院15家。\t市卫健委\t各县、市、区政府
+3\t建设东山县城区污水管网。\t东山县人民政府\t市住建局
+4\t新增城镇就业3万人。\t市人力社保局\t
+"""
+
+
+@pytest.mark.parametrize("folder", [CHUZHOU, LISHUI, XUCHANG], ids=["chuzhou", "lishui", "xuchang"])
+def test_county_governments_addressed_together_are_a_group(tmp_path: Path, folder: Path) -> None:
+    """各县、市、区政府 / 各县（市、区）政府 / 各县(市、区)政府（管委会）: a group of the counties, kept as written,
+    never a department with short forms cut from its punctuation (、市、区政府, 市区政府)."""
+    duban = imported(folder / "source.txt", folder.name, tmp_path)
+    groups = [u for u in duban.catalog.units.values() if u.name.startswith("各县")]
+    assert groups and all(u.kind == "group" and u.covers == "county" and u.covers_all for u in groups), groups
+    assert not any(a.startswith(("、", "（", "市、")) or a == "市区政府" for u in groups for a in u.aliases)
+
+
+def test_a_county_the_document_does_not_name_reaches_the_rows_addressed_to_every_county() -> None:
+    with imported_text(CITY, "city") as duban:
+        units = duban.catalog.units
+        assert units["东山县人民政府"].kind == "county"
+        assert {units["各县（市、区）政府（管委会）"].kind, units["各县、市、区政府"].kind} == {"group"}
+        for question in ("西岭县有什么任务", "请问北湖区负责哪些工作", "东山县有什么任务"):
+            answer = duban.ask(question)
+            reply = render_text(answer)
+            assert "各县（市、区）政府（管委会）" in reply and "各县、市、区政府" in reply, reply
+            assert {r.id for rows in answer.related.values() for r in rows} == {"K1-1", "K1-2"}, question
+        assert {i.row.id for b in duban.ask("东山县有什么任务").blocks for i in b.rows} == {"K1-3"}
+        # the document's own place, and a 小区 in the text, are no county
+        assert duban.parse("某某市有什么任务").units == []
+        assert duban.parse("老旧小区谁牵头").units == []
+        assert "K1-1" in {i.row.id for b in duban.ask("老旧小区谁牵头").blocks for i in b.rows}

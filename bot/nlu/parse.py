@@ -213,6 +213,8 @@ class Parser:
         """Beyond the certain names: a leader's or a short unit's typo, a title alone, a mistyped unit.
         Returns the names and the text left, or the refusal that ends the reading."""
         if not names.named:
+            names, rest = self._unlisted_counties(names, rest)
+        if not names.named:
             names, rest = self._leader_typos(names, rest)
         if not names.named:
             names, refusal = self._entities([m for m in mentions if m.weak], names)
@@ -225,6 +227,19 @@ class Parser:
         if isinstance(left, _Refusal) or names.named:
             return names, left
         return self._short_unit_typos(names, left)
+
+    def _unlisted_counties(self, names: _Names, rest: str) -> tuple[_Names, str]:
+        """"青田县有什么任务" in a 丽水市 document naming no 青田县: a county the document addresses only together
+        (各县（市、区）政府), named as a unit so that its answer lists that group's rows (Catalog.member)."""
+        catalog, levels = self.lexicon.catalog, self.lexicon.language.places.county_levels
+        for end, char in enumerate(rest, start=1):
+            if char not in levels:
+                continue
+            for start in range(max(0, end - 7), end - 2):
+                name = self._without_leading_stop(rest[start:end])
+                if name not in catalog.units and not catalog.containing(name) and catalog.member(name) is not None:
+                    return names.adding("units", name), rest.replace(name, _GAP)
+        return names, rest
 
     def _synonyms(self, terms: list[str]) -> dict[str, tuple[str, ...]]:
         """Everyday words → the document's words; other long words → their looser forms."""
