@@ -299,6 +299,7 @@ class Layouts:
     trailing_joiners: tuple[str, ...]
     trailing_not_units: tuple[str, ...]
     trailing_units_ends: tuple[str, ...] = ()
+    carry_over: tuple[str, ...] = ()  # "下同": a note in a row's parenthesis holds for the rows after it
     group_names: tuple[str, ...] = ()
     group_tasks: tuple[str, ...] = ()
     # Words a task's text opens with: where a name cell and a content cell ran together, the content starts there.
@@ -534,7 +535,7 @@ def _grammar(path: Path) -> tuple[Counting, Figures, Names, Commands]:
 
 _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "columns": COLUMN_ROLES,
-    "leads": ("marks", "suffixes", "all_lead_suffixes", "trailing_words", "first_listed"),
+    "leads": ("marks", "suffixes", "all_lead_suffixes", "trailing_words", "first_listed", "carry_over"),
     "units": ("endings", "group_starts", "levels"),
     "sections": ("leader_verbs", "unit_nouns", "counted"),
     "page": ("chrome_starts", "footer_starts"),
@@ -563,6 +564,7 @@ def _layouts(path: Path) -> Layouts:
         all_lead_suffixes=file.words(leads, "all_lead_suffixes", "leads."),
         trailing_words=file.words(leads, "trailing_words", "leads."),
         first_listed=tuple(tuple(group) for group in groups),
+        carry_over=file.words(leads, "carry_over", "leads.", ()),
         unit_endings=file.words(units, "endings", "units."), group_starts=file.words(units, "group_starts", "units."),
         levels=levels,
         leader_verbs=file.words(part["sections"], "leader_verbs", "sections."),

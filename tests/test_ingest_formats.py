@@ -60,7 +60,17 @@ def _label_lines(layout: str = "labels") -> list[str]:
             cut = runs[k].rindex("（")
             runs[k], runs[k + 1] = runs[k][:cut], runs[k][cut:] + runs[k + 1]
         return [TITLE, "一、经济发展", *runs]
-    for row in _rows():
+    if layout == "run-on":  # a progress notice: the label runs on from the item's title, a progress paragraph after
+        lines = [TITLE, "一、进展情况"]
+        for row in _rows():
+            lines += [f"（{row[0]}）{row[1].rstrip('。')}牵头责任部门:{row[2]}；配合单位:{row[3]}",
+                      f"截至4月底，已完成投资{int(row[0]) * 2}亿元，待{UNITS[int(row[0]) % 3]}审核后启动验收。"]
+        return lines
+    for k, row in enumerate(_rows()):
+        if layout == "first-listed":  # units closing each paragraph; the first row's parenthesis says who leads
+            rule = "，列第一位者为牵头单位，下同" if k == 0 else ""
+            lines.append(f"（{row[0]}）{row[1]}（{row[2]}、{row[3]}等负责{rule}）")
+            continue
         if layout == "trailing":  # units in a parenthesis closing the task, clauses ending in their role
             lines.append(f"{row[0]}.{row[1]}（{row[2]}牵头，{row[3].replace('、', '及')}按职责分工负责）")
             continue
@@ -161,14 +171,15 @@ def _shape(path: Path) -> list[tuple[str, str, list[tuple[str, str]], list[str],
 
 
 @pytest.mark.parametrize("layout", ["table", "labels", "trailing", "headerless", "lines", "clauses", "run-together",
-                                    "headings"])
+                                    "headings", "run-on", "first-listed"])
 @pytest.mark.parametrize("suffix", [".html", ".docx", ".xlsx", ".pdf"])
 def test_formats_read_to_the_same_rows(tmp_path: Path, suffix: str, layout: str) -> None:
     expected = _shape(_write_txt(tmp_path / "notice.txt", layout))
     assert len(expected) == ROWS
     assert expected[0][2][0][1] == "lead"
     # a parenthesis or a heading names units only
-    assert (expected[0][3] and expected[0][4]) or layout in ("trailing", "run-together", "headings")
+    assert (expected[0][3] and expected[0][4]) or layout in ("trailing", "run-together", "headings", "run-on",
+                                                              "first-listed")
     assert layout in ("headerless", "headings") or expected[0][2][1][1] == "support"
     assert all(len([u for u in row[2] if u[1] == "lead"]) == 1 for row in expected)
     assert _shape(WRITERS[suffix](tmp_path / f"notice{suffix}", layout)) == expected

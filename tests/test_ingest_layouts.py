@@ -169,6 +169,11 @@ def test_a_document_without_any_table_is_still_refused(tmp_path: Path) -> None:
     ("整治河道（县水利局、县住建局分别牵头）", "整治河道", [("lead", "县水利局、县住建局")]),
     ("整治河道（各乡镇按职责分工负责）", "整治河道", [("units", "各乡镇")]),  # nobody leads: responsible
     ("建设县发改局(粮食局)仓库（县发改局(粮食局)）", "建设县发改局(粮食局)仓库", [("units", "县发改局(粮食局)")]),
+    # the first row's parenthesis also says who leads, for the rows after it too: a note, no unit
+    ("建立聯動機制。(市發展改革委、市財政局等負責,列第一位者為牽頭單位,下同)", "建立聯動機制。",
+     [("units", "市發展改革委、市財政局")]),
+    ("建立联动机制。（市发展改革委、市财政局负责；排名第一的为牵头单位）", "建立联动机制。",
+     [("units", "市发展改革委、市财政局")]),
 ])
 def test_trailing_units(cell: str, text: str, units: list[tuple[str, str]]) -> None:
     from knowledge.ingest.cells import trailing_units
@@ -178,8 +183,8 @@ def test_trailing_units(cell: str, text: str, units: list[tuple[str, str]]) -> N
 
 @pytest.mark.parametrize("cell", [
     "完成道路改造（含南太湖新区）", "完成道路改造（2023年）", "（甬政办发〔2007〕106号）", "完成道路改造（市交通局",
-    "完成道路改造（市交通局）以上", "推进试点（市交通局牵头，试点镇先行）",
-], ids=["not-units", "a-year", "whole-line", "unclosed", "not-at-the-end", "one-clause-not-units"])
+    "完成道路改造（市交通局）以上", "推进试点（市交通局牵头，试点镇先行）", "完成道路改造（下同）",
+], ids=["not-units", "a-year", "whole-line", "unclosed", "not-at-the-end", "one-clause-not-units", "only-a-note"])
 def test_no_trailing_units(cell: str) -> None:
     from knowledge.ingest.cells import trailing_units
 
@@ -215,6 +220,38 @@ def test_label_lines_win_over_a_parenthesis_of_units(tmp_path: Path) -> None:
     text = "1.整治河道（县水利局）\n牵头单位：县住建局\n配合单位：县水利局\n2.新建公园\n牵头单位：县住建局\n"
     assert [[(n, p) for n, p in r[1]] for r in _rows(_read(tmp_path, text))] == [
         [("县住建局", "lead"), ("县水利局", "support")], [("县住建局", "lead")]]
+
+
+def test_the_first_rows_parenthesis_says_who_leads(tmp_path: Path) -> None:
+    text = "\n".join([
+        "一、深入實施就業優先戰略",
+        "(一)建立聯動機制。把穩定就業作為下限。(市發展改革委、市財政局、市統計局等負責,列第一位者為牽頭單位,下同)",
+        "(二)發展吸納就業的產業。(市商務局、市農業局等負責)", "(三)支持小微企業發展。發展政府",
+    ])
+    document = _read(tmp_path, text)
+    assert document.reading == "first"
+    assert _rows(document) == [
+        ("建立聯動機制。把穩定就業作為下限。", [("市發展改革委", "lead"), ("市財政局", "support"), ("市統計局", "support")],
+         [], ""),
+        ("發展吸納就業的產業。", [("市商務局", "lead"), ("市農業局", "support")], [], ""),
+    ]
+
+
+def test_a_label_run_on_from_the_item_title(tmp_path: Path) -> None:
+    """A progress notice: each item's heading runs its lead label straight on from its title, a paragraph of progress
+    (naming other bodies, a short label of its own) follows."""
+    text = "\n".join([
+        "2022年县为民办实事事项4月份进展情况通报", "一、进展情况",
+        "(一)适龄女生疫苗接种牵头责任部门:县卫生健康委员会", "已完成1剂次接种，完成进度:100%。",
+        "(二)老年人筛查试点牵头责任部门:县卫生健康委员会;配合单位:县民政局",
+        "待省卫生健康委员会完成系统调试后启动筛查工作", "(三)初",
+    ])
+    document = _read(tmp_path, text)
+    assert [(t.text, [(u.name, u.part) for u in t.units]) for t in document.livelihood] == [
+        ("适龄女生疫苗接种", [("县卫生健康委员会", "lead")]),
+        ("老年人筛查试点", [("县卫生健康委员会", "lead"), ("县民政局", "support")]),
+    ]
+    assert not [t for t in document.livelihood if "进度" in t.text]
 
 
 # --- rows of cells with no header row: columns from what their cells hold

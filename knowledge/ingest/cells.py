@@ -52,6 +52,7 @@ class LayoutWords:
     trailing_words: tuple[str, ...]
     leader_verbs: tuple[str, ...]
     first_listed: tuple[tuple[str, ...], ...]
+    carry_over: tuple[str, ...]
     unit_endings: tuple[str, ...]
     group_starts: tuple[str, ...]
     levels: tuple[str, ...]
@@ -87,7 +88,7 @@ def layout_words() -> LayoutWords:
         columns=columns, unit_headers=by_length(tuple(w for w, r in columns.items() if r in ("lead", "units", "support")
                                                   and len(w) >= 4)), labels=labels, lead_marks=data.lead_marks, lead_suffixes=by_length(data.lead_suffixes),
         all_lead_suffixes=by_length(data.all_lead_suffixes), trailing_words=by_length(data.trailing_words),
-        leader_verbs=data.leader_verbs, first_listed=data.first_listed, unit_endings=by_length(data.unit_endings),
+        leader_verbs=data.leader_verbs, first_listed=data.first_listed, carry_over=data.carry_over, unit_endings=by_length(data.unit_endings),
         group_starts=by_length(data.group_starts), levels=data.levels, chrome=data.chrome_starts,
         footer=data.footer_starts, livelihood=data.livelihood,
         titles=tuple(sorted(language().titles.titles, key=len, reverse=True)),  # the lexicon's list too
@@ -478,6 +479,8 @@ def role_clauses(value: str, explicit: bool = False) -> list[tuple[Role, str]] |
         (words.trailing_lead, "lead"), (words.trailing_support, "support"), (words.trailing_units, "units"))
     for clause in clauses:
         plain = simplified(clause)
+        if is_rule_note(plain):
+            continue
         role: Role = "units"
         for ends, given in by_end:
             end = next((e for e in ends if plain.endswith(e) and len(plain) > len(e)), "")
@@ -491,11 +494,21 @@ def role_clauses(value: str, explicit: bool = False) -> list[tuple[Role, str]] |
         if not names or not all(looks_like_unit(n) for n in names):
             return None
         found.append((role, "、".join(names)))
+    if not found:
+        return None
     if explicit and all(role == "units" for role, _c in found):
         return None
     if any(role == "support" for role, _c in found) and not any(role == "lead" for role, _c in found):
         found = [("units" if role == "support" else role, cell) for role, cell in found]
     return found
+
+
+def is_rule_note(clause: str) -> bool:
+    """Whether a clause among a row's units is a note on the lead rule ("列第一位者为牵头单位") or says a note
+    holds for later rows ("下同"), not a list of units."""
+    words = layout_words()
+    plain = fold(clause)
+    return plain in words.carry_over or any(all(w in plain for w in group) for group in words.first_listed)
 
 
 def heading_units(heading: str) -> list[tuple[Role, str]] | None:

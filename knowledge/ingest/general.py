@@ -597,10 +597,8 @@ class GeneralReader:
 
     def _labelled(self) -> list[RawTable]:
         self.located = _rows_run_together(self.located)
-        words = C.layout_words()
-        pattern = "|".join(re.escape(w) for w, _r in words.labels)
-        label = re.compile(rf"(?:^|[（(\[【［；;，,。\s])\s*({pattern})\s*[:：]\s*")
-        roles = dict(words.labels)
+        label = _label_pattern()
+        roles = dict(C.layout_words().labels)
         table = RawTable("key_task", "", "labels", "", [], self.located[0][0] if self.located else 0)
         current: RawRow | None = None
         labelled = False
@@ -958,11 +956,22 @@ def _first_sentence(value: str) -> str:
     return value
 
 
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    """A `X：` label: after the line's start or a separator, or — for a unit label of four characters or more
+    (牵头责任部门, 责任单位) — run on straight from the item's title ("(一)适龄女生HPV疫苗接种牵头责任部门:县卫健委",
+    a progress notice's item heading); a short word (牵头, 进度) that close to the text before it is the text's."""
+    words = C.layout_words()
+    pattern = "|".join(re.escape(w) for w, _r in words.labels)
+    run_on = "|".join(re.escape(w) for w in words.unit_headers)
+    return re.compile(rf"(?:(?:^|[（(\[【［；;，,。\s])\s*({pattern})|({run_on}))\s*[:：]\s*")
+
+
 def _find_labels(label: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
     """`label` matches in `text`, compared in simplified script without inserted pinyin ("責(zé)任單位"):
     (start, end, label word) with the positions in `text` as written."""
     clean, at = C.denoised(text)
-    return [(at[m.start()], at[m.end()], m.group(1)) for m in label.finditer(C.simplified(clean))]
+    return [(at[m.start()], at[m.end()], m.group(1) or m.group(2)) for m in label.finditer(C.simplified(clean))]
 
 
 def _continues(value: str, line: str) -> bool:
