@@ -685,6 +685,7 @@ class UnitForms:
     part_min_chars: int = 3
     # Kinds an abbreviation may leave off (城发 for 区城市发展集团).
     kindless_kinds: frozenset[str] = frozenset()
+    abbreviation_drops: frozenset[str] = frozenset()  # words an abbreviation drops outright (招商工作部 → 招商部)
 
 
 def _word_groups(file: _File, key: str) -> tuple[tuple[str, ...], ...]:
@@ -710,7 +711,7 @@ def load_unit_forms(path: Path) -> UnitForms:
     file.table(file.data, "", ("levels", "group_prefix", "stems", "stem_endings", "endings", "prefixes",
                                "zone_kinds", "zone_suffix", "generic", "party", "party_not_before",
                                "abbreviation_kinds", "connectors", "part_generic", "part_min_chars",
-                               "kindless_kinds"))
+                               "kindless_kinds", "abbreviation_drops"))
     minimum = file.data.get("part_min_chars", 3)
     if not isinstance(minimum, int) or isinstance(minimum, bool) or minimum < 2:
         raise LanguageError(f"{file.name}: 'part_min_chars' must be a whole number of at least 2")
@@ -724,7 +725,8 @@ def load_unit_forms(path: Path) -> UnitForms:
                      abbreviation_kinds=_pairs(file, "abbreviation_kinds"),
                      connectors=frozenset(file.words(file.data, "connectors", "", ())),
                      part_generic=frozenset(file.words(file.data, "part_generic", "", ())), part_min_chars=minimum,
-                     kindless_kinds=frozenset(file.words(file.data, "kindless_kinds", "", ())))
+                     kindless_kinds=frozenset(file.words(file.data, "kindless_kinds", "", ())),
+                     abbreviation_drops=frozenset(file.words(file.data, "abbreviation_drops", "", ())))
 
 
 @cache

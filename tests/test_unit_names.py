@@ -21,7 +21,8 @@ from knowledge.language import simplified, unit_forms_data
 NAMES = ["市行政審批制度改革工作領導小組辦公室", "江西洪城水业环保公司", "县工业和信息化局", "区发展和改革局",
          "省经济和信息化委", "文化和广电旅游体育局", "县医疗保障局", "县卫生健康局", "市机关管理局", "市劳动保障局",
          "莲都邮政管理局", "市城镇化服务中心", "市疫情防控指挥部办公室", "县城投集团",
-         "住房和城乡建设局", "人力资源和社会保障局", "市场监督管理局", "发展和改革委员会", "县公共资源交易中心"]
+         "住房和城乡建设局", "人力资源和社会保障局", "市场监督管理局", "发展和改革委员会", "县公共资源交易中心",
+         "招商工作部", "规划建设局", "县政务服务中心"]
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,8 @@ def names() -> Iterator[UnitNames]:
     ("发改委", "发展和改革委员会"),  # 委员会 kept as 委
     ("公共资源中心", "县公共资源交易中心"),
     ("洪城水业公司", "江西洪城水业环保公司"),
+    ("招商部", "招商工作部"),  # 工作 dropped outright: the one word left and the kind
+    ("政务中心", "县政务服务中心"),
 ], ids=lambda value: value)
 def test_abbreviations_name_their_unit(names: UnitNames, typed: str, unit: str) -> None:
     assert names.abbreviated(typed) == (unit,), typed
@@ -84,6 +87,8 @@ def test_generic_words_and_broken_stretches_name_no_unit(names: UnitNames, typed
     "审改局",  # the kind kept must be the name's own (办公室 → 办)
     "住建委",  # 住房和城乡建设局 is a 局; another kind is another body
     "行政审批制度改革工作办",  # the words written out are the name, not an abbreviation of it
+    "建设局",  # 规划 tells 规划建设局 apart: only words said to be dropped may be
+    "邮政局",  # 管理 is not dropped: 邮政管理局 is no 邮政局
 ], ids=lambda value: value)
 def test_what_is_no_abbreviation(names: UnitNames, typed: str) -> None:
     assert names.abbreviated(typed) == (), typed

@@ -124,12 +124,17 @@ class UnitNames:
         if len(head) < 2:
             return ()
         units = (n.unit for n in self.words if n.kind == kept and n.content and "".join(n.content) != head
-                 and _spells(head, n.content))
+                 and (_spells(head, n.content) or self._alone(head, n.content)))
         return tuple(dict.fromkeys(units))
 
     def without_kind(self, typed: str) -> tuple[str, ...]:
         """The companies or groups `typed` calls by the first characters of their words alone ("城发")."""
         return self.kindless.get(typed, ())
+
+    def _alone(self, head: str, words: tuple[str, ...]) -> bool:
+        """Whether `head` is a name's one other word beside words an abbreviation drops outright (unit_forms.toml
+        `abbreviation_drops`): "招商部" for 招商工作部; never "建设局" for 规划建设局, nor "邮政局" for 邮政管理局."""
+        return head in words and all(w == head or w in self.data.abbreviation_drops for w in words)
 
     def meant_by(self, typed: str) -> tuple[str, ...]:
         """The units a typed name means as a stretch of their name or as its abbreviation."""
