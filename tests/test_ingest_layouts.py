@@ -244,12 +244,14 @@ def test_a_label_run_on_from_the_item_title(tmp_path: Path) -> None:
         "2022年县为民办实事事项4月份进展情况通报", "一、进展情况",
         "(一)适龄女生疫苗接种牵头责任部门:县卫生健康委员会", "已完成1剂次接种，完成进度:100%。",
         "(二)老年人筛查试点牵头责任部门:县卫生健康委员会;配合单位:县民政局",
-        "待省卫生健康委员会完成系统调试后启动筛查工作", "(三)初",
+        "待省卫生健康委员会完成系统调试后启动筛查工作", "(三)新生儿筛查牵头责任部门:县卫生健康委员会",
+        "主要协作单位:各乡镇人民政府", "(四)初",  # a qualifier before a label is the label's own
     ])
     document = _read(tmp_path, text)
     assert [(t.text, [(u.name, u.part) for u in t.units]) for t in document.livelihood] == [
         ("适龄女生疫苗接种", [("县卫生健康委员会", "lead")]),
         ("老年人筛查试点", [("县卫生健康委员会", "lead"), ("县民政局", "support")]),
+        ("新生儿筛查", [("县卫生健康委员会", "lead"), ("各乡镇人民政府", "support")]),
     ]
     assert not [t for t in document.livelihood if "进度" in t.text]
 

@@ -956,6 +956,10 @@ def _first_sentence(value: str) -> str:
     return value
 
 
+_LABEL_BEFORE = r"[（(\[【［；;，,。\s]"
+_QUALIFIER = 2  # characters before a run-on label at a line's start that qualify it (主要, 其他) rather than title an item
+
+
 @cache
 def _label_pattern() -> re.Pattern[str]:
     """A `X：` label: after the line's start or a separator, or — for a unit label of four characters or more
@@ -964,14 +968,24 @@ def _label_pattern() -> re.Pattern[str]:
     words = C.layout_words()
     pattern = "|".join(re.escape(w) for w, _r in words.labels)
     run_on = "|".join(re.escape(w) for w in words.unit_headers)
-    return re.compile(rf"(?:(?:^|[（(\[【［；;，,。\s])\s*({pattern})|({run_on}))\s*[:：]\s*")
+    return re.compile(rf"(?:(?:^|{_LABEL_BEFORE})\s*({pattern})|({run_on}))\s*[:：]\s*")
 
 
 def _find_labels(label: re.Pattern[str], text: str) -> list[tuple[int, int, str]]:
     """`label` matches in `text`, compared in simplified script without inserted pinyin ("責(zé)任單位"):
     (start, end, label word) with the positions in `text` as written."""
     clean, at = C.denoised(text)
-    return [(at[m.start()], at[m.end()], m.group(1) or m.group(2)) for m in label.finditer(C.simplified(clean))]
+    plain = C.simplified(clean)
+    found: list[tuple[int, int, str]] = []
+    for match in label.finditer(plain):
+        start = match.start()
+        if match.group(2):
+            # a word of two characters at most right before a run-on label qualifies it ("主要协作单位:"): the label's
+            # own; a longer text there is the item's title ("(一)适龄女生HPV疫苗接种牵头责任部门:")
+            opening = len(re.split(_LABEL_BEFORE, plain[:start])[-1])
+            start = start - opening if opening <= _QUALIFIER else start
+        found.append((at[start], at[match.end()], match.group(1) or match.group(2)))
+    return found
 
 
 def _continues(value: str, line: str) -> bool:
