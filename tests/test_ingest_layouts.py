@@ -109,6 +109,9 @@ def test_leader_names_keep_their_script(tmp_path: Path) -> None:
     ("钱 宇", ["钱宇"]),
     ("张三 李四", ["张三", "李四"]),
     ("王 五 张三丰", ["王五", "张三丰"]),
+    ("王 五张三丰", ["王五", "张三丰"]),  # a padded name, then a three-character one on the cell's next line
+    ("陆 明 俞 悦", ["陆明", "俞悦"]),  # the cell's line break read as a space (a table cell's two lines)
+    ("张 三丰", ["张三丰"]), ("张三 李四王五", ["张三", "李四王五"]),  # not padded: read as before
 ])
 def test_leader_names_padded_to_one_width(cell: str, names: list[str]) -> None:
     assert split_people(cell) == names

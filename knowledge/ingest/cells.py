@@ -343,7 +343,7 @@ def split_people(cell: str) -> list[str]:
             names += padded
             continue
         merged: list[str] = []
-        for token in tokens:
+        for token in _spread_pairs(tokens):
             # Typesetting spreads a two-character name over two one-character tokens ("钱 宇").
             if merged and (len(token) == 1 or len(merged[-1]) == 1) and len(merged[-1]) + len(token) <= 3:
                 merged[-1] += token
@@ -353,23 +353,39 @@ def split_people(cell: str) -> list[str]:
     return [strip_title(name) for name in names if strip_title(name)]
 
 
+def _spread_pairs(tokens: list[str]) -> list[str]:
+    """A run of an even number (four or more) of one-character tokens joined in pairs: two-character names spread
+    to the width of three, one after another ("陆 明 俞 悦": a cell's two lines, its line break read as a space)."""
+    out: list[str] = []
+    run: list[str] = []
+    for token in [*tokens, ""]:
+        if len(token) == 1:
+            run.append(token)
+            continue
+        paired = len(run) >= 4 and len(run) % 2 == 0
+        out += [run[k] + run[k + 1] for k in range(0, len(run), 2)] if paired else run
+        out += [token] if token else []
+        run = []
+    return out
+
+
 def _padded_names(tokens: list[str]) -> list[str]:
     """Names of a cell whose lines ran together, each two-character name padded to the width of three ("陆 明" /
     "俞 悦" → "陆 明俞 悦"): every space stands inside a name, so a token closes the name the one before opened,
-    opens the next with its last character, and holds whole (unpadded) names between. [] unless the tokens
-    read so completely: the first and last token one character, the middle ones at least two, every name 2–4."""
-    if len(tokens) < 3 or len(tokens[0]) != 1 or len(tokens[-1]) != 1 or \
-            not all(len(t) >= 2 and _CJK.match(t) for t in tokens[1:-1]):
+    opens the next with its last character, and holds whole (unpadded) names between; the first token may hold a
+    whole name before the character it opens, the last one after the character it closes ("王 五" / "张三丰" →
+    "王 五张三丰"). [] unless the tokens read so completely: the middle ones at least two characters, every name
+    2–4 — and not for one name spread over two tokens ("钱 宇"), which the caller joins."""
+    if len(tokens) < 2 or not all(_CJK.match(t) for t in tokens) or \
+            not all(len(t) >= 2 for t in tokens[1:-1]) or (len(tokens) == 2 and len(tokens[0]) == len(tokens[1]) == 1):
         return []
-    names: list[str] = []
-    opened = tokens[0]
+    names = [tokens[0][:-1]] if len(tokens[0]) > 1 else []
+    opened = tokens[0][-1]
     for token in tokens[1:-1]:
-        between = token[1:-1]
-        if between and not 2 <= len(between) <= 4:
-            return []
-        names += [opened + token[0], *([between] if between else [])]
+        names += [opened + token[0], *([token[1:-1]] if len(token) > 2 else [])]
         opened = token[-1]
-    return [*names, opened + tokens[-1]]
+    names += [opened + tokens[-1][0], *([tokens[-1][1:]] if len(tokens[-1]) > 1 else [])]
+    return names if all(2 <= len(name) <= 4 for name in names) else []
 
 
 def strip_title(name: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from knowledge.ingest.document import Document, DocumentError
 from knowledge.ingest.limits import LIMITS, check_office
-from knowledge.ingest.text import CONTINUATION_COLUMNS, TextReader, collapse, is_header, table_line
+from knowledge.ingest.text import Continuations, TextReader, table_line
 from knowledge.sources import default_key
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -97,7 +97,7 @@ class _TableWalk:
     """
 
     def __init__(self) -> None:
-        self.keep_blank: set[int] = set()
+        self.continuations = Continuations()
 
     def rows(self, table: Any) -> Iterator[list[str]]:
         above: dict[int, str] = {}  # grid column → the text a vertical merge there continues
@@ -121,13 +121,7 @@ class _TableWalk:
                     above[column] = text
                 cells.append(text)
                 cells.extend([""] * (span - 1))
-            if is_header(cells):
-                self.keep_blank = {i for i, cell in enumerate(cells)
-                                   if collapse(cell).replace(" ", "") in CONTINUATION_COLUMNS}
-            for column in continued:
-                if column in self.keep_blank:
-                    cells[column] = ""
-            yield cells
+            yield self.continuations.row(cells, continued)
 
 
 def docx_lines(path: Path) -> list[tuple[str, str]]:

@@ -20,7 +20,7 @@ from typing import Any
 from knowledge.ingest.document import DocumentError
 from knowledge.ingest.docx import docx_lines
 from knowledge.ingest.limits import LIMITS, check_file, check_lines
-from knowledge.ingest.text import CONTINUATION_COLUMNS, collapse, table_line
+from knowledge.ingest.text import Continuations, collapse, table_line
 from knowledge.ingest.xlsx import xlsx_lines
 
 
@@ -158,15 +158,17 @@ def _html_rows(table: Any) -> Iterator[list[str]]:
     """Rows of cells, one per grid column: a colspan adds empty cells; a rowspan repeats its text below,
     except in the 序号/项目名称 columns, which stay empty as a continuation line's do."""
     pending: dict[int, tuple[int, str]] = {}  # column → (rows still spanned, text)
-    keep_blank: set[int] = set()
+    walk = Continuations()
     for tr in table.iter("tr"):
         cells: list[str] = []
+        spanned: list[int] = []
         column = 0
         for td in tr:
             if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
                 continue
             while column in pending:
-                cells.append("" if column in keep_blank else pending[column][1])
+                cells.append(pending[column][1])
+                spanned.append(column)
                 column = _advance(pending, column)
             text = _cell_text(td)
             span = _int(td.get("colspan"), 1)
@@ -179,10 +181,10 @@ def _html_rows(table: Any) -> Iterator[list[str]]:
                     pending[column] = (down - 1, text if offset == 0 else "")
                 column += 1
         while column in pending:
-            cells.append("" if column in keep_blank else pending[column][1])
+            cells.append(pending[column][1])
+            spanned.append(column)
             column = _advance(pending, column)
-        if cells and collapse(cells[0]) == "序号":
-            keep_blank = {i for i, cell in enumerate(cells) if collapse(cell).replace(" ", "") in CONTINUATION_COLUMNS}
+        walk.row(cells, spanned)
         if any(cell.strip() for cell in cells):
             yield cells
 
@@ -213,13 +215,14 @@ def pdf_lines(path: Path) -> Located:
         raise DocumentError(f"无法打开 PDF 文件（{type(error).__name__}: {error}）：expected a PDF with a text layer",
                             None, str(path)) from None
     out: list[tuple[int | str, str]] = []
+    walk = Continuations()
     try:
         for number, page in enumerate(pdf.pages, start=1):
             blocks: list[tuple[float, list[str]]] = []
             found = page.find_tables()
             boxes = [t.bbox for t in found]
             for table in found:
-                rows = [[cell or "" for cell in row] for row in table.extract()]
+                rows = _pdf_rows(table, walk)
                 blocks.append((table.bbox[1], [table_line(row) for row in rows if any(c.strip() for c in row)]))
 
             def outside(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]] = boxes) -> bool:
@@ -239,6 +242,27 @@ def pdf_lines(path: Path) -> Located:
         raise DocumentError("PDF 没有文字层（可能是扫描件）：expected a PDF whose text can be selected; "
                             "run OCR first or import the .docx", None, str(path))
     return Located(out)
+
+
+def _pdf_rows(table: Any, walk: Continuations) -> list[list[str]]:
+    """A ruled table's rows: a cell merged over several rows (its box reaching below the row's top, the rows
+    under it without a cell there) repeats its text on each row it spans, as in the other formats."""
+    rows: list[list[str]] = []
+    above: dict[int, tuple[float, str]] = {}  # column → bottom and text of the last cell written there
+    for row, texts in zip(table.rows, table.extract(), strict=True):
+        cells: list[str] = []
+        spanned: list[int] = []
+        for column, (box, text) in enumerate(zip(row.cells, texts, strict=True)):
+            if box is not None:
+                above[column] = (box[3], text or "")
+                cells.append(text or "")
+            elif column in above and above[column][0] > row.bbox[1] + 1:
+                cells.append(above[column][1])
+                spanned.append(column)
+            else:
+                cells.append("")  # covered by the cell to its left: a horizontal merge
+        rows.append(walk.row(cells, spanned))
+    return rows
 
 
 # --- old Office formats through LibreOffice

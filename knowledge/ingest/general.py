@@ -203,7 +203,7 @@ class GeneralReader:
             cells = [C.collapse(c) for c in raw.split("\t")]
             roles = _header_roles(cells)
             if roles is not None:
-                return [(c, r or "extra") for c, r in zip(cells, roles, strict=True)], index + 1, "tab"
+                return _spanned_text([(c, r or "extra") for c, r in zip(cells, roles, strict=True)]), index + 1, "tab"
             return None
         line = C.collapse(raw)
         tokens = line.split(" ")
@@ -521,10 +521,19 @@ class GeneralReader:
         table.why = ("表头每格一行、没有序号列：每行从任务格起（其后一格为数值、单位、领导或时限），按内容判断各格；"
                      "只写在组内第一行的分类格归下一行，缺少单位格的行沿用上一行的合并单元格")
         group = next((cell for _w, cell, _n in reversed(lines[:starts[0]]) if _is_group_cell(cell)), "")
+        segments = [(start, *_assign([cell for _w, cell, _n in lines[start:end]], fields))
+                    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True)]
+        # A row sharing the unit cell above ends on a short cell: the next row's group unless the rows with
+        # units of their own show short cells of that kind (a target written as a phrase, not a figure).
+        short = {C.collapse(cell) for values, _rest in (s[1:] for s in segments) if any(values.get(r) for r in UNIT_ROLES)
+                 for role, cells in values.items() if role != "text" for cell in cells if _is_group_cell(cell)}
         previous: RawRow | None = None
-        for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        for start, values, rest in segments:
             where, _cell, number = lines[start]
-            values, rest = _assign([cell for _w, cell, _n in lines[start:end]], fields)
+            last = next((role for role in reversed(fields) if values.get(role)), None)
+            if not short and not rest and last is not None and last != "text" and last not in UNIT_ROLES and \
+                    not any(values.get(r) for r in UNIT_ROLES) and _is_group_cell(values[last][-1]):
+                rest = [values[last].pop()]
             row = self._new_row(table, "", where, number)
             row.numbered = False
             row.cell_count = sum(len(v) for v in values.values())
@@ -1229,6 +1238,16 @@ def _group_before_text(columns: list[tuple[str, Role]]) -> list[tuple[str, Role]
         return [(cell, "extra" if position in texts and position not in exact else role)
                 for position, (cell, role) in enumerate(columns)]
     return columns
+
+
+def _spanned_text(columns: list[tuple[str, Role]]) -> list[tuple[str, Role]]:
+    """A text header cell merged over the empty one after it (考核项目 over a category and its indicators): the
+    first column it spans is the row's group, the second its text."""
+    out = list(columns)
+    for position in range(1, len(out)):
+        if not out[position][0] and out[position - 1][1] == "text" and "group" not in {r for _c, r in out}:
+            out[position - 1], out[position] = (out[position - 1][0], "group"), (out[position - 1][0], "text")
+    return out
 
 
 _EXACT_BESIDES = 2  # header words written exactly that make a row's looser cells (2022年预期目标) trusted

@@ -128,6 +128,24 @@ def is_header(cells: Sequence[str]) -> bool:
     return len(cells) > 1 and collapse(cells[0]) == "序号"
 
 
+class Continuations:
+    """The columns (序号, 项目名称) where a merged cell is not repeated on the rows it spans, as the text export
+    leaves them empty on a project's continuation lines; from the last header row seen (a table split into one
+    per page repeats it, a Word table's repeated header rows exist once)."""
+
+    def __init__(self) -> None:
+        self.columns: set[int] = set()
+
+    def row(self, cells: list[str], spanned: Iterable[int]) -> list[str]:
+        """`cells`, each a merged cell above carried down to (`spanned`) emptied again in those columns."""
+        if is_header(cells):
+            self.columns = {i for i, cell in enumerate(cells) if collapse(cell).replace(" ", "") in CONTINUATION_COLUMNS}
+        for column in spanned:
+            if column in self.columns:
+                cells[column] = ""
+        return cells
+
+
 def table_line(cells: Sequence[str]) -> str:
     """A table row as the text export writes it: cells joined by tabs, each cell on one line.
 

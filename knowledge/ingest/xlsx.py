@@ -20,14 +20,7 @@ from xml.etree import ElementTree
 
 from knowledge.ingest.document import Document, DocumentError
 from knowledge.ingest.limits import check_office
-from knowledge.ingest.text import (
-    CONTINUATION_COLUMNS,
-    TextReader,
-    attachment_number,
-    collapse,
-    is_header,
-    table_line,
-)
+from knowledge.ingest.text import Continuations, TextReader, attachment_number, table_line
 from knowledge.sources import default_key
 
 _MERGE_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
@@ -79,13 +72,12 @@ def sheet_rows(sheet: Any) -> list[list[str]]:
     carried = {(row, first_column - 1 - offset): first_row - 1
                for first_column, first_row, _last_column, last_row in _merged_ranges(sheet)
                for row in range(first_row, min(last_row, len(rows)))}
-    keep_blank: set[int] = set()
+    walk = Continuations()
     for number, row in enumerate(rows):
-        if is_header(row):
-            keep_blank = {i for i, cell in enumerate(row) if collapse(cell).replace(" ", "") in CONTINUATION_COLUMNS}
-        for column in range(len(row)):
-            if (top := carried.get((number, column))) is not None and column not in keep_blank:
-                row[column] = rows[top][column]
+        spanned = [column for column in range(len(row)) if (number, column) in carried]
+        for column in spanned:
+            row[column] = rows[carried[(number, column)]][column]
+        walk.row(row, spanned)
     return rows
 
 
