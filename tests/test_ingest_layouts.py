@@ -177,6 +177,10 @@ def test_a_document_without_any_table_is_still_refused(tmp_path: Path) -> None:
      [("units", "市發展改革委、市財政局")]),
     ("建立联动机制。（市发展改革委、市财政局负责；排名第一的为牵头单位）", "建立联动机制。",
      [("units", "市发展改革委、市财政局")]),
+    # 主办 / 协办: lead / support, as province and city breakdowns write them (黑龙江, 徐州)
+    ("财政收入增长13%。(省财政厅主办,省国税局、地税局协办)", "财政收入增长13%。",
+     [("lead", "省财政厅"), ("support", "省国税局、地税局")]),
+    ("居民收入增长12%。(省发改委、农委、统计局分别负责)", "居民收入增长12%。", [("units", "省发改委、农委、统计局")]),  # no lead
 ])
 def test_trailing_units(cell: str, text: str, units: list[tuple[str, str]]) -> None:
     from knowledge.ingest.cells import trailing_units
@@ -209,6 +213,15 @@ def test_numbered_tasks_with_trailing_units(tmp_path: Path) -> None:
         ("改革审批。", [("市政府办公室", "lead"), ("各县市区政府", "support")], [], ""),
     ]
     assert any("第 4 项" in w.message for w in document.warnings)  # cut: no units
+
+
+def test_each_responsible_beside_rows_that_lead(tmp_path: Path) -> None:
+    # "分别负责" marks no lead (unlike 分别牵头): all responsible, though other rows of the document mark theirs
+    text = ("某省2013年重点工作责任分工\n(一)生产总值增长11%。(省发改委负责)(二)财政收入增长13%。(省财政厅主办,省国税局协办)\n"
+            "(三)居民收入增长12%。(省发改委、农委、统计局分别负责)\n")
+    assert [r[1] for r in _rows(_read(tmp_path, text))] == [
+        [("省发改委", "lead")], [("省财政厅", "lead"), ("省国税局", "support")],
+        [("省发改委", "responsible"), ("农委", "responsible"), ("统计局", "responsible")]]
 
 
 def test_no_lead_marked_trailing_units_are_all_responsible(tmp_path: Path) -> None:
@@ -455,3 +468,18 @@ def test_an_indicator_table_cut_inside_its_last_row(tmp_path: Path) -> None:
 ])
 def test_units_written_together_without_a_separator(cell: str, names: list[str]) -> None:
     assert [n for n, _m in parse_unit_cell(cell)] == names
+
+
+def test_label_lines_with_a_qualified_support_label_keep_group_addressees(tmp_path: Path) -> None:
+    # A department's share of a work-report breakdown (牵头责任单位 / 主要协作单位 lines, as Anhui counties write
+    # them): the support list mixes 、 and , and names groups, each kept as written.
+    text = "\n".join([
+        "县卫健委2021年政府工作报告任务分解", "1.创建国家卫生县城。", "牵头责任单位:县卫健委、县民政局",
+        "主要协作单位:各乡镇人民政府、经济开发区管委会,县政府有关部门、有关直属单位", "2.推广家庭医生签约服务",
+        "牵头责任单位:县卫健委", "主要配合单位:县医保局",
+    ])
+    assert _rows(_read(tmp_path, text)) == [
+        ("创建国家卫生县城。", [("县卫健委", "lead"), ("县民政局", "lead"), ("各乡镇人民政府", "support"),
+                        ("经济开发区管委会", "support"), ("县政府有关部门", "support"), ("有关直属单位", "support")], [], ""),
+        ("推广家庭医生签约服务", [("县卫健委", "lead"), ("县医保局", "support")], [], ""),
+    ]
