@@ -276,8 +276,8 @@ def unit_forms(name: str, group: bool = False, places: tuple[str, ...] = ()) -> 
     place and level: simplified script, without punctuation or a parenthesis (whose body name is a form too),
     without the level prefix, with each equivalent stem and ending ("县卫生健康局" → 卫健局, 卫生健康委 …),
     each body of a merged name ("科技和经信局" → 经信局), a development zone by its kind ("滁州经开区管委会" →
-    经开区), a body named with one of the document's `places` without it ("莲都邮政管理局" → 邮政管理局). A group
-    ("各县、市、区政府") is only typed without its punctuation and its "各"."""
+    经开区), a body named with one of the document's `places` without it ("莲都邮政管理局" → 邮政管理局, "吴江海关" →
+    海关). A group ("各县、市、区政府") is only typed without its punctuation and its "各"."""
     from knowledge.language import simplified, unit_forms_data
 
     data = unit_forms_data()
@@ -300,7 +300,7 @@ def unit_forms(name: str, group: bool = False, places: tuple[str, ...] = ()) -> 
     bare = {f[1:] for f in forms if f[:1] in data.levels and len(f) >= 3 and not f.startswith(stems)}
     named = set(forms)
     while named:  # "丽水市莲都区供电公司": each of the document's places in turn
-        named = {f[len(p):] for f in named for p in places if f.startswith(p) and len(f) - len(p) >= 3}
+        named = {f[len(p):] for f in named for p in places if f.startswith(p) and len(f) - len(p) >= 2}
         bare |= named
     office_endings = {ending for group in data.endings for ending in group}
     for party in data.party:

@@ -483,3 +483,36 @@ def test_label_lines_with_a_qualified_support_label_keep_group_addressees(tmp_pa
                         ("经济开发区管委会", "support"), ("县政府有关部门", "support"), ("有关直属单位", "support")], [], ""),
         ("推广家庭医生签约服务", [("县卫健委", "lead"), ("县医保局", "support")], [], ""),
     ]
+
+
+def _pipe_cells(rows: int) -> tuple[str, list[tuple[str, str, list[str]]]]:
+    """A table copied one cell a line with a lone `|` between cells (a mirror of a district's 分解落实方案): 序号 and
+    项目 merged over the group, each task numbered inside its own cell, ★ before the lead unit. The leader cell is
+    merged over some rows (not written, one `|` more closing the row: they share the leader above) and written empty
+    on others (`|` then `|`: no leader). Returns the text and, per row, (task, lead unit, leaders)."""
+    lines = ["某某区2024年重点工作目标任务分解落实方案", "序号", "|", "项目", "|", "重点工作目标任务", "|", "牵头领导", "|",
+             "责任单位", "|", "一、2024年全区主要预期目标", "|", "||||", "1", "|", "主要预期目标", "|"]
+    expected: list[tuple[str, str, list[str]]] = []
+    leaders: list[str] = []
+    for n in range(1, rows + 1):
+        task, lead = f"第{n}项指标增长{n}%以上。", f"区{'发改委工信局商务局'[n % 3 * 3:n % 3 * 3 + 3]}"
+        lines += [f"{n}.{task}", "|"]
+        if n % 4 in (0, 1):  # a leader cell: one name spread by a space, or two names one a line
+            leaders = ["钱宇"] if n % 8 in (0, 1) else ["王嵘", "方勇"]
+            lines += [*({"钱宇": "钱 宇", "王嵘": "王 嵘", "方勇": "方 勇"}[name] for name in leaders), "|"]
+        elif n % 4 == 3:
+            lines += ["|"]  # written empty
+            leaders = []
+        expected.append((task, lead, leaders))  # n % 4 == 2: the cell above spans this row
+        lines += [f"★{lead}、统计局", "|", "|||" if n % 4 == 2 else "||"]
+    return "\n".join(lines), expected
+
+
+@pytest.mark.parametrize("rows", [9, 60])
+def test_pipe_cells_with_merged_and_empty_leader_cells(tmp_path: Path, rows: int) -> None:
+    text, expected = _pipe_cells(rows)
+    document = _read(tmp_path, text)
+    assert [(r.text, r.details.no_text) for r in document.key_tasks] == [(t, str(n)) for n, (t, _l, _p) in
+                                                                           enumerate(expected, start=1)]
+    assert [([(u.name, u.part) for u in r.units], r.details.leaders) for r in document.key_tasks] == [
+        ([(lead, "lead"), ("统计局", "support")], leaders) for _t, lead, leaders in expected]

@@ -79,6 +79,9 @@ def test_unit_forms_are_derived_for_any_place_from_data() -> None:
     ("莲都邮政管理局", (), "邮政管理局", False),  # which words are a place, only the document says
     ("丽水市莲都区供电公司", ("丽水市", "丽水", "莲都区", "莲都"), "供电公司", True),
     ("莲都区", ("莲都区", "莲都"), "区", False),  # a place alone is no body
+    ("吴江海关", ("苏州市", "苏州", "吴江区", "吴江"), "海关", True),  # a two-character body after the place
+    ("吴江区委", ("吴江区", "吴江"), "区委", True),
+    ("吴江区政府", ("吴江区", "吴江"), "政府", False),  # a generic word alone is no body
 ])
 def test_unit_forms_without_the_documents_place(name: str, places: tuple[str, ...], form: str, derived: bool) -> None:
     from knowledge.catalog import unit_forms

@@ -75,6 +75,7 @@ class RawRow:
     written_cells: int = 0  # cells of a tab/pipe row, empty ones included (a cut-off row lacks trailing ones)
     numbered: bool = True  # the row writes its own number (a merged-cell sub-row does not)
     heading: list[tuple[Role, str]] = field(default_factory=list)  # units its section heading gives it, by role
+    empty: set[Role] = field(default_factory=set)  # columns whose cell the row writes empty: nothing to inherit
 
     def add(self, role: Role, value: str) -> None:
         if value.strip():
@@ -106,6 +107,10 @@ class GeneralReader:
         # Lines of `|` cells the copy cut before their closing `|` (the last row of a cut-off page).
         self.open_rows: set[int] = set()
         self.whole_rows: set[int] = set()  # rows rebuilt from cells led by `|` (closed by a lone `|` or cut)
+        # Lines of a table copied one cell a line with a lone `|` between cells, where a `|` follows a `|`: the cell
+        # between them is written and empty (a leader cell left blank), unlike a cell a merged one above covers,
+        # which is not written at all (by line index: the second `|`).
+        self.empty_cells: set[int] = set()
         # Headers of tables whose cells ran together (runtogether.py), by line index: their columns as decided there.
         self.given_headers: dict[int, list[tuple[str, Role]]] = {}
         rebuilt = rebuild(located)
@@ -120,8 +125,12 @@ class GeneralReader:
                 else:
                     self.located += [(where, part) for part in _unrun(_unpipe(raw.rstrip("\r\n")))]
             located = []
+        previous = ""
         for where, raw, closed in _pipe_led_rows(located):
             line = raw.rstrip("\r\n")
+            if line.strip() == "|" and previous == "|":
+                self.empty_cells.add(len(self.located))
+            previous = line.strip()
             if closed is not None:  # a rebuilt row: already tab-separated
                 self.whole_rows.add(len(self.located) + 1)
                 if not closed:
@@ -373,6 +382,8 @@ class GeneralReader:
                 elif role == "extra":
                     name = names.get(role, "其他")
                     row.extra[name] = C.collapse(f"{row.extra.get(name, '')}{value}")
+                elif not value:
+                    row.empty.add(role)  # a cell written empty (a blank leader cell): the row has none
                 else:
                     row.add(role, C.collapse(value) if role not in UNIT_ROLES else value)
 
@@ -442,10 +453,14 @@ class GeneralReader:
         # before that row's number, so it ends the previous row's cells (or precedes the first row).
         group_first = "group" in roles and "no" in roles and roles.index("group") < roles.index("no")
         carried: list[str] = []
+        last = 0
         for where, raw, number in body:
             line = C.collapse(raw)
             if C.is_chrome(line):
                 continue
+            if rows and any(at in self.empty_cells for at in range(last, number - 1)):
+                rows[-1][3].append("")  # a cell written empty since the last line: kept in its place
+            last = number
             if C.is_number(line) and _next_number(rows[-1][0] if rows else None, line):
                 rows.append((line.rstrip(".．、"), where, number, []))
             elif C.SECTION.match(line) and not (rows and not rows[-1][3]):
@@ -466,9 +481,12 @@ class GeneralReader:
             if not no:
                 continue
             parent: RawRow | None = None
+            while cells and not cells[-1]:
+                cells.pop()  # an empty cell closing the row's cells: the next row starts at its own number
             rest = carried + cells
             whole = rest
             carried = []
+            own: list[RawRow] = []
             while rest:
                 values, rest = _assign(rest, fields)
                 if group_first and len(rest) == 1 and parent is None and _is_group_cell(rest[0]):
@@ -484,11 +502,13 @@ class GeneralReader:
                     group = row.group
                 else:
                     row.group = group
-                if parent is not None:
-                    _inherit(row, parent)
+                if own:
+                    _inherit(row, own[-1])  # a merged cell spans from the nearest row above that writes it
                 parent = parent or row
+                own.append(row)
                 if not values:
                     break
+            _numbers_in_text(own)
 
     def _unnumbered_line_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
         """One cell per line under a header without a 序号 column (an indicator table: 项目 / 分值 / 目标任务 / 监考单位).
@@ -1333,7 +1353,7 @@ def _assign(cells: list[str], roles: list[Role]) -> tuple[dict[Role, list[str]],
             break
         later = roles[position + 1:]
         cell = cells[index]
-        if role == "text":
+        if not cell or role == "text":  # a cell written empty (`|` right after `|`) is the next column's, whatever it is
             values.setdefault(role, []).append(cell)
             index += 1
         elif role == "group":
@@ -1376,10 +1396,30 @@ def _is_group_cell(cell: str) -> bool:
 def _inherit(row: RawRow, parent: RawRow) -> None:
     """A sub-row shares its parent's merged cells: units, leaders and group where it has none."""
     for role in ("lead", "units", "support", "leader"):
-        if not row.cells.get(role) and parent.cells.get(role):
+        if not row.cells.get(role) and parent.cells.get(role) and role not in row.empty:
             row.cells[role] = list(parent.cells[role])
     row.labelled_lead = row.labelled_lead or parent.labelled_lead
     row.group = row.group or parent.group
+
+
+_TEXT_NUMBER = re.compile(r"^(\d{1,3})\s?[.．、](?!\d)\s*(\S.*)$")
+
+
+def _numbers_in_text(rows: list[RawRow]) -> None:
+    """Rows read from one numbered line whose task cells write their own numbers ("1.地区生产总值…", "2.一般公共预算…"
+    under one 序号 cell merged over a group): each row is numbered as its task cell says, the number taken out of
+    its text. A single row whose cell repeats its own number ("1" | "1.…") loses the repeat."""
+    found = [_TEXT_NUMBER.match(row.text) for row in rows]
+    numbers = [int(m.group(1)) for m in found if m]
+    if not all(found) or not numbers:
+        return
+    if len(rows) > 1 and numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return
+    if len(rows) == 1 and str(numbers[0]) != rows[0].no_text:
+        return
+    for row, match in zip(rows, found, strict=True):
+        if match:
+            row.no_text, row.text = match.group(1), C.collapse(match.group(2))
 
 
 def _next_number(previous: str | None, line: str) -> bool:
