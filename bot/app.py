@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 import secrets
@@ -27,7 +28,8 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.config import ConfigError, Settings
-from bot.examples import chrome
+from bot.examples import Chrome, chrome
+from bot.reminders import messages as rm
 from bot.runtime import Runtime, settle
 from handlers import (
     ADMIN,
@@ -107,6 +109,25 @@ def bot_commands(modules: Sequence[ModuleType]) -> dict[str, list[BotCommand]]:
     return menus
 
 
+# The menu lines that name the bundled document's examples, written for any document (Chrome's fields).
+_FITTED_COMMANDS = {"ask": tx.CMD_ASK_FITTED, "unit": tx.CMD_UNIT_FITTED, "leader": tx.CMD_LEADER_FITTED,
+                    "item": tx.CMD_ITEM_FITTED, "sub": rm.CMD_SUB_FITTED, "deadline": rm.CMD_DEADLINE_FITTED}
+
+
+def fitted_menus(menus: dict[str, list[BotCommand]], words: Chrome) -> dict[str, list[BotCommand]]:
+    """The menus in the default document's words: one menu serves every chat, as the bot's profile does, so it
+    names the default document's leaders and examples (the written lines, unchanged, for the bundled one)."""
+    if words.written:
+        return menus
+    fields = dataclasses.asdict(words)
+
+    def fit(command: BotCommand) -> BotCommand:
+        template = _FITTED_COMMANDS.get(command.command)
+        return command if template is None else BotCommand(command.command, template.format(**fields)[:256])
+
+    return {scope: [fit(c) for c in commands] for scope, commands in menus.items()}
+
+
 async def _refresh(context: Context) -> None:
     """Pick up a `duban import` made while the bot runs: answers and reminders then use the new rows."""
     runtime = context.bot_data.runtime
@@ -130,12 +151,13 @@ async def _post_init(application: App) -> None:
     if application.job_queue is not None:
         application.job_queue.run_repeating(_refresh, interval=REFRESH_SECONDS, first=REFRESH_SECONDS,
                                             name="knowledge:refresh")
-    menus = application.bot_data.commands
+    # The default document's tables, leaders and examples (the written text for the bundled one).
+    words = chrome(runtime.duban)
+    menus = application.bot_data.commands = fitted_menus(application.bot_data.commands, words)
     for scope, commands in menus.items():
         if commands and scope in _SCOPES:
             await application.bot.set_my_commands(commands, scope=_SCOPES[scope])
     # What an empty chat with the bot shows before /start, and the bot's profile line.
-    words = chrome(runtime.duban)  # the default document's tables and leaders (the written text for the bundled one)
     await application.bot.set_my_description(tx.DESCRIPTION if words.written else
                                              tx.DESCRIPTION_FITTED.format(tables=words.tables, leader=words.leader))
     await application.bot.set_my_short_description(tx.SHORT_DESCRIPTION if words.written else

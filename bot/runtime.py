@@ -124,6 +124,13 @@ class Runtime:
         with self.knowledge.sessions() as session:
             return choose(session, self.document_key)
 
+    def answers_by_default(self, key: str) -> bool:
+        """Whether document `key` answers the chats that chose none, in the bot's configuration (a database read)."""
+        from knowledge.documents import choose
+
+        with self.knowledge.sessions() as session:
+            return choose(session, self.settings.document).key == key
+
     def stale(self) -> bool:
         """Whether an import since the snapshot was taken changed the knowledge base (a database read)."""
         if "duban" not in self.__dict__:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -36,7 +37,7 @@ from knowledge.db import transaction
 from knowledge.reminders import log as rlog
 from knowledge.reminders.plan import ChatDigest, DueRow
 from knowledge.reminders.store import drop_recorded, plan, policy_from
-from knowledge.reminders.subscriptions import move_chat, pause_chat
+from knowledge.reminders.subscriptions import move_chat, pause_chat, subscribed_documents
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +133,11 @@ class Deliverer:
 
     def __init__(self, bot: Bot, knowledge: KnowledgeBase, catalog: Catalog, settings: Settings, *,
                  instance: str, options: DeliveryOptions | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, log_key: str | None = None) -> None:
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, log_key: str | None = None,
+                 answering: bool = True) -> None:
         self.bot, self.knowledge, self.catalog, self.settings = bot, knowledge, catalog, settings
+        # The catalog's document answers chats that chose none: subscriptions older than their document's follow it.
+        self.answering = answering
         # The sent log's document key: the catalog's for deadline reminders, "<key>:progress" for chasing.
         self.log_key = log_key or catalog.key
         self.instance = instance
@@ -210,7 +214,7 @@ class Deliverer:
         """The digests due at `instant` that the log does not hold yet (a dry run stops here)."""
         with self.knowledge.sessions() as session:
             digests = plan(session, self.catalog, self.policy, instant,
-                           configured_default=self.settings.default_deadline)
+                           configured_default=self.settings.default_deadline, answering=self.answering)
             return drop_recorded(session, self.log_key, digests)
 
     async def run(self, instant: datetime) -> DeliveryReport:
@@ -376,10 +380,36 @@ class ReminderService:
             return None
         async with self._lock:
             runtime = application.bot_data.runtime
-            deliverer = Deliverer(application.bot, runtime.knowledge, runtime.catalog, runtime.settings,
-                                  instance=self.instance, options=self.options)
-            self.last = await deliverer.run(self.clock())
+            instant = self.clock()
+            # The answering document's subscriptions first, then those of documents chats chose with /doc.
+            report = None
+            named = await asyncio.to_thread(_subscribed, runtime.knowledge.sessions)
+            library = runtime.library
+            keys = [runtime.catalog.key, *sorted(k for k in named if k not in ("", runtime.catalog.key)
+                                                 and library.stored(k) is not None)]
+            for key in keys:
+                catalog = runtime.catalog if key == runtime.catalog.key else runtime.library.duban(key).catalog
+                deliverer = Deliverer(application.bot, runtime.knowledge, catalog, runtime.settings,
+                                      instance=self.instance, options=self.options,
+                                      answering=catalog is runtime.catalog)
+                done = await deliverer.run(instant)
+                report = done if report is None else _added(report, done)
+            self.last = report
             return self.last
+
+
+def _subscribed(sessions: sessionmaker[Session]) -> set[str]:
+    """Every document some active subscription names (a worker thread's database read)."""
+    with sessions() as session:
+        return subscribed_documents(session)
+
+
+def _added(first: DeliveryReport, second: DeliveryReport) -> DeliveryReport:
+    """Two documents' runs at one instant as one report."""
+    counts = {name: getattr(first, name) + getattr(second, name)
+              for name in ("digests", "messages", "rows", "late", "skipped", "failed", "deferred", "retries")}
+    return DeliveryReport(first.at, **counts, paused_chats=first.paused_chats + second.paused_chats,
+                          chats=first.chats + second.chats, in_doubt=first.in_doubt + second.in_doubt)
 
 
 async def _job(context: Context) -> None:

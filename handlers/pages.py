@@ -34,6 +34,7 @@ from telegram.helpers import create_deep_linked_url
 
 from bot.answer import Answer
 from bot.render import clip, html_pages, render_html_compact, render_html_detail
+from bot.wording import leader_words
 from handlers import BoundedMemory, CommandSpec, Context, is_group, nav_row
 from handlers import texts as tx
 from knowledge.catalog import Row
@@ -150,7 +151,13 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(clip(text, 40), callback_data=data)
 
 
-def _suggestion_rows(context: Context, answer: Answer, question: str, ref: str | None = None
+def fallbacks(context: Context, key: str) -> list[tuple[str, str]]:
+    """The whole-list buttons (label, question) in document `key`'s words: 全部县领导 asks 有哪些县领导."""
+    leader = leader_words(context.bot_data.runtime.library.duban(key).catalog.wording).noun
+    return [(label.format(leader=leader), asked.format(leader=leader)) for label, asked in tx.FALLBACKS]
+
+
+def _suggestion_rows(context: Context, answer: Answer, question: str, key: str, ref: str | None = None
                      ) -> list[list[InlineKeyboardButton]]:
     rows = []
     for index, suggestion in enumerate(answer.suggestions[:MAX_SUGGESTIONS]):
@@ -158,13 +165,14 @@ def _suggestion_rows(context: Context, answer: Answer, question: str, ref: str |
         rows.append([_button(suggestion, prefix + (ref or ref_for(context, question, prefix)))])
     if answer.intent == "unknown_unit" and not answer.suggestions:
         # No name is close enough to offer: the whole list instead, never a guess.
-        rows.append([_button(label, f"1a:{index}") for index, (label, _) in enumerate(tx.FALLBACKS)])
+        rows.append([_button(label, f"1a:{index}") for index, (label, _) in enumerate(fallbacks(context, key))])
     return rows
 
 
-def page_view(context: Context, answer: Answer, question: str, page: int, ref: str | None = None) -> View:
-    """Page `page` of the answer with a detail button per row, suggestions, and ◀ n/N ▶; `ref` names the
-    answer in the buttons when the question alone does not (answer_ref)."""
+def page_view(context: Context, answer: Answer, question: str, page: int, key: str, ref: str | None = None) -> View:
+    """Page `page` of the answer with a detail button per row, suggestions, and ◀ n/N ▶; `key` is the chat's
+    document (its words on the buttons), `ref` names the answer in the buttons when the question alone does
+    not (answer_ref)."""
     pages = html_pages(answer, items_per_page=PAGE_ITEMS)
     page = min(max(page, 0), len(pages) - 1)
     shown = pages[page]
@@ -177,10 +185,10 @@ def page_view(context: Context, answer: Answer, question: str, page: int, ref: s
             prefix = f"1d:{row_id}:{page}:"
             buttons.append(_button(rows[row_id].label, prefix + (ref or ref_for(context, question, prefix))))
         keyboard += [buttons[i:i + DETAIL_COLUMNS] for i in range(0, len(buttons), DETAIL_COLUMNS)]
-    keyboard += _suggestion_rows(context, answer, question, ref)
+    keyboard += _suggestion_rows(context, answer, question, key, ref)
     if answer.detail:
         own = {item.row.id: item.row for item in answer.rows}
-        keyboard += [row_actions(context, own[row_id], admin=False) for row_id in shown.row_ids if row_id in own]
+        keyboard += [row_actions(context, own[row_id], False, key) for row_id in shown.row_ids if row_id in own]
 
     def data(k: int) -> str:
         return f"1p:{k}:" + (ref or ref_for(context, question, f"1p:{k}:"))
@@ -190,37 +198,39 @@ def page_view(context: Context, answer: Answer, question: str, page: int, ref: s
     return View(shown.text, InlineKeyboardMarkup(keyboard) if keyboard else None)
 
 
-def compact_view(context: Context, answer: Answer, question: str, ref: str | None = None) -> View:
+def compact_view(context: Context, answer: Answer, question: str, key: str, ref: str | None = None) -> View:
     """A group's view: the summary and first rows, with buttons to see the rest here or in private."""
     compact, hidden = render_html_compact(answer, GROUP_ROWS)
     if not hidden:
-        return page_view(context, answer, question, 0, ref)
+        return page_view(context, answer, question, 0, key, ref)
     prefix = "1p:0:"
     keyboard = [[_button(tx.SHOW_ALL.format(n=len(answer.rows)), prefix + (ref or ref_for(context, question, prefix)))]]
     username = context.bot.username
     if username:
         url = create_deep_linked_url(username, link_payload(context, question))
         keyboard[0].append(InlineKeyboardButton(tx.OPEN_PRIVATE, url=url))
-    keyboard += _suggestion_rows(context, answer, question, ref)
+    keyboard += _suggestion_rows(context, answer, question, key, ref)
     return View(compact.text, InlineKeyboardMarkup(keyboard))
 
 
-def detail_view(context: Context, row: Row, question: str | None, page: int, ref: str | None = None,
+def detail_view(context: Context, row: Row, question: str | None, page: int, key: str, ref: str | None = None,
                 admin: bool = False) -> View:
     """One row in full: 订阅 (and 设置期限 for an admin), and a button back to the page it was opened from."""
-    keyboard = [row_actions(context, row, admin)]
+    keyboard = [row_actions(context, row, admin, key)]
     if question is not None:
         prefix = f"1p:{page}:"
         keyboard.append([_button(tx.BACK, prefix + (ref or ref_for(context, question, prefix)))])
     return View(render_html_detail(row), InlineKeyboardMarkup(keyboard))
 
 
-def row_actions(context: Context, row: Row, admin: bool) -> list[InlineKeyboardButton]:
+def row_actions(context: Context, row: Row, admin: bool, key: str) -> list[InlineKeyboardButton]:
     """Under a row in full: 订阅 (asks before subscribing) and, for an admin, how to set its deadline."""
     from handlers.subscriptions import row_buttons
 
-    # Subscriptions and deadlines follow the answering document: a row another document answered has neither.
-    return row_buttons(row, admin) if context.bot_data.runtime.catalog.by_id.get(row.id) == row else []
+    # Subscriptions and deadlines follow the chat's document `key`: a row another document answered (a question
+    # naming its year) has neither.
+    own = context.bot_data.runtime.library.duban(key).catalog.by_id.get(row.id) == row
+    return row_buttons(row, admin) if own else []
 
 
 async def reply_answer(message: Message, context: Context, question: str) -> None:
@@ -240,7 +250,7 @@ async def reply_answer(message: Message, context: Context, question: str) -> Non
         await message.reply_text(words, do_quote=True)
         return
     ref = answer_ref(context, question, answer)
-    view = compact_view(context, answer, question, ref) if group else page_view(context, answer, question, 0, ref)
+    view = compact_view(context, answer, question, key, ref) if group else page_view(context, answer, question, 0, key, ref)
     await message.reply_html(view.text, reply_markup=view.markup, do_quote=group)
 
 
@@ -277,7 +287,8 @@ async def on_callback(update: Update, context: Context) -> None:
         await _on_example(query, context, message, await asyncio.to_thread(lambda: chosen.examples),
                           int(match.group(1)))
     elif match := _FALLBACK.fullmatch(data):
-        await _on_example(query, context, message, [q for _, q in tx.FALLBACKS], int(match.group(1)))
+        fallback = fallbacks(context, await asyncio.to_thread(_chat_document, context, query))
+        await _on_example(query, context, message, [q for _, q in fallback], int(match.group(1)))
     elif match := _PAGE.fullmatch(data):
         await _on_page(query, context, int(match.group(1)), match.group(2))
     elif match := _DETAIL.fullmatch(data):
@@ -306,13 +317,9 @@ def _chat_document(context: Context, query: CallbackQuery) -> str:
     return library.chat_document(message.chat.id) if message is not None else library.default_key()
 
 
-def _ask(context: Context, query: CallbackQuery, question: str) -> Answer:
-    """A button's question answered again from the document its chat asks (or the one it names)."""
-    return context.bot_data.runtime.library.ask(question, _chat_document(context, query))
-
-
 async def _on_page(query: CallbackQuery, context: Context, page: int, ref: str) -> None:
-    resolved = resolve_answer(context, ref, _chat_document(context, query))
+    key = _chat_document(context, query)
+    resolved = resolve_answer(context, ref, key)
     if resolved is None:
         await _alert(query, tx.STALE)
         return
@@ -321,7 +328,7 @@ async def _on_page(query: CallbackQuery, context: Context, page: int, ref: str) 
         await _alert(query, tx.NO_SUCH_PAGE)
         return
     await query.answer()
-    await _show(query, page_view(context, answer, question, page, ref if _ANSWER.fullmatch(ref) else None))
+    await _show(query, page_view(context, answer, question, page, key, ref if _ANSWER.fullmatch(ref) else None))
 
 
 async def _on_detail(query: CallbackQuery, context: Context, row_id: str, page: int,
@@ -337,12 +344,14 @@ async def _on_detail(query: CallbackQuery, context: Context, row_id: str, page: 
     remembered = context.bot_data.answers.get(ref[1:]) if ref and _ANSWER.fullmatch(ref) else None
     question = remembered[0] if remembered else resolve_ref(context, ref) if ref else None
     admin = query.from_user.id in context.bot_data.runtime.settings.admins
-    await _show(query, detail_view(context, row, question, page, ref if remembered else None, admin))
+    await _show(query, detail_view(context, row, question, page, _chat_document(context, query),
+                                   ref if remembered else None, admin))
 
 
 async def _on_suggestion(query: CallbackQuery, context: Context, message: Message,
                          index: int, ref: str) -> None:
-    resolved = resolve_answer(context, ref, _chat_document(context, query))
+    key = _chat_document(context, query)
+    resolved = resolve_answer(context, ref, key)
     if resolved is None:
         await _alert(query, tx.STALE)
         return
@@ -351,9 +360,9 @@ async def _on_suggestion(query: CallbackQuery, context: Context, message: Messag
         await _alert(query, tx.FORGED)
         return
     question = suggested_question(question, answer, answer.suggestions[index])
-    answer = _ask(context, query, question)
+    answer = context.bot_data.runtime.library.ask(question, key)
     await query.answer()
-    view = compact_view(context, answer, question) if is_group(message.chat.type) else page_view(context, answer, question, 0)
+    view = compact_view(context, answer, question, key) if is_group(message.chat.type) else page_view(context, answer, question, 0, key)
     await _show(query, view)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot.examples import chrome
+from bot.pipeline import Duban
 from bot.reminders import messages as rm
 from bot.reminders import render as rr
 from bot.reminders.targets import ALL_WORDS, Resolution, resolve_targets, sub_usage
@@ -51,6 +52,7 @@ from knowledge.reminders.subscriptions import (
     SubscriptionInfo,
     Target,
     chat_row_ids,
+    documents_of,
     list_subscriptions,
     pause_chat,
     resume_chat,
@@ -85,6 +87,31 @@ def callback_data(*parts: str) -> str:
     if len(data.encode()) > CALLBACK_LIMIT:
         raise ValueError(f"callback data {data!r} is longer than {CALLBACK_LIMIT} bytes")
     return data
+
+
+@dataclass(frozen=True)
+class ChatDocument:
+    """The chat's document (/doc), which /sub, /deadline and their buttons read and act on, as questions do."""
+
+    duban: Duban
+    # The stored subscription documents meaning it (documents_of: its key, and "" when it answers by default).
+    documents: tuple[str, ...]
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.duban.catalog
+
+
+async def chat_document(runtime: Runtime, chat_id: int) -> ChatDocument:
+    """The document chat `chat_id` asks (its /doc choice, else the answering one)."""
+    library = runtime.library
+    key = await asyncio.to_thread(library.chat_document, chat_id)
+    return ChatDocument(library.duban(key), documents_of(key, key == library.default_key()))
+
+
+async def _no_subs(doc: ChatDocument) -> str:
+    """"本聊天还没有订阅…" with a unit of the chat's document."""
+    return rm.NO_SUBS.format(unit=(await asyncio.to_thread(chrome, doc.duban)).unit)
 
 
 def _button(text: str, *parts: str) -> InlineKeyboardButton | None:
@@ -139,23 +166,24 @@ def _group_addressees(catalog: Catalog, targets: list[Target]) -> list[str]:
 
 
 def _store_subscriptions(sessions: Sessions, chat_id: int, chat_type: chats.ChatType, targets: list[Target],
-                         user_id: int | None, now: datetime) -> tuple[int, list[Target]]:
+                         user_id: int | None, now: datetime, documents: tuple[str, ...]) -> tuple[int, list[Target]]:
     """Resume a paused chat and add the targets it lacks: (subscriptions resumed, targets added)."""
     with transaction(sessions) as session:
         resumed = resume_chat(session, chat_id)
-        added = [t for t in targets if subscribe(session, chat_id, chat_type, t, created_by=user_id, now=now)]
+        added = [t for t in targets if subscribe(session, chat_id, chat_type, t, created_by=user_id, now=now,
+                                                 documents=documents)]
     return resumed, added
 
 
-def _remove_all(sessions: Sessions, chat_id: int) -> int:
+def _remove_all(sessions: Sessions, chat_id: int, documents: tuple[str, ...]) -> int:
     with transaction(sessions) as session:
-        return unsubscribe_all(session, chat_id)
+        return unsubscribe_all(session, chat_id, documents)
 
 
-def _remove_targets(sessions: Sessions, chat_id: int, targets: list[Target]) -> list[Target]:
+def _remove_targets(sessions: Sessions, chat_id: int, targets: list[Target], documents: tuple[str, ...]) -> list[Target]:
     """The targets that were subscribed and are not any more."""
     with transaction(sessions) as session:
-        return [t for t in targets if unsubscribe(session, chat_id, t)]
+        return [t for t in targets if unsubscribe(session, chat_id, t, documents)]
 
 
 def _remove_id(sessions: Sessions, chat_id: int, subscription_id: int) -> SubscriptionInfo | None:
@@ -163,9 +191,9 @@ def _remove_id(sessions: Sessions, chat_id: int, subscription_id: int) -> Subscr
         return unsubscribe_id(session, chat_id, subscription_id)
 
 
-def _subscriptions(sessions: Sessions, chat_id: int) -> list[SubscriptionInfo]:
+def _subscriptions(sessions: Sessions, chat_id: int, documents: tuple[str, ...]) -> list[SubscriptionInfo]:
     with sessions() as session:
-        return list_subscriptions(session, chat_id)
+        return list_subscriptions(session, chat_id, documents)
 
 
 def _pause(sessions: Sessions, chat_id: int, now: datetime) -> int:
@@ -178,11 +206,12 @@ def _resume(sessions: Sessions, chat_id: int) -> None:
         resume_chat(session, chat_id)
 
 
-def _chat_deadlines(sessions: Sessions, catalog: Catalog, configured_default: object,
-                    chat_id: int) -> tuple[list[SubscriptionInfo], dict[str, list[Deadline]]]:
-    """The chat's subscriptions (all as if active) and, when it has any, every row's effective deadlines."""
+def _chat_deadlines(sessions: Sessions, catalog: Catalog, configured_default: object, chat_id: int,
+                    documents: tuple[str, ...]) -> tuple[list[SubscriptionInfo], dict[str, list[Deadline]]]:
+    """The chat's subscriptions to the document (all as if active) and, when it has any, every row's effective
+    deadlines."""
     with sessions() as session:
-        subs = [replace(s, paused=False) for s in list_subscriptions(session, chat_id)]
+        subs = [replace(s, paused=False) for s in list_subscriptions(session, chat_id, documents)]
         deadlines = effective(session, catalog, configured_default) if subs else {}
     return subs, deadlines
 
@@ -201,12 +230,13 @@ def _set_deadline(sessions: Sessions, document: str, deadline: Deadline, set_by:
 # --- handlers --------------------------------------------------------------------------------------
 
 
-async def subscribe_text(runtime: Runtime, chat_id: int, chat_type: chats.ChatType, resolution: Resolution,
-                         user_id: int | None, now: datetime) -> str:
-    """Store the resolved targets for a chat and say what that means (shared by /sub and its buttons)."""
-    catalog = runtime.catalog
+async def subscribe_text(runtime: Runtime, doc: ChatDocument, chat_id: int, chat_type: chats.ChatType,
+                         resolution: Resolution, user_id: int | None, now: datetime) -> str:
+    """Store the resolved targets for a chat, against its document, and say what that means (shared by /sub
+    and its buttons)."""
+    catalog = doc.catalog
     resumed, added = await asyncio.to_thread(_store_subscriptions, runtime.knowledge.sessions, chat_id,
-                                             chat_type, resolution.targets, user_id, now)
+                                             chat_type, resolution.targets, user_id, now, doc.documents)
     rows = frozenset().union(*(target_rows(catalog, t) for t in resolution.targets))
     fresh = [t for t in resolution.targets if t in added]
     lines = [html.escape(note) for note in resolution.notes]
@@ -232,20 +262,21 @@ async def on_sub(update: Update, context: Context) -> None:
     if message is None:
         return
     text = _args(context)
+    runtime = context.bot_data.runtime
+    doc = await chat_document(runtime, message.chat.id)
     if not text:
-        await _reply(message, html.escape(sub_usage(chrome(context.bot_data.runtime.duban))))
+        await _reply(message, html.escape(sub_usage(await asyncio.to_thread(chrome, doc.duban))))
         return
     if not await may_change(context, message, update.effective_user):
         await _reply(message, rm.GROUP_ONLY_ADMINS)
         return
-    runtime = context.bot_data.runtime
-    resolution = resolve_targets(runtime.duban, text)
+    resolution = resolve_targets(doc.duban, text)
     if not resolution.ok:
         # A suggestion button only asks "did you mean X?": nothing is subscribed that the user did not name.
         await _reply(message, html.escape(resolution.problem), _refusal_markup(resolution, "c"))
         return
     user = update.effective_user
-    text = await subscribe_text(runtime, message.chat.id, chats.chat_type(message.chat.type), resolution,
+    text = await subscribe_text(runtime, doc, message.chat.id, chats.chat_type(message.chat.type), resolution,
                                 user.id if user else None, now_of(context))
     await _reply(message, text)
 
@@ -264,21 +295,23 @@ async def on_unsub(update: Update, context: Context) -> None:
         return
     runtime = context.bot_data.runtime
     chat_id = message.chat.id
+    doc = await chat_document(runtime, chat_id)
     if text in ALL_WORDS:
-        removed = await asyncio.to_thread(_remove_all, runtime.knowledge.sessions, chat_id)
-        await _reply(message, rm.UNSUBSCRIBED_ALL.format(n=removed) if removed else rm.NO_SUBS)
+        removed = await asyncio.to_thread(_remove_all, runtime.knowledge.sessions, chat_id, doc.documents)
+        await _reply(message, rm.UNSUBSCRIBED_ALL.format(n=removed) if removed else html.escape(await _no_subs(doc)))
         return
-    resolution = resolve_targets(runtime.duban, text)
+    resolution = resolve_targets(doc.duban, text)
     if not resolution.ok:
         await _reply(message, html.escape(resolution.problem))
         return
-    gone = await asyncio.to_thread(_remove_targets, runtime.knowledge.sessions, chat_id, resolution.targets)
+    gone = await asyncio.to_thread(_remove_targets, runtime.knowledge.sessions, chat_id, resolution.targets,
+                                   doc.documents)
     missing = [t for t in resolution.targets if t not in gone]
     lines = []
     if gone:
-        lines.append(rm.UNSUBSCRIBED.format(targets=html.escape(rr.target_list(runtime.catalog, gone))))
+        lines.append(rm.UNSUBSCRIBED.format(targets=html.escape(rr.target_list(doc.catalog, gone))))
     if missing:
-        lines.append(rm.NOT_SUBSCRIBED.format(targets=html.escape(rr.target_list(runtime.catalog, missing))))
+        lines.append(rm.NOT_SUBSCRIBED.format(targets=html.escape(rr.target_list(doc.catalog, missing))))
     await _reply(message, "\n".join(lines))
 
 
@@ -286,17 +319,21 @@ MYSUBS_ROWS = 8  # subscriptions per /mysubs page, each with its remove button
 
 
 async def mysubs_view(runtime: Runtime, chat_id: int, page: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
-    """A page of the chat's subscriptions, one remove button each (sb:r:<id>), ⏮ ◀ ▶ ⏭ between pages (sb:m:<page>)."""
-    subs = await asyncio.to_thread(_subscriptions, runtime.knowledge.sessions, chat_id)
+    """A page of the chat's subscriptions to its document, one remove button each (sb:r:<id>), ⏮ ◀ ▶ ⏭ between
+    pages (sb:m:<page>)."""
+    doc = await chat_document(runtime, chat_id)
+    catalog = doc.catalog
+    subs = await asyncio.to_thread(_subscriptions, runtime.knowledge.sessions, chat_id, doc.documents)
     pages = max(1, -(-len(subs) // MYSUBS_ROWS))
     page = min(max(page, 0), pages - 1)
     first = page * MYSUBS_ROWS
     shown = subs[first:first + MYSUBS_ROWS]
-    counts = {s.id: len(target_rows(runtime.catalog, s.target)) for s in shown}
-    buttons = [[b] for s in shown if (b := _button(rm.UNSUB_BUTTON.format(target=rr.target_label(runtime.catalog, s.target)), "r", str(s.id))) is not None]
+    counts = {s.id: len(target_rows(catalog, s.target)) for s in shown}
+    buttons = [[b] for s in shown if (b := _button(rm.UNSUB_BUTTON.format(target=rr.target_label(catalog, s.target)), "r", str(s.id))) is not None]
     if nav := nav_row(page, pages, lambda k: callback_data("m", str(k))):
         buttons.append(nav)
-    text = rr.render_subscriptions(runtime.catalog, shown, counts, start=first + 1, total=len(subs))
+    text = (rr.render_subscriptions(catalog, shown, counts, start=first + 1, total=len(subs)) if subs
+            else html.escape(await _no_subs(doc)))
     return text, InlineKeyboardMarkup(buttons) if buttons else None
 
 
@@ -342,27 +379,28 @@ async def _press(update: Update, context: Context) -> None:
         await query.answer()
         await _edit(query, rm.SUB_CANCELLED)
         return
+    doc = await chat_document(runtime, chat_id)
     if parts[1] == "c":
-        await _confirm(query, runtime, parts[2])
+        await _confirm(query, doc, parts[2])
         return
     if parts[1] == "p":
         paused = await asyncio.to_thread(_pause, runtime.knowledge.sessions, chat_id, now_of(context))
         await query.answer(rm.PAUSED_NOW.format(n=paused), show_alert=True)
         return
     if parts[1] == "a":
-        resolution = resolve_targets(runtime.duban, parts[2])
+        resolution = resolve_targets(doc.duban, parts[2])
         if not resolution.ok:
             await query.answer(resolution.problem[:200], show_alert=True)
             return
         await query.answer()
-        text = await subscribe_text(runtime, chat_id, chats.chat_type(message.chat.type), resolution, query.from_user.id,
+        text = await subscribe_text(runtime, doc, chat_id, chats.chat_type(message.chat.type), resolution, query.from_user.id,
                                     now_of(context))
         await _edit(query, text)
         return
     removed: SubscriptionInfo | None = None
     if (number := button_number(parts[2])) is not None:
         removed = await asyncio.to_thread(_remove_id, runtime.knowledge.sessions, chat_id, number)
-    await query.answer(rm.UNSUBSCRIBED.format(targets=rr.target_label(runtime.catalog, removed.target)) if removed else rm.MYSUBS_EXPIRED)
+    await query.answer(rm.UNSUBSCRIBED.format(targets=rr.target_label(doc.catalog, removed.target)) if removed else rm.MYSUBS_EXPIRED)
     text, markup = await mysubs_view(runtime, chat_id)
     await _edit(query, text, markup)
 
@@ -377,14 +415,14 @@ async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | 
             raise
 
 
-async def _confirm(query: CallbackQuery, runtime: Runtime, name: str) -> None:
+async def _confirm(query: CallbackQuery, doc: ChatDocument, name: str) -> None:
     """A suggested name pressed: say what subscribing to it means, and let the user confirm or not."""
-    resolution = resolve_targets(runtime.duban, name)
+    resolution = resolve_targets(doc.duban, name)
     if not resolution.ok:
         await query.answer(resolution.problem[:200], show_alert=True)
         return
-    rows = frozenset().union(*(target_rows(runtime.catalog, t) for t in resolution.targets))
-    label = rr.target_list(runtime.catalog, resolution.targets)
+    rows = frozenset().union(*(target_rows(doc.catalog, t) for t in resolution.targets))
+    label = rr.target_list(doc.catalog, resolution.targets)
     buttons = [b for b in (_button(rm.CONFIRM_BUTTON.format(target=label), "a", name),
                            _button(rm.CANCEL_BUTTON, "x", "")) if b is not None]
     await query.answer()
@@ -402,23 +440,25 @@ async def on_deadlines(update: Update, context: Context) -> None:
     await _resume_private(runtime, message)
     pages = await deadline_pages(context, message.chat.id)
     if pages is None:
-        await _reply(message, rm.NO_SUBS)
+        await _reply(message, html.escape(await _no_subs(await chat_document(runtime, message.chat.id))))
         return
     await _reply(message, pages[0], _pages_markup(0, len(pages), "d"))
 
 
 async def deadline_pages(context: Context, chat_id: int) -> list[str] | None:
-    """/deadlines' pages for the chat, or None when it subscribes to nothing."""
+    """/deadlines' pages for the chat's document, or None when the chat subscribes to nothing of it."""
     runtime = context.bot_data.runtime
+    doc = await chat_document(runtime, chat_id)
+    catalog = doc.catalog
     # Reading the deadlines of every row is the slow part of /deadlines: it runs in the thread too.
-    subs, deadlines = await asyncio.to_thread(_chat_deadlines, runtime.knowledge.sessions, runtime.catalog,
-                                              runtime.settings.default_deadline, chat_id)
+    subs, deadlines = await asyncio.to_thread(_chat_deadlines, runtime.knowledge.sessions, catalog,
+                                              runtime.settings.default_deadline, chat_id, doc.documents)
     if not subs:
         return None
-    rows = chat_row_ids(runtime.catalog, subs)
+    rows = chat_row_ids(catalog, subs)
     policy = policy_from(runtime.settings.reminders)
     today = now_of(context).astimezone(policy.tzinfo).date()
-    return rr.render_deadlines(runtime.catalog, {r: d for r, d in deadlines.items() if r in rows}, today)
+    return rr.render_deadlines(catalog, {r: d for r, d in deadlines.items() if r in rows}, today)
 
 
 def _pages_markup(page: int, pages: int, action: str) -> InlineKeyboardMarkup | None:
@@ -430,7 +470,7 @@ async def _look(query: CallbackQuery, context: Context, message: Message, action
     """sb:d:<page> a page of /deadlines, sb:m:<page> a page of /mysubs, sb:t:<row> how to set a deadline."""
     runtime = context.bot_data.runtime
     if action == "t":
-        row = runtime.catalog.by_id.get(arg)
+        row = (await chat_document(runtime, message.chat.id)).catalog.by_id.get(arg)
         if query.from_user.id not in runtime.settings.admins or row is None:
             await query.answer(rm.ADMINS_ONLY if row is not None else rm.MYSUBS_EXPIRED, show_alert=True)
             return
@@ -440,7 +480,7 @@ async def _look(query: CallbackQuery, context: Context, message: Message, action
     if action == "d":
         pages = await deadline_pages(context, message.chat.id)
         if pages is None:
-            await query.answer(rm.NO_SUBS, show_alert=True)
+            await query.answer(await _no_subs(await chat_document(runtime, message.chat.id)), show_alert=True)
             return
         page = min(page, len(pages) - 1)
         text, markup = pages[page], _pages_markup(page, len(pages), "d")
@@ -494,13 +534,14 @@ async def on_deadline(update: Update, context: Context) -> None:
     args = list(context.args or [])
     # "民生实事 5-1" is one row ID written with a space: read it before the arguments are taken apart.
     args = canonical_row_ids(" ".join(args[:2])).split() + args[2:]
-    words = chrome(context.bot_data.runtime.duban)
+    doc = await chat_document(runtime, message.chat.id)
+    words = await asyncio.to_thread(chrome, doc.duban)
     if len(args) < 2:
         await _reply(message, html.escape(rm.DEADLINE_USAGE.format(
             item=words.item, more="".join(rm.DEADLINE_MORE.format(item=i) for i in words.items[1:]))))
         return
-    catalog = runtime.catalog
-    row_id, args = _deadline_row(runtime, args)
+    catalog = doc.catalog
+    row_id, args = _deadline_row(doc.duban, args)
     if row_id is None:
         await _reply(message, html.escape(rm.DEADLINE_BAD_ROW.format(text=quoted(args[0]),
                                                                      items=rm.ITEMS_JOIN.join(words.items))))
@@ -531,14 +572,14 @@ async def on_deadline(update: Update, context: Context) -> None:
                                                       milestone=milestone)))
 
 
-def _deadline_row(runtime: Runtime, args: list[str]) -> tuple[str | None, list[str]]:
+def _deadline_row(duban: Duban, args: list[str]) -> tuple[str | None, list[str]]:
     """The one row /deadline names, in any written form (五-12, K5-12, ｋ５－１２, 民生实事5-1 or 民生实事 5-1),
     read as /sub reads it, and the arguments with that row as one: [row as written, date, milestone…]."""
     for width in (1, 2):
         if len(args) < width + 1:
             break
         written = "".join(args[:width])
-        resolution = resolve_targets(runtime.duban, written)
+        resolution = resolve_targets(duban, written)
         if resolution.ok and len(resolution.targets) == 1 and resolution.targets[0].kind == "row":
             return resolution.targets[0].value, [written, *args[width:]]
     return None, args

@@ -87,8 +87,9 @@ LAST = "末页 ⏭"
 SHOW_ALL = "展开全部 {n} 项"
 OPEN_PRIVATE = "私聊查看"
 BACK = "↩ 返回列表"
-# When no name is close to an unknown one: buttons listing everything, as (label, question asked).
-FALLBACKS = (("全部牵头单位", "文件里有哪些牵头单位"), ("全部区领导", "有哪些区领导"))
+# When no name is close to an unknown one: buttons listing everything, as (label, question asked);
+# {leader} is the chat's document's leaders (区领导, 县领导 …).
+FALLBACKS = (("全部牵头单位", "文件里有哪些牵头单位"), ("全部{leader}", "有哪些{leader}"))
 
 # Callback answers (shown as alerts or toasts, at most 200 characters)
 STALE = "这条回答已经过期了，请重新提问。"
@@ -118,3 +119,9 @@ CMD_ASK = "提问，例如 /ask 区民政局负责哪些民生实事"
 CMD_UNIT = "查单位的工作，例如 /unit 区民政局"
 CMD_LEADER = "查区领导牵头的工作，例如 /leader 伍国军"
 CMD_ITEM = "查某一项的详情，例如 /item 五-12"
+# The same for a default document the written examples are not for (bot/app.py publishes the menus once, for
+# every chat: the default document's words, as the bot's profile).
+CMD_ASK_FITTED = "提问，例如 /ask {question}"
+CMD_UNIT_FITTED = "查单位的工作，例如 /unit {unit}"
+CMD_LEADER_FITTED = "查{leader}牵头的工作，例如 /leader {person}"
+CMD_ITEM_FITTED = "查某一项的详情，例如 /item {item}"

@@ -171,11 +171,14 @@ class Subscription(Base):
     """A chat's wish to be reminded about a unit's, a leader's, one row's or every row's deadlines."""
 
     __tablename__ = "subscriptions"
-    __table_args__ = (UniqueConstraint("chat_id", "target_kind", "target"),)
+    __table_args__ = (UniqueConstraint("chat_id", "document", "target_kind", "target"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Telegram chat ids exceed 32 bits (supergroups are -100…), hence BigInteger.
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    # The document whose rows the target names (DocumentRecord.key: row ids, units and leaders are per
+    # document); "" for a subscription stored before subscriptions named theirs: the answering document's.
+    document: Mapped[str] = mapped_column(String(100), default="", server_default="")
     chat_type: Mapped[str] = mapped_column(String(20))  # private | group | supergroup | channel
     target_kind: Mapped[str] = mapped_column(String(10))  # unit | leader | row | all
     target: Mapped[str] = mapped_column(String(200))  # canonical unit name, leader, row id, or "" for all

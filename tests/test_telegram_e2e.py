@@ -21,6 +21,7 @@ import sys
 import time
 import types
 from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from fakebot import FakeBotApi, FakeChat, FakeMessage, FakeUser
 from fakebot.fixtures import make_fake_bot_fixture, running_fake
 
 import handlers
+from benchmarks.documents import generated
 from bot import messages as msg
 from bot.app import (
     ALLOWED_UPDATES,
@@ -41,6 +43,7 @@ from bot.app import (
     webhook_options,
 )
 from bot.config import Settings
+from bot.examples import chrome
 from bot.progress import messages as pm
 from bot.reminders import messages as rm
 from bot.render import render_text
@@ -48,6 +51,9 @@ from bot.runtime import Runtime
 from handlers import texts as tx
 from handlers.inline import PAGE_RESULTS
 from handlers.pages import PAGE_ITEMS
+from knowledge.ingest import import_document
+from knowledge.reminders.store import plan, policy_from, stored_deadlines
+from knowledge.reminders.subscriptions import Target, list_subscriptions
 
 fake = make_fake_bot_fixture()
 BOT = "duban_test_bot"
@@ -115,6 +121,8 @@ async def test_command_menus_are_published(fake: FakeBotApi, bot: Any) -> None:
         assert list(menu) == [c.command for c in published[scope]]
         assert {"start", "help", "ask", "unit", "leader", "item"} <= set(menu)
         assert "区民政局" in menu["unit"]
+        # The bundled document's menu lines, written once, unchanged.
+        assert (menu["ask"], menu["leader"], menu["sub"]) == (tx.CMD_ASK, tx.CMD_LEADER, rm.CMD_SUB)
 
 
 def test_command_menus_follow_the_modules_convention(caplog: pytest.LogCaptureFixture) -> None:
@@ -433,7 +441,7 @@ async def test_an_unknown_unit_gets_no_stranger_but_the_whole_list(fake: FakeBot
     chat = fake.private_chat(user)
     reply = await ask(fake, chat, user, f"{name}负责哪些工作")
     assert f"没有找到“{name}”" in visible(reply) and "您是不是要找" not in reply.text
-    assert reply.button_texts == [label for label, _ in tx.FALLBACKS]
+    assert reply.button_texts == [label.format(leader="区领导") for label, _ in tx.FALLBACKS]
     await press(fake, chat, user, reply, button(reply, "全部牵头单位")["callback_data"])
     [units] = await fake.wait_for_bot_messages(chat)
     assert "个牵头单位" in visible(units).splitlines()[0]
@@ -640,3 +648,92 @@ async def test_duban_run_serves_and_stops_on_sigterm(fake: FakeBotApi, tg_runtim
             process.wait()
         if process.stdout:
             process.stdout.close()
+
+
+# --- a second document, chosen by /doc in one chat ------------------------------------------------
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> Iterator[tuple[Runtime, str]]:
+    """The bundled document answering by default (pinned), and a generated 县 document stored beside it."""
+    made = generated(1)
+    assert "县" in made.place
+    runtime = Runtime(settings=Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'd.sqlite3'}",
+                                        document="lucheng-2023"))
+    path = tmp_path / f"{made.key}.txt"
+    path.write_text(made.text, encoding="utf-8")
+    import_document(runtime.knowledge.sessions, path, made.key)
+    runtime.reload()
+    yield runtime, made.key
+    runtime.knowledge.close()
+
+
+async def _choose(fake: FakeBotApi, chat: FakeChat, user: FakeUser, runtime: Runtime, key: str) -> None:
+    await fake.send_text(chat, user, "/doc")
+    [listing] = await fake.wait_for_bot_messages(chat)
+    query = await fake.press_button(chat, user, listing, button_text=runtime.library.label(key))
+    assert not (await fake.wait_for_callback_answer(query)).show_alert
+    await fake.wait_for_call("editMessageText")
+    assert runtime.library.chat_document(chat.id) == key
+
+
+async def test_the_fallback_buttons_speak_of_the_chat_document(fake: FakeBotApi, county: tuple[Runtime, str]) -> None:
+    runtime, key = county
+    async with running(fake, runtime):
+        user, other = fake.add_user("Li"), fake.add_user("Wang")
+        chat, bundled = fake.private_chat(user), fake.private_chat(other)
+        await _choose(fake, chat, user, runtime, key)
+        reply = await ask(fake, chat, user, "火星街道负责哪些工作")
+        assert reply.button_texts == ["全部牵头单位", "全部县领导"]
+        await press(fake, chat, user, reply, button(reply, "全部县领导")["callback_data"])
+        [leaders] = await fake.wait_for_bot_messages(chat)
+        assert "县领导" in visible(leaders) and "区领导" not in leaders.text
+        # A chat that chose nothing keeps the bundled document's words.
+        assert (await ask(fake, bundled, other, "火星街道负责哪些工作")).button_texts == ["全部牵头单位", "全部区领导"]
+
+
+async def test_sub_and_deadline_act_on_the_chat_document(fake: FakeBotApi, county: tuple[Runtime, str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    runtime, key = county
+    user, other = fake.add_user("Admin"), fake.add_user("Wang")
+    monkeypatch.setattr(runtime, "settings", dataclasses.replace(runtime.settings, admins=frozenset({user.id})))
+    words = chrome(runtime.library.duban(key))
+    row = runtime.library.duban(key).catalog.by_unit[words.unit][0]  # a row the subscription covers
+    async with running(fake, runtime):
+        chat, bundled = fake.private_chat(user), fake.private_chat(other)
+        await _choose(fake, chat, user, runtime, key)
+        assert f"/sub {words.unit}" in visible(await ask(fake, chat, user, "/mysubs"))
+        usage = visible(await ask(fake, chat, user, "/sub"))
+        assert "县领导" in usage and words.unit in usage and "伍国军" not in usage
+        subscribed = visible(await ask(fake, chat, user, f"/sub {words.unit}"))
+        assert words.unit in subscribed and "已订阅" in subscribed
+        assert words.unit in visible(await ask(fake, chat, user, "/mysubs"))
+        assert "/sub 区民政局" in visible(await ask(fake, bundled, other, "/mysubs"))  # nothing of the bundled one
+        set_reply = visible(await ask(fake, chat, user, f"/deadline {row.label} 2017-06-30 完成过半"))
+        assert row.label in set_reply
+    with runtime.knowledge.sessions() as session:
+        [sub] = list_subscriptions(session, chat.id)
+        assert (sub.document, sub.target) == (key, Target("unit", words.unit))
+        assert [(d.deadline.row_id, str(d.deadline.due)) for d in stored_deadlines(session, key, row.id)] == [(row.id, "2017-06-30")]
+        assert stored_deadlines(session, "lucheng-2023", row.id) == []
+        # The reminders follow the subscription's document: planned with its rows, not the answering one's.
+        policy = policy_from(runtime.settings.reminders)
+        instant = datetime.fromisoformat("2017-05-31T09:00:00+08:00")
+        county_plan = plan(session, runtime.library.duban(key).catalog, policy, instant, answering=False)
+        assert [d.chat_id for d in county_plan] == [chat.id] and row.id in {r.id for r in county_plan[0].rows}
+        assert plan(session, runtime.catalog, policy, instant) == []
+
+
+async def test_the_menus_fit_the_default_document(fake: FakeBotApi, county: tuple[Runtime, str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    runtime, key = county
+    monkeypatch.setattr(runtime, "settings", dataclasses.replace(runtime.settings, document=key))
+    runtime.reload()
+    words = chrome(runtime.duban)
+    async with running(fake, runtime):
+        user = fake.add_user("Li")
+        menu = {c["command"]: c["description"] for c in fake.effective_commands(fake.private_chat(user), user)}
+    assert menu["leader"] == f"查县领导牵头的工作，例如 /leader {words.person}"
+    assert menu["sub"] == "订阅期限提醒：/sub 单位、县领导或任务编号"
+    assert menu["ask"] == f"提问，例如 /ask {words.question}" and menu["unit"] == f"查单位的工作，例如 /unit {words.unit}"
+    assert "区" not in menu["leader"] + menu["sub"]

@@ -70,8 +70,10 @@ def due_command(at: AtOption = None, as_json: JsonOption = False,
         raise fail(f"配置错误：{error}", 2) from None
     instant = parse_instant(at, policy.timezone)
     catalog = runtime.catalog
+    answering = runtime.answers_by_default(catalog.key)
     with runtime.knowledge.sessions() as session:
-        digests = plan(session, catalog, policy, instant, configured_default=runtime.settings.default_deadline)
+        digests = plan(session, catalog, policy, instant, configured_default=runtime.settings.default_deadline,
+                       answering=answering)
         if not include_recorded:
             digests = drop_recorded(session, catalog.key, digests)
     if as_json:
@@ -122,8 +124,8 @@ def send_due_command(
 
     async def main() -> Any:
         async with Bot(settings.telegram_token or "", **extra) as bot:
-            deliverer = Deliverer(bot, runtime.knowledge, runtime.catalog, settings,
-                                  instance=instance_id(), options=options)
+            deliverer = Deliverer(bot, runtime.knowledge, runtime.catalog, settings, instance=instance_id(),
+                                  options=options, answering=runtime.answers_by_default(runtime.catalog.key))
             return await deliverer.run(instant)
 
     import asyncio
@@ -236,15 +238,17 @@ def subs_add(chat_id: ChatArgument,
              doc: DocOption = None) -> None:
     """Subscribe a chat, resolving names as questions do. Example: duban subscriptions add 4242 区民政局"""
     from knowledge.db import transaction
-    from knowledge.reminders.subscriptions import resume_chat, subscribe, target_rows
+    from knowledge.reminders.subscriptions import documents_of, resume_chat, subscribe, target_rows
 
     runtime = open_runtime(doc)
     targets = _targets(runtime, " ".join(target))
+    # Stored against the document whose rows the names were read in (--doc, else the answering one).
+    documents = documents_of(runtime.catalog.key, runtime.answers_by_default(runtime.catalog.key))
     with transaction(runtime.knowledge.sessions) as session:
         resume_chat(session, chat_id)
         for t in targets:
             added = subscribe(session, chat_id, _chat_type(chat_id, chat_type), t, created_by=None,
-                              now=datetime.now(UTC))
+                              now=datetime.now(UTC), documents=documents)
             typer.echo(f"{'subscribed' if added else 'already subscribed'}: {chat_id} {t.kind} {t.label} "
                        f"({len(target_rows(runtime.catalog, t))} rows)")
 

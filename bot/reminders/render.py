@@ -198,9 +198,8 @@ def render_deadlines(catalog: Catalog, deadlines: dict[str, list[Deadline]], tod
 
 def render_subscriptions(catalog: Catalog, subs: Sequence[SubscriptionInfo], counts: dict[int, int], *,
                          start: int = 1, total: int | None = None) -> str:
-    """/mysubs' text (one page of it): the count, then one line per subscription with its rows and pause state."""
-    if not subs:
-        return rm.NO_SUBS
+    """/mysubs' text (one page of it, `subs` not empty): the count, then one line per subscription with its rows
+    and pause state."""
     lines = [rm.MYSUBS.format(n=len(subs) if total is None else total)]
     for n, sub in enumerate(subs, start):
         state = rm.PAUSED.format(reason=html.escape(sub.paused_reason or rm.BLOCKED)) if sub.paused else ""

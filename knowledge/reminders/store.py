@@ -173,9 +173,11 @@ def effective(session: Session, catalog: Catalog, configured_default: object = N
 
 def plan(session: Session, catalog: Catalog, policy: ReminderPolicy, instant: datetime, *,
          configured_default: object = None, window: timedelta | None = None,
-         chats: dict[int, ChatRows] | None = None) -> list[ChatDigest]:
-    """The digests due at `instant` for every active subscription (nothing is recorded)."""
-    chats = active_chats(session, catalog) if chats is None else chats
+         chats: dict[int, ChatRows] | None = None, answering: bool = True) -> list[ChatDigest]:
+    """The digests due at `instant` for every active subscription to the catalog's document (`answering`: the
+    document chats that chose none ask, whose subscriptions older than their document's are too; nothing is
+    recorded)."""
+    chats = active_chats(session, catalog, answering=answering) if chats is None else chats
     return due_at(instant, chats, effective(session, catalog, configured_default), policy, window)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast
@@ -18,6 +18,8 @@ from knowledge.queries import rows_of_leader, rows_of_unit
 from knowledge.reminders.plan import ChatRows
 
 TargetKind = Literal["unit", "leader", "row", "all"]
+# The document of a subscription stored before subscriptions named theirs: it follows the answering document.
+ANSWERING = ""
 TARGET_KINDS: tuple[TargetKind, ...] = ("unit", "leader", "row", "all")
 
 
@@ -52,40 +54,48 @@ class SubscriptionInfo:
     created_at: datetime
     paused: bool
     paused_reason: str
+    document: str = ANSWERING
+
+
+def documents_of(key: str, answering: bool) -> tuple[str, ...]:
+    """The stored document values meaning document `key`: its own, and ANSWERING when it answers."""
+    return (key, ANSWERING) if answering else (key,)
 
 
 def _info(record: Subscription) -> SubscriptionInfo:
     target = Target(cast(TargetKind, record.target_kind), record.target)
     return SubscriptionInfo(record.id, record.chat_id, chats.chat_type(record.chat_type), target, record.created_by,
-                            record.created_at, record.paused, record.paused_reason)
+                            record.created_at, record.paused, record.paused_reason, record.document)
 
 
-def _find(session: Session, chat_id: int, target: Target) -> Subscription | None:
+def _find(session: Session, chat_id: int, target: Target, documents: Collection[str]) -> Subscription | None:
     return session.scalars(select(Subscription).where(
         Subscription.chat_id == chat_id, Subscription.target_kind == target.kind,
-        Subscription.target == target.value)).first()
+        Subscription.target == target.value, Subscription.document.in_(documents))).first()
 
 
 def subscribe(session: Session, chat_id: int, chat_type: ChatType, target: Target, *,
-              created_by: int | None, now: datetime) -> bool:
-    """Add a subscription; False when the chat already had it (a paused one is resumed)."""
-    existing = _find(session, chat_id, target)
+              created_by: int | None, now: datetime, documents: Collection[str] = (ANSWERING,)) -> bool:
+    """Add a subscription to the first of `documents` (documents_of: the one the target names rows of);
+    False when the chat already had it (a paused one is resumed)."""
+    existing = _find(session, chat_id, target, documents)
     if existing is not None:
         if existing.paused:
             existing.paused, existing.paused_reason, existing.paused_at = False, "", None
         return False
     session.add(Subscription(chat_id=chat_id, chat_type=chat_type, target_kind=target.kind,
                              target=target.value, created_by=created_by, created_at=now,
-                             paused=False, paused_reason=""))
+                             paused=False, paused_reason="", document=next(iter(documents))))
     session.flush()
     return True
 
 
-def unsubscribe(session: Session, chat_id: int, target: Target) -> bool:
-    """Remove one subscription; False when the chat did not have it."""
+def unsubscribe(session: Session, chat_id: int, target: Target, documents: Collection[str] | None = None) -> bool:
+    """Remove one subscription (of `documents` only, when given); False when the chat did not have it."""
     result = session.execute(delete(Subscription).where(
         Subscription.chat_id == chat_id, Subscription.target_kind == target.kind,
-        Subscription.target == target.value))
+        Subscription.target == target.value,
+        *(() if documents is None else (Subscription.document.in_(documents),))))
     return bool(getattr(result, "rowcount", 0))
 
 
@@ -100,18 +110,27 @@ def unsubscribe_id(session: Session, chat_id: int, subscription_id: int) -> Subs
     return info
 
 
-def unsubscribe_all(session: Session, chat_id: int) -> int:
-    """Remove every subscription of a chat; the number removed."""
-    result = session.execute(delete(Subscription).where(Subscription.chat_id == chat_id))
+def unsubscribe_all(session: Session, chat_id: int, documents: Collection[str] | None = None) -> int:
+    """Remove every subscription of a chat (of `documents` only, when given); the number removed."""
+    result = session.execute(delete(Subscription).where(
+        Subscription.chat_id == chat_id, *(() if documents is None else (Subscription.document.in_(documents),))))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def list_subscriptions(session: Session, chat_id: int | None = None) -> list[SubscriptionInfo]:
-    """A chat's subscriptions (every chat's when None), oldest first."""
+def list_subscriptions(session: Session, chat_id: int | None = None,
+                       documents: Collection[str] | None = None) -> list[SubscriptionInfo]:
+    """A chat's subscriptions (every chat's when None; of `documents` only, when given), oldest first."""
     query = select(Subscription).order_by(Subscription.chat_id, Subscription.id)
     if chat_id is not None:
         query = query.where(Subscription.chat_id == chat_id)
+    if documents is not None:
+        query = query.where(Subscription.document.in_(documents))
     return [_info(record) for record in session.scalars(query)]
+
+
+def subscribed_documents(session: Session) -> set[str]:
+    """The documents some active subscription names (ANSWERING among them for the older ones)."""
+    return set(session.scalars(select(Subscription.document).where(Subscription.paused.is_(False)).distinct()))
 
 
 def pause_chat(session: Session, chat_id: int, reason: str, now: datetime) -> int:
@@ -139,7 +158,8 @@ def move_chat(session: Session, old_chat_id: int, new_chat_id: int, chat_type: C
     """Follow a group that Telegram migrated to a supergroup (a new chat id)."""
     moved = 0
     for record in session.scalars(select(Subscription).where(Subscription.chat_id == old_chat_id)).all():
-        clash = _find(session, new_chat_id, Target(cast(TargetKind, record.target_kind), record.target))
+        clash = _find(session, new_chat_id, Target(cast(TargetKind, record.target_kind), record.target),
+                      (record.document,))
         if clash is not None:
             session.delete(record)
             continue
@@ -175,8 +195,9 @@ def chat_row_ids(catalog: Catalog, subscriptions: Iterable[SubscriptionInfo]) ->
     return frozenset(found)
 
 
-def active_chats(session: Session, catalog: Catalog) -> dict[int, ChatRows]:
-    """The planner's input: every chat with an active subscription, expanded to row ids.
+def active_chats(session: Session, catalog: Catalog, *, answering: bool = True) -> dict[int, ChatRows]:
+    """The planner's input: every chat with an active subscription to the catalog's document (and, when it is the
+    answering document, to ANSWERING), expanded to row ids.
 
     Built for 100,000 subscriptions: rows come straight from the DB-API cursor (SQLAlchemy's Row objects
     would cost as much as everything else here), each target is expanded once, and chats whose rows are
@@ -184,9 +205,10 @@ def active_chats(session: Session, catalog: Catalog) -> dict[int, ChatRows]:
     """
     cursor = session.connection().connection.cursor()
     try:
-        cursor.execute(f"SELECT chat_id, chat_type, target_kind, target FROM {Subscription.__tablename__} "
+        cursor.execute(f"SELECT chat_id, chat_type, target_kind, target, document FROM {Subscription.__tablename__} "
                        "WHERE paused = FALSE")
-        records = cursor.fetchall()
+        wanted = set(documents_of(catalog.key, answering))
+        records = [record[:4] for record in cursor.fetchall() if record[4] in wanted]
     finally:
         cursor.close()
     expanded: dict[tuple[str, str], frozenset[str]] = {}
