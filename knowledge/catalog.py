@@ -172,6 +172,7 @@ class Catalog:
     unigrams: dict[str, array[int]] = field(default_factory=dict)
     haystack: dict[str, str] = field(default_factory=dict)
     positions: dict[str, int] = field(default_factory=dict)
+    marks_leads: bool = False
 
     def __post_init__(self) -> None:
         self.reindex()
@@ -207,6 +208,11 @@ class Catalog:
         self.by_category = dict(by_category)
         self.bigrams = dict(bigrams)
         self.unigrams = dict(unigrams)
+        # Whether the document says who leads where it lists several units (a lead column, 牵头, ★, first-listed…):
+        # then a row it marks no lead on (…分别负责, …等负责) is none of its units' to lead. A sole unit proves
+        # nothing: it leads under every rule.
+        self.marks_leads = any(not row.shared and len(row.roles) > 1 and any(r.lead for r in row.roles)
+                               and not all(r.lead for r in row.roles) for row in self.rows)
         self.leader_titles = {s.leader: s.leader_titles for s in self.sections if s.leader}
         for row in self.rows:
             for person in row.people:

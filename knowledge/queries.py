@@ -19,9 +19,13 @@ class UnitRow:
 
 def rows_of_unit(catalog: Catalog, unit: str, role: str | None = None, kind: TableKind | None = None
                  ) -> list[UnitRow]:
-    """Rows naming `unit`: all, only where it leads (`role="lead"`), or only where it does not."""
+    """Rows naming `unit`: all, only where it leads (`role="lead"`), or only where it does not. Where nothing in
+    the document marks a lead, its responsible units are what it has for leads; where the document does mark
+    leads, a row it marks none on (…分别负责) is led by none of its units."""
+    shared_leads = not catalog.marks_leads
     return [UnitRow(row, part) for row, part in catalog.parts.get(unit, ())
-            if (not kind or row.kind == kind) and (role is None or part.lead == (role == "lead"))]
+            if (not kind or row.kind == kind) and (role is None or part.lead == (role == "lead"))
+            and (role != "lead" or shared_leads or not row.shared)]
 
 
 def rows_via_groups(catalog: Catalog, unit: str, kind: TableKind | None = None) -> dict[str, list[Row]]:
