@@ -299,6 +299,10 @@ class Layouts:
     trailing_joiners: tuple[str, ...]
     trailing_not_units: tuple[str, ...]
     trailing_units_ends: tuple[str, ...] = ()
+    # A clause's role said before its units ("主办：市发改委；协办：市财政局") and words before a clause's first name (由)
+    trailing_lead_labels: tuple[str, ...] = ()
+    trailing_support_labels: tuple[str, ...] = ()
+    trailing_leading_words: tuple[str, ...] = ()
     carry_over: tuple[str, ...] = ()  # "下同": a note in a row's parenthesis holds for the rows after it
     group_names: tuple[str, ...] = ()
     group_tasks: tuple[str, ...] = ()
@@ -541,7 +545,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "page": ("chrome_starts", "footer_starts"),
     "kinds": ("livelihood", "key_task"),
     "groups": ("names", "tasks", "targets"),
-    "trailing": ("lead_ends", "support_ends", "units_ends", "joiners", "not_units"),
+    "trailing": ("lead_ends", "support_ends", "units_ends", "lead_labels", "support_labels", "leading_words", "joiners", "not_units"),
     "run_together": ("text_openers", "group_endings"),
 }
 
@@ -576,6 +580,9 @@ def _layouts(path: Path) -> Layouts:
         trailing_joiners=file.words(part["trailing"], "joiners", "trailing."),
         trailing_not_units=file.words(part["trailing"], "not_units", "trailing."),
         trailing_units_ends=file.words(part["trailing"], "units_ends", "trailing."),
+        trailing_lead_labels=file.words(part["trailing"], "lead_labels", "trailing."),
+        trailing_support_labels=file.words(part["trailing"], "support_labels", "trailing."),
+        trailing_leading_words=file.words(part["trailing"], "leading_words", "trailing."),
         group_names=file.words(part["groups"], "names", "groups."),
         group_tasks=file.words(part["groups"], "tasks", "groups."),
         text_openers=file.words(part["run_together"], "text_openers", "run_together.", ()),

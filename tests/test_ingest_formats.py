@@ -101,6 +101,21 @@ def _padded_leaders() -> Grid:
     return Grid(["2024年《政府工作报告》重点工作目标任务分解表"], cells, "pipe-cells", [30, 330, 60, 80, 80], rows=rows)
 
 
+# One 责任单位 column whose cells say each unit's role in words, as real tables write it.
+ROLE_CELLS = ["{lead}牵头，{support}配合", "{lead}负责，{support}配合", "由{lead}牵头，{support}参与",
+              "主办：{lead}；协办：{support}", "{lead}（牵头）、{support}", "{lead}牵头，{support}"]
+
+
+def _role_cells(text: str) -> Grid:
+    """One 责任单位 column whose cells say each unit's role in words (a different wording on each row)."""
+    cells = [["序号", "工作任务", "责任单位", "责任领导", "完成时限"]]
+    rows: list[Row] = []
+    for n, task, lead, support, leader, due in _rows():
+        cells.append([n, task, ROLE_CELLS[int(n) % len(ROLE_CELLS)].format(lead=lead, support=support), leader, due])
+        rows.append((task, [(lead, "lead"), *((u, "support") for u in support.split("、"))], [leader]))
+    return Grid([TITLE], cells, text, [30, 330, 240, 50, 60], rows=rows)
+
+
 def _document(layout: str) -> Grid | list[str]:
     """A layout as a table (a Grid) or as lines of text."""
     if layout == "table":
@@ -111,6 +126,8 @@ def _document(layout: str) -> Grid | list[str]:
     grids = {"group-column": _group_column, "indicator": _indicator, "padded-leaders": _padded_leaders}
     if layout in grids:
         return grids[layout]()
+    if layout in ("role-cells", "role-lines"):  # as a tab export, and as a page copied a cell a line
+        return _role_cells("tabs" if layout == "role-cells" else "cells")
     if layout == "dump":
         return _run_together_lines()
     return _label_lines(layout)
@@ -290,7 +307,7 @@ def _shape(path: Path) -> list[Shape]:
 
 
 LAYOUTS = ["table", "labels", "trailing", "headerless", "lines", "clauses", "run-together", "headings", "run-on",
-           "first-listed", "group-column", "indicator", "padded-leaders"]
+           "first-listed", "group-column", "indicator", "padded-leaders", "role-cells", "role-lines"]
 # The document site's dump exists as its page: the table it dumped is the "table" layout in every format.
 CASES = [(layout, suffix) for layout in LAYOUTS for suffix in (".html", ".docx", ".xlsx", ".pdf")] + [("dump", ".html")]
 

@@ -516,3 +516,64 @@ def test_pipe_cells_with_merged_and_empty_leader_cells(tmp_path: Path, rows: int
                                                                            enumerate(expected, start=1)]
     assert [([(u.name, u.part) for u in r.units], r.details.leaders) for r in document.key_tasks] == [
         ([(lead, "lead"), ("统计局", "support")], leaders) for _t, lead, leaders in expected]
+
+
+# --- a single unit column whose cells say each unit's role in words, in every table layout
+
+
+ROLE_CELL_CASES = [
+    ("县发改局牵头，县财政局、县统计局配合", [("县发改局", "lead"), ("县财政局", "support"), ("县统计局", "support")]),
+    ("县住建局（牵头）、县财政局", [("县住建局", "lead"), ("县财政局", "support")]),
+    ("县教育局负责，各街道配合", [("县教育局", "lead"), ("各街道", "support")]),
+    ("由县民政局牵头，县卫健委参与", [("县民政局", "lead"), ("县卫健委", "support")]),
+    ("主办：县发改局；协办：县财政局、县统计局", [("县发改局", "lead"), ("县财政局", "support"), ("县统计局", "support")]),
+    ("县发改局牵头，县财政局", [("县发改局", "lead"), ("县财政局", "support")]),
+    # a role word inside a unit's own name splits nothing; 负责 alone marks no lead (a sole unit leads as before)
+    ("县项目建设牵头办", [("县项目建设牵头办", "lead")]),
+    ("县配合协调办、县财政局", [("县配合协调办", "responsible"), ("县财政局", "responsible")]),
+    ("县发改局负责", [("县发改局", "lead")]),
+    ("县发改局、县财政局负责", [("县发改局", "responsible"), ("县财政局", "responsible")]),
+    ("县发改局、县财政局", [("县发改局", "responsible"), ("县财政局", "responsible")]),
+]
+
+
+def _role_table(layout: str, cell: str) -> str:
+    rows = [["序号", "工作任务", "责任单位", "完成时限"], ["1", "推进重点工程建设，完成年度投资3亿元。", cell, "6月底前"],
+            ["2", "新建城乡道路十公里。", "县交通运输局", "12月底前"]]
+    body = {"tab": "\n".join("\t".join(r) for r in rows), "pipe": "\n".join(f"| {' | '.join(r)} |" for r in rows),
+            "lines": "\n\n".join(c for r in rows for c in r), "space": "\n".join(" ".join(r) for r in rows)}[layout]
+    return f"某县2024年重点工作任务分解表\n{body}"
+
+
+@pytest.mark.parametrize(("cell", "units"), ROLE_CELL_CASES, ids=[c for c, _u in ROLE_CELL_CASES])
+@pytest.mark.parametrize("layout", ["tab", "pipe", "lines", "space"])
+def test_role_words_in_a_unit_cell(tmp_path: Path, layout: str, cell: str, units: list[tuple[str, str]]) -> None:
+    rows = _rows(_read(tmp_path, _role_table(layout, cell)))
+    assert [r[1] for r in rows] == [units, [("县交通运输局", "lead")]], (layout, cell)
+
+
+@pytest.mark.parametrize(("lead", "support", "units"), [
+    # role words agreeing with their column drop off
+    ("县发改局牵头", "县财政局、县统计局配合", [("县发改局", "lead"), ("县财政局", "support"), ("县统计局", "support")]),
+    # a lead column next to a support column gives roles by column: a cell's words of another role change none
+    ("县发改局", "县财政局牵头，县统计局配合", [("县发改局", "lead"), ("县财政局", "support"), ("县统计局", "support")]),
+], ids=["agreeing", "by-column"])
+def test_role_words_beside_a_lead_column(tmp_path: Path, lead: str, support: str, units: list[tuple[str, str]]) -> None:
+    text = "\n".join(["某县2024年重点工作任务分解表", "序号\t工作任务\t牵头单位\t配合单位",
+                      f"1\t推进重点工程建设。\t{lead}\t{support}", "2\t新建城乡道路十公里。\t县交通运输局\t县财政局"])
+    assert _rows(_read(tmp_path, text))[0][1] == units
+
+
+@pytest.mark.parametrize(("value", "clauses"), [
+    ("省财政厅主办,省国税局、地税局协办", [("lead", "省财政厅"), ("support", "省国税局、地税局")]),
+    ("牵头单位：市发改委；配合单位：市财政局", [("lead", "市发改委"), ("support", "市财政局")]),
+    ("市财政局配合", [("units", "市财政局")]),
+    ("县发改局负责", [("units", "县发改局")]),
+    ("市发改委、市财政局", None),
+    ("县项目建设牵头办", None),
+    ("推进改革牵头，各部门配合", None),
+], ids=["zhuban-xieban", "labels", "support-only", "responsible", "no-role", "role-word-in-name", "not-units"])
+def test_role_clauses(value: str, clauses: list[tuple[str, str]] | None) -> None:
+    from knowledge.ingest.cells import role_clauses
+
+    assert role_clauses(value, explicit=True) == clauses

@@ -63,6 +63,8 @@ class LayoutWords:
     trailing_lead: tuple[str, ...]  # longest first, like every list compared by its end
     trailing_support: tuple[str, ...]
     trailing_units: tuple[str, ...]
+    clause_labels: tuple[tuple[str, Role], ...]  # a clause's role before its units ("主办：…"), longest first
+    leading_words: tuple[str, ...]  # before a clause's first name, no part of it ("由市民政局牵头")
     joiners: tuple[str, ...]
     not_units: tuple[str, ...]
     zones: tuple[str, ...] = ()  # kinds of development zone (unit_forms.toml zone_kinds): 高新园 names a body too
@@ -94,6 +96,12 @@ def layout_words() -> LayoutWords:
         titles=tuple(sorted(language().titles.titles, key=len, reverse=True)),  # the lexicon's list too
         trailing_lead=by_length(data.trailing_lead_ends), trailing_support=by_length(data.trailing_support_ends),
         trailing_units=by_length(data.trailing_units_ends),
+        clause_labels=tuple(sorted(
+            [*((w, r) for w, r in columns.items() if r in ("lead", "units", "support")),
+             *((fold(w), "lead") for w in data.trailing_lead_labels),
+             *((fold(w), "support") for w in data.trailing_support_labels)],
+            key=lambda pair: len(pair[0]), reverse=True)),
+        leading_words=by_length(data.trailing_leading_words),
         joiners=data.trailing_joiners, not_units=data.trailing_not_units,
         zones=by_length(tuple({z for group in unit_forms_data().zone_kinds for z in group})),
         heading_unit_nouns=by_length(data.heading_unit_nouns), heading_counted=data.heading_counted,
@@ -306,9 +314,10 @@ def looks_like_unit(name: str) -> bool:
 
 
 def looks_like_units(cell: str) -> bool:
-    """Every name in the cell looks like a unit (a unit cell, not text that mentions one)."""
+    """Every name in the cell looks like a unit (a unit cell, not text that mentions one), role words around them
+    allowed where each clause says its role ("县发改局牵头，县财政局配合")."""
     names = _split(cell)
-    return bool(names) and all(looks_like_unit(n) for n in names)
+    return bool(names) and (all(looks_like_unit(n) for n in names) or role_clauses(cell, explicit=True) is not None)
 
 
 def looks_like_deadline(cell: str) -> bool:
@@ -485,24 +494,20 @@ def trailing_units(text: str) -> tuple[str, list[tuple[Role, str]]] | None:
 
 
 def role_clauses(value: str, explicit: bool = False) -> list[tuple[Role, str]] | None:
-    """The units of clauses that end with their role, by role: "A、B牵头，C及D按职责分工负责" → A, B lead, C, D
-    support (units when no clause leads); a clause with no role word lists the row's units. None when a name of a
-    clause is no unit's, or (`explicit`) when no clause ends with a lead or support word."""
+    """The units of clauses that say their role, by role: "A、B牵头，C及D按职责分工负责" → A, B lead, C, D support;
+    "由A牵头，B参与" and "主办：A；协办：B" alike. A clause with no role word lists the row's units; one ending in
+    负责 ([trailing] units_ends) does too, unless another clause supports and none leads ("A负责，B配合": A leads);
+    support with no lead is the row's units. None when a name of a clause is no unit's, or (`explicit`) when no
+    clause says its role (负责 included: "县发改局负责" is 县发改局, read by the document's lead rule). A role word is read only at a clause's ends, so a name holding one
+    (县项目建设牵头办) is never split."""
     words = layout_words()
-    clauses = split_names(value, "，,；;", spaces=False)
     found: list[tuple[Role, str]] = []
-    by_end: tuple[tuple[tuple[str, ...], Role], ...] = (
-        (words.trailing_lead, "lead"), (words.trailing_support, "support"), (words.trailing_units, "units"))
-    for clause in clauses:
+    answering: list[bool] = []  # the clause ended in 负责
+    for clause in split_names(value, "，,；;", spaces=False):
         plain = simplified(clause)
         if is_rule_note(plain):
             continue
-        role: Role = "units"
-        for ends, given in by_end:
-            end = next((e for e in ends if plain.endswith(e) and len(plain) > len(e)), "")
-            if end:
-                clause, role = clause[: -len(end)], given
-                break
+        role, clause, said = _clause_role(clause)
         # "…人民银行济南分行等负责": the list's closing 等 is no part of the last name
         clause = next((clause[: -len(w)] for w in words.trailing_words if clause.endswith(w) and len(clause) > len(w) + 1),
                       clause)
@@ -510,13 +515,43 @@ def role_clauses(value: str, explicit: bool = False) -> list[tuple[Role, str]] |
         if not names or not all(looks_like_unit(n) for n in names):
             return None
         found.append((role, "、".join(names)))
+        answering.append(said)
     if not found:
         return None
-    if explicit and all(role == "units" for role, _c in found):
+    if explicit and all(role == "units" for role, _c in found) and not any(answering):
         return None
-    if any(role == "support" for role, _c in found) and not any(role == "lead" for role, _c in found):
+    roles = {role for role, _c in found}
+    if "support" in roles and "lead" not in roles and any(answering):
+        found = [("lead" if said else role, cell) for (role, cell), said in zip(found, answering, strict=True)]
+    elif "support" in roles and "lead" not in roles:
         found = [("units" if role == "support" else role, cell) for role, cell in found]
     return found
+
+
+def _clause_role(clause: str) -> tuple[Role, str, bool]:
+    """A clause's role, its units without the role words, and whether it ended in 负责: the role as a label before
+    the units ("协办：市财政局") or a word after them ("市财政局协办"); "units" when it says none. A word before the
+    first name (由) goes only where the clause says its role."""
+    words = layout_words()
+    role: Role = "units"
+    said = False
+    label = re.match(r"^\s*([^:：]{1,8}?)\s*[:：]\s*(\S.*)$", clause)
+    given = dict(words.clause_labels).get(fold(label.group(1))) if label else None
+    if label and given:
+        clause, role = label.group(2), given
+    else:
+        plain = simplified(clause)
+        ends: tuple[tuple[tuple[str, ...], Role], ...] = (
+            (words.trailing_lead, "lead"), (words.trailing_support, "support"), (words.trailing_units, "units"))
+        for options, named in ends:
+            end = next((e for e in options if plain.endswith(e) and len(plain) > len(e)), "")
+            if end:
+                clause, role, said = clause[: -len(end)].rstrip(), named, named == "units"
+                break
+        else:
+            return role, clause, False
+    lead_in = next((w for w in words.leading_words if clause.startswith(w) and len(clause) > len(w) + 1), "")
+    return role, clause[len(lead_in):].strip(), said
 
 
 def is_rule_note(clause: str) -> bool:

@@ -384,8 +384,10 @@ class GeneralReader:
                     row.extra[name] = C.collapse(f"{row.extra.get(name, '')}{value}")
                 elif not value:
                     row.empty.add(role)  # a cell written empty (a blank leader cell): the row has none
+                elif role in UNIT_ROLES:
+                    add_units(row, role, value)
                 else:
-                    row.add(role, C.collapse(value) if role not in UNIT_ROLES else value)
+                    row.add(role, C.collapse(value))
 
     def _tab_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
         names = {r: c for c, r in table.columns}
@@ -755,15 +757,10 @@ class GeneralReader:
             if role in UNIT_ROLES or role == "leader":
                 value = _before_detail(value)  # 责任单位:莲塘镇任务目标:… — the line break before 任务目标 was lost
             value = _unclosed(value if role == "deadline" else _first_sentence(value).strip().rstrip("。；;，, "))
-            # one label holding both roles, each clause ending with its own ("部门分工：省发展改革委牵头，各地、各部门配合")
-            clauses = C.role_clauses(value, explicit=True) if role in UNIT_ROLES else None
-            for part, cell in clauses or [(role, value)]:
-                part = role if part == "units" else part
-                # a lead label decides leads for the document; a lead clause in another label marks this row's
-                # lead only (a notice's "列第一位为牵头" still rules the rows that mark none)
-                row.labelled_lead = row.labelled_lead or role == "lead"
-                row.marked_lead = row.marked_lead or part == "lead"
-                row.add(part, cell)
+            if role in UNIT_ROLES:
+                add_units(row, role, value, label=True)
+            else:
+                row.add(role, value)
 
     def _cut_last(self, tables: list[RawTable]) -> None:
         """The document's last row, when the copy ends inside it: its last unit is cut short ("区"), or it
@@ -901,6 +898,22 @@ class GeneralReader:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有责任单位"))
                 if not row.text:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有任务内容"))
+
+
+def add_units(row: RawRow, role: Role, value: str, label: bool = False) -> None:
+    """A unit cell or label (`label`) of the row by the roles its clauses say, each ending with or opening on its own
+    ("县发改局牵头，县财政局配合", "由市民政局牵头，市卫健委参与", "主办：A；协办：B"); else whole in `role` (a cell that
+    says no role, or only 负责, is read by the document's lead rule as before). A table with a lead column gives roles
+    by column: there a cell's role words drop off and its units keep the column's role."""
+    clauses = C.role_clauses(value, explicit=True)
+    by_column = not label and row.labelled_lead
+    for part, cell in clauses or [(role, value)]:
+        part = role if part == "units" or by_column else part
+        # a lead label decides leads for the document; a lead clause of another label or a cell marks this
+        # row's lead only (a notice's "列第一位为牵头" still rules the rows that mark none)
+        row.labelled_lead = row.labelled_lead or (label and role == "lead")
+        row.marked_lead = row.marked_lead or (part == "lead" and not by_column)
+        row.add(part, cell)
 
 
 def _cell_units(row: RawRow, roles: tuple[Role, ...], places: tuple[str, ...]) -> list[tuple[str, bool, str]]:
