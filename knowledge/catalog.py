@@ -321,9 +321,9 @@ def unit_forms(name: str, group: bool = False, places: tuple[str, ...] = ()) -> 
 
 def _equivalent_forms(form: str, data: UnitForms) -> set[str]:
     """One form's equivalent stems, endings and zone kinds (see unit_forms)."""
-    level = form[:1] if form[:1] in data.levels and len(form) > 3 else ""
-    if form.startswith(tuple(stem for group in data.stems for stem in group)):
-        level = ""  # 乡村振兴办, 市场监管局: the first character is the stem's, not a level
+    from knowledge.language import level_prefix
+
+    level = level_prefix(form, data)  # 乡村振兴办, 市场监管局: the first character is the stem's, not a level
     body = form[len(level):]
     found: set[str] = set()
     # The longest stem any list starts the name with ("文广旅体" before "文广旅"), followed by a body ending

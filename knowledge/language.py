@@ -143,6 +143,9 @@ class Places:
     # level words, and how answers explain the group ("{name}共同承担").
     government_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     government_explain: str = ""
+    # Labels of a page's source chrome (信息来源：丽水市政府) and issuers written by their level only (市人民政府决定).
+    source_labels: tuple[str, ...] = ()
+    level_issuers: tuple[str, ...] = ()
 
     def government_group(self, name: str, prefix: str) -> str:
         """The kind of unit an addressee names every one of ("各县、市、区政府", "各县（市、区）政府（管委会）" →
@@ -462,7 +465,8 @@ def _bodies(path: Path) -> tuple[Places, frozenset[str], frozenset[str]]:
     file = _File(path)
     data = file.table(file.data, "", ("qualifiers", "body_kinds", "street_suffixes", "not_place_openers",
                                       "own_words", "county_levels", "government_endings", "not_counties",
-                                      "government_group", "group", "group_pattern"))
+                                      "government_group", "group", "group_pattern", "source_labels",
+                                      "level_issuers"))
     governments = file.table(data.get("government_group", {}), "government_group.",
                              ("county", "street", "explain"))
     groups = tuple(_group(file, g, "group.") for g in file.tables("group", _GROUP_KEYS))
@@ -476,7 +480,9 @@ def _bodies(path: Path) -> tuple[Places, frozenset[str], frozenset[str]]:
                     not_counties=file.words(data, "not_counties", ""),
                     government_groups={kind: file.words(governments, kind, "government_group.")
                                        for kind in ("county", "street")},
-                    government_explain=file.text(governments, "explain", "government_group."))
+                    government_explain=file.text(governments, "explain", "government_group."),
+                    source_labels=file.words(data, "source_labels", ""),
+                    level_issuers=file.words(data, "level_issuers", ""))
     return (places, frozenset(file.words(data, "qualifiers", "", ())),
             frozenset(file.words(data, "body_kinds", "", ())))
 
@@ -806,6 +812,47 @@ def issuing_place(line: str) -> str:
     place = match.group(1)
     openers = language().places.not_place_openers
     return "" if place.startswith(openers) or "各" in place else place
+
+
+def source_place(line: str) -> str:
+    """The issuing government a page's source chrome names anywhere in a line ("时间:2023-07-11 浏览次数: 信息来源:
+    丽水市政府" → 丽水市; bodies.toml `source_labels`), or ""."""
+    labels = language().places.source_labels
+    for match in re.finditer("|".join(map(re.escape, labels)) or "(?!)", line):
+        if place := issuing_place(line[match.start():]):
+            return place
+    return ""
+
+
+def level_only_place(lines: Iterable[str]) -> str:
+    """Where a notice whose issuer is written by its level only ("市人民政府决定", bodies.toml `level_issuers`) is from:
+    the first place of that level a title it quotes starts with (《天津市国民经济和社会发展…纲要》 → 天津市), or ""."""
+    issuers = language().places.level_issuers
+    text = "".join(lines)
+    levels = [level for level in unit_forms_data().levels if any(w.format(level=level) in text for w in issuers)]
+    for level in levels:
+        for quoted in re.findall(r"《([^《》]{2,80})》", text):
+            if (found := document_places(quoted, unit_forms_data().levels)) and found[0].endswith(level):
+                return found[0]
+    return ""
+
+
+def unit_level(name: str) -> str:
+    """The level a body's name is written at ("市发改委" → 市, "丽水市发改委" → 市), or "" (市场监管局, 乡村振兴办: a
+    first character that is a stem's is no level)."""
+    data = unit_forms_data()
+    places = document_places(name, data.levels)[::2]
+    if places and len(name) - len("".join(places)) >= 2 and name.startswith("".join(places)):
+        return next(level for level in data.levels if places[-1].endswith(level))
+    return level_prefix(name, data)
+
+
+def level_prefix(name: str, data: UnitForms | None = None) -> str:
+    """The level character a body's name starts with ("市发改委" → 市), or "" (市场监管局, 乡村振兴办: a first
+    character that is a stem's is no level)."""
+    data = data or unit_forms_data()
+    stems = tuple(stem for group in data.stems for stem in group)
+    return name[:1] if name[:1] in data.levels and len(name) > 3 and not name.startswith(stems) else ""
 
 
 def document_place(text: str, data: Language | None = None) -> DocumentPlace:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,7 +46,15 @@ from knowledge.ingest.document import (
 )
 from knowledge.ingest.runtogether import rebuild
 from knowledge.kinds import UnitRole
-from knowledge.language import document_places, issuing_place, language
+from knowledge.language import (
+    document_place,
+    document_places,
+    issuing_place,
+    language,
+    level_only_place,
+    source_place,
+    unit_level,
+)
 from knowledge.numerals import NUMERALS, chinese_to_int
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
@@ -163,7 +172,14 @@ class GeneralReader:
         if not rows:
             raise DocumentError("找不到任何任务表格：expected a header row such as “序号 工作任务 牵头单位 完成时限” "
                                 "or numbered tasks followed by “牵头单位：…” lines", self._end(), self.source)
+        self._before_rows(document, min(row.line for row in rows) - 1)
         self._build(document, tables)
+        if not document.level:  # 市发改委, 丽水市发改委: the level most of its units are written at
+            names = [unit.name for task in document.key_tasks for unit in task.units] + \
+                [unit.name for item in document.livelihood for unit in item.units or []]
+            # 乡镇人民政府, 各区县政府 address governments below it: no level of the document's own
+            levels = Counter(level for name in names if not C.is_group_name(name) and (level := unit_level(name)))
+            document.level = levels.most_common(1)[0][0] if levels else ""
         document.warnings = self.warnings
         return document
 
@@ -178,28 +194,41 @@ class GeneralReader:
             if not document.doc_number and (match := _DOC_NUMBER.search(C.simplified(line))):
                 document.doc_number = line[match.start():match.end()].replace(" ", "")  # as written (洋政發…號)
                 document.year = int(match.group(1))
-            if not document.place and (place := issuing_place(C.simplified(line))) and \
-                    not C.is_group_name(place):  # 各区县人民政府 addresses places, names none
-                document.place = place
-                document.level = next((lv for lv in ("自治区", "省", "市", "县", "区", "旗", "州")
-                                       if document.place.endswith(lv)), "")
+            if not document.place and (place := issuing_place(C.simplified(line)) or source_place(C.simplified(line))) \
+                    and not C.is_group_name(place):  # 各区县人民政府 addresses places, names none
+                self._place(document, place)
                 if line.endswith("文件") or "办公室" in line[-6:]:
                     document.issuer = line.removesuffix("文件").strip()
             if C.is_chrome(line):
                 continue
             alone = _DOC_NUMBER.fullmatch(C.simplified(line.strip("()（） ").replace(" ", "")))  # the number line is no title
-            if not document.title and not alone and "\t" not in raw and ("关于" in line or len(line) >= 8) and len(line) <= 120:
+            # a sentence (。，) or a line introducing what follows (各区县人民政府,…：) is no title
+            sentence = any(mark in line for mark in "。，,") or line.endswith((":", "："))
+            if not document.title and not alone and not sentence and "\t" not in raw and \
+                    ("关于" in line or len(line) >= 8) and len(line) <= 120:
                 document.title = re.sub(r"(?<=[\u4e00-\u9fff》《])\s+(?=[\u4e00-\u9fff《》])", "", line)
             elif match := _ISSUED.match(line.replace(" ", "")):
                 with contextlib.suppress(ValueError):  # 2023年2月30日 dates nothing: the notice stays undated
                     document.issued = date(*(int(g) for g in match.groups()))
-        if not document.year:
-            match = _YEAR.search(document.title) or next(
-                (m for _w, raw in self.located for m in [_YEAR.search(raw)] if m), None)
-            document.year = int(match.group(1)) if match else 0
         words = C.layout_words()
         text = "".join(C.fold(raw) for _w, raw in self.located[:200])
         self.first_listed = any(all(word in text for word in group) for group in words.first_listed)
+
+    @staticmethod
+    def _place(document: Document, place: str) -> None:
+        document.place = place
+        document.level = document_place(place).level
+
+    def _before_rows(self, document: Document, first: int) -> None:
+        """What the lines before the first row say: the year (the title's, else the first one written there — a
+        row's 我市2010年 is a target's year, no issue's) and, when no issuer was named, the place a notice issued
+        by its level only (市人民政府决定) quotes."""
+        before = [raw for _w, raw in self.located[:first]]
+        if not document.year:
+            match = _YEAR.search(document.title) or next((m for raw in before for m in [_YEAR.search(raw)] if m), None)
+            document.year = int(match.group(1)) if match else 0
+        if not document.place and (place := level_only_place(C.simplified(raw) for raw in before)):
+            self._place(document, place)
 
     # --- tables with a header row
 
