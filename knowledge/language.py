@@ -228,6 +228,8 @@ class Titles:
     abbreviations: Mapping[str, str]
     # Surnames, compound ones too: where a table's cells ran together, a leader's name is found by its surname.
     surnames: tuple[str, ...] = ()
+    # Bodies a title is held in (委, 政府 …), written between a level and the title: 市委常委.
+    organs: tuple[str, ...] = ()
 
     def address_forms(self, level: str) -> tuple[str, ...]:
         """Titles people put after a leader's surname in a document of this level ("区"), and the
@@ -504,11 +506,11 @@ def place_files() -> tuple[PlaceData, ...]:
 
 def _titles(path: Path) -> Titles:
     file = _File(path)
-    data = file.table(file.data, "", ("titles", "levels", "abbreviations", "surnames"))
+    data = file.table(file.data, "", ("titles", "levels", "abbreviations", "surnames", "organs"))
     short = file.table(data.get("abbreviations", {}), "abbreviations", data.get("abbreviations", {}))
     return Titles(file.words(data, "titles", ""), file.words(data, "levels", "", ()),
                   {key: file.text(short, key, "abbreviations.") for key in short},
-                  file.words(data, "surnames", "", ()))
+                  file.words(data, "surnames", "", ()), file.words(data, "organs", "", ()))
 
 
 _GRAMMAR: Mapping[str, tuple[str, ...]] = {

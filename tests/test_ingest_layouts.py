@@ -112,6 +112,13 @@ def test_leader_names_keep_their_script(tmp_path: Path) -> None:
     ("王 五张三丰", ["王五", "张三丰"]),  # a padded name, then a three-character one on the cell's next line
     ("陆 明 俞 悦", ["陆明", "俞悦"]),  # the cell's line break read as a space (a table cell's two lines)
     ("张 三丰", ["张三丰"]), ("张三 李四王五", ["张三", "李四王五"]),  # not padded: read as before
+    # name + titles written apart, the titles naming the body they are held in (a 县委 document, a yearbook)
+    ("胡选坤 市委副书记", ["胡选坤"]),
+    ("马兴赞 市委常委、市政府常务副市长", ["马兴赞"]),
+    ("张三 县委常委、县政府副县长\n李四 县人大常委会主任", ["张三", "李四"]),
+    ("王五区委副书记", ["王五"]),  # not 王五区委
+    ("林杰常委、常务副区长", ["林杰"]),  # one leader's two titles, not a second name
+    ("副区长", ["副区长"]),  # a cell of a title alone keeps it
 ])
 def test_leader_names_padded_to_one_width(cell: str, names: list[str]) -> None:
     assert split_people(cell) == names
@@ -135,6 +142,8 @@ def test_a_leader_cell_of_padded_names_run_together(tmp_path: Path) -> None:
     ("区经济信息委", {"经信委", "经济和信息化委"}, set()),  # 经济信息 is 经信 as 经济信息化 is
     ("区经济信息化委", {"经信委"}, {"经信化委"}),  # the longest stem wins
     ("长沙先导区管委会", {"先导区", "先导区管委会"}, set()),  # a zone typed by its kind alone
+    ("县国土资源局", {"国土局", "国土资源局"}, set()),  # the name before 2018's reform, everywhere
+    ("省国土资源厅", {"国土厅"}, {"国土局"}),
 ])
 def test_stem_before_level(name: str, has: set[str], lacks: set[str]) -> None:
     forms = unit_forms(name)
@@ -367,6 +376,69 @@ def test_one_label_holding_both_roles(tmp_path: Path) -> None:
         ("推进审批改革。", [("省住建厅牵头", "support"), ("试点市先行", "support")], [], ""),
     ]
     assert any("第 4 项" in w.message for w in document.warnings)  # cut right after its label
+
+
+@pytest.mark.parametrize(("leaders", "second"), [
+    ("责任领导:胡选坤 市委副书记", "马兴赞 市委常委、市政府常务副市长"),  # a 县级市's yearbook
+    ("牵头县领导：张三 县委常委、副县长", "李四 副县长"),
+    ("责任领导：王五", "赵六"),  # names alone
+])
+def test_a_second_leader_on_the_line_under_the_label(tmp_path: Path, leaders: str, second: str) -> None:
+    # a line of a name with titles between the leader label and the unit labels continues the leaders: no task
+    first, other = (n.split()[0].split("：")[-1].split(":")[-1] for n in (leaders, second))
+    text = "\n".join([
+        "重要决策", "3.农村危房改造:(1)贫困户无安全稳固住房的,按每户补助3万元的标", "准给予补助。",
+        "(2)全市农村危房改造任务,11月底100%竣工。", leaders, second, "牵头单位:住建局", "责任单位:各乡镇(街道)",
+        "4.农村道路建设:(1)硬化通行政村公路300公里。(2)12月底,通自然村公路100公", "里。", leaders, second,
+        "牵头单位:交通运输局、国土资源局", "责任单位:有关乡镇(街道)",
+    ])
+    assert _rows(_read(tmp_path, text)) == [
+        # the "(2)" opening a line is the task's next sub-point (its "(1)" is in the text above), no row
+        ("农村危房改造:(1)贫困户无安全稳固住房的,按每户补助3万元的标准给予补助。(2)全市农村危房改造任务,11月底100%竣工。",
+         [("住建局", "lead"), ("各乡镇(街道)", "support")], [first, other], ""),
+        ("农村道路建设:(1)硬化通行政村公路300公里。(2)12月底,通自然村公路100公里。",
+         [("交通运输局", "lead"), ("国土资源局", "lead"), ("有关乡镇(街道)", "support")], [first, other], ""),
+    ]
+
+
+def test_paren_numbered_tasks_are_still_rows(tmp_path: Path) -> None:
+    # "(2)" after a task that wrote no "(1)" inside its text is the next task
+    text = "\n".join(["一、经济发展", "(1)建成产业园一个。", "牵头单位：县发改局", "(2)新增就业1000人。", "牵头单位：县人社局"])
+    assert [(t, u) for t, u, *_ in _rows(_read(tmp_path, text))] == [
+        ("建成产业园一个。", [("县发改局", "lead")]), ("新增就业1000人。", [("县人社局", "lead")])]
+
+
+def _progress_table(separator: str) -> str:
+    """A 民生实事 progress table: items with several targets, the lines after an item's first naming no number,
+    name or unit (merged over them); one item's target written in two levels before its unit."""
+    rows = [
+        ["序号", "项目名称", "目标任务", "牵头单位", "累计完成", "累计进度", "备注"],
+        ["1", "促进重点群体稳定就业", "城镇新增就业2450人", "县人社局", "2712", "110.69%", ""],
+        ["“三公里”充分就业社区6个", "6", "100%", "", "", "", ""],
+        ["2", "加强城乡低保人员生活保障", "最低生活保障", "农村标准(760元/月)", "县民政局", "", "", ""],
+        ["农村保障人次", "83342", "持续推进中", "", "", "", ""],
+        ["城市标准(788元/月)", "", "", "", "", "", ""],
+        ["特困人员救助供养", "农村标准(988元/月)", "", "", "", "", ""],
+        ["3", "放心家政行动", "培训家政服务人员1185人次", "县商务局", "1187", "100%", "按季度统计"],
+        ["新增家政服务人员350人", "352", "100%", "", "", "", ""],
+        ["4", "农村敬老院提升", "规范运营敬老院12家", "县民政局", "12", "100%", ""],
+    ]
+    title = "2024年1-9月某县民生实事实施进展情况"
+    return "\n".join([title, *(separator.join(r) + (" |" if separator == " | " else "") for r in rows)])
+
+
+@pytest.mark.parametrize("separator", [" | ", "\t"], ids=["pipes", "tabs"])
+def test_a_progress_table_item_with_further_target_lines(tmp_path: Path, separator: str) -> None:
+    document = _read(tmp_path, _progress_table(separator))
+    assert [(r[0], r[1]) for r in _rows(document)] == [
+        ("促进重点群体稳定就业", [("县人社局", "lead")]),
+        # the unit one cell further right, after a target written in two levels: still the item's unit
+        ("加强城乡低保人员生活保障", [("县民政局", "lead")]),
+        ("放心家政行动", [("县商务局", "lead")]),
+        ("农村敬老院提升", [("县民政局", "lead")]),
+    ]
+    further = document.livelihood[0].details.extra
+    assert "“三公里”充分就业社区6个" in further["目标任务"]  # kept with the item, not its name
 
 
 @pytest.mark.parametrize(("heading", "units"), [

@@ -70,12 +70,15 @@ class LayoutWords:
     zones: tuple[str, ...] = ()  # kinds of development zone (unit_forms.toml zone_kinds): 高新园 names a body too
     heading_unit_nouns: tuple[str, ...] = ()  # longest first
     heading_counted: tuple[str, ...] = ()
+    # titles and the bodies they are held in with their level (市委, 县政府), longest first: 市委常委 is all title
+    title_words: tuple[str, ...] = ()
 
 
 @cache
 def layout_words() -> LayoutWords:
     """layouts.toml as the reader compares it (folded, longest first), built once per process."""
     data = language().layouts
+    titles = language().titles
     columns: dict[str, Role] = {}
     for role in ROLES:
         for word in data.columns[role]:
@@ -105,6 +108,7 @@ def layout_words() -> LayoutWords:
         joiners=data.trailing_joiners, not_units=data.trailing_not_units,
         zones=by_length(tuple({z for group in unit_forms_data().zone_kinds for z in group})),
         heading_unit_nouns=by_length(data.heading_unit_nouns), heading_counted=data.heading_counted,
+        title_words=by_length((*titles.titles, *(level + organ for level in titles.levels for organ in titles.organs))),
     )
 
 
@@ -344,12 +348,15 @@ def looks_like_text(cell: str) -> bool:
 
 
 def split_people(cell: str) -> list[str]:
-    """Leader names in a cell: "钱 宇" is one name, "张三、李四" and "张三 李四" two; titles dropped."""
-    names: list[str] = []
+    """Leader names in a cell: "钱 宇" is one name, "张三、李四" and "张三 李四" two; titles dropped, also written
+    apart from the name ("胡选坤 市委副书记", "马兴赞 市委常委、市政府常务副市长": two leaders, not five)."""
+    parts: list[list[str]] = []
     for part in re.split(r"[、，,；;/／\n]+", cell):
         tokens = part.split()
+        if any(not is_title(t) for t in tokens):
+            tokens = [t for t in tokens if not is_title(t)]  # before reading padding: 市委副书记 is no name's half
         if padded := _padded_names(tokens):
-            names += padded
+            parts.append(padded)
             continue
         merged: list[str] = []
         for token in _spread_pairs(tokens):
@@ -358,8 +365,23 @@ def split_people(cell: str) -> list[str]:
                 merged[-1] += token
             else:
                 merged.append(token)
-        names += merged
-    return [strip_title(name) for name in names if strip_title(name)]
+        parts.append(merged)
+    if any(not is_title(n) for names in parts for n in names):
+        # a list of one leader's titles ("市委常委、市政府常务副市长") after the name: no leader of its own
+        parts = [names for names in parts if not all(is_title(n) for n in names)]
+    return [strip_title(name) for names in parts for name in names if strip_title(name)]
+
+
+def is_title(text: str) -> bool:
+    """Whether `text` is titles only, with the bodies they are held in: 副区长, 市委常委, 市政府常务副市长."""
+    rest = simplified(re.sub(r"\s+", "", text))
+    words = layout_words().title_words
+    while rest:
+        word = next((w for w in words if rest.startswith(w)), "")
+        if not word:
+            return False
+        rest = rest[len(word):]
+    return bool(text.strip())
 
 
 def _spread_pairs(tokens: list[str]) -> list[str]:
@@ -401,6 +423,10 @@ def strip_title(name: str) -> str:
     """"张伟副区长" → "张伟"; a name that is only a title stays as written."""
     original = re.sub(r"\s+", "", name).strip("。.")
     name = simplified(original)  # titles are compared in simplified script; the name stays as written (欧乾震)
+    # the name ends where titles only follow, their body included ("胡选坤市委副书记": not 胡选坤市委)
+    end = next((i for i in range(2, len(name)) if is_title(name[i:])), 0)
+    if end:
+        return original[:end]
     for title in layout_words().titles:
         index = name.find(title)
         if index >= 2:

@@ -55,7 +55,7 @@ from knowledge.language import (
     source_place,
     unit_level,
 )
-from knowledge.numerals import NUMERALS, chinese_to_int
+from knowledge.numerals import NUMERALS, chinese_to_int, int_to_chinese
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*\d+\s*号")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -420,6 +420,7 @@ class GeneralReader:
 
     def _tab_rows(self, table: RawTable, roles: list[Role], body: list[tuple[int | str, str, int]]) -> None:
         names = {r: c for c, r in table.columns}
+        target = _target_column(table.columns)
         group = ""
         for where, raw, number in body:
             cells = raw.split("\t")
@@ -437,6 +438,13 @@ class GeneralReader:
                 # row's, the one before it its group.
                 values["group"] = [cells[levels - 1]]
                 cells = cells[levels:]
+            if target is not None and "no" in roles and table.rows and not C.is_number(cells[0]) and \
+                    not any(_fits(role, c) for c in cells if c.strip() for role in UNIT_ROLES & set(roles)):
+                # a line without a number under an item of a name + target table: a further target of the item
+                # (序号, 项目名称 and the units merged over it), never more of its name
+                _further_target(table.rows[-1], table.columns, target, cells)
+                continue
+            cells = _two_level_detail(cells, roles)
             lost = 0 if levels else _rowspan_lost(cells, roles)
             cells = [""] * lost + cells  # the group cell written on the group's first row only: the others slid left
             positional = len(cells) >= len(roles) and all(
@@ -445,9 +453,12 @@ class GeneralReader:
             # end (written on the row above), so its cells are the columns from the first on.
             merged = "no" not in roles and 2 <= len(nonempty) < len(roles) and table.rows and not any(
                 role in UNIT_ROLES for role in roles[:len(cells)])
+            kept: list[tuple[str, str]] = []  # other columns' cells read by position, by their column's name
             if positional or merged:
-                for role, cell in zip(roles, cells, strict=False):
-                    if cell.strip():
+                for (name, role), cell in zip(table.columns, cells, strict=False):
+                    if cell.strip() and role == "extra":
+                        kept.append((name or names.get(role, ""), cell))
+                    elif cell.strip():
                         values.setdefault(role, []).append(cell)
             else:
                 values, _rest = _assign([c for c in cells if c.strip()], roles)
@@ -459,17 +470,20 @@ class GeneralReader:
             previous = table.rows[-1] if table.rows else None
             if not no and previous is not None and not any(values.get(r) for r in ("text",)):
                 self._fill(previous, table, values, names)  # a cell spilling into the next line
+                _keep(previous, kept)
                 continue
             split = values.get("text") and not any(values.get(r) for r in UNIT_ROLES) and not merged
             if not no and previous is not None and split and not previous.text.endswith(("。", "；", ";", "！")) \
                     and number not in self.whole_rows:
                 self._fill(previous, table, values, names)  # a row the page break split
+                _keep(previous, kept)
                 continue
             row = self._new_row(table, no or (previous.no_text if previous else ""), where, number)
             row.cell_count = len([c for c in cells if c.strip()]) + lost  # a merged cell is the row's too
             row.written_cells = len(cells)
             row.numbered = bool(no)
             self._fill(row, table, values, names)
+            _keep(row, kept)
             if row.group:
                 group = row.group
             else:
@@ -670,6 +684,8 @@ class GeneralReader:
                 continue
             found = _find_labels(label, line)
             numbered = C.NUMBERED.match(line)
+            if numbered and current is not None and not current.cells and _sub_point(current.text, numbered.group(1)):
+                numbered = None  # "(2)…" opening a line: the task's next sub-point, its "(1)" inside the text above
             if found and found[0][0] <= 1 and current is not None:
                 if current.from_paren:  # the label lines say it: not the parenthesis closing the text
                     current.cells, current.labelled_lead, current.from_paren = {}, False, False
@@ -723,6 +739,10 @@ class GeneralReader:
                 self.warnings.append(ReadWarning(where, f"文件在第 {len(whole) + 1} 项中断：这一项不完整，未导入"))
                 if whole:
                     self.cut_at = whole[-1].where
+            elif current is not None and current.last_role == "leader" and _more_leaders(line):
+                # a second leader written on the line under the first, with titles ("责任领导：胡选坤 市委副书记" /
+                # "马兴赞 市委常委、市政府常务副市长"): no unnumbered task before the labels below
+                current.cells["leader"][-1] += "\n" + line
             elif current is not None and not current.cells:
                 current.text = C.collapse(current.text + line)  # the task's text wraps onto this line
                 labelled = _take_trailing(current) or labelled
@@ -984,6 +1004,42 @@ def _levels(cells: list[str], roles: list[Role]) -> int:
     return surplus if fits and all(c.strip() for c in cells[:surplus + 1]) else 0
 
 
+def _target_column(columns: list[tuple[str, Role]]) -> int | None:
+    """The position of a target column (目标任务) right after a name column (项目名称) read as the text, if any
+    (layouts.toml [groups] targets): a progress table, whose items list several targets each."""
+    targets = {C.fold(w) for w in language().layouts.group_targets}
+    return next((p for p in range(1, len(columns)) if columns[p][1] == "extra" and columns[p - 1][1] == "text"
+                 and C.fold(columns[p][0]) in targets), None)
+
+
+def _further_target(row: RawRow, columns: list[tuple[str, Role]], target: int, cells: list[str]) -> None:
+    """Keep a further target line's cells with the item's: from the target column on, the merged unit columns
+    skipped (`“三公里”充分就业社区6个 | 6 | 100%` under `目标任务 | 牵头单位 | 累计完成 | 累计进度`)."""
+    after = [c for c, role in columns[target:] if role not in UNIT_ROLES]
+    _keep(row, [(name, cell) for name, cell in zip(after, cells, strict=False) if cell.strip()])
+
+
+def _keep(row: RawRow, cells: list[tuple[str, str]]) -> None:
+    """Other columns' cells (a target, a progress figure) kept with the row under their column's name, a
+    further one of a merged item after a `；`."""
+    for name, cell in cells:
+        key, value = name or "其他", C.collapse(cell)
+        row.extra[key] = f"{row.extra[key]}；{value}" if row.extra.get(key) else value
+
+
+def _two_level_detail(cells: list[str], roles: list[Role]) -> list[str]:
+    """A detail cell written as two levels (`最低生活保障 | 农村标准(760元/月)`) pushes the units one cell right:
+    when the cell under the first units column is no unit, the one after it is, and a detail column comes
+    before, those two cells are the detail's."""
+    first = next((p for p, role in enumerate(roles) if role in UNIT_ROLES), None)
+    if first is None or first == 0 or roles[first - 1] != "extra" or first + 1 >= len(cells):
+        return cells
+    under, after = cells[first].strip(), cells[first + 1].strip()
+    if not under or _fits(roles[first], under) or not after or not _fits(roles[first], after):
+        return cells
+    return [*cells[:first - 1], f"{cells[first - 1].strip()} {under}", *cells[first + 1:]]
+
+
 def _rowspan_lost(cells: list[str], roles: list[Role]) -> int:
     """How many group columns at the front of the header a row does not write (their merged cell is written on
     the group's first row only, so the row's cells slid left): 0 unless the cells fit the header only without
@@ -1067,6 +1123,29 @@ def _continues(value: str, line: str) -> bool:
     names = C.split_names(value, "、，,；;")
     open_list = value.endswith(("、", "，", ",")) or not names or not C.looks_like_unit(names[-1])
     return open_list and C.looks_like_units(value + line)
+
+
+def _sub_point(text: str, number: str) -> bool:
+    """Whether `number` ("(2)", "（二）") is the sub-point after one written inside `text` ("…:(1)…"), not a row
+    of its own: a PDF's line break fell before it."""
+    inner = number.strip("（()） ")
+    if not number.startswith(("(", "（")) or not inner:
+        return False
+    value = chinese_to_int(inner)
+    if value < 2:
+        return False
+    before = str(value - 1) if inner.isdecimal() else int_to_chinese(value - 1)
+    return re.search(rf"[（(]{before}[)）]", text) is not None and re.search(rf"[（(]{inner}[)）]", text) is None
+
+
+def _more_leaders(line: str) -> bool:
+    """Whether `line` holds leaders only: names of two to four characters opening with a surname, each
+    with titles or none ("马兴赞 市委常委、市政府常务副市长")."""
+    surnames = language().titles.surnames
+    tokens = [t for t in re.split(r"[\s、，,；;]+", line) if t]
+    names = [t for t in tokens if not C.is_title(t)]
+    return bool(names) and all(2 <= len(n := C.strip_title(t)) <= 4 and n.startswith(surnames) and
+                               C.looks_like_people(n) for t in names)
 
 
 def _take_trailing(row: RawRow) -> bool:
