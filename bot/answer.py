@@ -570,6 +570,10 @@ def _scope_count(query: Query, catalog: Catalog) -> Answer:
     headline = msg.SCOPE_COUNT.format(n=len(rows), scope=scope_name(catalog, query.kind))
     if query.kind == "livelihood":
         headline += msg.PROJECTS.format(n=projects)
+    elif not query.kind and len(catalog.kinds) > 1:  # the whole document: each table's count
+        parts = msg.LIST_SEPARATOR.join(msg.PART_COUNT.format(role=kind_name(catalog, kind), n=sum(
+            1 for r in rows if r.kind == kind)) for kind in catalog.kinds)
+        headline = msg.SCOPE_COUNT_ALL.format(n=len(rows), parts=parts)
     return Answer(query, "count", headline, _kind_blocks(items, by_role=False, catalog=catalog))
 
 

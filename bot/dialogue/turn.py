@@ -91,6 +91,8 @@ class Turn:
         self.words = leader_words(self.catalog.wording)
         self.ctx = context
         self.message = message
+        # A count's question asked again for its rows ("列出来看看") is read once: read again, it must not loop.
+        self.relisted = False
         self._parsed: dict[str, Query] = {}
 
     def _parse(self, text: str) -> Query:
@@ -882,7 +884,7 @@ class Turn:
                 return set_here
             if row.deadline:  # the document's own phrase; one the parser reads no date from has none
                 return [row.due] if row.due else []
-            return [default]
+            return [default] if default else []
 
         def said(row: Row) -> tuple[str, str]:
             """(the deadline as shown, why): set dates, else the phrase as written, else the default."""
@@ -891,6 +893,8 @@ class Turn:
             if row.deadline:
                 dated = m.DATE.format(y=row.due.year, m=row.due.month, d=row.due.day) if row.due else ""
                 return row.deadline, m.DEADLINE_DOCUMENT_DATED.format(date=dated) if dated else m.DEADLINE_DOCUMENT
+            if default is None:  # an undated document: no year to fall back on
+                return m.DEADLINE_UNDATED, m.DEADLINE_UNDATED_WHY
             return _shown(default), m.DEADLINE_DEFAULT
 
         if self.cues.any("deadlines.this_month", core):
@@ -900,8 +904,9 @@ class Turn:
             if rows:
                 return self._remember_plain(s.make(self.message, "deadline",
                                                    m.DEADLINE_MONTH.format(month=month, n=len(rows)), rows))
-            return self._keep(s.make(self.message, "deadline",
-                                     m.DEADLINE_NONE_MONTH.format(month=month, due=_shown(default))))
+            none = (m.DEADLINE_NONE_MONTH.format(month=month, due=_shown(default)) if default
+                    else m.DEADLINE_NONE_MONTH_UNDATED.format(month=month))
+            return self._keep(s.make(self.message, "deadline", none))
         # The deadline words are no topic: "老年大学什么时候开工" asks about the rows of 老年大学 (开工 stays a word);
         # what follows them may be a milestone the row's text does not write ("人行天桥什么时候投入使用").
         asked = core
@@ -979,7 +984,10 @@ class Turn:
                    query.intent in ("unknown_unit", "other_place", "other_year", "ambiguous") or
                    any(len(p) > 1 and not _is_function(p) for p, _ in query.phrases))
         # "重点工作有多少项" asks about the whole document: without a follow-up word it is not a follow-up.
-        own = own or (query.intent not in ("none", "help") and not self._leans(core))
+        # "有几项" naming nothing counts the whole document only when nothing was just shown; after a list it
+        # counts the list.
+        whole = query.intent == "count" and not (query.kind or query.role or query.phrases)
+        own = own or (query.intent not in ("none", "help") and not whole and not self._leans(core))
         if own and ctx.rows and (query.units or query.leaders) and self._narrows(core, query):
             return self._narrow(query)
         if own or ctx.empty:
@@ -1066,9 +1074,13 @@ class Turn:
                 return self._remember_plain(result)
             if query.count:
                 return self._keep(s.make(self.message, "count", m.IN_ALL.format(n=len(rows))))
-            if self.cues.any("followup.relist", core) and not rows and ctx.question and \
+            if self.cues.any("followup.relist", core) and rows and self._without_subject(core):
+                # "重点工作有几项" → "列出来看看": the rows just counted, listed.
+                return self._remember_plain(s.make(self.message, "keyword", m.IN_ALL.format(n=len(rows)), rows))
+            if self.cues.any("followup.relist", core) and not rows and ctx.question and not self.relisted and \
                     (again := _COUNT_ASK.sub(m.ASK_WHICH, ctx.question)) != ctx.question:
                 # "第五部分有多少项" → "列出来看看": the counted question asked for its rows.
+                self.relisted = True
                 return self.read(again, _MAX_DEPTH)
             return self._fresh(core, query)
         base = self._parse(ctx.question)
@@ -1122,7 +1134,7 @@ class Turn:
 
     def _strip_followup_words(self, core: str) -> str:
         text = core
-        for name in ("followup.pronoun", "followup.narrow", "followup.only", "followup.filler"):
+        for name in ("followup.pronoun", "followup.narrow", "followup.only", "followup.relist", "followup.filler"):
             for word in self.cues[name]:
                 text = text.replace(word, "")
         for word in self.cues["followup.opener"]:

@@ -651,7 +651,7 @@ class Parser:
             return "count" if query.count else "keyword"
         if found["help"]:
             return "help"
-        if query.count and (query.kind or query.role):
+        if query.count:  # "一共有多少项工作": nothing named, so the whole document (or the kind or role asked)
             return "count"
         if query.kind and self.lexicon.cues.found("list", focus):
             return "keyword"

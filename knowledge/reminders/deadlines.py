@@ -180,9 +180,10 @@ def parse_due(phrase: str, year: int) -> date | None:
     return parse_deadline(phrase, year).due
 
 
-def document_default_due(year: int) -> date:
-    """The fallback deadline for rows with nothing better: the last day of the document year."""
-    return date(year, 12, 31)
+def document_default_due(year: int) -> date | None:
+    """The fallback deadline for rows with nothing better: the last day of the document year; none for a
+    document that says no year (0), since any date would be made up."""
+    return date(year, 12, 31) if year else None
 
 
 def _due_from(value: object, year: int, path: Path, line: int | None) -> date:
