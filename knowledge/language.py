@@ -308,6 +308,9 @@ class Layouts:
     trailing_lead_labels: tuple[str, ...] = ()
     trailing_support_labels: tuple[str, ...] = ()
     trailing_leading_words: tuple[str, ...] = ()
+    # a page's label before the document's name (名称) and the words a notice's name ends with (通知, 方案)
+    title_labels: tuple[str, ...] = ()
+    title_ends: tuple[str, ...] = ()
     carry_over: tuple[str, ...] = ()  # "下同": a note in a row's parenthesis holds for the rows after it
     group_names: tuple[str, ...] = ()
     group_tasks: tuple[str, ...] = ()
@@ -550,7 +553,7 @@ _LAYOUTS: Mapping[str, tuple[str, ...]] = {
     "leads": ("marks", "suffixes", "all_lead_suffixes", "trailing_words", "first_listed", "carry_over"),
     "units": ("endings", "group_starts", "levels"),
     "sections": ("leader_verbs", "unit_nouns", "counted"),
-    "page": ("chrome_starts", "footer_starts"),
+    "page": ("chrome_starts", "footer_starts", "title_labels", "title_ends"),
     "kinds": ("livelihood", "key_task"),
     "groups": ("names", "tasks", "targets"),
     "trailing": ("lead_ends", "support_ends", "units_ends", "lead_labels", "support_labels", "leading_words", "joiners", "not_units"),
@@ -581,6 +584,7 @@ def _layouts(path: Path) -> Layouts:
         levels=levels,
         leader_verbs=file.words(part["sections"], "leader_verbs", "sections."),
         chrome_starts=file.words(page, "chrome_starts", "page."), footer_starts=file.words(page, "footer_starts", "page."),
+        title_labels=file.words(page, "title_labels", "page."), title_ends=file.words(page, "title_ends", "page."),
         livelihood=file.words(part["kinds"], "livelihood", "kinds."),
         key_task=file.words(part["kinds"], "key_task", "kinds."),
         trailing_lead_ends=file.words(part["trailing"], "lead_ends", "trailing."),
@@ -823,6 +827,23 @@ def source_place(line: str) -> str:
     for match in re.finditer("|".join(map(re.escape, labels)) or "(?!)", line):
         if place := issuing_place(line[match.start():]):
             return place
+    return ""
+
+
+# A notice's banner and its number (人民政府文件许政〔2020〕21号) run into other text in a copy: the number abbreviates
+# the issuer, whose name opens with the number's first character.
+_BANNER = re.compile(r"(?:人民政府|政府)(?:办公室|办公厅)?文件\s*([\u4e00-\u9fff])[\u4e00-\u9fff]{0,9}\s*[〔\[［(（【]\s*\d{4}")
+
+
+def banner_place(line: str) -> str:
+    """The issuing government a banner run into other text names ("…对有明确时间节点的重许昌市人民政府文件许政〔2020〕
+    21号大工作…" → 许昌市): the places right before it from the first character of its number on, or ""."""
+    levels = unit_forms_data().levels
+    for match in _BANNER.finditer(line):
+        before = line[max(0, match.start() - 12):match.start()]
+        for at in (i for i, char in enumerate(before) if char == match.group(1)):
+            if (found := document_places(before[at:], levels)) and "".join(found[::2]) == before[at:]:
+                return before[at:]
     return ""
 
 

@@ -313,3 +313,27 @@ def test_a_joining_word_between_two_units(cell: str, names: list[str]) -> None:
     from knowledge.ingest import cells as C
 
     assert [n for n, _m in C.parse_unit_cell(cell)] == names
+
+
+ROWS = ["序号\t工作任务\t牵头单位", "1\t推进老旧小区改造\t县住建局", "2\t新建公园两座\t县城管局"]
+
+
+@pytest.mark.parametrize(("opening", "title"), [
+    # a banner, its number, the issuer's signature, a date and a bracketed note are no name
+    (["某某县人民政府文件", "某政〔2024〕3号", "关于印发2024年重点工作责任分解的通知"], "关于印发2024年重点工作责任分解的通知"),
+    (["某某县人民政府办公室", "2024年2月8日", "(此件公开发布)", "2024年政府工作报告重点工作责任分解"],
+     "2024年政府工作报告重点工作责任分解"),
+    # a page's 【栏目】, the number run onto the name and a page label come off it
+    (["【重点工作】某某县人民政府关于2024年重点工作的通知"], "某某县人民政府关于2024年重点工作的通知"),
+    (["某政办字〔2024〕46号某某县人民政府办公室关于落实重点工作的意见"], "某某县人民政府办公室关于落实重点工作的意见"),
+    (["名 称: 县人民政府办公室关于印发2024年重点工作责任分解的通知"], "县人民政府办公室关于印发2024年重点工作责任分解的通知"),
+    # breadcrumbs are page chrome
+    (["您现在的位置:首页", "> 政务公开 > 重点工作", "2024年某某县重点工作责任分解"], "2024年某某县重点工作责任分解"),
+    # a name written over several lines goes on to its end (通知)
+    (["县人民政府办公室关于", "对县《政府工作报告》确定的2024年", "重点工作进行责任分解的通知", "各乡镇人民政府："],
+     "县人民政府办公室关于对县《政府工作报告》确定的2024年重点工作进行责任分解的通知"),
+    # a section heading or a row's label line is no name
+    (["一、推进城市更新", "牵头单位:县住建局"], ""),
+])
+def test_the_document_name(opening: list[str], title: str) -> None:
+    assert GeneralReader(list(enumerate([*opening, *ROWS], start=1)), "k").read().title == title

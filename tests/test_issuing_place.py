@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.language import issuing_place
+from knowledge.language import banner_place, issuing_place
 
 CASES = [
     ("温州市鹿城区人民政府办公室文件", "温州市鹿城区"),
@@ -32,3 +32,17 @@ CASES = [
 @pytest.mark.parametrize(("line", "place"), CASES)
 def test_issuing_place(line: str, place: str) -> None:
     assert issuing_place(line) == place
+
+
+BANNERS = [
+    ("对有明确时间节点的重许昌市人民政府文件许政〔2020〕21号大工作实行专项督查", "许昌市"),
+    ("，确保如期完成温州市鹿城区人民政府办公室文件温鹿政办〔2023〕5号。", "温州市鹿城区"),
+    # a banner without its number, or a number whose first character opens no place before it, names none
+    ("按照许昌市人民政府文件要求", ""),
+    ("现将许昌市人民政府文件国发〔2020〕3号转发", ""),
+]
+
+
+@pytest.mark.parametrize(("line", "place"), BANNERS)
+def test_banner_run_into_text(line: str, place: str) -> None:
+    assert banner_place(line) == place

@@ -47,6 +47,7 @@ from knowledge.ingest.document import (
 from knowledge.ingest.runtogether import rebuild
 from knowledge.kinds import UnitRole
 from knowledge.language import (
+    banner_place,
     document_place,
     document_places,
     issuing_place,
@@ -187,32 +188,52 @@ class GeneralReader:
         return self.located[-1][0] if self.located else 0
 
     def _metadata(self, document: Document) -> None:
-        for _where, raw in self.located[:80]:
+        for index, (_where, raw) in enumerate(self.located[:80]):
             line = C.collapse(raw.replace("\t", " "))
             if not line:
                 continue
-            if not document.doc_number and (match := _DOC_NUMBER.search(C.simplified(line))):
+            # the notice's own number heads it (a line of its own, its banner's or its title's); one inside a
+            # sentence cites another document ("根据《…意见》(国发〔2022〕18号)和…，")
+            if not document.doc_number and (match := _DOC_NUMBER.search(C.simplified(line))) and \
+                    not (_sentence(line) and line[:match.start()].strip()):
                 document.doc_number = line[match.start():match.end()].replace(" ", "")  # as written (洋政發…號)
                 document.year = int(match.group(1))
-            if not document.place and (place := issuing_place(C.simplified(line)) or source_place(C.simplified(line))) \
+            if not document.place and (place := issuing_place(C.simplified(line)) or source_place(C.simplified(line))
+                                       or banner_place(C.simplified(line))) \
                     and not C.is_group_name(place):  # 各区县人民政府 addresses places, names none
                 self._place(document, place)
                 if line.endswith("文件") or "办公室" in line[-6:]:
                     document.issuer = line.removesuffix("文件").strip()
             if C.is_chrome(line):
                 continue
-            alone = _DOC_NUMBER.fullmatch(C.simplified(line.strip("()（） ").replace(" ", "")))  # the number line is no title
-            # a sentence (。，) or a line introducing what follows (各区县人民政府,…：) is no title
-            sentence = any(mark in line for mark in "。，,") or line.endswith((":", "："))
-            if not document.title and not alone and not sentence and "\t" not in raw and \
-                    ("关于" in line or len(line) >= 8) and len(line) <= 120:
-                document.title = re.sub(r"(?<=[\u4e00-\u9fff》《])\s+(?=[\u4e00-\u9fff《》])", "", line)
+            if not document.title and "\t" not in raw and (title := self._title_from(index)):
+                document.title = title
             elif match := _ISSUED.match(line.replace(" ", "")):
                 with contextlib.suppress(ValueError):  # 2023年2月30日 dates nothing: the notice stays undated
                     document.issued = date(*(int(g) for g in match.groups()))
         words = C.layout_words()
         text = "".join(C.fold(raw) for _w, raw in self.located[:200])
         self.first_listed = any(all(word in text for word in group) for group in words.first_listed)
+
+    def _title_from(self, index: int) -> str:
+        """The document's name when the line at `index` opens it, else "": the line without a leading 【栏目】, document
+        number or page label (名称：), over the next lines while a name holding 关于 has not reached its end (通知, 方案 …;
+        layouts.toml [page] title_ends). A number, date, issuer, banner (XX人民政府文件), numbered item or sentence is none."""
+        line = _title_text(C.collapse(self.located[index][1].replace("\t", " ")))
+        if not _may_title(line):
+            return ""
+        ends = language().layouts.title_ends
+        title = line
+        if "关于" in line:
+            for _where, raw in self.located[index + 1:index + 5]:
+                if title.replace(" ", "").endswith(ends):
+                    break
+                more = C.collapse(raw.replace("\t", " "))
+                if not more or "\t" in raw or _sentence(more) or C.is_chrome(more):
+                    break
+                title += more
+            title = title if title.replace(" ", "").endswith(ends) else line
+        return re.sub(r"(?<=[\u4e00-\u9fff》《])\s+(?=[\u4e00-\u9fff《》])", "", title)
 
     @staticmethod
     def _place(document: Document, place: str) -> None:
@@ -947,6 +968,36 @@ class GeneralReader:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有责任单位"))
                 if not row.text:
                     self.warnings.append(ReadWarning(row.where, f"第 {row.no_text} 项没有任务内容"))
+
+
+def _title_text(line: str) -> str:
+    """A line as it may name the document: without a leading 【栏目】, document number (鲁政办字〔2015〕46号山东省…) or page
+    label ("名 称: 区人民政府办公室关于…")."""
+    line = re.sub(r"^【[^】]{1,30}】\s*", "", line)
+    if (number := _DOC_NUMBER.match(C.simplified(line))) and number.end() < len(line):
+        line = line[number.end():].strip()
+    labels = "|".join(r"\s*".join(map(re.escape, label)) for label in language().layouts.title_labels)
+    return re.sub(rf"^(?:{labels})\s*[:：]\s*", "", line) if labels else line
+
+
+def _sentence(line: str) -> bool:
+    """A sentence (。，) or a line introducing what follows (各区县人民政府,…：): no document's name."""
+    return any(mark in line for mark in "。，,") or line.endswith((":", "："))
+
+
+def _may_title(line: str) -> bool:
+    text = C.simplified(line.replace(" ", ""))
+    if not text or _sentence(line) or len(line) > 120 or ("关于" not in line and len(line) < 8):
+        return False
+    place = issuing_place(text)
+    banner = bool(place) and text.startswith(place) and \
+        re.fullmatch(r"(?:人民政府|政府)?(?:办公室|办公厅)?(?:文件)?", text[len(place):]) is not None
+    alone = _DOC_NUMBER.fullmatch(text.strip("()（）"))  # the number line
+    enclosed = text[:1] in "(（" and text[-1:] in ")）"  # (此件公开发布), (二OO八年二月二十六日)
+    numbered = C.SECTION.match(text) or C.NUMBERED.match(text)  # 一、…, 3.健全…: an item, no name
+    label = re.match(r"([\u4e00-\u9fff]{2,8})[:：]", text)  # 牵头单位：市发改委: a row's label line
+    labelled = label is not None and C.fold(label.group(1)) in C.layout_words().columns
+    return not (banner or alone or enclosed or numbered or labelled or _ISSUED.match(text))
 
 
 def add_units(row: RawRow, role: Role, value: str, label: bool = False) -> None:
