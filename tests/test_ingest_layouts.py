@@ -190,6 +190,8 @@ def test_a_document_without_any_table_is_still_refused(tmp_path: Path) -> None:
     ("财政收入增长13%。(省财政厅主办,省国税局、地税局协办)", "财政收入增长13%。",
      [("lead", "省财政厅"), ("support", "省国税局、地税局")]),
     ("居民收入增长12%。(省发改委、农委、统计局分别负责)", "居民收入增长12%。", [("units", "省发改委、农委、统计局")]),  # no lead
+    ("推行证明事项告知承诺制。〔县司法局、县政务服务中心〕", "推行证明事项告知承诺制。",
+     [("units", "县司法局、县政务服务中心")]),  # 〔〕 as brackets
 ])
 def test_trailing_units(cell: str, text: str, units: list[tuple[str, str]]) -> None:
     from knowledge.ingest.cells import trailing_units
@@ -649,3 +651,15 @@ def test_role_clauses(value: str, clauses: list[tuple[str, str]] | None) -> None
     from knowledge.ingest.cells import role_clauses
 
     assert role_clauses(value, explicit=True) == clauses
+
+
+def test_labels_in_tortoise_brackets_and_others_left_unnamed(tmp_path: Path) -> None:
+    """〔牵头单位:…,责任单位:…〕 as (…) is read (钢城), and "X等有关部门" names X alone (the others are not named)."""
+    document = _read(tmp_path, "区政府办公室关于印发营商环境重点任务分工方案的通知\n"
+                               "1.全面承接落实上级改革事项。〔牵头单位:区政府办公室,责任单位:区政府有关部门,各街道(功能区)〕\n"
+                               "2.推行证明事项告知承诺制。(牵头单位:区政府办公室;责任单位:区司法局等有关部门)\n"
+                               "3.规范行政执法。(牵头单位:区司法局;责任单位:区政府有关部门)\n")
+    assert _rows(document)[:2] == [
+        ("全面承接落实上级改革事项。", [("区政府办公室", "lead"), ("区政府有关部门", "support"),
+                                ("各街道(功能区)", "support")], [], ""),
+        ("推行证明事项告知承诺制。", [("区政府办公室", "lead"), ("区司法局", "support")], [], "")]

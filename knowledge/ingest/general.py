@@ -746,7 +746,7 @@ class GeneralReader:
                 table.rows.append(current)
                 inline = _find_labels(label, text)
                 if inline:
-                    head = text[: inline[0][0]].rstrip("（(【［[ ")
+                    head = text[: inline[0][0]].rstrip("（(【［[〔 ")
                     current.text = C.collapse(head)
                     self._labels(current, text, inline, roles)
                     labelled = True
@@ -1320,9 +1320,9 @@ def _closing(line: str, start: int) -> int:
 def _unclosed(value: str) -> str:
     """Drop closing brackets that close the label's own bracket, not a name's ("县发改局(粮食局)" keeps its own)."""
     def surplus(text: str) -> int:
-        return sum(text.count(c) for c in ")）]】］") - sum(text.count(c) for c in "(（[【［")
+        return sum(text.count(c) for c in ")）]】］〕") - sum(text.count(c) for c in "(（[【［〔")
 
-    while value and value[-1] in ")）]】］" and surplus(value) > 0:
+    while value and value[-1] in ")）]】］〕" and surplus(value) > 0:
         value = value[:-1].rstrip("。；;，, ")
     return value
 
