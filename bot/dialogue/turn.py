@@ -1134,7 +1134,7 @@ class Turn:
 
     def _strip_followup_words(self, core: str) -> str:
         text = core
-        for name in ("followup.pronoun", "followup.narrow", "followup.only", "followup.relist", "followup.filler"):
+        for name in ("followup.pronoun", "followup.narrow", "followup.only", "followup.filler"):
             for word in self.cues[name]:
                 text = text.replace(word, "")
         for word in self.cues["followup.opener"]:
