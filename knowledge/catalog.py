@@ -375,8 +375,13 @@ def with_short_forms(units: dict[str, UnitInfo], places: tuple[str, ...] = (), l
         for form in (unit.name, *unit.aliases):
             taken[form].add(unit.name)
     wanted: dict[str, set[str]] = defaultdict(set)
+    # Where the document names no street or town of its own, "街道有哪些任务" / "乡镇要配合哪些" can only mean the
+    # streets (towns) it addresses together: the group's names without their 各 name it too.
+    no_streets = not any(u.kind == "street" for u in units.values())
     for unit in units.values():
         forms = [unit.name, *unit.aliases]
+        if no_streets and unit.kind == "group" and unit.covers == "street" and unit.covers_all:
+            forms += [form[1:] for form in forms if form.startswith("各") and len(form) >= 3]
         if level in levels and unit.kind == "department":
             forms += [level + simplified(name) for name in (written or {}).get(unit.name, ())
                       if not name.startswith(levels)]

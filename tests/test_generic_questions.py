@@ -61,3 +61,15 @@ def test_an_undated_document_has_no_default_deadline(documents: dict[str, Duban]
     """A document that says no year (jishui's page starts at its table) gives no made-up 年底 date."""
     reply = to_json(Conversation(documents["jishui-undated-minsheng-progress"]).reply("a", "这个月到期的有哪些"))
     assert "未写明年份" in reply["answer"] and "12月31日" not in reply["answer"], reply["answer"][:200]
+
+
+@pytest.mark.parametrize(("slug", "question", "rows"), [
+    ("gangcheng-2021-yingshang-tasks", "街道有哪些任务", ["K1-1"]),  # 各街道(功能区) is the only street named
+    ("fangxian-2023-yingshang-tasks", "乡镇要配合哪些", ["K1-1", "K1-2"]),  # 各乡镇
+])
+def test_a_bare_street_word_names_the_streets_addressed_together(documents: dict[str, Duban], slug: str,
+                                                                 question: str, rows: list[str]) -> None:
+    """Where a document names no street or town of its own, 街道 / 乡镇 alone can only mean those it addresses
+    together (the bundled document, which names its streets, lists them instead: tests/golden)."""
+    reply = to_json(Conversation(documents[slug]).reply("a", question))
+    assert [item["id"] for item in reply["items"]] == rows, reply["answer"][:200]
