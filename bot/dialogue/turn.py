@@ -1074,14 +1074,15 @@ class Turn:
                 return self._remember_plain(result)
             if query.count:
                 return self._keep(s.make(self.message, "count", m.IN_ALL.format(n=len(rows))))
-            if self.cues.any("followup.relist", core) and rows and self._without_subject(core):
-                # "重点工作有几项" → "列出来看看": the rows just counted, listed.
-                return self._remember_plain(s.make(self.message, "keyword", m.IN_ALL.format(n=len(rows)), rows))
-            if self.cues.any("followup.relist", core) and not rows and ctx.question and not self.relisted and \
-                    (again := _COUNT_ASK.sub(m.ASK_WHICH, ctx.question)) != ctx.question:
-                # "第五部分有多少项" → "列出来看看": the counted question asked for its rows.
-                self.relisted = True
-                return self.read(again, _MAX_DEPTH)
+            if self.cues.any("followup.relist", core):
+                if rows and self._without_subject(core):
+                    # "重点工作有几项" → "列出来看看": the rows just counted, listed.
+                    return self._remember_plain(s.make(self.message, "keyword", m.IN_ALL.format(n=len(rows)), rows))
+                if not rows and ctx.question and not self.relisted and \
+                        (again := _COUNT_ASK.sub(m.ASK_WHICH, ctx.question)) != ctx.question:
+                    # "第五部分有多少项" → "列出来看看": the counted question asked for its rows.
+                    self.relisted = True
+                    return self.read(again, _MAX_DEPTH)
             return self._fresh(core, query)
         base = self._parse(ctx.question)
         role = query.role or ctx.role or base.role or None
